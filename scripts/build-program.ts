@@ -1,0 +1,93 @@
+// Builds the on-chain coordinator: C sources -> clang BPF objects -> scripts/sbf-link -> target/deploy/coordinator.so.
+// usage: tsx scripts/build-program.ts [--out-dir DIR] [--quiet]
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { compileBpf, ensureClang } from "./clang";
+import { discriminatorHeader } from "./discriminatorHeader";
+import { link } from "./sbf-link";
+
+export const ROOT = resolve(__dirname, "..");
+export const PROGRAM_DIR = join(ROOT, "programs", "coordinator");
+export const PROGRAM_SRC = join(PROGRAM_DIR, "src");
+export const IDL_PATH = join(PROGRAM_DIR, "idl.json");
+export const DISCRIMINATORS_HEADER = join(PROGRAM_SRC, "generated", "discriminators.h");
+export const DEFAULT_OUT_DIR = join(ROOT, "target");
+
+export interface BuildResult {
+  soPath: string;
+  sha256: string;
+  size: number;
+  compileMs: number;
+  linkMs: number;
+}
+
+/** All .c files under src/, sorted so the link order (and so the output bytes) never depends on the file system. */
+export function programSources(dir = PROGRAM_SRC): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...programSources(path));
+    else if (entry.name.endsWith(".c")) out.push(path);
+  }
+  return out.sort();
+}
+
+/** Writes the header only when it changed, so a build does not touch tracked files needlessly. */
+function writeDiscriminators(): void {
+  const text = discriminatorHeader(JSON.parse(readFileSync(IDL_PATH, "utf8")));
+  let current = "";
+  try {
+    current = readFileSync(DISCRIMINATORS_HEADER, "utf8");
+  } catch {
+    mkdirSync(join(PROGRAM_SRC, "generated"), { recursive: true });
+  }
+  if (current !== text) writeFileSync(DISCRIMINATORS_HEADER, text);
+}
+
+export function buildProgram(outDir = DEFAULT_OUT_DIR): BuildResult {
+  ensureClang();
+  writeDiscriminators();
+  const objDir = join(outDir, "obj", "coordinator");
+  const deployDir = join(outDir, "deploy");
+  mkdirSync(objDir, { recursive: true });
+  mkdirSync(deployDir, { recursive: true });
+
+  const t0 = performance.now();
+  const objects: [string, Buffer][] = programSources().map((source) => {
+    const name = relative(PROGRAM_SRC, source).replace(/[\\/]/g, "__").replace(/\.c$/, ".o");
+    const output = join(objDir, name);
+    compileBpf(source, output, ["-I", PROGRAM_SRC]);
+    return [name, readFileSync(output)];
+  });
+  const t1 = performance.now();
+  const { elf } = link(objects);
+  const soPath = join(deployDir, "coordinator.so");
+  writeFileSync(soPath, elf);
+  const t2 = performance.now();
+  return {
+    soPath,
+    sha256: createHash("sha256").update(elf).digest("hex"),
+    size: elf.length,
+    compileMs: t1 - t0,
+    linkMs: t2 - t1,
+  };
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf("--out-dir");
+  const outDir = outIndex >= 0 ? resolve(args[outIndex + 1]) : DEFAULT_OUT_DIR;
+  try {
+    const r = buildProgram(outDir);
+    if (!args.includes("--quiet")) {
+      console.log(
+        `built ${relative(process.cwd(), r.soPath)}: ${r.size} bytes, sha256 ${r.sha256} ` +
+          `(clang ${r.compileMs.toFixed(0)} ms, link ${r.linkMs.toFixed(0)} ms)`,
+      );
+    }
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,165 @@
+// A litesvm chain for tests, driven with @solana/web3.js 1.x transactions. litesvm 1.5 speaks @solana/kit types, so
+// each transaction crosses as wire bytes: web3 Transaction -> serialize() -> kit getTransactionDecoder().
+import { getTransactionDecoder, address } from "@solana/kit";
+import type { Address } from "@solana/kit";
+import type { Signer, TransactionInstruction } from "@solana/web3.js";
+import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
+import { Clock, FailedTransactionMetadata, LiteSVM } from "litesvm";
+import type { TransactionMetadata } from "litesvm";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  BPF_LOADER_UPGRADEABLE_ID,
+  BUFFER_HEADER_SIZE,
+  PROGRAM_ACCOUNT_SIZE,
+  deployWithMaxDataLenInstruction,
+  initializeBufferInstruction,
+  writeChunks,
+  writeInstruction,
+} from "../../sdk/upgradeableLoader";
+
+export const PROGRAM_SO = join(__dirname, "..", "..", "target", "deploy", "coordinator.so");
+export const PROGRAM_ID = new PublicKey(
+  JSON.parse(readFileSync(join(__dirname, "..", "..", "programs", "coordinator", "idl.json"), "utf8")).address,
+);
+
+export const toAddress = (key: PublicKey): Address => address(key.toBase58());
+
+export interface TxResult {
+  ok: boolean;
+  logs: string[];
+  computeUnits: number;
+  /** litesvm's description of the failure, e.g. "... InstructionError(0, Custom(6000))". */
+  error?: string;
+  /** The custom program error code when the failure is Custom(n). */
+  customError?: number;
+  returnData?: Buffer;
+}
+
+/** Deterministic keys keep PDA bumps, and so compute units, stable across runs. */
+export const seededKeypair = (n: number) => Keypair.fromSeed(new Uint8Array(32).fill(n));
+
+function toResult(res: TransactionMetadata | FailedTransactionMetadata): TxResult {
+  if (res instanceof FailedTransactionMetadata) {
+    const meta = res.meta();
+    const error = res.toString();
+    const custom = /Custom\((\d+)\)/.exec(error);
+    return {
+      ok: false,
+      logs: meta.logs(),
+      computeUnits: Number(meta.computeUnitsConsumed()),
+      error,
+      customError: custom ? Number(custom[1]) : undefined,
+    };
+  }
+  const returned = res.returnData().data();
+  return {
+    ok: true,
+    logs: res.logs(),
+    computeUnits: Number(res.computeUnitsConsumed()),
+    returnData: returned.length ? Buffer.from(returned) : undefined,
+  };
+}
+
+export class TestChain {
+  readonly svm: LiteSVM;
+  readonly payer: Keypair;
+
+  constructor(options: { payer?: Keypair; program?: "add" | "none" } = {}) {
+    this.svm = new LiteSVM();
+    this.payer = options.payer ?? seededKeypair(200);
+    this.airdrop(this.payer.publicKey, 1000 * LAMPORTS_PER_SOL);
+    if ((options.program ?? "add") === "add") this.svm.addProgram(toAddress(PROGRAM_ID), readFileSync(PROGRAM_SO));
+  }
+
+  airdrop(to: PublicKey, lamports: number | bigint): void {
+    const res = this.svm.airdrop(toAddress(to), BigInt(lamports) as never);
+    if (res instanceof FailedTransactionMetadata) throw new Error(`airdrop failed: ${res.toString()}`);
+  }
+
+  /** Sends one transaction (fee payer = first signer) and expires the blockhash so an identical one can follow. */
+  send(instructions: TransactionInstruction[], signers: Signer[] = [this.payer]): TxResult {
+    const tx = new Transaction();
+    tx.recentBlockhash = this.svm.latestBlockhash();
+    tx.feePayer = signers[0].publicKey;
+    tx.add(...instructions);
+    tx.sign(...signers);
+    const result = toResult(this.svm.sendTransaction(getTransactionDecoder().decode(tx.serialize()) as never));
+    this.svm.expireBlockhash();
+    return result;
+  }
+
+  account(key: PublicKey): { data: Buffer; owner: PublicKey; lamports: bigint; executable: boolean } | null {
+    const a = this.svm.getAccount(toAddress(key));
+    if (!a.exists) return null;
+    return {
+      data: Buffer.from(a.data),
+      owner: new PublicKey(a.programAddress),
+      lamports: BigInt(a.lamports),
+      executable: a.executable,
+    };
+  }
+
+  /** Moves the Clock sysvar; the program reads time only from it. */
+  setClock(unixTimestamp: bigint, slot?: bigint): void {
+    const c = this.svm.getClock();
+    this.svm.setClock(new Clock(slot ?? c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, unixTimestamp));
+  }
+
+  nextSlot(): void {
+    this.svm.warpToSlot(this.svm.getClock().slot + 1n);
+  }
+
+  /**
+   * Deploys an ELF through the real upgradeable loader (InitializeBuffer, Write, DeployWithMaxDataLen), which runs
+   * the strict deploy-time ELF checks that addProgram skips. Returns the failed step's result on failure.
+   */
+  deploy(
+    elf: Buffer,
+    programKeypair = Keypair.generate(),
+  ): { ok: true; programId: PublicKey } | { ok: false; step: string; result: TxResult } {
+    const buffer = Keypair.generate();
+    const rent = (n: number) => Number(this.svm.minimumBalanceForRentExemption(BigInt(n)));
+    const bufferSize = BUFFER_HEADER_SIZE + elf.length;
+    let r = this.send(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: this.payer.publicKey,
+          newAccountPubkey: buffer.publicKey,
+          space: bufferSize,
+          lamports: rent(bufferSize),
+          programId: BPF_LOADER_UPGRADEABLE_ID,
+        }),
+        initializeBufferInstruction(buffer.publicKey, this.payer.publicKey),
+      ],
+      [this.payer, buffer],
+    );
+    if (!r.ok) return { ok: false, step: "initialize buffer", result: r };
+    for (const chunk of writeChunks(elf)) {
+      r = this.send([writeInstruction(buffer.publicKey, this.payer.publicKey, chunk.offset, chunk.bytes)]);
+      if (!r.ok) return { ok: false, step: `write at ${chunk.offset}`, result: r };
+    }
+    r = this.send(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: this.payer.publicKey,
+          newAccountPubkey: programKeypair.publicKey,
+          space: PROGRAM_ACCOUNT_SIZE,
+          lamports: rent(PROGRAM_ACCOUNT_SIZE),
+          programId: BPF_LOADER_UPGRADEABLE_ID,
+        }),
+        deployWithMaxDataLenInstruction({
+          payer: this.payer.publicKey,
+          programId: programKeypair.publicKey,
+          buffer: buffer.publicKey,
+          upgradeAuthority: this.payer.publicKey,
+          maxDataLen: elf.length * 2,
+        }),
+      ],
+      [this.payer, programKeypair],
+    );
+    if (!r.ok) return { ok: false, step: "deploy", result: r };
+    this.nextSlot(); // a deployed program becomes callable in the next slot
+    return { ok: true, programId: programKeypair.publicKey };
+  }
+}
