@@ -1,0 +1,15 @@
+// Every error Concord's TypeScript raises has one of these codes. Append only: never renumber, remove or reuse a
+// code; clients match on them. Blocks by domain, names CONCORD_ERROR__<DOMAIN>__<CONDITION>, with the prefixes
+// MALFORMED_ (bytes that do not parse), INVALID_ (parsed but not allowed), ..._MISMATCH (two things that must agree),
+// ..._TOO_LARGE / _OUT_OF_RANGE (limits).
+//
+//   1000-1999  program client (accounts, PDAs, instructions)
+//   2000-2999  update codec (DeMo sparse updates)
+//   3000-3999  datasets and token shards
+//   4000-4999  peer wire messages and transport
+//   5000-5999  local chain and JSON-RPC
+//   6000-6999  trainer
+//   7000-7999  audit
+
+export const CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND = 1000;
+export const CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT = 1001;
