@@ -19,15 +19,10 @@ import {
   STT,
   SYM_SIZE,
 } from "./elfFormat";
+import type { InputSymbol } from "./readObject";
 
-export interface DynamicSymbol {
-  name: string;
-  bind: number;
-  type: number;
-  shndx: number;
-  value: number;
-  size: number;
-}
+/** A .dynsym entry has the fields of an input symbol. */
+export type DynamicSymbol = InputSymbol;
 
 export interface DynamicRelocation {
   /** File offset (== address) of the patched instruction. */
