@@ -23,6 +23,40 @@ uint64_t entrypoint(const uint8_t *input) {
   switch (read_u64(params->data)) {
   case IX_VERSION:
     return process_version(params);
+  case IX_INITIALIZE_RUN:
+    return process_initialize_run(params);
+  case IX_EXTEND_RUN:
+    return process_extend_run(params);
+  case IX_UPDATE_CONFIG:
+    return process_update_config(params);
+  case IX_PAUSE:
+    return process_pause(params);
+  case IX_RESUME:
+    return process_resume(params);
+  case IX_FINISH:
+    return process_finish(params);
+  case IX_TICK:
+    return process_tick(params);
+  case IX_FUND:
+    return process_fund(params);
+  case IX_JOIN:
+    return process_join(params);
+  case IX_LEAVE:
+    return process_leave(params);
+  case IX_WITHDRAW:
+    return process_withdraw(params);
+  case IX_COMMIT:
+    return process_commit(params);
+  case IX_WITNESS:
+    return process_witness(params);
+  case IX_CHECKPOINT:
+    return process_checkpoint(params);
+  case IX_CLAIM:
+    return process_claim(params);
+  case IX_CHALLENGE:
+    return process_challenge(params);
+  case IX_RESOLVE_CHALLENGE:
+    return process_resolve_challenge(params);
   default:
     sol_log("Error: unknown instruction discriminator");
     return ERROR_INSTRUCTION_FALLBACK_NOT_FOUND;

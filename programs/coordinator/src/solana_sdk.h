@@ -6,3 +6,6 @@
 #include "sol/memory.h"
 #include "sol/entrypoint.h"
 #include "sol/return_data.h"
+#include "sol/cpi.h"
+#include "sol/sysvar.h"
+#include "sol/hash.h"

@@ -1,0 +1,45 @@
+/**
+ * @brief Account validation shared by every processor. Each check logs its reason and returns its own error code.
+ *
+ * Order in every processor: account count, distinct keys, then per account owner, signer, writable, size,
+ * discriminator, version, and last the PDA (re-derived from the stored canonical bump with
+ * sol_create_program_address), then relations between accounts, then the run's state.
+ */
+#pragma once
+#include "../../solana_sdk.h"
+#include "../../state.h"
+
+/** What identifies a program account type. */
+typedef struct {
+  uint64_t discriminator;
+  uint64_t size;
+  uint8_t version;
+} AccountType;
+
+extern const SolPubkey SYSTEM_PROGRAM_ID;
+
+uint64_t check_account_count(const SolParameters *params, uint64_t needed);
+/** The first `n` accounts have pairwise distinct keys (no account in two roles). */
+uint64_t check_distinct(const SolParameters *params, uint64_t n);
+uint64_t check_signer(const SolAccountInfo *account);
+uint64_t check_writable(const SolAccountInfo *account);
+uint64_t check_system_program(const SolAccountInfo *account);
+/** Owner = this program, size, discriminator and version (size: exact, or a minimum when type->size has no data). */
+uint64_t check_program_account(const SolParameters *params, const SolAccountInfo *account, const AccountType *type);
+/** The account's key is the program address of `seeds` (the last seed is the stored bump). */
+uint64_t check_pda(const SolParameters *params, const SolAccountInfo *account, const SolSignerSeed *seeds,
+                   int seed_count);
+
+/** Run account: program-owned, Run type, canonical PDA of its run_id, fully allocated. */
+uint64_t load_run(const SolParameters *params, SolAccountInfo *account, Run **run);
+/** Vault of `run_account`: program-owned, Vault type, canonical PDA, writable. */
+uint64_t load_vault(const SolParameters *params, SolAccountInfo *account, const SolAccountInfo *run_account,
+                    const Run *run);
+/** Member PDA of `key` in `run_account`, writable, with a slot that really holds `key`. */
+uint64_t load_member(const SolParameters *params, SolAccountInfo *account, const SolAccountInfo *run_account,
+                     const SolPubkey *key, Member **member);
+/** Slot index of `key` in the member table, or MAX_MEMBERS when absent. */
+uint32_t run_find_member(const Run *run, const SolPubkey *key);
+
+/** The signer's role check: present, signer, and (for payers) writable. */
+uint64_t check_payer(const SolAccountInfo *account);

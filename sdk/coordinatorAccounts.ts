@@ -1,0 +1,91 @@
+// Decoders for the coordinator's accounts: discriminator, layout version and size are checked before Anchor's
+// Borsh coder runs, and every failure is a ConcordError naming the account.
+import { BorshAccountsCoder } from "@coral-xyz/anchor";
+import type { IdlAccounts, IdlTypes } from "@coral-xyz/anchor";
+import {
+  CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT,
+  CONCORD_ERROR__CLIENT__UNSUPPORTED_ACCOUNT_VERSION,
+} from "./errors/codes";
+import { ConcordError } from "./errors/concordError";
+import { COORDINATOR_IDL } from "./coordinatorProgram";
+import type { ConcordCoordinator } from "./generated/concordCoordinator";
+import { idlFieldLayout, idlTypeSize } from "./idlLayout";
+
+export type RunAccount = IdlAccounts<ConcordCoordinator>["run"];
+export type MemberAccount = IdlAccounts<ConcordCoordinator>["member"];
+export type VaultAccount = IdlAccounts<ConcordCoordinator>["vault"];
+export type EpochReceiptsAccount = IdlAccounts<ConcordCoordinator>["epochReceipts"];
+export type ChallengeAccount = IdlAccounts<ConcordCoordinator>["challenge"];
+export type RunConfig = IdlTypes<ConcordCoordinator>["runConfig"];
+export type RunMember = IdlTypes<ConcordCoordinator>["runMember"];
+export type Receipt = IdlTypes<ConcordCoordinator>["receipt"];
+
+export type CoordinatorAccountName = "run" | "member" | "vault" | "epochReceipts" | "challenge";
+
+/** Layout versions this client reads (the byte after the discriminator). */
+export const ACCOUNT_VERSIONS: Readonly<Record<CoordinatorAccountName, number>> = {
+  run: 1,
+  member: 1,
+  vault: 1,
+  epochReceipts: 1,
+  challenge: 1,
+};
+
+const DISCRIMINATOR_SIZE = 8;
+const accountSize = (name: string) => DISCRIMINATOR_SIZE + idlTypeSize(COORDINATOR_IDL, { defined: { name } });
+const receiptsVec = idlFieldLayout(COORDINATOR_IDL, "epochReceipts", "receipts", DISCRIMINATOR_SIZE);
+
+/** Account sizes in bytes; EpochReceipts is its header, plus RECEIPT_SIZE per receipt of capacity. */
+export const ACCOUNT_SIZES: Readonly<Record<CoordinatorAccountName, number>> = {
+  run: accountSize("run"),
+  member: accountSize("member"),
+  vault: accountSize("vault"),
+  epochReceipts: receiptsVec.offset + 4,
+  challenge: accountSize("challenge"),
+};
+export const RECEIPT_SIZE = receiptsVec.vecElementSize!;
+/** What one instruction may allocate; initialize_run creates this much of the run and extend_run adds the rest. */
+export const MAX_ALLOCATION_PER_INSTRUCTION = 10 * 1024;
+
+export const coordinatorAccountsCoder = new BorshAccountsCoder(COORDINATOR_IDL);
+const DISCRIMINATORS = Object.fromEntries(COORDINATOR_IDL.accounts.map((a) => [a.name, Buffer.from(a.discriminator)]));
+
+function expectedSize(name: CoordinatorAccountName, data: Buffer): number {
+  if (name !== "epochReceipts" || data.length < ACCOUNT_SIZES.epochReceipts) return ACCOUNT_SIZES[name];
+  const capacity = data.readUInt16LE(10);
+  return ACCOUNT_SIZES.epochReceipts + capacity * RECEIPT_SIZE;
+}
+
+function decode<T>(name: CoordinatorAccountName, data: Uint8Array, address: string): T {
+  const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const malformed = (reason: string) =>
+    new ConcordError(CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT, { address, kind: name, reason });
+  if (bytes.length < DISCRIMINATOR_SIZE + 1 || !bytes.subarray(0, 8).equals(DISCRIMINATORS[name]))
+    throw malformed("wrong discriminator");
+  if (bytes[8] !== ACCOUNT_VERSIONS[name])
+    throw new ConcordError(CONCORD_ERROR__CLIENT__UNSUPPORTED_ACCOUNT_VERSION, {
+      address,
+      kind: name,
+      version: bytes[8],
+      expected: ACCOUNT_VERSIONS[name],
+    });
+  const size = expectedSize(name, bytes);
+  if (bytes.length !== size) throw malformed(`size ${bytes.length}, expected ${size}`);
+  try {
+    return coordinatorAccountsCoder.decode<T>(name, bytes);
+  } catch (e) {
+    throw new ConcordError(
+      CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT,
+      { address, kind: name, reason: (e as Error).message },
+      { cause: e },
+    );
+  }
+}
+
+export const decodeRun = (data: Uint8Array, address = "?") => decode<RunAccount>("run", data, address);
+export const decodeMember = (data: Uint8Array, address = "?") => decode<MemberAccount>("member", data, address);
+export const decodeVault = (data: Uint8Array, address = "?") => decode<VaultAccount>("vault", data, address);
+export const decodeEpochReceipts = (data: Uint8Array, address = "?") =>
+  decode<EpochReceiptsAccount>("epochReceipts", data, address);
+export const decodeChallenge = (data: Uint8Array, address = "?") =>
+  decode<ChallengeAccount>("challenge", data, address);

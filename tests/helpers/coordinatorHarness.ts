@@ -1,0 +1,249 @@
+// A coordinator run on the litesvm test chain, driven through the SDK's instruction builders: creates the run,
+// funds and joins members, moves the clock, plays rounds. Shared by the coordinator tests and bench/program.ts.
+import { BN } from "@coral-xyz/anchor";
+import type { Signer, TransactionInstruction } from "@solana/web3.js";
+import { Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
+import { sha256 } from "@noble/hashes/sha256";
+import {
+  decodeChallenge,
+  decodeEpochReceipts,
+  decodeMember,
+  decodeRun,
+  decodeVault,
+} from "../../sdk/coordinatorAccounts";
+import type { RunAccount, RunConfig } from "../../sdk/coordinatorAccounts";
+import * as ix from "../../sdk/coordinatorInstructions";
+import { findChallengeAddress, findEpochReceiptsAddress, findMemberAddress } from "../../sdk/coordinatorPdas";
+import { coordinatorProgram } from "../../sdk/coordinatorProgram";
+import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
+import { scheduleView } from "../../sdk/roundSchedule";
+import type { ScheduleView } from "../../sdk/roundSchedule";
+import { RunState, runStateOf } from "../../sdk/runState";
+import { LiteSvmProvider } from "./litesvmProvider";
+import { TestChain } from "./testChain";
+import type { TxResult } from "./testChain";
+
+export const START_TIME = 1_700_000_000n;
+export const SOL = BigInt(LAMPORTS_PER_SOL);
+
+/** A valid configuration with short times; override what a test needs. */
+export function runConfig(overrides: Partial<RunConfig> = {}): RunConfig {
+  return {
+    totalSteps: new BN(1000),
+    minStake: new BN(SOL.toString()),
+    rewardPerEpoch: new BN((SOL / 10n).toString()),
+    challengeBond: new BN((SOL / 20n).toString()),
+    modelHash: new Array(32).fill(1),
+    datasetHash: new Array(32).fill(2),
+    warmupTime: 10,
+    cooldownTime: 10,
+    maxRoundTrainTime: 30,
+    roundWitnessTime: 10,
+    epochTime: 600,
+    globalBatchSize: 64,
+    sequenceLength: 128,
+    learningRate: 0.0003,
+    demoDecay: 0.999,
+    minClients: 1,
+    initMinClients: 1,
+    witnessNodes: 1,
+    roundsPerEpoch: 8,
+    demoChunk: 64,
+    demoTopK: 32,
+    slashBps: 5000,
+    demoSign1bit: true,
+    padding: [0, 0, 0, 0, 0],
+    ...overrides,
+  };
+}
+
+/** Deterministic member keys keep PDA bumps, and so compute units, stable across runs. */
+export const memberKeypair = (i: number) => Keypair.fromSeed(sha256(`concord-test-member-${i}`));
+
+/** A receipt hash for (member, step): any non-zero 32 bytes. */
+export const receiptHash = (member: PublicKey, step: bigint) => sha256(Buffer.concat([member.toBuffer(), Buffer.from(step.toString())]));
+
+export interface HarnessOptions {
+  config?: Partial<RunConfig>;
+  members?: number;
+  runId?: bigint;
+  /** Lamports given to the reward pool right after creation. */
+  fund?: bigint;
+}
+
+export class CoordinatorHarness {
+  readonly chain = new TestChain();
+  readonly provider = new LiteSvmProvider(this.chain);
+  readonly program: CoordinatorProgram = coordinatorProgram(this.provider);
+  readonly authority = this.chain.payer;
+  readonly members: Keypair[] = [];
+  readonly run: PublicKey;
+  readonly vault: PublicKey;
+  time = START_TIME;
+
+  constructor(readonly runId: bigint = 1n) {
+    ({ run: this.run, vault: this.vault } = ix.runAddresses(this.program, runId));
+    this.chain.setClock(this.time);
+  }
+
+  static async create(options: HarnessOptions = {}): Promise<CoordinatorHarness> {
+    const h = new CoordinatorHarness(options.runId);
+    h.expectOk(await h.createRun(runConfig(options.config)));
+    if (options.fund) h.expectOk(h.send([await ix.fundInstruction(h.program, { run: h.run, funder: h.authority.publicKey, amount: options.fund })]));
+    for (let i = 0; i < (options.members ?? 0); i++) h.expectOk(await h.join(h.newMember()));
+    return h;
+  }
+
+  async createRun(config: RunConfig): Promise<TxResult> {
+    return this.send(
+      await ix.createRunInstructions(this.program, { authority: this.authority.publicKey, runId: this.runId, config }),
+    );
+  }
+
+  /** A funded member keypair (not joined yet). */
+  newMember(): Keypair {
+    const kp = memberKeypair(this.members.length);
+    this.members.push(kp);
+    this.chain.airdrop(kp.publicKey, 1000n * SOL);
+    return kp;
+  }
+
+  /** Sends instructions; the first signer pays the fee (the authority when none is given). */
+  send(instructions: TransactionInstruction[], signers: Signer[] = [this.authority]): TxResult {
+    return this.chain.send(instructions, signers);
+  }
+
+  expectOk(r: TxResult): TxResult {
+    if (!r.ok) throw new Error(`transaction failed: ${r.error}\n${r.logs.join("\n")}`);
+    return r;
+  }
+
+  setTime(t: bigint): void {
+    this.time = t;
+    this.chain.setClock(t);
+  }
+
+  advance(seconds: number | bigint): void {
+    this.setTime(this.time + BigInt(seconds));
+  }
+
+  // --- reading state ---------------------------------------------------------------------------------------
+
+  data(address: PublicKey): Buffer {
+    const a = this.chain.account(address);
+    if (!a) throw new Error(`no account ${address.toBase58()}`);
+    return a.data;
+  }
+  runAccount(): RunAccount {
+    return decodeRun(this.data(this.run), this.run.toBase58());
+  }
+  state(): RunState {
+    return runStateOf(this.runAccount().state);
+  }
+  view(): ScheduleView {
+    return scheduleView(this.runAccount());
+  }
+  memberAddress(member: PublicKey): PublicKey {
+    return findMemberAddress(this.run, member, this.program.programId)[0];
+  }
+  memberAccount(member: PublicKey) {
+    return decodeMember(this.data(this.memberAddress(member)));
+  }
+  receiptsAddress(member: PublicKey, epoch: bigint | number): PublicKey {
+    return findEpochReceiptsAddress(this.run, member, epoch, this.program.programId)[0];
+  }
+  receipts(member: PublicKey, epoch: bigint | number) {
+    return decodeEpochReceipts(this.data(this.receiptsAddress(member, epoch)));
+  }
+  challengeAddress(member: PublicKey, step: bigint | number): PublicKey {
+    return findChallengeAddress(this.run, member, step, this.program.programId)[0];
+  }
+  challenge(member: PublicKey, step: bigint | number) {
+    return decodeChallenge(this.data(this.challengeAddress(member, step)));
+  }
+  vaultAccount() {
+    return decodeVault(this.data(this.vault));
+  }
+  lamports(address: PublicKey): bigint {
+    return this.chain.account(address)?.lamports ?? 0n;
+  }
+  /** Slot of a member in the run's table. */
+  slotOf(member: PublicKey): number {
+    return this.runAccount().members.findIndex((m) => m.key.equals(member) && !("free" in m.status));
+  }
+  epochMembers(): Keypair[] {
+    const run = this.runAccount();
+    return this.members.filter((kp) => run.members.some((m) => m.inEpoch && m.key.equals(kp.publicKey)));
+  }
+  witnesses(): Keypair[] {
+    const run = this.runAccount();
+    return run.witnesses
+      .slice(0, run.roundWitnessCount)
+      .map((w) => this.members.find((kp) => kp.publicKey.equals(run.members[w.slot].key))!);
+  }
+
+  // --- acting ------------------------------------------------------------------------------------------------
+
+  async join(member: Keypair, stake: bigint = SOL, endpoint = "ws://127.0.0.1:9000"): Promise<TxResult> {
+    return this.send([await ix.joinInstruction(this.program, { run: this.run, member: member.publicKey, endpoint, stake })], [member]);
+  }
+
+  async tick(): Promise<TxResult> {
+    return this.send([await ix.tickInstruction(this.program, this.run)]);
+  }
+
+  async authority_(action: "pause" | "resume" | "finish"): Promise<TxResult> {
+    return this.send([await ix.authorityInstruction(this.program, action, { run: this.run, authority: this.authority.publicKey })]);
+  }
+
+  async commit(member: Keypair, overrides: { step?: bigint; loss?: number; size?: number; hash?: Uint8Array } = {}): Promise<TxResult> {
+    const run = this.runAccount();
+    const step = overrides.step ?? BigInt(run.step.toString());
+    return this.send(
+      [
+        await ix.commitInstruction(this.program, {
+          run: this.run,
+          member: member.publicKey,
+          epoch: BigInt(run.epoch.toString()),
+          step,
+          hash: overrides.hash ?? receiptHash(member.publicKey, step),
+          size: overrides.size ?? 1024,
+          loss: overrides.loss ?? 2.5,
+        }),
+      ],
+      [member],
+    );
+  }
+
+  async witness(witness: Keypair, slots: number[], paramsHash?: Uint8Array): Promise<TxResult> {
+    const step = BigInt(this.runAccount().step.toString());
+    return this.send(
+      [await ix.witnessInstruction(this.program, { run: this.run, witness: witness.publicKey, step, bitmap: ix.memberBitmap(slots), paramsHash })],
+      [witness],
+    );
+  }
+
+  /** Ticks until the run leaves `state` (moving the clock as the schedule says); returns the new state. */
+  async tickFrom(state: RunState): Promise<RunState> {
+    if (this.state() !== state) throw new Error(`run is ${RunState[this.state()]}, not ${RunState[state]}`);
+    const r = await this.tick();
+    if (r.ok) return this.state();
+    const { nextTransitionAt } = await import("../../sdk/roundSchedule");
+    const at = nextTransitionAt(this.view());
+    if (at === null) throw new Error(`no transition can come from ${RunState[state]}`);
+    if (at > this.time) this.setTime(at);
+    this.expectOk(await this.tick());
+    return this.state();
+  }
+
+  /** Every epoch member commits, every witness confirms every receipt, and the round closes. */
+  async playRound(): Promise<RunState> {
+    if (this.state() !== RunState.RoundTrain) throw new Error(`run is ${RunState[this.state()]}, not RoundTrain`);
+    const committers = this.epochMembers();
+    for (const m of committers) this.expectOk(await this.commit(m));
+    await this.tickFrom(RunState.RoundTrain);
+    const slots = committers.map((m) => this.slotOf(m.publicKey));
+    for (const w of this.witnesses()) this.expectOk(await this.witness(w, slots));
+    return this.tickFrom(RunState.RoundWitness);
+  }
+}
