@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { compileBpf, ensureClang } from "./clang";
 import { discriminatorHeader } from "./discriminatorHeader";
+import { errorLogHeader } from "./errorLogHeader";
 import { link } from "./sbf-link";
 
 export const ROOT = resolve(__dirname, "..");
@@ -12,6 +13,7 @@ export const PROGRAM_DIR = join(ROOT, "programs", "coordinator");
 export const PROGRAM_SRC = join(PROGRAM_DIR, "src");
 export const IDL_PATH = join(PROGRAM_DIR, "idl.json");
 export const DISCRIMINATORS_HEADER = join(PROGRAM_SRC, "generated", "discriminators.h");
+export const ERROR_LOG_HEADER = join(PROGRAM_SRC, "generated", "error_log.h");
 export const DEFAULT_OUT_DIR = join(ROOT, "target");
 
 export interface BuildResult {
@@ -33,21 +35,27 @@ export function programSources(dir = PROGRAM_SRC): string[] {
   return out.sort();
 }
 
-/** Writes the header only when it changed, so a build does not touch tracked files needlessly. */
-function writeDiscriminators(): void {
-  const text = discriminatorHeader(JSON.parse(readFileSync(IDL_PATH, "utf8")));
+/** Writes a header only when it changed, so a build does not touch tracked files needlessly. */
+function writeGenerated(path: string, text: string): void {
   let current = "";
   try {
-    current = readFileSync(DISCRIMINATORS_HEADER, "utf8");
+    current = readFileSync(path, "utf8");
   } catch {
     mkdirSync(join(PROGRAM_SRC, "generated"), { recursive: true });
   }
-  if (current !== text) writeFileSync(DISCRIMINATORS_HEADER, text);
+  if (current !== text) writeFileSync(path, text);
+}
+
+/** The C headers generated from the IDL: discriminators and error log lines. */
+function writeGeneratedHeaders(): void {
+  const idl = JSON.parse(readFileSync(IDL_PATH, "utf8"));
+  writeGenerated(DISCRIMINATORS_HEADER, discriminatorHeader(idl));
+  writeGenerated(ERROR_LOG_HEADER, errorLogHeader(idl));
 }
 
 export function buildProgram(outDir = DEFAULT_OUT_DIR): BuildResult {
   ensureClang();
-  writeDiscriminators();
+  writeGeneratedHeaders();
   const objDir = join(outDir, "obj", "coordinator");
   const deployDir = join(outDir, "deploy");
   mkdirSync(objDir, { recursive: true });

@@ -17,7 +17,7 @@ describe("version instruction", () => {
     const chain = new TestChain();
     const r = chain.send([versionIx()]);
     expect(r.error).toBeUndefined();
-    expect(r.returnData).toEqual(Buffer.from([0, 0, 1, 0, 0, 0])); // 0.1.0 as three u16
+    expect(r.returnData).toEqual(Buffer.from([0, 0, 2, 0, 0, 0])); // 0.2.0 as three u16
     expect(r.logs).toContain("Program log: concord coordinator");
     expect(r.computeUnits).toBeGreaterThan(0);
     console.log(`version: ${r.computeUnits} compute units`);
@@ -28,7 +28,7 @@ describe("version instruction", () => {
     const d = chain.deploy(readFileSync(PROGRAM_SO));
     expect(d.ok).toBe(true);
     if (!d.ok) return;
-    expect(chain.send([versionIx(d.programId)]).returnData).toEqual(Buffer.from([0, 0, 1, 0, 0, 0]));
+    expect(chain.send([versionIx(d.programId)]).returnData).toEqual(Buffer.from([0, 0, 2, 0, 0, 0]));
   });
 
   test("Anchor's Program client reads it with .view() from the IDL", async () => {
@@ -37,7 +37,7 @@ describe("version instruction", () => {
       new LiteSvmProvider(new TestChain()),
     );
     const v = await program.methods.version().view();
-    expect({ major: v.major, minor: v.minor, patch: v.patch }).toEqual({ major: 0, minor: 1, patch: 0 });
+    expect({ major: v.major, minor: v.minor, patch: v.patch }).toEqual({ major: 0, minor: 2, patch: 0 });
   });
 
   test("an unknown discriminator fails with InstructionFallbackNotFound (101)", () => {

@@ -1,6 +1,6 @@
 // A coordinator run on the litesvm test chain, driven through the SDK's instruction builders: creates the run,
 // funds and joins members, moves the clock, plays rounds. Shared by the coordinator tests and bench/program.ts.
-import { BN } from "@coral-xyz/anchor";
+import { BN, EventParser } from "@coral-xyz/anchor";
 import type { Signer, TransactionInstruction } from "@solana/web3.js";
 import { Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
 import { sha256 } from "@noble/hashes/sha256";
@@ -16,7 +16,7 @@ import * as ix from "../../sdk/coordinatorInstructions";
 import { findChallengeAddress, findEpochReceiptsAddress, findMemberAddress } from "../../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
 import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
-import { scheduleView } from "../../sdk/roundSchedule";
+import { nextTransitionAt, scheduleView } from "../../sdk/roundSchedule";
 import type { ScheduleView } from "../../sdk/roundSchedule";
 import { RunState, runStateOf } from "../../sdk/runState";
 import { LiteSvmProvider } from "./litesvmProvider";
@@ -61,7 +61,8 @@ export function runConfig(overrides: Partial<RunConfig> = {}): RunConfig {
 export const memberKeypair = (i: number) => Keypair.fromSeed(sha256(`concord-test-member-${i}`));
 
 /** A receipt hash for (member, step): any non-zero 32 bytes. */
-export const receiptHash = (member: PublicKey, step: bigint) => sha256(Buffer.concat([member.toBuffer(), Buffer.from(step.toString())]));
+export const receiptHash = (member: PublicKey, step: bigint) =>
+  sha256(Buffer.concat([member.toBuffer(), Buffer.from(step.toString())]));
 
 export interface HarnessOptions {
   config?: Partial<RunConfig>;
@@ -77,6 +78,8 @@ export class CoordinatorHarness {
   readonly program: CoordinatorProgram = coordinatorProgram(this.provider);
   readonly authority = this.chain.payer;
   readonly members: Keypair[] = [];
+  /** Every transaction this harness sent, in order. */
+  readonly results: TxResult[] = [];
   readonly run: PublicKey;
   readonly vault: PublicKey;
   time = START_TIME;
@@ -89,7 +92,12 @@ export class CoordinatorHarness {
   static async create(options: HarnessOptions = {}): Promise<CoordinatorHarness> {
     const h = new CoordinatorHarness(options.runId);
     h.expectOk(await h.createRun(runConfig(options.config)));
-    if (options.fund) h.expectOk(h.send([await ix.fundInstruction(h.program, { run: h.run, funder: h.authority.publicKey, amount: options.fund })]));
+    if (options.fund)
+      h.expectOk(
+        h.send([
+          await ix.fundInstruction(h.program, { run: h.run, funder: h.authority.publicKey, amount: options.fund }),
+        ]),
+      );
     for (let i = 0; i < (options.members ?? 0); i++) h.expectOk(await h.join(h.newMember()));
     return h;
   }
@@ -110,7 +118,9 @@ export class CoordinatorHarness {
 
   /** Sends instructions; the first signer pays the fee (the authority when none is given). */
   send(instructions: TransactionInstruction[], signers: Signer[] = [this.authority]): TxResult {
-    return this.chain.send(instructions, signers);
+    const r = this.chain.send(instructions, signers);
+    this.results.push(r);
+    return r;
   }
 
   expectOk(r: TxResult): TxResult {
@@ -158,7 +168,7 @@ export class CoordinatorHarness {
   challengeAddress(member: PublicKey, step: bigint | number): PublicKey {
     return findChallengeAddress(this.run, member, step, this.program.programId)[0];
   }
-  challenge(member: PublicKey, step: bigint | number) {
+  challengeAccount(member: PublicKey, step: bigint | number) {
     return decodeChallenge(this.data(this.challengeAddress(member, step)));
   }
   vaultAccount() {
@@ -185,18 +195,26 @@ export class CoordinatorHarness {
   // --- acting ------------------------------------------------------------------------------------------------
 
   async join(member: Keypair, stake: bigint = SOL, endpoint = "ws://127.0.0.1:9000"): Promise<TxResult> {
-    return this.send([await ix.joinInstruction(this.program, { run: this.run, member: member.publicKey, endpoint, stake })], [member]);
+    return this.send(
+      [await ix.joinInstruction(this.program, { run: this.run, member: member.publicKey, endpoint, stake })],
+      [member],
+    );
   }
 
   async tick(): Promise<TxResult> {
     return this.send([await ix.tickInstruction(this.program, this.run)]);
   }
 
-  async authority_(action: "pause" | "resume" | "finish"): Promise<TxResult> {
-    return this.send([await ix.authorityInstruction(this.program, action, { run: this.run, authority: this.authority.publicKey })]);
+  async control(action: "pause" | "resume" | "finish"): Promise<TxResult> {
+    return this.send([
+      await ix.authorityInstruction(this.program, action, { run: this.run, authority: this.authority.publicKey }),
+    ]);
   }
 
-  async commit(member: Keypair, overrides: { step?: bigint; loss?: number; size?: number; hash?: Uint8Array } = {}): Promise<TxResult> {
+  async commit(
+    member: Keypair,
+    overrides: { step?: bigint; loss?: number; size?: number; hash?: Uint8Array } = {},
+  ): Promise<TxResult> {
     const run = this.runAccount();
     const step = overrides.step ?? BigInt(run.step.toString());
     return this.send(
@@ -218,8 +236,103 @@ export class CoordinatorHarness {
   async witness(witness: Keypair, slots: number[], paramsHash?: Uint8Array): Promise<TxResult> {
     const step = BigInt(this.runAccount().step.toString());
     return this.send(
-      [await ix.witnessInstruction(this.program, { run: this.run, witness: witness.publicKey, step, bitmap: ix.memberBitmap(slots), paramsHash })],
+      [
+        await ix.witnessInstruction(this.program, {
+          run: this.run,
+          witness: witness.publicKey,
+          step,
+          bitmap: ix.memberBitmap(slots),
+          paramsHash,
+        }),
+      ],
       [witness],
+    );
+  }
+
+  async fund(amount: bigint, funder: Keypair = this.authority): Promise<TxResult> {
+    return this.send(
+      [await ix.fundInstruction(this.program, { run: this.run, funder: funder.publicKey, amount })],
+      [funder],
+    );
+  }
+
+  async leave(member: Keypair): Promise<TxResult> {
+    return this.send([await ix.leaveInstruction(this.program, { run: this.run, member: member.publicKey })], [member]);
+  }
+
+  async payout(action: "withdraw" | "claim", member: Keypair): Promise<TxResult> {
+    return this.send(
+      [await ix.memberPayoutInstruction(this.program, action, { run: this.run, member: member.publicKey })],
+      [member],
+    );
+  }
+
+  async updateConfig(config: RunConfig): Promise<TxResult> {
+    return this.send([
+      await ix.updateConfigInstruction(this.program, { run: this.run, authority: this.authority.publicKey, config }),
+    ]);
+  }
+
+  async checkpoint(epoch: bigint | number, hash: Uint8Array, uri: string): Promise<TxResult> {
+    return this.send([
+      await ix.checkpointInstruction(this.program, {
+        run: this.run,
+        authority: this.authority.publicKey,
+        epoch,
+        hash,
+        uri,
+      }),
+    ]);
+  }
+
+  async challenge(
+    challenger: Keypair,
+    member: PublicKey,
+    epoch: bigint | number,
+    step: bigint | number,
+  ): Promise<TxResult> {
+    return this.send(
+      [
+        await ix.challengeInstruction(this.program, {
+          run: this.run,
+          challenger: challenger.publicKey,
+          member,
+          epoch,
+          step,
+          evidenceHash: sha256("audit report"),
+        }),
+      ],
+      [challenger],
+    );
+  }
+
+  async resolve(
+    resolver: Keypair,
+    member: PublicKey,
+    step: bigint | number,
+    challenger: PublicKey,
+    approve: boolean,
+  ): Promise<TxResult> {
+    return this.send(
+      [
+        await ix.resolveChallengeInstruction(this.program, {
+          run: this.run,
+          resolver: resolver.publicKey,
+          member,
+          step,
+          challenger,
+          approve,
+        }),
+      ],
+      [resolver],
+    );
+  }
+
+  /** Lamports the vault must hold: rent-exempt minimum + stakes + reward pool + unclaimed rewards. */
+  expectedVaultLamports(run: RunAccount = this.runAccount()): bigint {
+    const rent = this.chain.svm.minimumBalanceForRentExemption(BigInt(this.data(this.vault).length));
+    return (
+      rent + BigInt(run.totalStake.toString()) + BigInt(run.rewardPool.toString()) + BigInt(run.rewardsOwed.toString())
     );
   }
 
@@ -228,7 +341,6 @@ export class CoordinatorHarness {
     if (this.state() !== state) throw new Error(`run is ${RunState[this.state()]}, not ${RunState[state]}`);
     const r = await this.tick();
     if (r.ok) return this.state();
-    const { nextTransitionAt } = await import("../../sdk/roundSchedule");
     const at = nextTransitionAt(this.view());
     if (at === null) throw new Error(`no transition can come from ${RunState[state]}`);
     if (at > this.time) this.setTime(at);
@@ -246,4 +358,10 @@ export class CoordinatorHarness {
     for (const w of this.witnesses()) this.expectOk(await this.witness(w, slots));
     return this.tickFrom(RunState.RoundWitness);
   }
+}
+
+/** Anchor's EventParser over a transaction's logs: the events the program emitted, in order. */
+export function parseEvents(h: CoordinatorHarness, logs: string[]): { name: string; data: Record<string, unknown> }[] {
+  const parser = new EventParser(h.program.programId, h.program.coder);
+  return [...parser.parseLogs(logs)].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
 }

@@ -5,21 +5,21 @@
 #include "solana_sdk.h"
 #include "error.h"
 #include "generated/discriminators.h"
+#include "generated/error_log.h"
 #include "instructions/instructions.h"
 
 /* SolParameters is ~1 KB: above upstream LLVM's 512-byte BPF stack limit, so it lives at the start of the heap. */
 #define PARAMS ((SolParameters *)HEAP_START_ADDRESS)
 
-uint64_t entrypoint(const uint8_t *input) {
-  SolParameters *params = PARAMS;
-  if (!sol_deserialize(input, params)) {
-    sol_log("Error: too many accounts");
-    return ConcordError_TooManyAccounts;
-  }
-  if (params->data_len < 8) {
-    sol_log("Error: instruction data shorter than a discriminator");
-    return ERROR_INSTRUCTION_FALLBACK_NOT_FOUND;
-  }
+/** Logs a custom error as Anchor programs do, so Anchor clients raise an AnchorError on any RPC. */
+static uint64_t log_error(uint64_t rc) {
+  if (rc == SUCCESS) return rc;
+  for (uint64_t i = 0; i < sizeof(ERROR_LOG_LINES) / sizeof(ERROR_LOG_LINES[0]); i++)
+    if (ERROR_LOG_LINES[i].code == rc) sol_log_(ERROR_LOG_LINES[i].line, ERROR_LOG_LINES[i].len);
+  return rc;
+}
+
+static uint64_t dispatch(SolParameters *params) {
   switch (read_u64(params->data)) {
   case IX_VERSION:
     return process_version(params);
@@ -61,4 +61,17 @@ uint64_t entrypoint(const uint8_t *input) {
     sol_log("Error: unknown instruction discriminator");
     return ERROR_INSTRUCTION_FALLBACK_NOT_FOUND;
   }
+}
+
+uint64_t entrypoint(const uint8_t *input) {
+  SolParameters *params = PARAMS;
+  if (!sol_deserialize(input, params)) {
+    sol_log("Error: too many accounts");
+    return log_error(ConcordError_TooManyAccounts);
+  }
+  if (params->data_len < 8) {
+    sol_log("Error: instruction data shorter than a discriminator");
+    return log_error(ERROR_INSTRUCTION_FALLBACK_NOT_FOUND);
+  }
+  return log_error(dispatch(params));
 }
