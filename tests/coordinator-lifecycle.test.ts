@@ -115,7 +115,7 @@ describe("coordinator lifecycle", () => {
     const before = h.lamports(members[0].publicKey);
     const claim = h.expectOk(await h.payout("claim", members[0]));
     expect(h.lamports(members[0].publicKey)).toBe(before + share - 5000n);
-    expect(parseEvents(h, claim.logs)[0].data.amount.toString()).toBe(share.toString());
+    expect(n(parseEvents(h, claim.logs)[0].data.amount as object)).toBe(share);
     expect(n(h.memberAccount(members[0].publicKey).rewardsClaimed)).toBe(share);
 
     // And the second epoch runs its last step (total_steps 3), cools down and finishes
@@ -328,7 +328,7 @@ describe("coordinator lifecycle", () => {
     const m = h.newMember();
     h.expectOk(await h.join(m, SOL, "ws://a"));
     const r = h.expectOk(await h.join(m, 3n * SOL, "ws://b:1"));
-    expect(parseEvents(h, r.logs)[0].data.stake.toString()).toBe((4n * SOL).toString());
+    expect(n(parseEvents(h, r.logs)[0].data.stake as object)).toBe(4n * SOL);
     const account = h.memberAccount(m.publicKey);
     expect(Buffer.from(account.endpoint.slice(0, account.endpointLen)).toString()).toBe("ws://b:1");
     expect(n(h.runAccount().totalStake)).toBe(4n * SOL);

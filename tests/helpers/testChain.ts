@@ -100,6 +100,18 @@ export class TestChain {
     };
   }
 
+  /** Writes an account as-is, bypassing the runtime: forged accounts for attack tests. */
+  putAccount(key: PublicKey, account: { data: Uint8Array; owner: PublicKey; lamports: bigint }): void {
+    this.svm.setAccount({
+      address: toAddress(key),
+      data: account.data,
+      executable: false,
+      lamports: account.lamports as never,
+      programAddress: toAddress(account.owner),
+      space: BigInt(account.data.length),
+    });
+  }
+
   /** Moves the Clock sysvar; the program reads time only from it. */
   setClock(unixTimestamp: bigint, slot?: bigint): void {
     const c = this.svm.getClock();

@@ -13,7 +13,8 @@
  *   - the run authority decides at once (it cannot judge a challenge it opened: all accounts must be distinct);
  *   - auditors vote with their stake: confirmed once votes to confirm reach 2/3 of the eligible stake, rejected
  *     once votes to reject exceed 1/3. Eligible stake is all stake but the accused's (at least what it was when the
- *     challenge opened). The accused and the challenger cannot vote; each slot votes once.
+ *     challenge opened). The accused cannot vote, nor the challenger (resolver and challenger accounts must
+ *     differ); each slot votes once.
  * Confirmed: slash_bps of the accused's stake is slashed, half to the challenger, half to the reward pool; its
  * unclaimed rewards go to the pool; it leaves the epoch and starts unbonding; the challenger gets its bond back.
  * Rejected: the bond goes to the reward pool, so a challenge is never free.
@@ -63,8 +64,8 @@ static uint64_t vote(const SolParameters *params, Resolution *r, bool approve, V
     sol_log("Error: only the run authority or a staked member may resolve challenges");
     return ConcordError_Unauthorized;
   }
-  if (slot == ch->member_slot || SolPubkey_same(params->ka[0].key, &ch->challenger)) {
-    sol_log("Error: the accused and the challenger cannot judge the challenge");
+  if (slot == ch->member_slot) { /* the challenger is refused earlier: resolver and challenger must differ */
+    sol_log("Error: the accused cannot judge the challenge");
     return ConcordError_SelfChallenge;
   }
   if ((ch->voted[slot / 8] >> (slot % 8)) & 1) {

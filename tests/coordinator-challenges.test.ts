@@ -1,0 +1,151 @@
+// Challenges through the SDK, in litesvm: a challenger disputes an accepted receipt with a bond; the run authority,
+// or a stake-weighted quorum of auditors (the run's members), confirms it (slash, reward the challenger) or rejects
+// it (the bond goes to the reward pool).
+import { coordinatorErrorName } from "../sdk/coordinatorErrors";
+import { RunState } from "../sdk/runState";
+import { CoordinatorHarness, parseEvents, SOL } from "./helpers/coordinatorHarness";
+import type { TxResult } from "./helpers/testChain";
+
+const n = (v: { toString(): string }) => BigInt(v.toString());
+const errorName = (r: TxResult) => coordinatorErrorName(r.customError) ?? r.error;
+const BOND = SOL / 20n;
+const FEE = 5000n;
+
+/** A run whose 4 members (stakes 1, 2, 3, 4 SOL) each had their step-0 receipt accepted, now in round 1. */
+async function afterOneRound(): Promise<CoordinatorHarness> {
+  const h = await CoordinatorHarness.create({ fund: SOL, config: { roundsPerEpoch: 4 } });
+  for (let i = 0; i < 4; i++) h.expectOk(await h.join(h.newMember(), BigInt(i + 1) * SOL));
+  await h.tickFrom(RunState.WaitingForMembers);
+  await h.tickFrom(RunState.Warmup);
+  expect(await h.playRound()).toBe(RunState.RoundTrain);
+  return h;
+}
+
+describe("coordinator challenges", () => {
+  test("the authority confirms: stake slashed, half to the challenger with its bond, the rest to the pool", async () => {
+    // Given a's accepted receipt of step 0, challenged by d
+    const h = await afterOneRound();
+    const [a, , , d] = h.members;
+    const opened = h.expectOk(await h.challenge(d, a.publicKey, 0, 0));
+    const openedEvent = parseEvents(h, opened.logs)[0];
+    expect(openedEvent.name).toBe("challengeOpened");
+    expect(n(openedEvent.data.bond as object)).toBe(BOND);
+    const ch = h.challengeAccount(a.publicKey, 0);
+    expect("open" in ch.status).toBe(true);
+    expect(n(ch.stakeEligible)).toBe(9n * SOL);
+    // The challenge settled a's receipt flag on-chain
+    expect("accepted" in h.receipts(a.publicKey, 0).receipts[0].accepted).toBe(true);
+    // While it is open, a can neither claim nor withdraw
+    h.expectOk(await h.leave(a));
+    expect(errorName(await h.payout("withdraw", a))).toBe("challengePending");
+
+    // When the authority confirms it
+    const pool = n(h.runAccount().rewardPool);
+    const dBefore = h.lamports(d.publicKey);
+    const resolved = h.expectOk(await h.resolve(h.authority, a.publicKey, 0, d.publicKey, true));
+
+    // Then half of a's 1 SOL (slash_bps 5000) is slashed: d gets 0.25 SOL and its bond, the pool 0.25 SOL
+    const event = parseEvents(h, resolved.logs)[0];
+    expect(event.name).toBe("challengeResolved");
+    expect(event.data.confirmed).toBe(true);
+    expect(n(event.data.slashed as object)).toBe(SOL / 2n);
+    expect(h.lamports(d.publicKey)).toBe(dBefore + SOL / 4n + BOND);
+    const run = h.runAccount();
+    const slot = h.slotOf(a.publicKey);
+    expect(n(run.members[slot].stake)).toBe(SOL / 2n);
+    expect(n(run.rewardPool)).toBe(pool + SOL / 4n);
+    expect(run.members[slot].inEpoch).toBe(false);
+    expect(run.epochMemberCount).toBe(3);
+    expect("confirmed" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
+    expect(n(h.memberAccount(a.publicKey).slashed)).toBe(SOL / 2n);
+    expect(h.lamports(h.vault)).toBe(h.expectedVaultLamports());
+    // And a cannot commit in this epoch any more
+    expect(errorName(await h.commit(a))).toBe("notInEpoch");
+  });
+
+  test("the authority rejects: the bond goes to the reward pool", async () => {
+    const h = await afterOneRound();
+    const [a, b] = h.members;
+    const bBefore = h.lamports(b.publicKey);
+    h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
+    const pool = n(h.runAccount().rewardPool);
+    h.expectOk(await h.resolve(h.authority, a.publicKey, 0, b.publicKey, false));
+    const run = h.runAccount();
+    expect(n(run.rewardPool)).toBe(pool + BOND);
+    expect(n(run.members[h.slotOf(a.publicKey)].stake)).toBe(SOL);
+    expect("rejected" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
+    const rent = h.chain.svm.minimumBalanceForRentExemption(BigInt(h.data(h.challengeAddress(a.publicKey, 0)).length));
+    expect(h.lamports(b.publicKey)).toBe(bBefore - BOND - rent - FEE);
+    expect(h.lamports(h.vault)).toBe(h.expectedVaultLamports());
+    // A resolved challenge cannot be resolved again, nor the receipt challenged again
+    expect(errorName(await h.resolve(h.authority, a.publicKey, 0, b.publicKey, true))).toBe("challengeResolved");
+    expect(errorName(await h.challenge(b, a.publicKey, 0, 0))).toBe("accountAlreadyInitialized");
+  });
+
+  test("auditors confirm with 2/3 of the eligible stake", async () => {
+    // Given a challenge by a against d (stake 4): eligible stake is 1 + 2 + 3 = 6 SOL
+    const h = await afterOneRound();
+    const [a, b, c, d] = h.members;
+    h.expectOk(await h.challenge(a, d.publicKey, 0, 0));
+    // When b (2 SOL) votes to confirm, nothing is decided yet
+    const vote = h.expectOk(await h.resolve(b, d.publicKey, 0, a.publicKey, true));
+    expect(parseEvents(h, vote.logs).map((e) => e.name)).toEqual(["challengeVoted"]);
+    expect("open" in h.challengeAccount(d.publicKey, 0).status).toBe(true);
+    expect(errorName(await h.resolve(b, d.publicKey, 0, a.publicKey, true))).toBe("alreadyVoted");
+    // The accused cannot vote, nor the challenger (it would be both resolver and challenger), nor outsiders
+    expect(errorName(await h.resolve(d, d.publicKey, 0, a.publicKey, false))).toBe("selfChallenge");
+    expect(errorName(await h.resolve(a, d.publicKey, 0, a.publicKey, true))).toBe("duplicateAccount");
+    const outsider = h.newMember();
+    expect(errorName(await h.resolve(outsider, d.publicKey, 0, a.publicKey, true))).toBe("unauthorized");
+    // When c (3 SOL) votes to confirm: 5 of 6 SOL >= 2/3
+    const decided = h.expectOk(await h.resolve(c, d.publicKey, 0, a.publicKey, true));
+    expect(parseEvents(h, decided.logs).map((e) => e.name)).toEqual(["challengeVoted", "challengeResolved"]);
+    // Then d lost half its stake
+    expect(n(h.runAccount().members[h.slotOf(d.publicKey)].stake)).toBe(2n * SOL);
+    expect(h.lamports(h.vault)).toBe(h.expectedVaultLamports());
+  });
+
+  test("auditors reject with more than 1/3 of the eligible stake", async () => {
+    // Given a challenge by b against a (stake 1): eligible 2 + 3 + 4 = 9 SOL
+    const h = await afterOneRound();
+    const [a, b, c, d] = h.members;
+    h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
+    // When c (3 SOL, exactly 1/3) votes against, nothing is decided; d (4 SOL) against decides
+    h.expectOk(await h.resolve(c, a.publicKey, 0, b.publicKey, false));
+    expect("open" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
+    h.expectOk(await h.resolve(d, a.publicKey, 0, b.publicKey, false));
+    expect("rejected" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
+    expect(n(h.runAccount().members[h.slotOf(a.publicKey)].stake)).toBe(SOL);
+  });
+
+  test("only accepted receipts inside the window can be challenged", async () => {
+    // Given a run where a's step-1 receipt was never witnessed
+    const h = await afterOneRound();
+    const [a, b] = h.members;
+    h.expectOk(await h.commit(a));
+    await h.tickFrom(RunState.RoundTrain);
+    await h.tickFrom(RunState.RoundWitness);
+    // Then step 1 is not accepted, step 7 does not exist, and b cannot challenge itself
+    expect(errorName(await h.challenge(b, a.publicKey, 0, 1))).toBe("receiptNotAccepted");
+    expect(errorName(await h.challenge(b, a.publicKey, 0, 7))).toBe("receiptNotFound");
+    expect(errorName(await h.challenge(a, a.publicKey, 0, 0))).toBe("selfChallenge");
+    // And after the run finishes (epoch counter 1), epoch 0's receipts are still in the window
+    h.expectOk(await h.control("finish"));
+    expect(n(h.runAccount().epoch)).toBe(1n);
+    h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
+  });
+
+  test("the window closes two epochs after the receipt's", async () => {
+    const h = await CoordinatorHarness.create({ members: 2, config: { roundsPerEpoch: 1 } });
+    const [a, b] = h.members;
+    for (let epoch = 0; epoch < 2; epoch++) {
+      await h.tickFrom(RunState.WaitingForMembers);
+      await h.tickFrom(RunState.Warmup);
+      expect(await h.playRound()).toBe(RunState.Cooldown);
+      await h.tickFrom(RunState.Cooldown);
+    }
+    expect(n(h.runAccount().epoch)).toBe(2n);
+    expect(errorName(await h.challenge(b, a.publicKey, 0, 0))).toBe("challengeWindowClosed");
+    h.expectOk(await h.challenge(b, a.publicKey, 1, 1));
+  });
+});
