@@ -1,6 +1,6 @@
 // Generates sdk/generated/concordCoordinator.ts from programs/coordinator/idl.json: the IDL in the camelCase form
 // Anchor's TypeScript client uses, as a value and as the type that makes `Program<ConcordCoordinator>` typed.
-// usage: tsx scripts/generateIdlModule.ts        (tests/coordinator-idl.test.ts fails when the file is stale)
+// usage: tsx scripts/generateIdlModule.ts [--check]   (--check: exit 1 when the file is stale, write nothing)
 import { convertIdlToCamelCase } from "@coral-xyz/anchor/dist/cjs/idl";
 import type { Idl } from "@coral-xyz/anchor";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -28,7 +28,12 @@ export async function idlModuleSource(idl: Idl): Promise<string> {
 
 if (require.main === module) {
   idlModuleSource(JSON.parse(readFileSync(IDL_PATH, "utf8")))
-    .then((source) => writeFileSync(IDL_MODULE_PATH, source))
+    .then((source) => {
+      if (!process.argv.includes("--check")) return writeFileSync(IDL_MODULE_PATH, source);
+      if (readFileSync(IDL_MODULE_PATH, "utf8") === source) return;
+      console.error(`${IDL_MODULE_PATH} is stale: run npm run generate:idl`);
+      process.exitCode = 1;
+    })
     .catch((e) => {
       console.error(e);
       process.exitCode = 1;
