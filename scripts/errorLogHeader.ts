@@ -14,7 +14,8 @@ const cString = (s: string) => JSON.stringify(s); // the messages are ASCII with
 export function errorLogHeader(idl: IdlErrors): string {
   const entries = [FALLBACK, ...(idl.errors ?? [])].map((e) => {
     const line = `AnchorError occurred. Error Code: ${e.name}. Error Number: ${e.code}. Error Message: ${e.msg ?? e.name}.`;
-    if (!/^[\x20-\x7e]*$/.test(line) || line.includes("\\")) throw new Error(`error ${e.name}: message must be printable ASCII`);
+    if (!/^[\x20-\x7e]*$/.test(line) || line.includes("\\"))
+      throw new Error(`error ${e.name}: message must be printable ASCII`);
     return `    {${e.code}, ${cString(line)}, ${line.length}},`;
   });
   return [

@@ -18,10 +18,15 @@ const bn = (v: bigint | number) => new BN(v.toString());
 const systemProgram = SystemProgram.programId;
 
 /** extend_run calls a new run needs after initialize_run. */
-export const RUN_EXTENSIONS = Math.ceil((ACCOUNT_SIZES.run - MAX_ALLOCATION_PER_INSTRUCTION) / MAX_ALLOCATION_PER_INSTRUCTION);
+export const RUN_EXTENSIONS = Math.ceil(
+  (ACCOUNT_SIZES.run - MAX_ALLOCATION_PER_INSTRUCTION) / MAX_ALLOCATION_PER_INSTRUCTION,
+);
 
 /** The addresses of a run and its vault. */
-export function runAddresses(program: CoordinatorProgram, runId: bigint | number): { run: PublicKey; vault: PublicKey } {
+export function runAddresses(
+  program: CoordinatorProgram,
+  runId: bigint | number,
+): { run: PublicKey; vault: PublicKey } {
   const [run] = findRunAddress(runId, program.programId);
   return { run, vault: findVaultAddress(run, program.programId)[0] };
 }

@@ -11,6 +11,9 @@ export const COORDINATOR_IDL = CONCORD_COORDINATOR_IDL as ConcordCoordinator;
 export type CoordinatorProgram = Program<ConcordCoordinator>;
 
 /** A Program for the coordinator at `programId` (the IDL's address by default). */
-export function coordinatorProgram(provider: Provider, programId: PublicKey = COORDINATOR_PROGRAM_ID): CoordinatorProgram {
+export function coordinatorProgram(
+  provider: Provider,
+  programId: PublicKey = COORDINATOR_PROGRAM_ID,
+): CoordinatorProgram {
   return new Program<ConcordCoordinator>({ ...COORDINATOR_IDL, address: programId.toBase58() }, provider);
 }

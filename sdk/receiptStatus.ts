@@ -21,7 +21,12 @@ export function roundOpen(run: RunAccount, epoch: bigint, round: number): boolea
  * Status of receipt `index` of `receipts`, member `slot` of `run`: the stored flag when settled, else what the
  * run's bitmaps say; "pending" while the round is open or when the epoch is older than the bitmaps.
  */
-export function receiptStatus(run: RunAccount, slot: number, receipts: EpochReceiptsAccount, index: number): ReceiptStatus {
+export function receiptStatus(
+  run: RunAccount,
+  slot: number,
+  receipts: EpochReceiptsAccount,
+  index: number,
+): ReceiptStatus {
   const receipt = receipts.receipts[index];
   if ("accepted" in receipt.accepted) return "accepted";
   if ("rejected" in receipt.accepted) return "rejected";

@@ -2,6 +2,7 @@
 // learns before sending what the program would refuse (tests/coordinator-schedule.test.ts compares the two).
 import type { BN } from "@coral-xyz/anchor";
 import type { RunConfig } from "./coordinatorAccounts";
+import type { CoordinatorErrorName } from "./coordinatorErrors";
 import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG } from "./errors/codes";
 import { ConcordError } from "./errors/concordError";
 import { f32Bits, f32PositiveFinite } from "./f32";
@@ -14,12 +15,7 @@ export const BPS_DENOMINATOR = 10_000;
 
 /** The program error a configuration gets, and the rule it breaks. */
 export interface RunConfigViolation {
-  error:
-    | "InvalidConfigTiming"
-    | "InvalidConfigMembers"
-    | "InvalidConfigTraining"
-    | "InvalidConfigDemo"
-    | "InvalidConfigEconomics";
+  error: Extract<CoordinatorErrorName, `invalidConfig${string}`>;
   rule: string;
 }
 
@@ -30,71 +26,67 @@ type Check = [RunConfigViolation["error"], string, (c: RunConfig) => boolean];
 
 /** Each entry: the error, the rule, and the condition that breaks it (checked in order). */
 const CHECKS: Check[] = [
-  ["InvalidConfigTiming", "epoch_time must be > 0", (c) => c.epochTime === 0],
-  ["InvalidConfigTiming", "warmup_time must be < epoch_time", (c) => c.warmupTime >= c.epochTime],
+  ["invalidConfigTiming", "epoch_time must be > 0", (c) => c.epochTime === 0],
+  ["invalidConfigTiming", "warmup_time must be < epoch_time", (c) => c.warmupTime >= c.epochTime],
   [
-    "InvalidConfigTiming",
+    "invalidConfigTiming",
     "max_round_train_time must be in (0, epoch_time)",
     (c) => c.maxRoundTrainTime === 0 || c.maxRoundTrainTime >= c.epochTime,
   ],
   [
-    "InvalidConfigTiming",
+    "invalidConfigTiming",
     "round_witness_time must be in (0, epoch_time)",
     (c) => c.roundWitnessTime === 0 || c.roundWitnessTime >= c.epochTime,
   ],
   [
-    "InvalidConfigMembers",
+    "invalidConfigMembers",
     "need 1 <= min_clients <= init_min_clients <= 256",
     (c) => c.minClients === 0 || c.minClients > c.initMinClients || c.initMinClients > MAX_MEMBERS,
   ],
   [
-    "InvalidConfigMembers",
+    "invalidConfigMembers",
     "need 1 <= witness_nodes <= min(min_clients, 32)",
     (c) => c.witnessNodes === 0 || c.witnessNodes > c.minClients || c.witnessNodes > MAX_WITNESSES,
   ],
-  ["InvalidConfigTraining", "total_steps must be > 0", (c) => big(c.totalSteps) === 0n],
+  ["invalidConfigTraining", "total_steps must be > 0", (c) => big(c.totalSteps) === 0n],
   [
-    "InvalidConfigTraining",
+    "invalidConfigTraining",
     "rounds_per_epoch must be in [1, 64]",
     (c) => c.roundsPerEpoch === 0 || c.roundsPerEpoch > MAX_ROUNDS_PER_EPOCH,
   ],
   [
-    "InvalidConfigTraining",
+    "invalidConfigTraining",
     "global_batch_size and sequence_length must be > 0",
     (c) => c.globalBatchSize === 0 || c.sequenceLength === 0,
   ],
-  ["InvalidConfigTraining", "learning_rate must be finite and > 0", (c) => !f32PositiveFinite(f32Bits(c.learningRate))],
+  ["invalidConfigTraining", "learning_rate must be finite and > 0", (c) => !f32PositiveFinite(f32Bits(c.learningRate))],
   [
-    "InvalidConfigTraining",
+    "invalidConfigTraining",
     "model_hash and dataset_hash must be set",
     (c) => isZero(c.modelHash) || isZero(c.datasetHash),
   ],
   [
-    "InvalidConfigDemo",
+    "invalidConfigDemo",
     "demo_chunk must be a power of two in [2, 256]",
     (c) => c.demoChunk < 2 || c.demoChunk > 256 || (c.demoChunk & (c.demoChunk - 1)) !== 0,
   ],
   [
-    "InvalidConfigDemo",
+    "invalidConfigDemo",
     "demo_top_k must be in [1, demo_chunk^2]",
     (c) => c.demoTopK === 0 || c.demoTopK > c.demoChunk * c.demoChunk,
   ],
   [
-    "InvalidConfigDemo",
+    "invalidConfigDemo",
     "demo_decay must be in (0, 1)",
     (c) => !f32PositiveFinite(f32Bits(c.demoDecay)) || f32Bits(c.demoDecay) >= 0x3f800000,
   ],
   // demo_sign_1bit is a bool: Borsh cannot encode anything else, so the program's check never fires from clients.
-  ["InvalidConfigDemo", "the padding after demo_sign_1bit must be zero", (c) => !isZero(c.padding)],
-  ["InvalidConfigEconomics", "min_stake must be > 0", (c) => big(c.minStake) === 0n],
+  ["invalidConfigDemo", "the padding after demo_sign_1bit must be zero", (c) => !isZero(c.padding)],
+  ["invalidConfigEconomics", "min_stake must be > 0", (c) => big(c.minStake) === 0n],
+  ["invalidConfigEconomics", "reward_per_epoch must be <= 2^56", (c) => big(c.rewardPerEpoch) > MAX_REWARD_PER_EPOCH],
+  ["invalidConfigEconomics", "challenge_bond must be > 0", (c) => big(c.challengeBond) === 0n],
   [
-    "InvalidConfigEconomics",
-    "reward_per_epoch must be <= 2^56",
-    (c) => big(c.rewardPerEpoch) > MAX_REWARD_PER_EPOCH,
-  ],
-  ["InvalidConfigEconomics", "challenge_bond must be > 0", (c) => big(c.challengeBond) === 0n],
-  [
-    "InvalidConfigEconomics",
+    "invalidConfigEconomics",
     "slash_bps must be in [1, 10000]",
     (c) => c.slashBps === 0 || c.slashBps > BPS_DENOMINATOR,
   ],
