@@ -20,16 +20,31 @@ export function u64Seed(value: bigint | number, name = "value"): Buffer {
 
 const text = (s: string) => Buffer.from(s, "utf8");
 
+/** Deriving a PDA costs about a millisecond in JavaScript (sha256 and a curve check per bump tried): memoized. */
+const derived = new Map<string, [PublicKey, number]>();
+const DERIVED_LIMIT = 10_000;
+
+function derive(seeds: Buffer[], programId: PublicKey): [PublicKey, number] {
+  const id = `${programId.toBase58()}:${seeds.map((s) => s.toString("hex")).join(":")}`;
+  let found = derived.get(id);
+  if (!found) {
+    if (derived.size >= DERIVED_LIMIT) derived.clear();
+    found = PublicKey.findProgramAddressSync(seeds, programId);
+    derived.set(id, found);
+  }
+  return found;
+}
+
 export function findRunAddress(runId: bigint | number, programId = PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([text("run"), u64Seed(runId, "runId")], programId);
+  return derive([text("run"), u64Seed(runId, "runId")], programId);
 }
 
 export function findVaultAddress(run: PublicKey, programId = PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([text("vault"), run.toBuffer()], programId);
+  return derive([text("vault"), run.toBuffer()], programId);
 }
 
 export function findMemberAddress(run: PublicKey, member: PublicKey, programId = PROGRAM_ID): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync([text("member"), run.toBuffer(), member.toBuffer()], programId);
+  return derive([text("member"), run.toBuffer(), member.toBuffer()], programId);
 }
 
 export function findEpochReceiptsAddress(
@@ -38,10 +53,7 @@ export function findEpochReceiptsAddress(
   epoch: bigint | number,
   programId = PROGRAM_ID,
 ): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync(
-    [text("receipts"), run.toBuffer(), member.toBuffer(), u64Seed(epoch, "epoch")],
-    programId,
-  );
+  return derive([text("receipts"), run.toBuffer(), member.toBuffer(), u64Seed(epoch, "epoch")], programId);
 }
 
 export function findChallengeAddress(
@@ -50,8 +62,5 @@ export function findChallengeAddress(
   step: bigint | number,
   programId = PROGRAM_ID,
 ): [PublicKey, number] {
-  return PublicKey.findProgramAddressSync(
-    [text("challenge"), run.toBuffer(), member.toBuffer(), u64Seed(step, "step")],
-    programId,
-  );
+  return derive([text("challenge"), run.toBuffer(), member.toBuffer(), u64Seed(step, "step")], programId);
 }
