@@ -383,8 +383,12 @@ class Campaign {
   // --- the oracle --------------------------------------------------------------------------------------------
 
   /** A success is legitimate when every account is the genuine one for its IDL role and required signers signed. */
-  legitimate(i: TransactionInstruction, before: RunBytes): string | null {
+  legitimate(i: TransactionInstruction, feePayer: PublicKey, before: RunBytes): string | null {
     const { h } = this;
+    // the message merges an account's flags over all its uses, and the fee payer signs and is writable
+    const uses = (key: PublicKey) => i.keys.filter((k) => k.pubkey.equals(key));
+    const signed = (key: PublicKey) => key.equals(feePayer) || uses(key).some((k) => k.isSigner);
+    const writable = (key: PublicKey) => key.equals(feePayer) || uses(key).some((k) => k.isWritable);
     const def = h.program.idl.instructions.find((d) => Buffer.from(d.discriminator).equals(i.data.subarray(0, 8)));
     if (!def) return "unknown instruction succeeded";
     if (i.keys.length < def.accounts.length) return `${def.name} succeeded with too few accounts`;
@@ -393,8 +397,8 @@ class Campaign {
     for (const [index, account] of def.accounts.entries()) {
       const key = i.keys[index];
       const a = account as { name: string; signer?: boolean; writable?: boolean; address?: string };
-      if (a.signer && !key.isSigner) return `${def.name}: ${a.name} did not sign`;
-      if (a.writable && !key.isWritable) return `${def.name}: ${a.name} was read-only`;
+      if (a.signer && !signed(key.pubkey)) return `${def.name}: ${a.name} did not sign`;
+      if (a.writable && !writable(key.pubkey)) return `${def.name}: ${a.name} was read-only`;
       if (a.address && key.pubkey.toBase58() !== a.address) return `${def.name}: wrong ${a.name}`;
       if (a.name === "run" && !key.pubkey.equals(runKey)) return `${def.name}: foreign run`;
       if (
@@ -526,7 +530,10 @@ describe("coordinator fuzz", () => {
       c.record(attempt.kind, r);
       const context = { sent, kind: attempt.kind, error: r.error };
       if (r.ok) {
-        expect({ ...context, illegitimate: c.legitimate(attempt.instructions[0], before) }).toEqual({
+        expect({
+          ...context,
+          illegitimate: c.legitimate(attempt.instructions[0], attempt.signers[0].publicKey, before),
+        }).toEqual({
           ...context,
           illegitimate: null,
         });
