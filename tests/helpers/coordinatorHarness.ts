@@ -1,8 +1,8 @@
 // A coordinator run on the litesvm test chain, driven through the SDK's instruction builders: creates the run,
 // funds and joins members, moves the clock, plays rounds. Shared by the coordinator tests and bench/program.ts.
 import { BN, EventParser } from "@coral-xyz/anchor";
-import type { Signer, TransactionInstruction } from "@solana/web3.js";
-import { Keypair, LAMPORTS_PER_SOL, PublicKey } from "@solana/web3.js";
+import type { Signer, TransactionInstruction, PublicKey } from "@solana/web3.js";
+import { Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { sha256 } from "@noble/hashes/sha256";
 import {
   decodeChallenge,

@@ -1,0 +1,61 @@
+import { BN } from "@coral-xyz/anchor";
+import type { RunConfig } from "./coordinatorAccounts";
+import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG } from "./errors/codes";
+import { isConcordError } from "./errors/concordError";
+import { assertValidRunConfig, runConfigViolation } from "./runConfig";
+
+const valid: RunConfig = {
+  totalSteps: new BN(10),
+  minStake: new BN(1),
+  rewardPerEpoch: new BN(0),
+  challengeBond: new BN(1),
+  modelHash: new Array(32).fill(1),
+  datasetHash: new Array(32).fill(1),
+  warmupTime: 0,
+  cooldownTime: 0,
+  maxRoundTrainTime: 1,
+  roundWitnessTime: 1,
+  epochTime: 2,
+  globalBatchSize: 1,
+  sequenceLength: 1,
+  learningRate: 1e-4,
+  demoDecay: 0.5,
+  minClients: 1,
+  initMinClients: 1,
+  witnessNodes: 1,
+  roundsPerEpoch: 1,
+  demoChunk: 2,
+  demoTopK: 4,
+  slashBps: 1,
+  demoSign1bit: false,
+  padding: [0, 0, 0, 0, 0],
+};
+
+describe("runConfig", () => {
+  test("the smallest valid configuration passes", () => {
+    expect(runConfigViolation(valid)).toBeNull();
+    expect(() => assertValidRunConfig(valid)).not.toThrow();
+  });
+
+  test("rules are checked in the program's order and name the program's error", () => {
+    expect(runConfigViolation({ ...valid, warmupTime: 2, witnessNodes: 0 })).toEqual({
+      error: "invalidConfigTiming",
+      rule: "warmup_time must be < epoch_time",
+    });
+    expect(runConfigViolation({ ...valid, demoTopK: 5 })?.error).toBe("invalidConfigDemo");
+    expect(runConfigViolation({ ...valid, rewardPerEpoch: new BN(2).pow(new BN(56)).addn(1) })?.error).toBe(
+      "invalidConfigEconomics",
+    );
+  });
+
+  test("assertValidRunConfig throws a ConcordError with the rule", () => {
+    let error: unknown;
+    try {
+      assertValidRunConfig({ ...valid, demoDecay: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(isConcordError(error, CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG)).toBe(true);
+    expect((error as Error).message).toBe("invalid run configuration: demo_decay must be in (0, 1)");
+  });
+});
