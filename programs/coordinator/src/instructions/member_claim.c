@@ -30,10 +30,8 @@ uint64_t process_claim(SolParameters *params) {
     sol_log("Error: nothing to claim");
     return ConcordError_NothingToClaim;
   }
-  if (a.entry->open_challenges) {
-    sol_log("Error: a challenge against the member is still open");
-    return ConcordError_ChallengePending;
-  }
+  rc = check_no_open_challenge(a.entry);
+  if (rc) return rc;
   uint64_t claimed;
   if (__builtin_add_overflow(a.member->rewards_claimed, amount, &claimed)) return ConcordError_ArithmeticOverflow;
   rc = move_lamports(a.vault_account, a.signer, amount);

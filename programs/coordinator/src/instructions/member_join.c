@@ -110,8 +110,7 @@ uint64_t process_join(SolParameters *params) {
   }
   run->members[slot].stake = total;
   run->total_stake = run_total;
-  sol_memset_(member->endpoint, 0, MAX_ENDPOINT_LEN);
-  sol_memcpy_(member->endpoint, endpoint, endpoint_len);
+  store_text(member->endpoint, MAX_ENDPOINT_LEN, endpoint, endpoint_len);
   member->endpoint_len = (uint8_t)endpoint_len;
 
   MemberJoinedEvent e;

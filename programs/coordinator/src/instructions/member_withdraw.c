@@ -39,10 +39,8 @@ uint64_t process_withdraw(SolParameters *params) {
     sol_log("Error: withdraw needs a prior leave");
     return ConcordError_NotLeaving;
   }
-  if (a.entry->open_challenges) {
-    sol_log("Error: a challenge against the member is still open");
-    return ConcordError_ChallengePending;
-  }
+  rc = check_no_open_challenge(a.entry);
+  if (rc) return rc;
   SolClock clock;
   clock_read(&clock);
   if (!unbonded(a.run, a.member, clock.unix_timestamp)) {

@@ -40,8 +40,7 @@ uint64_t process_checkpoint(SolParameters *params) {
   c->epoch = epoch;
   c->step = run->step;
   __builtin_memcpy(c->hash, hash, 32);
-  sol_memset_(c->uri, 0, MAX_URI_LEN);
-  sol_memcpy_(c->uri, uri, uri_len);
+  store_text(c->uri, MAX_URI_LEN, uri, uri_len);
   c->uri_len = (uint8_t)uri_len;
 
   CheckpointRecordedEvent e;

@@ -12,6 +12,7 @@
 #include "instructions.h"
 #include "shared/accounts.h"
 #include "shared/args.h"
+#include "shared/run_config_check.h"
 #include "shared/events.h"
 #include "shared/seeds.h"
 #include "shared/system.h"
@@ -59,12 +60,8 @@ uint64_t process_initialize_run(SolParameters *params) {
   rc = args_finish(&args);
   if (rc) return rc;
   const RunConfig *config = (const RunConfig *)config_bytes; /* sBPF loads need no alignment */
-  ConfigRule rule;
-  rc = run_config_validate(config, &rule);
-  if (rc) {
-    sol_log_(rule.text, rule.len);
-    return rc;
-  }
+  rc = check_run_config(config);
+  if (rc) return rc;
 
   uint8_t run_bump, vault_bump;
   rc = create_run(params, run_id, &run_bump);

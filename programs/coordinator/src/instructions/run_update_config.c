@@ -10,6 +10,7 @@
  */
 #include "instructions.h"
 #include "shared/args.h"
+#include "shared/run_config_check.h"
 #include "shared/authority.h"
 #include "shared/events.h"
 #include "../error.h"
@@ -32,12 +33,8 @@ uint64_t process_update_config(SolParameters *params) {
     return ConcordError_RunNotHalted;
   }
   const RunConfig *config = (const RunConfig *)bytes; /* sBPF loads need no alignment */
-  ConfigRule rule;
-  rc = run_config_validate(config, &rule);
-  if (rc) {
-    sol_log_(rule.text, rule.len);
-    return rc;
-  }
+  rc = check_run_config(config);
+  if (rc) return rc;
   run->config = *config;
   ConfigUpdatedEvent e;
   e.config = *config;

@@ -52,3 +52,9 @@ static inline const uint8_t *args_bytes(Args *a, uint32_t *len) {
 }
 
 uint64_t args_finish(const Args *a);
+
+/** Copies `len` bytes into a fixed field of `capacity` bytes, zeroing the rest (len <= capacity, checked before). */
+static inline void store_text(uint8_t *field, uint64_t capacity, const uint8_t *text, uint64_t len) {
+  sol_memset_(field, 0, capacity);
+  sol_memcpy_(field, text, len);
+}

@@ -1,4 +1,5 @@
 #include "member_accounts.h"
+#include "../../error.h"
 
 uint64_t load_member_accounts(SolParameters *params, bool with_vault, MemberAccounts *out) {
   uint64_t count = with_vault ? 4 : 3;
@@ -15,5 +16,13 @@ uint64_t load_member_accounts(SolParameters *params, bool with_vault, MemberAcco
   if (!rc) rc = load_member(params, out->member_account, out->run_account, out->signer->key, &out->member);
   if (rc) return rc;
   out->entry = &out->run->members[out->member->slot];
+  return SUCCESS;
+}
+
+uint64_t check_no_open_challenge(const RunMember *entry) {
+  if (entry->open_challenges) {
+    sol_log("Error: a challenge against the member is still open");
+    return ConcordError_ChallengePending;
+  }
   return SUCCESS;
 }

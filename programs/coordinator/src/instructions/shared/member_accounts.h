@@ -17,3 +17,5 @@ typedef struct {
  * Member PDA in this run, and its slot.
  */
 uint64_t load_member_accounts(SolParameters *params, bool with_vault, MemberAccounts *out);
+/** Stake and rewards stay put while a challenge against the member is open (ChallengePending). */
+uint64_t check_no_open_challenge(const RunMember *entry);
