@@ -118,6 +118,24 @@ describe("coordinator challenges", () => {
     expect(n(h.runAccount().members[h.slotOf(a.publicKey)].stake)).toBe(SOL);
   });
 
+  test("an unresolved challenge expires: after two epoch times anyone rejects it, freeing the member", async () => {
+    // Given a challenge nobody decides
+    const h = await afterOneRound();
+    const [a, b] = h.members;
+    const outsider = h.newMember();
+    h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
+    expect(errorName(await h.resolve(outsider, a.publicKey, 0, b.publicKey, true))).toBe("unauthorized");
+    // When 2 x epoch_time (600 s) pass, an outsider's resolve rejects it even when asking to confirm
+    h.advance(1200);
+    const pool = n(h.runAccount().rewardPool);
+    const r = h.expectOk(await h.resolve(outsider, a.publicKey, 0, b.publicKey, true));
+    expect(r.logs).toContain("Program log: challenge expired unresolved: rejected");
+    // Then the bond went to the pool and a keeps its stake and can claim again
+    expect("rejected" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
+    expect(n(h.runAccount().rewardPool)).toBe(pool + BOND);
+    expect(n(h.runAccount().members[h.slotOf(a.publicKey)].openChallenges)).toBe(0n);
+  });
+
   test("only accepted receipts inside the window can be challenged", async () => {
     // Given a run where a's step-1 receipt was never witnessed
     const h = await afterOneRound();

@@ -15,6 +15,9 @@
  *     once votes to reject exceed 1/3. Eligible stake is all stake but the accused's (at least what it was when the
  *     challenge opened). The accused cannot vote, nor the challenger (resolver and challenger accounts must
  *     differ); each slot votes once.
+ *   - an open challenge nobody decided expires CHALLENGE_TIMEOUT_EPOCH_TIMES x epoch_time after it opened; then
+ *     any signer's resolve_challenge rejects it, whatever `approve` says, so an unresolved challenge cannot freeze
+ *     a member's stake forever and costs the challenger its bond.
  * Confirmed: slash_bps of the accused's stake is slashed, half to the challenger, half to the reward pool; its
  * unclaimed rewards go to the pool; it leaves the epoch and starts unbonding; the challenger gets its bond back.
  * Rejected: the bond goes to the reward pool, so a challenge is never free.
@@ -188,7 +191,12 @@ uint64_t process_resolve_challenge(SolParameters *params) {
   clock_read(&clock);
   r.now = clock.unix_timestamp;
   Verdict verdict = approve ? VERDICT_CONFIRM : VERDICT_REJECT;
-  if (!SolPubkey_same(params->ka[0].key, &r.run->authority)) {
+  uint64_t timeout = (uint64_t)r.run->config.epoch_time * CHALLENGE_TIMEOUT_EPOCH_TIMES;
+  bool by_authority = SolPubkey_same(params->ka[0].key, &r.run->authority);
+  if (!by_authority && elapsed(r.now, r.challenge->opened_at, timeout)) {
+    sol_log("challenge expired unresolved: rejected");
+    verdict = VERDICT_REJECT;
+  } else if (!by_authority) {
     rc = vote(params, &r, approve, &verdict);
     if (rc || verdict == VERDICT_NONE) return rc;
   }

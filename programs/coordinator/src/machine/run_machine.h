@@ -52,7 +52,7 @@ uint64_t run_resume(Run *run, int64_t now);
 /** finish: any state but Finished -> Finished, ending the epoch in progress. 0 or a ConcordError. */
 uint64_t run_finish(Run *run, int64_t now, EpochSummary *summary);
 /** Whether `now` is at least `seconds` after `since` (false when the clock is before `since`). */
-bool elapsed(int64_t now, int64_t since, uint32_t seconds);
+bool elapsed(int64_t now, int64_t since, uint64_t seconds);
 
 /* epoch_rewards.c */
 /** Ends the epoch in progress: splits min(reward_per_epoch, pool) pro rata to points, clears epoch state. */

@@ -5,7 +5,7 @@
 #include "run_machine.h"
 #include "../error.h"
 
-bool elapsed(int64_t now, int64_t since, uint32_t seconds) {
+bool elapsed(int64_t now, int64_t since, uint64_t seconds) {
   return now >= since && (uint64_t)now - (uint64_t)since >= seconds;
 }
 

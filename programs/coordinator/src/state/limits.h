@@ -15,5 +15,7 @@
 #define BPS_DENOMINATOR 10000
 /** An epoch's receipts can be challenged until the run's epoch counter passes epoch + CHALLENGE_WINDOW_EPOCHS. */
 #define CHALLENGE_WINDOW_EPOCHS 1
+/** An open challenge nobody resolved expires this many epoch_times after it opened: anyone may then reject it. */
+#define CHALLENGE_TIMEOUT_EPOCH_TIMES 2
 /** Withdraw waits until the epoch counter reaches leave_epoch + UNBONDING_EPOCHS + 1 (one full epoch after leaving). */
 #define UNBONDING_EPOCHS 1
