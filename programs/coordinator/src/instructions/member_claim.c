@@ -11,7 +11,6 @@
  * (a confirmed challenge forfeits unclaimed rewards to the pool).
  */
 #include "instructions.h"
-#include "shared/args.h"
 #include "shared/events.h"
 #include "shared/member_accounts.h"
 #include "shared/system.h"
@@ -21,9 +20,6 @@
 uint64_t process_claim(SolParameters *params) {
   MemberAccounts a;
   uint64_t rc = load_member_accounts(params, true, &a);
-  if (rc) return rc;
-  Args args = args_start(params);
-  rc = args_finish(&args);
   if (rc) return rc;
   uint64_t amount = a.entry->rewards_owed;
   if (amount == 0) {

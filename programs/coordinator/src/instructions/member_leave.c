@@ -10,7 +10,6 @@
  * takes part in no later epoch. withdraw is possible after one full further epoch (see member_withdraw.c).
  */
 #include "instructions.h"
-#include "shared/args.h"
 #include "shared/events.h"
 #include "shared/member_accounts.h"
 #include "shared/system.h"
@@ -20,9 +19,6 @@
 uint64_t process_leave(SolParameters *params) {
   MemberAccounts a;
   uint64_t rc = load_member_accounts(params, false, &a);
-  if (rc) return rc;
-  Args args = args_start(params);
-  rc = args_finish(&args);
   if (rc) return rc;
   if (a.entry->status != MemberStatus_Active) {
     sol_log("Error: the member is already leaving");

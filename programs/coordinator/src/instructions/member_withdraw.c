@@ -13,7 +13,6 @@
  * the slot.
  */
 #include "instructions.h"
-#include "shared/args.h"
 #include "shared/events.h"
 #include "shared/member_accounts.h"
 #include "shared/system.h"
@@ -31,9 +30,6 @@ static bool unbonded(const Run *run, const Member *member, int64_t now) {
 uint64_t process_withdraw(SolParameters *params) {
   MemberAccounts a;
   uint64_t rc = load_member_accounts(params, true, &a);
-  if (rc) return rc;
-  Args args = args_start(params);
-  rc = args_finish(&args);
   if (rc) return rc;
   if (a.entry->status != MemberStatus_Leaving) {
     sol_log("Error: withdraw needs a prior leave");

@@ -1,4 +1,5 @@
 #include "member_accounts.h"
+#include "args.h"
 #include "../../error.h"
 
 uint64_t load_member_accounts(SolParameters *params, bool with_vault, MemberAccounts *out) {
@@ -16,7 +17,8 @@ uint64_t load_member_accounts(SolParameters *params, bool with_vault, MemberAcco
   if (!rc) rc = load_member(params, out->member_account, out->run_account, out->signer->key, &out->member);
   if (rc) return rc;
   out->entry = &out->run->members[out->member->slot];
-  return SUCCESS;
+  Args args = args_start(params);
+  return args_finish(&args);
 }
 
 uint64_t check_no_open_challenge(const RunMember *entry) {

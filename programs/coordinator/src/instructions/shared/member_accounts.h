@@ -14,7 +14,7 @@ typedef struct {
 
 /**
  * Loads [member (signer; writable when paid), run, vault?, member account] in that order: the signer's own
- * Member PDA in this run, and its slot.
+ * Member PDA in this run, and its slot. These instructions take no arguments: trailing data is refused.
  */
 uint64_t load_member_accounts(SolParameters *params, bool with_vault, MemberAccounts *out);
 /** Stake and rewards stay put while a challenge against the member is open (ChallengePending). */
