@@ -91,3 +91,42 @@ export function writeChunks(elf: Uint8Array, chunkSize = WRITE_CHUNK_SIZE): { of
     chunks.push({ offset, bytes: elf.subarray(offset, offset + chunkSize) });
   return chunks;
 }
+
+export function upgradeInstruction(args: {
+  programId: PublicKey;
+  buffer: PublicKey;
+  spill: PublicKey;
+  upgradeAuthority: PublicKey;
+}): TransactionInstruction {
+  return new TransactionInstruction({
+    programId: BPF_LOADER_UPGRADEABLE_ID,
+    data: u32(3),
+    keys: [
+      { pubkey: programDataAddress(args.programId), isSigner: false, isWritable: true },
+      { pubkey: args.programId, isSigner: false, isWritable: true },
+      { pubkey: args.buffer, isSigner: false, isWritable: true },
+      { pubkey: args.spill, isSigner: false, isWritable: true },
+      { pubkey: SYSVAR_RENT_PUBKEY, isSigner: false, isWritable: false },
+      { pubkey: SYSVAR_CLOCK_PUBKEY, isSigner: false, isWritable: false },
+      { pubkey: args.upgradeAuthority, isSigner: true, isWritable: false },
+    ],
+  });
+}
+
+/** Grows a program's ProgramData account so a larger ELF fits; the payer funds the extra rent. */
+export function extendProgramInstruction(args: {
+  programId: PublicKey;
+  payer: PublicKey;
+  additionalBytes: number;
+}): TransactionInstruction {
+  return new TransactionInstruction({
+    programId: BPF_LOADER_UPGRADEABLE_ID,
+    data: Buffer.concat([u32(6), u32(args.additionalBytes)]),
+    keys: [
+      { pubkey: programDataAddress(args.programId), isSigner: false, isWritable: true },
+      { pubkey: args.programId, isSigner: false, isWritable: true },
+      { pubkey: SystemProgram.programId, isSigner: false, isWritable: false },
+      { pubkey: args.payer, isSigner: true, isWritable: true },
+    ],
+  });
+}

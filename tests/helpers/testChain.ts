@@ -3,22 +3,14 @@
 import { getTransactionDecoder, address } from "@solana/kit";
 import type { Address } from "@solana/kit";
 import type { Signer, TransactionInstruction } from "@solana/web3.js";
-import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
+import { Keypair, LAMPORTS_PER_SOL, PublicKey, Transaction } from "@solana/web3.js";
 import { Clock, FailedTransactionMetadata, LiteSVM } from "litesvm";
 import type { TransactionMetadata } from "litesvm";
 import { createPrivateKey, sign as cryptoSign } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  BPF_LOADER_UPGRADEABLE_ID,
-  BUFFER_HEADER_SIZE,
-  PROGRAM_ACCOUNT_SIZE,
-  deployWithMaxDataLenInstruction,
-  initializeBufferInstruction,
-  writeChunks,
-  writeInstruction,
-} from "../../sdk/upgradeableLoader";
+import { programDeploySteps } from "../../sdk/programDeploySteps";
 
 export const PROGRAM_SO = join(__dirname, "..", "..", "target", "deploy", "coordinator.so");
 export const PROGRAM_ID = new PublicKey(
@@ -151,47 +143,17 @@ export class TestChain {
     elf: Buffer,
     programKeypair = Keypair.generate(),
   ): { ok: true; programId: PublicKey } | { ok: false; step: string; result: TxResult } {
-    const buffer = Keypair.generate();
-    const rent = (n: number) => Number(this.svm.minimumBalanceForRentExemption(BigInt(n)));
-    const bufferSize = BUFFER_HEADER_SIZE + elf.length;
-    let r = this.send(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: this.payer.publicKey,
-          newAccountPubkey: buffer.publicKey,
-          space: bufferSize,
-          lamports: rent(bufferSize),
-          programId: BPF_LOADER_UPGRADEABLE_ID,
-        }),
-        initializeBufferInstruction(buffer.publicKey, this.payer.publicKey),
-      ],
-      [this.payer, buffer],
-    );
-    if (!r.ok) return { ok: false, step: "initialize buffer", result: r };
-    for (const chunk of writeChunks(elf)) {
-      r = this.send([writeInstruction(buffer.publicKey, this.payer.publicKey, chunk.offset, chunk.bytes)]);
-      if (!r.ok) return { ok: false, step: `write at ${chunk.offset}`, result: r };
+    const steps = programDeploySteps({
+      elf,
+      payer: this.payer.publicKey,
+      program: programKeypair,
+      buffer: Keypair.generate(),
+      rentExempt: (n) => Number(this.svm.minimumBalanceForRentExemption(BigInt(n))),
+    });
+    for (const step of steps) {
+      const r = this.send(step.instructions, [this.payer, ...step.signers]);
+      if (!r.ok) return { ok: false, step: step.label, result: r };
     }
-    r = this.send(
-      [
-        SystemProgram.createAccount({
-          fromPubkey: this.payer.publicKey,
-          newAccountPubkey: programKeypair.publicKey,
-          space: PROGRAM_ACCOUNT_SIZE,
-          lamports: rent(PROGRAM_ACCOUNT_SIZE),
-          programId: BPF_LOADER_UPGRADEABLE_ID,
-        }),
-        deployWithMaxDataLenInstruction({
-          payer: this.payer.publicKey,
-          programId: programKeypair.publicKey,
-          buffer: buffer.publicKey,
-          upgradeAuthority: this.payer.publicKey,
-          maxDataLen: elf.length * 2,
-        }),
-      ],
-      [this.payer, programKeypair],
-    );
-    if (!r.ok) return { ok: false, step: "deploy", result: r };
     this.nextSlot(); // a deployed program becomes callable in the next slot
     return { ok: true, programId: programKeypair.publicKey };
   }

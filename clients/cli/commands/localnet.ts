@@ -1,0 +1,17 @@
+import type { CommandModule, InferredOptionTypes, Options } from "yargs";
+import type { GlobalOptions } from "../globalOptions";
+import { runLocalnet } from "../lib/runLocalnet";
+
+const options = {
+  port: { type: "number", default: 8899, describe: "JSON-RPC HTTP port; websockets use port + 1" },
+  host: { type: "string", default: "127.0.0.1", describe: "address to listen on" },
+  "state-dir": { type: "string", default: ".concord/localnet", describe: "where the chain is saved between runs" },
+  reset: { type: "boolean", default: false, describe: "discard the saved chain and start from genesis" },
+} satisfies Record<string, Options>;
+
+export const localnetCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {
+  command: "localnet",
+  describe: "run the embedded local chain (the coordinator program deployed, a funded faucet)",
+  builder: (y) => y.options(options),
+  handler: (args) => runLocalnet(args),
+};

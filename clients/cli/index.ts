@@ -1,0 +1,30 @@
+// The `concord` command line: one module per command under commands/, each delegating to a service.
+import yargs from "yargs";
+import { deployCommand } from "./commands/deploy";
+import { localnetCommand } from "./commands/localnet";
+import { GLOBAL_OPTIONS } from "./globalOptions";
+
+/** Runs the CLI; exported so tests drive it in-process. Resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const parser = yargs(argv)
+    .scriptName("concord")
+    .usage("$0 <command> [options]")
+    .options(GLOBAL_OPTIONS)
+    .command(localnetCommand)
+    .command(deployCommand)
+    .demandCommand(1, "name a command")
+    .strict()
+    .fail((message, error, y) => {
+      // Throwing stops yargs from running the command after a usage error; main() reports it.
+      if (!error) y.showHelp();
+      throw error ?? new Error(message);
+    })
+    .help();
+  try {
+    await parser.parseAsync();
+    return 0;
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,52 @@
+// Cluster, wallet and program ids from Anchor.toml, so every command and script reads them from one place.
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+export const ROOT = resolve(__dirname, "..", "..", "..");
+export const ANCHOR_TOML = join(ROOT, "Anchor.toml");
+
+/** Monikers Anchor and the Solana CLI accept for `cluster`. */
+const CLUSTER_URLS: Record<string, string> = {
+  localnet: "http://127.0.0.1:8899",
+  localhost: "http://127.0.0.1:8899",
+  devnet: "https://api.devnet.solana.com",
+  testnet: "https://api.testnet.solana.com",
+  mainnet: "https://api.mainnet-beta.solana.com",
+  "mainnet-beta": "https://api.mainnet-beta.solana.com",
+};
+
+export interface AnchorConfig {
+  /** The `[provider] cluster` value as written (a moniker or a URL). */
+  cluster: string;
+  rpcUrl: string;
+  walletPath: string;
+  /** Program ids for the cluster, by program name. */
+  programs: Record<string, string>;
+}
+
+export function clusterUrl(cluster: string): string {
+  if (CLUSTER_URLS[cluster]) return CLUSTER_URLS[cluster];
+  if (/^https?:\/\//.test(cluster)) return cluster;
+  throw new Error(`unknown cluster "${cluster}": use localnet, devnet, testnet, mainnet or an http(s) URL`);
+}
+
+const expandHome = (path: string) => (path.startsWith("~/") ? join(homedir(), path.slice(2)) : path);
+
+export async function readAnchorToml(path = ANCHOR_TOML): Promise<AnchorConfig> {
+  if (!existsSync(path)) throw new Error(`${path} not found`);
+  // smol-toml ships ES-module types only; a dynamic import keeps this CommonJS file type-checked.
+  const { parse } = await import("smol-toml");
+  const toml = parse(readFileSync(path, "utf8")) as {
+    provider?: { cluster?: string; wallet?: string };
+    programs?: Record<string, Record<string, string>>;
+  };
+  const cluster = toml.provider?.cluster ?? "localnet";
+  const moniker = cluster === "localhost" ? "localnet" : cluster.replace("mainnet-beta", "mainnet");
+  return {
+    cluster,
+    rpcUrl: clusterUrl(cluster),
+    walletPath: resolve(dirname(path), expandHome(toml.provider?.wallet ?? "~/.config/solana/id.json")),
+    programs: toml.programs?.[moniker] ?? {},
+  };
+}

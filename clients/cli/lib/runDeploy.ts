@@ -1,0 +1,50 @@
+// `concord deploy`: resolves cluster and wallet (flags, else Anchor.toml), then deploys with a progress bar.
+import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { SingleBar, Presets } from "cli-progress";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
+import { clusterUrl, readAnchorToml } from "./anchorToml";
+import { deployProgram } from "./deployProgram";
+
+export async function runDeploy(args: {
+  config?: string;
+  url?: string;
+  keypair?: string;
+  program: string;
+  programKeypair: string;
+  programId?: string;
+}): Promise<void> {
+  const anchor = await readAnchorToml(args.config && resolve(args.config));
+  const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
+  const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
+  if (!existsSync(walletPath)) throw new Error(`wallet ${walletPath} not found (pass --keypair)`);
+  const elfPath = resolve(args.program);
+  if (!existsSync(elfPath)) throw new Error(`${elfPath} not found: run \`npm run build:program\` first`);
+  const program = args.programId ? new PublicKey(args.programId) : readKeypair(resolve(args.programKeypair));
+
+  const connection = new Connection(url, "confirmed");
+  const payer = readKeypair(walletPath);
+  const elf = readFileSync(elfPath);
+  console.log(
+    `deploying ${elfPath} (${elf.length} bytes) to ${url} as ${"publicKey" in program ? program.publicKey.toBase58() : program.toBase58()}`,
+  );
+  const bar = process.stdout.isTTY
+    ? new SingleBar({ format: "{bar} {value}/{total} transactions | {label}" }, Presets.shades_classic)
+    : undefined;
+  const result = await deployProgram({
+    connection,
+    payer,
+    program,
+    elf,
+    buffer: Keypair.generate(),
+    onProgress: ({ done, total, label }) => {
+      if (!bar) return;
+      if (done === 1) bar.start(total, 0, { label });
+      bar.update(done, { label });
+    },
+  }).finally(() => bar?.stop());
+  console.log(
+    `${result.upgraded ? "upgraded" : "deployed"} ${result.programId.toBase58()} in ${result.transactions} transactions; sha256 ${result.sha256}`,
+  );
+}

@@ -1,0 +1,43 @@
+// `concord localnet`: starts the local chain and serves until interrupted, saving its state on the way out.
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { buildProgram } from "../../../scripts/build-program";
+import { coordinatorProgram } from "../../../coordinator/localnet/coordinatorProgram";
+import { startLocalnet } from "../../../coordinator/localnet/localnet";
+
+export async function runLocalnet(args: {
+  port: number;
+  host: string;
+  stateDir: string;
+  reset: boolean;
+}): Promise<void> {
+  const stateDir = resolve(args.stateDir);
+  if (args.reset) rmSync(stateDir, { recursive: true, force: true });
+  const fresh = !existsSync(join(stateDir, "chain-state.bin"));
+  if (fresh) buildProgram(); // genesis deploys the current build; a saved chain keeps the program it has
+  const net = await startLocalnet({
+    port: args.port,
+    host: args.host,
+    stateDir,
+    programs: fresh ? [coordinatorProgram()] : [],
+  });
+  const faucetFile = join(stateDir, "faucet.json");
+  writeFileSync(faucetFile, JSON.stringify(Array.from(net.chain.faucet.secretKey)) + "\n", { mode: 0o600 });
+  console.log(`concord localnet ${fresh ? "created" : "loaded"} in ${stateDir}`);
+  console.log(`RPC URL: ${net.rpcUrl}`);
+  console.log(`websocket: ${net.wsUrl}`);
+  console.log(`coordinator program: ${coordinatorProgram().keypair.publicKey.toBase58()}`);
+  console.log(`faucet: ${net.chain.faucet.publicKey.toBase58()} (keypair ${faucetFile}; or use requestAirdrop)`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      net.close().then(() => {
+        console.log("state saved; stopped");
+        done();
+      });
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

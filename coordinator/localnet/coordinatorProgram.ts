@@ -1,0 +1,18 @@
+// The coordinator program's build output and its localnet keypair: what the local chain deploys at genesis.
+import { Keypair } from "@solana/web3.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+export const COORDINATOR_SO = join(ROOT, "target", "deploy", "coordinator.so");
+export const COORDINATOR_KEYPAIR = join(ROOT, "programs", "coordinator", "program-keypair.json");
+
+/** Reads a keypair in the Solana CLI's format (a JSON array of the 64 secret-key bytes). */
+export function readKeypair(path: string): Keypair {
+  return Keypair.fromSecretKey(Uint8Array.from(JSON.parse(readFileSync(path, "utf8"))));
+}
+
+export function coordinatorProgram(): { keypair: Keypair; elf: Buffer } {
+  if (!existsSync(COORDINATOR_SO)) throw new Error(`${COORDINATOR_SO} is missing: run \`npm run build:program\``);
+  return { keypair: readKeypair(COORDINATOR_KEYPAIR), elf: readFileSync(COORDINATOR_SO) };
+}

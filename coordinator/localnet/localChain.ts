@@ -1,0 +1,479 @@
+// The embedded chain: the real program in litesvm, with what a validator adds around it for JSON-RPC clients —
+// a clock that follows wall time, a window of valid blockhashes, a faucet, transaction history with statuses and
+// logs, change events for subscriptions, and state saved to a folder so a restart loses nothing.
+import type { PublicKey } from "@solana/web3.js";
+import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, VersionedTransaction } from "@solana/web3.js";
+import { getTransactionDecoder, address } from "@solana/kit";
+import type { EncodedAccount } from "@solana/kit";
+import { Clock, FailedTransactionMetadata, LiteSVM } from "litesvm";
+import { utils } from "@coral-xyz/anchor";
+import { EventEmitter } from "node:events";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as codes from "../../sdk/errors/codes";
+import { programDeploySteps } from "../../sdk/programDeploySteps";
+import { RpcError } from "./rpcError";
+import type { TransactionErrorJson } from "./transactionError";
+import { transactionErrorFromFailure } from "./transactionError";
+
+const bs58 = utils.bytes.bs58;
+
+/** Solana's target slot time. */
+export const SLOT_MS = 400;
+/** A blockhash stays usable for this many slots, as on a real cluster. */
+export const BLOCKHASH_VALID_SLOTS = 150;
+export const MAX_AIRDROP_LAMPORTS = 1000 * LAMPORTS_PER_SOL;
+/** litesvm's own airdrop pool holds about 1M SOL; the faucet takes half. */
+const FAUCET_LAMPORTS = 500_000n * BigInt(LAMPORTS_PER_SOL);
+const STATE_FILE = "chain-state.bin";
+const STATE_VERSION = 1;
+
+export interface AccountView {
+  lamports: number;
+  owner: string;
+  data: Buffer;
+  executable: boolean;
+  space: number;
+}
+
+export interface TransactionRecord {
+  signature: string;
+  slot: number;
+  blockTime: number;
+  err: TransactionErrorJson | null;
+  logs: string[];
+  fee: number;
+  computeUnits: number;
+  returnData: { programId: string; data: string } | null;
+  /** The message in the JSON form getTransaction returns. */
+  message: {
+    accountKeys: string[];
+    header: { numRequiredSignatures: number; numReadonlySignedAccounts: number; numReadonlyUnsignedAccounts: number };
+    instructions: { programIdIndex: number; accounts: number[]; data: string; stackHeight: null }[];
+    recentBlockhash: string;
+  };
+  signatures: string[];
+  /** The transaction as sent, base64, for getTransaction's binary encodings. */
+  wire: string;
+  writable: string[];
+  preBalances: number[];
+  postBalances: number[];
+  version: "legacy" | number;
+}
+
+export interface SimulationResult {
+  /** Accounts as the transaction would leave them (empty when it fails). */
+  postAccounts: Map<string, AccountView>;
+  err: TransactionErrorJson | null;
+  logs: string[];
+  unitsConsumed: number;
+  returnData: { programId: string; data: [string, "base64"] } | null;
+}
+
+export interface LocalChainOptions {
+  /** Folder to load state from and save it to; absent keeps everything in memory. */
+  stateDir?: string;
+  /** Milliseconds since the epoch; injected so tests drive time. */
+  now?: () => number;
+  /** Programs deployed through the upgradeable loader at genesis. */
+  programs?: { keypair: Keypair; elf: Buffer }[];
+}
+
+interface PersistedMeta {
+  version: number;
+  genesisHash: string;
+  faucetSecretKey: number[];
+  slot: number;
+  unixTimestamp: number;
+  blockhashes: [string, number][];
+  transactions: TransactionRecord[];
+}
+
+function accountView(a: EncodedAccount): AccountView {
+  return {
+    lamports: Number(a.lamports),
+    owner: a.programAddress,
+    data: Buffer.from(a.data),
+    executable: a.executable,
+    space: a.data.length,
+  };
+}
+
+/** Custom-error text the way validators phrase it, for RPC error messages. */
+function describeError(err: TransactionErrorJson): string {
+  if (typeof err === "object" && err !== null && !Array.isArray(err) && "InstructionError" in err) {
+    const [index, inner] = err.InstructionError as [number, unknown];
+    if (typeof inner === "object" && inner !== null && "Custom" in inner) {
+      return `Error processing Instruction ${index}: custom program error: 0x${Number((inner as { Custom: number }).Custom).toString(16)}`;
+    }
+    return `Error processing Instruction ${index}: ${JSON.stringify(inner)}`;
+  }
+  return typeof err === "string" ? err : JSON.stringify(err);
+}
+
+export class LocalChain extends EventEmitter {
+  readonly svm: LiteSVM;
+  readonly genesisHash: string;
+  readonly faucet: Keypair;
+  private readonly now: () => number;
+  private readonly stateDir?: string;
+  private baseSlot: number;
+  private baseTime: number;
+  private unixTimestamp: number;
+  private readonly blockhashes = new Map<string, number>();
+  private readonly transactions = new Map<string, TransactionRecord>();
+  private saveTimer?: NodeJS.Timeout;
+
+  private constructor(svm: LiteSVM, meta: Omit<PersistedMeta, "version">, options: LocalChainOptions, faucet: Keypair) {
+    super();
+    this.svm = svm.withBlockhashCheck(false).withSigverify(true); // blockhash window is ours; see syncClock
+    this.now = options.now ?? Date.now;
+    this.stateDir = options.stateDir;
+    this.genesisHash = meta.genesisHash;
+    this.faucet = faucet;
+    this.baseSlot = meta.slot;
+    this.baseTime = this.now();
+    this.unixTimestamp = meta.unixTimestamp;
+    for (const [hash, slot] of meta.blockhashes) this.blockhashes.set(hash, slot);
+    for (const t of meta.transactions) this.transactions.set(t.signature, t);
+  }
+
+  /** Loads the chain saved in `options.stateDir`, or creates a new one (genesis) there. */
+  static open(options: LocalChainOptions = {}): LocalChain {
+    const file = options.stateDir && join(options.stateDir, STATE_FILE);
+    if (file && existsSync(file)) return LocalChain.load(file, options);
+    const faucet = Keypair.generate();
+    const svm = new LiteSVM().withTransactionHistory(1_000_000n);
+    const funded = svm.airdrop(address(faucet.publicKey.toBase58()), FAUCET_LAMPORTS as never);
+    if (funded instanceof FailedTransactionMetadata) throw new Error(`funding the faucet failed: ${funded.toString()}`);
+    const chain = new LocalChain(
+      svm,
+      {
+        genesisHash: bs58.encode(createHash("sha256").update(randomBytes(32)).digest()),
+        faucetSecretKey: Array.from(faucet.secretKey),
+        slot: Number(svm.getClock().slot),
+        unixTimestamp: 0,
+        blockhashes: [],
+        transactions: [],
+      },
+      options,
+      faucet,
+    );
+    chain.syncClock();
+    for (const program of options.programs ?? []) chain.deployProgram(program.keypair, program.elf);
+    chain.save();
+    return chain;
+  }
+
+  private static load(file: string, options: LocalChainOptions): LocalChain {
+    const fail = (reason: string) =>
+      new RpcError(codes.CONCORD_ERROR__LOCALNET__MALFORMED_STATE, { dir: options.stateDir, reason });
+    const bytes = readFileSync(file);
+    if (bytes.length < 4) throw fail("file too short");
+    const metaLength = bytes.readUInt32LE(0);
+    if (4 + metaLength > bytes.length) throw fail("truncated");
+    let meta: PersistedMeta;
+    try {
+      meta = JSON.parse(bytes.subarray(4, 4 + metaLength).toString("utf8"));
+    } catch {
+      throw fail("metadata is not JSON");
+    }
+    if (meta.version !== STATE_VERSION) throw fail(`state version ${meta.version}, expected ${STATE_VERSION}`);
+    const svm = LiteSVM.fromBytes(bytes.subarray(4 + metaLength));
+    const chain = new LocalChain(svm, meta, options, Keypair.fromSecretKey(Uint8Array.from(meta.faucetSecretKey)));
+    chain.syncClock();
+    return chain;
+  }
+
+  /** Writes the whole state atomically (temp file + rename). */
+  save(): void {
+    if (!this.stateDir) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    mkdirSync(this.stateDir, { recursive: true });
+    const meta: PersistedMeta = {
+      version: STATE_VERSION,
+      genesisHash: this.genesisHash,
+      faucetSecretKey: Array.from(this.faucet.secretKey),
+      slot: this.slot,
+      unixTimestamp: this.unixTimestamp,
+      blockhashes: [...this.blockhashes],
+      transactions: [...this.transactions.values()],
+    };
+    const metaBytes = Buffer.from(JSON.stringify(meta));
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(metaBytes.length);
+    const file = join(this.stateDir, STATE_FILE);
+    writeFileSync(file + ".tmp", Buffer.concat([header, metaBytes, this.svm.toBytes()]));
+    renameSync(file + ".tmp", file);
+  }
+
+  /** Saves soon, coalescing bursts of transactions into one write. */
+  private scheduleSave(): void {
+    if (!this.stateDir || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.save(), 100);
+    this.saveTimer.unref();
+  }
+
+  close(): void {
+    this.save();
+  }
+
+  get slot(): number {
+    return Number(this.svm.getClock().slot);
+  }
+
+  /** Advances slot, blockhash and Clock sysvar to wall time; called before every request is served. */
+  syncClock(): void {
+    const target = this.baseSlot + Math.floor((this.now() - this.baseTime) / SLOT_MS);
+    if (target > this.slot || this.blockhashes.size === 0) {
+      if (target > this.slot) this.svm.warpToSlot(BigInt(target));
+      this.svm.expireBlockhash();
+      this.blockhashes.set(this.svm.latestBlockhash(), this.slot);
+      for (const [hash, slot] of this.blockhashes) {
+        if (slot < this.slot - BLOCKHASH_VALID_SLOTS) this.blockhashes.delete(hash);
+      }
+      this.emit("slot", this.slot);
+    }
+    this.unixTimestamp = Math.max(this.unixTimestamp, Math.floor(this.now() / 1000));
+    const c = this.svm.getClock();
+    this.svm.setClock(
+      new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, BigInt(this.unixTimestamp)),
+    );
+  }
+
+  latestBlockhash(): { blockhash: string; lastValidBlockHeight: number } {
+    const blockhash = this.svm.latestBlockhash();
+    return { blockhash, lastValidBlockHeight: this.blockhashes.get(blockhash)! + BLOCKHASH_VALID_SLOTS };
+  }
+
+  isBlockhashValid(blockhash: string): boolean {
+    const slot = this.blockhashes.get(blockhash);
+    return slot !== undefined && this.slot - slot <= BLOCKHASH_VALID_SLOTS;
+  }
+
+  rentExempt(size: number): number {
+    return Number(this.svm.minimumBalanceForRentExemption(BigInt(size)));
+  }
+
+  getAccount(key: string): AccountView | null {
+    const a = this.svm.getAccount(address(key));
+    return a.exists ? accountView(a) : null;
+  }
+
+  getProgramAccounts(programId: string): { pubkey: string; account: AccountView }[] {
+    return this.svm.getProgramAccounts(address(programId)).map((a) => ({ pubkey: a.address, account: accountView(a) }));
+  }
+
+  signaturesCount(): number {
+    return this.transactions.size;
+  }
+
+  getTransaction(signature: string): TransactionRecord | undefined {
+    return this.transactions.get(signature);
+  }
+
+  /** Newest first, as getSignaturesForAddress answers. */
+  signaturesForAddress(key: string, limit: number, before?: string): TransactionRecord[] {
+    const all = [...this.transactions.values()].filter((t) => t.message.accountKeys.includes(key)).reverse();
+    const start = before ? all.findIndex((t) => t.signature === before) + 1 : 0;
+    return all.slice(start, start + limit);
+  }
+
+  private decode(bytes: Uint8Array): VersionedTransaction {
+    try {
+      return VersionedTransaction.deserialize(bytes);
+    } catch (e) {
+      throw new RpcError(codes.CONCORD_ERROR__RPC__MALFORMED_TRANSACTION, { reason: (e as Error).message });
+    }
+  }
+
+  simulateTransaction(
+    bytes: Uint8Array,
+    options: { sigVerify?: boolean; replaceRecentBlockhash?: boolean } = {},
+  ): SimulationResult {
+    this.syncClock();
+    const tx = this.decode(bytes);
+    if (options.replaceRecentBlockhash) {
+      if (options.sigVerify)
+        throw new RpcError(codes.CONCORD_ERROR__RPC__INVALID_PARAMS, {
+          reason: "sigVerify may not be used with replaceRecentBlockhash",
+        });
+      tx.message.recentBlockhash = this.svm.latestBlockhash();
+    } else if (!this.isBlockhashValid(tx.message.recentBlockhash)) {
+      return { err: "BlockhashNotFound", logs: [], unitsConsumed: 0, returnData: null, postAccounts: new Map() };
+    }
+    const sigVerify = options.sigVerify ?? true;
+    if (!sigVerify) {
+      // Unsigned transactions decode with null signatures; litesvm wants a full set to parse, not to check.
+      tx.signatures = tx.signatures.map(() => new Uint8Array(64).fill(1));
+    }
+    this.svm.withSigverify(sigVerify);
+    try {
+      const res = this.svm.simulateTransaction(this.toKit(tx.serialize()));
+      if (res instanceof FailedTransactionMetadata) {
+        const meta = res.meta();
+        return {
+          err: transactionErrorFromFailure(res.toString()),
+          logs: meta.logs(),
+          unitsConsumed: Number(meta.computeUnitsConsumed()),
+          returnData: null,
+          postAccounts: new Map(),
+        };
+      }
+      const meta = res.meta();
+      const returned = meta.returnData();
+      return {
+        postAccounts: new Map(res.postAccounts().map((a) => [a.address, accountView(a)])),
+        err: null,
+        logs: meta.logs(),
+        unitsConsumed: Number(meta.computeUnitsConsumed()),
+        returnData: returned.data().length
+          ? {
+              programId: bs58.encode(returned.programId()),
+              data: [Buffer.from(returned.data()).toString("base64"), "base64"],
+            }
+          : null,
+      };
+    } finally {
+      this.svm.withSigverify(true);
+    }
+  }
+
+  private toKit(bytes: Uint8Array) {
+    try {
+      return getTransactionDecoder().decode(bytes) as never;
+    } catch (e) {
+      throw new RpcError(codes.CONCORD_ERROR__RPC__MALFORMED_TRANSACTION, { reason: (e as Error).message });
+    }
+  }
+
+  /**
+   * Executes a wire-format transaction. With preflight (the default) a failing transaction changes nothing and
+   * throws the simulation error, as validators do; with skipPreflight it lands as a failed transaction.
+   */
+  sendTransaction(bytes: Uint8Array, options: { skipPreflight?: boolean } = {}): string {
+    this.syncClock();
+    const tx = this.decode(bytes);
+    if (tx.signatures.length === 0 || tx.signatures.some((s) => s.every((b) => b === 0))) {
+      throw new RpcError(codes.CONCORD_ERROR__RPC__SIGNATURE_VERIFICATION_FAILED);
+    }
+    const signature = bs58.encode(tx.signatures[0]);
+    if (this.transactions.has(signature)) {
+      throw new RpcError(
+        codes.CONCORD_ERROR__RPC__TRANSACTION_REJECTED,
+        { reason: "AlreadyProcessed" },
+        { err: "AlreadyProcessed", logs: [] },
+      );
+    }
+    if (!this.isBlockhashValid(tx.message.recentBlockhash)) {
+      throw new RpcError(
+        codes.CONCORD_ERROR__RPC__TRANSACTION_SIMULATION_FAILED,
+        { reason: "Blockhash not found" },
+        { err: "BlockhashNotFound", logs: [], accounts: null, unitsConsumed: 0 },
+      );
+    }
+    if (!options.skipPreflight) {
+      const sim = this.simulateTransaction(bytes, { sigVerify: true });
+      if (sim.err !== null) {
+        throw new RpcError(
+          codes.CONCORD_ERROR__RPC__TRANSACTION_SIMULATION_FAILED,
+          { reason: describeError(sim.err) },
+          { ...sim, accounts: null },
+        );
+      }
+    }
+
+    const message = tx.message;
+    const keys = message.staticAccountKeys.map((k) => k.toBase58());
+    const balance = (k: string) => this.getAccount(k)?.lamports ?? 0;
+    const preBalances = keys.map(balance);
+    let res;
+    try {
+      res = this.svm.sendTransaction(this.toKit(bytes));
+    } catch (e) {
+      if (e instanceof RpcError) throw e;
+      throw new RpcError(codes.CONCORD_ERROR__RPC__SIGNATURE_VERIFICATION_FAILED, {}, { reason: (e as Error).message });
+    }
+    const meta = res instanceof FailedTransactionMetadata ? res.meta() : res;
+    const err = res instanceof FailedTransactionMetadata ? transactionErrorFromFailure(res.toString()) : null;
+    // Errors raised before execution (bad signature, unknown fee payer, duplicate) never land on a real cluster.
+    if (err !== null && !(typeof err === "object" && !Array.isArray(err) && "InstructionError" in err)) {
+      throw new RpcError(
+        codes.CONCORD_ERROR__RPC__TRANSACTION_REJECTED,
+        { reason: describeError(err) },
+        { err, logs: meta.logs() },
+      );
+    }
+    const header = message.header;
+    const writable = keys.filter((_, i) => message.isAccountWritable(i));
+    const returned = meta.returnData();
+    const record: TransactionRecord = {
+      signature,
+      slot: this.slot,
+      blockTime: this.unixTimestamp,
+      err,
+      logs: meta.logs(),
+      fee: 5000 * header.numRequiredSignatures,
+      computeUnits: Number(meta.computeUnitsConsumed()),
+      returnData: returned.data().length
+        ? { programId: bs58.encode(returned.programId()), data: Buffer.from(returned.data()).toString("base64") }
+        : null,
+      message: {
+        accountKeys: keys,
+        header,
+        instructions: message.compiledInstructions.map((ix) => ({
+          programIdIndex: ix.programIdIndex,
+          accounts: ix.accountKeyIndexes,
+          data: bs58.encode(ix.data),
+          stackHeight: null,
+        })),
+        recentBlockhash: message.recentBlockhash,
+      },
+      signatures: tx.signatures.map((s) => bs58.encode(s)),
+      wire: Buffer.from(bytes).toString("base64"),
+      writable,
+      preBalances,
+      postBalances: keys.map(balance),
+      version: message.version,
+    };
+    this.transactions.set(signature, record);
+    this.scheduleSave();
+    this.emit("transaction", record);
+    return signature;
+  }
+
+  /** Sends lamports from the faucet in a real, recorded transaction. */
+  airdrop(to: PublicKey, lamports: number): string {
+    if (!Number.isSafeInteger(lamports) || lamports <= 0 || lamports > MAX_AIRDROP_LAMPORTS) {
+      throw new RpcError(codes.CONCORD_ERROR__RPC__AIRDROP_TOO_LARGE, { lamports, limit: MAX_AIRDROP_LAMPORTS });
+    }
+    this.syncClock();
+    const tx = new Transaction({ recentBlockhash: this.svm.latestBlockhash(), feePayer: this.faucet.publicKey }).add(
+      SystemProgram.transfer({ fromPubkey: this.faucet.publicKey, toPubkey: to, lamports }),
+    );
+    tx.sign(this.faucet);
+    return this.sendTransaction(tx.serialize());
+  }
+
+  /** Deploys through the upgradeable loader, paid by the faucet; the program is callable from the next slot. */
+  deployProgram(programKeypair: Keypair, elf: Buffer): void {
+    const steps = programDeploySteps({
+      elf,
+      payer: this.faucet.publicKey,
+      program: programKeypair,
+      buffer: Keypair.generate(),
+      rentExempt: (n) => this.rentExempt(n),
+    });
+    for (const step of steps) {
+      const tx = new Transaction({ recentBlockhash: this.svm.latestBlockhash(), feePayer: this.faucet.publicKey }).add(
+        ...step.instructions,
+      );
+      tx.sign(this.faucet, ...step.signers);
+      this.sendTransaction(tx.serialize());
+    }
+    this.baseSlot += 1; // the deployed program becomes visible in the next slot
+    this.syncClock();
+  }
+}

@@ -1,0 +1,85 @@
+// Starts the embedded chain behind Solana's JSON-RPC (HTTP on `port`) and its websocket subscriptions (port + 1),
+// so an unmodified `new Connection("http://127.0.0.1:<port>")` works against it.
+import type { Server } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { LocalChainOptions } from "./localChain";
+import { LocalChain, SLOT_MS } from "./localChain";
+import { createRpcHttpServer } from "./httpServer";
+import { createRpcMethods } from "./rpcMethods";
+import { attachSubscriptions } from "./subscriptions";
+
+export const DEFAULT_RPC_PORT = 8899;
+
+export interface LocalnetOptions extends LocalChainOptions {
+  /** HTTP port; websockets listen on port + 1. 0 picks a free pair. */
+  port?: number;
+  host?: string;
+}
+
+export interface Localnet {
+  chain: LocalChain;
+  rpcUrl: string;
+  wsUrl: string;
+  /** Stops serving and saves the state. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/** Binds HTTP on `port` and websockets on `port + 1`, retrying random pairs when port is 0. */
+async function bindPair(http: Server, ws: Server, port: number, host: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const p = port || 20_000 + Math.floor(Math.random() * 40_000);
+    try {
+      await listen(http, p, host);
+    } catch (e) {
+      if (port || attempt > 50) throw e;
+      continue;
+    }
+    try {
+      await listen(ws, p + 1, host);
+      return (http.address() as AddressInfo).port;
+    } catch (e) {
+      await closeServer(http);
+      if (port || attempt > 50) throw e;
+    }
+  }
+}
+
+export async function startLocalnet(options: LocalnetOptions = {}): Promise<Localnet> {
+  const chain = LocalChain.open(options);
+  const host = options.host ?? "127.0.0.1";
+  const http = createRpcHttpServer(createRpcMethods(chain), () => chain.syncClock());
+  const wsHttp = createServer((_, res) => res.writeHead(426).end("websocket only"));
+  const wss = attachSubscriptions(wsHttp, chain);
+  const port = await bindPair(http, wsHttp, options.port ?? DEFAULT_RPC_PORT, host);
+  // Slots and the Clock sysvar follow wall time even when nobody calls.
+  const clock = setInterval(() => chain.syncClock(), SLOT_MS);
+  clock.unref();
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    chain,
+    rpcUrl: `http://${urlHost}:${port}`,
+    wsUrl: `ws://${urlHost}:${port + 1}`,
+    async close() {
+      clearInterval(clock);
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      http.closeAllConnections();
+      await Promise.all([closeServer(http), closeServer(wsHttp)]);
+      chain.close();
+    },
+  };
+}

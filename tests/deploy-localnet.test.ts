@@ -1,0 +1,121 @@
+// `concord deploy` through the upgradeable loader over JSON-RPC to the local chain, then a call to the program.
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  Transaction,
+  TransactionInstruction,
+  sendAndConfirmTransaction,
+} from "@solana/web3.js";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../clients/cli/index";
+import { deployProgram } from "../clients/cli/lib/deployProgram";
+import { COORDINATOR_SO } from "../coordinator/localnet/coordinatorProgram";
+import type { Localnet } from "../coordinator/localnet/localnet";
+import { startLocalnet } from "../coordinator/localnet/localnet";
+import { link } from "../scripts/sbf-link";
+import { deployedSha256 } from "../scripts/verify-build";
+import { anchorDiscriminator } from "../sdk/anchorDiscriminator";
+import { programDataAddress } from "../sdk/upgradeableLoader";
+import { compileFixture } from "./helpers/compileFixture";
+import { waitForIdleWebsocket } from "./helpers/web3Connection";
+
+let net: Localnet;
+let connection: Connection;
+let payer: Keypair;
+const dir = mkdtempSync(join(tmpdir(), "concord-deploy-"));
+const coordinator = readFileSync(COORDINATOR_SO);
+const versionIx = (programId: Keypair["publicKey"]) =>
+  new TransactionInstruction({ programId, keys: [], data: Buffer.from(anchorDiscriminator("global", "version")) });
+
+beforeAll(async () => {
+  net = await startLocalnet({ port: 0 });
+  connection = new Connection(net.rpcUrl, "confirmed");
+  payer = Keypair.generate();
+  await connection.confirmTransaction({
+    signature: await connection.requestAirdrop(payer.publicKey, 100 * LAMPORTS_PER_SOL),
+    ...(await connection.getLatestBlockhash()),
+  });
+});
+afterAll(async () => {
+  await waitForIdleWebsocket();
+  await net.close();
+});
+
+test("deploys through the upgradeable loader, then the program runs", async () => {
+  const program = Keypair.generate();
+  const progress: number[] = [];
+  const r = await deployProgram({
+    connection,
+    payer,
+    program,
+    elf: coordinator,
+    buffer: Keypair.generate(),
+    onProgress: (p) => progress.push(p.done),
+  });
+  expect(r.upgraded).toBe(false);
+  expect(progress.at(-1)).toBe(r.transactions);
+  const account = await connection.getAccountInfo(program.publicKey);
+  expect(account?.executable).toBe(true);
+  const sig = await sendAndConfirmTransaction(connection, new Transaction().add(versionIx(program.publicKey)), [payer]);
+  expect((await connection.getTransaction(sig, { maxSupportedTransactionVersion: 0 }))?.meta?.logMessages).toContain(
+    "Program log: concord coordinator",
+  );
+});
+
+test("upgrades a deployed program, growing its ProgramData when the new ELF is larger", async () => {
+  const program = Keypair.generate();
+  const small = link([compileFixture("hello.c")]).elf;
+  await deployProgram({ connection, payer, program, elf: small, buffer: Keypair.generate(), maxDataLen: small.length });
+  const before = (await connection.getAccountInfo(programDataAddress(program.publicKey)))!.data.length;
+  const r = await deployProgram({
+    connection,
+    payer,
+    program: program.publicKey,
+    elf: coordinator,
+    buffer: Keypair.generate(),
+  });
+  expect(r.upgraded).toBe(true);
+  expect((await connection.getAccountInfo(programDataAddress(program.publicKey)))!.data.length).toBeGreaterThan(before);
+  const sig = await sendAndConfirmTransaction(connection, new Transaction().add(versionIx(program.publicKey)), [payer]);
+  expect((await connection.getTransaction(sig, { maxSupportedTransactionVersion: 0 }))?.meta?.logMessages).toContain(
+    "Program log: concord coordinator",
+  );
+});
+
+test("`concord deploy` takes the RPC URL and wallet from flags", async () => {
+  const wallet = join(dir, "wallet.json");
+  writeFileSync(wallet, JSON.stringify(Array.from(payer.secretKey)));
+  const programKeypair = join(dir, "program.json");
+  const program = Keypair.generate();
+  writeFileSync(programKeypair, JSON.stringify(Array.from(program.secretKey)));
+  const code = await main([
+    "deploy",
+    "--url",
+    net.rpcUrl,
+    "--keypair",
+    wallet,
+    "--program-keypair",
+    programKeypair,
+    "--program",
+    COORDINATOR_SO,
+  ]);
+  expect(code).toBe(0);
+  expect((await connection.getAccountInfo(program.publicKey))?.executable).toBe(true);
+  // What `npm run verify-build -- --url` compares: the deployed bytes hash to the local build's sha256.
+  expect(await deployedSha256(net.rpcUrl, program.publicKey, coordinator.length)).toBe(
+    createHash("sha256").update(coordinator).digest("hex"),
+  );
+});
+
+test("`concord deploy` refuses a missing wallet with a clear error", async () => {
+  const errors: string[] = [];
+  const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
+  const code = await main(["deploy", "--url", net.rpcUrl, "--keypair", join(dir, "nope.json")]);
+  spy.mockRestore();
+  expect(code).toBe(1);
+  expect(errors.join("\n")).toMatch(/wallet .*nope\.json not found/);
+});

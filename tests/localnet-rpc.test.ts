@@ -1,0 +1,182 @@
+// The embedded chain through plain @solana/web3.js and Anchor over real HTTP and websockets on 127.0.0.1.
+import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
+import type { Idl } from "@coral-xyz/anchor";
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  SystemProgram,
+  Transaction,
+  sendAndConfirmTransaction,
+} from "@solana/web3.js";
+import { readFileSync } from "node:fs";
+import { IDL_PATH } from "../scripts/build-program";
+import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
+import type { Localnet } from "../coordinator/localnet/localnet";
+import { startLocalnet } from "../coordinator/localnet/localnet";
+import { programDataAddress } from "../sdk/upgradeableLoader";
+import { waitForIdleWebsocket } from "./helpers/web3Connection";
+
+const program = coordinatorProgram();
+let net: Localnet;
+let connection: Connection;
+
+beforeAll(async () => {
+  net = await startLocalnet({ port: 0, programs: [program] });
+  connection = new Connection(net.rpcUrl, "confirmed");
+});
+afterAll(async () => {
+  await waitForIdleWebsocket();
+  await net.close();
+});
+
+async function funded(sol = 10): Promise<Keypair> {
+  const k = Keypair.generate();
+  const sig = await connection.requestAirdrop(k.publicKey, sol * LAMPORTS_PER_SOL);
+  await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
+  return k;
+}
+
+describe("localnet over JSON-RPC", () => {
+  test("answers getVersion, getHealth, getGenesisHash, getSlot and getLatestBlockhash", async () => {
+    expect((await connection.getVersion())["solana-core"]).toMatch(/^2\./);
+    expect(
+      await (
+        await fetch(net.rpcUrl, {
+          method: "POST",
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getHealth" }),
+        })
+      ).json(),
+    ).toEqual({ jsonrpc: "2.0", id: 1, result: "ok" });
+    expect(await connection.getGenesisHash()).toBe(net.chain.genesisHash);
+    expect(await connection.getSlot()).toBeGreaterThan(0);
+    const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash();
+    expect(blockhash).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
+    expect(lastValidBlockHeight).toBeGreaterThan(await connection.getBlockHeight());
+  });
+
+  test("deploys the coordinator through the upgradeable loader at genesis", async () => {
+    const account = await connection.getAccountInfo(program.keypair.publicKey);
+    expect(account?.executable).toBe(true);
+    expect(account?.owner.toBase58()).toBe("BPFLoaderUpgradeab1e11111111111111111111111");
+    const data = await connection.getAccountInfo(programDataAddress(program.keypair.publicKey));
+    expect(data!.data.subarray(45, 45 + program.elf.length).equals(program.elf)).toBe(true);
+  });
+
+  test("airdrops, transfers and reports balances, statuses and transactions", async () => {
+    const alice = await funded(5);
+    expect(await connection.getBalance(alice.publicKey)).toBe(5 * LAMPORTS_PER_SOL);
+    const bob = Keypair.generate();
+    const rent = await connection.getMinimumBalanceForRentExemption(0);
+    const sig = await sendAndConfirmTransaction(
+      connection,
+      new Transaction().add(
+        SystemProgram.transfer({ fromPubkey: alice.publicKey, toPubkey: bob.publicKey, lamports: rent }),
+      ),
+      [alice],
+    );
+    expect(await connection.getBalance(bob.publicKey)).toBe(rent);
+    const status = (await connection.getSignatureStatuses([sig])).value[0];
+    expect(status?.err).toBeNull();
+    expect(status?.confirmationStatus).toBe("finalized");
+    const tx = await connection.getTransaction(sig, { maxSupportedTransactionVersion: 0 });
+    expect(tx?.meta?.logMessages).toContain("Program 11111111111111111111111111111111 success");
+    expect(tx?.transaction.message.staticAccountKeys.map((k) => k.toBase58())).toContain(bob.publicKey.toBase58());
+    const multiple = await connection.getMultipleAccountsInfo([
+      alice.publicKey,
+      bob.publicKey,
+      Keypair.generate().publicKey,
+    ]);
+    expect(multiple.map((a) => a?.lamports ?? null)).toEqual([5 * LAMPORTS_PER_SOL - rent - 5000, rent, null]);
+    const history = await connection.getSignaturesForAddress(bob.publicKey);
+    expect(history.map((h) => h.signature)).toEqual([sig]);
+  });
+
+  test("Anchor's AnchorProvider and Program work unmodified (view through simulateTransaction)", async () => {
+    const payer = await funded(1);
+    const provider = new AnchorProvider(connection, new Wallet(payer), { commitment: "confirmed" });
+    const coordinator = new Program(JSON.parse(readFileSync(IDL_PATH, "utf8")) as Idl, provider);
+    const v = await coordinator.methods.version().view();
+    expect([v.major, v.minor, v.patch]).toEqual([0, 1, 0]);
+    const sig = await coordinator.methods.version().rpc();
+    const tx = await connection.getTransaction(sig, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
+    expect(tx?.meta?.logMessages).toContain("Program log: concord coordinator");
+  });
+
+  test("a failing transaction comes back as a simulation error with logs, and changes nothing", async () => {
+    const payer = await funded(1);
+    const before = await connection.getBalance(payer.publicKey);
+    const bad = new Transaction().add({
+      programId: program.keypair.publicKey,
+      keys: [],
+      data: Buffer.from([9, 9, 9, 9, 9, 9, 9, 9]),
+    });
+    const error = await sendAndConfirmTransaction(connection, bad, [payer]).catch((e) => e);
+    expect(error.message).toMatch(/custom program error: 0x65/);
+    expect(error.logs).toContain("Program log: Error: unknown instruction discriminator");
+    expect(await connection.getBalance(payer.publicKey)).toBe(before);
+  });
+
+  test("filters getProgramAccounts by dataSize and memcmp", async () => {
+    const owner = await funded(2);
+    const makeAccount = async (bytes: number[]) => {
+      const k = Keypair.generate();
+      const tx = new Transaction().add(
+        SystemProgram.createAccount({
+          fromPubkey: owner.publicKey,
+          newAccountPubkey: k.publicKey,
+          space: bytes.length,
+          lamports: await connection.getMinimumBalanceForRentExemption(bytes.length),
+          programId: owner.publicKey,
+        }),
+      );
+      await sendAndConfirmTransaction(connection, tx, [owner, k]);
+      return k.publicKey;
+    };
+    // Accounts owned by a plain key hold zeroed data; sizes tell them apart.
+    const small = await makeAccount([0, 0, 0, 0]);
+    const large = await makeAccount([0, 0, 0, 0, 0, 0, 0, 0]);
+    const all = await connection.getProgramAccounts(owner.publicKey);
+    expect(all.map((a) => a.pubkey.toBase58()).sort()).toEqual([small.toBase58(), large.toBase58()].sort());
+    const sized = await connection.getProgramAccounts(owner.publicKey, { filters: [{ dataSize: 8 }] });
+    expect(sized.map((a) => a.pubkey.toBase58())).toEqual([large.toBase58()]);
+    const matched = await connection.getProgramAccounts(owner.publicKey, {
+      filters: [{ memcmp: { offset: 4, bytes: "1111" } }],
+    });
+    expect(matched.map((a) => a.pubkey.toBase58())).toEqual([large.toBase58()]);
+  });
+
+  test("accountSubscribe and logsSubscribe deliver changes over websockets", async () => {
+    const payer = await funded(1);
+    const watched = Keypair.generate().publicKey;
+    const ids: Promise<number>[] = [];
+    const seen = new Promise<number>((resolve) =>
+      ids.push(Promise.resolve(connection.onAccountChange(watched, (a) => resolve(a.lamports), "confirmed"))),
+    );
+    const logged = new Promise<string[]>((resolve) =>
+      ids.push(Promise.resolve(connection.onLogs(watched, (l) => resolve(l.logs), "confirmed"))),
+    );
+    await new Promise((r) => setTimeout(r, 200)); // let the subscriptions register
+    const rent = await connection.getMinimumBalanceForRentExemption(0);
+    await sendAndConfirmTransaction(
+      connection,
+      new Transaction().add(SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: watched, lamports: rent })),
+      [payer],
+    );
+    expect(await seen).toBe(rent);
+    expect(await logged).toContain("Program 11111111111111111111111111111111 success");
+    const [accountSub, logsSub] = await Promise.all(ids);
+    await connection.removeAccountChangeListener(accountSub);
+    await connection.removeOnLogsListener(logsSub);
+  });
+
+  test("the Clock follows wall time", async () => {
+    const first = await connection.getSlot();
+    await new Promise((r) => setTimeout(r, 900));
+    expect(await connection.getSlot()).toBeGreaterThanOrEqual(first + 2);
+    const clock = await connection.getAccountInfo(new PublicKey("SysvarC1ock11111111111111111111111111111111"));
+    const unix = Number(clock!.data.readBigInt64LE(32));
+    expect(Math.abs(unix - Date.now() / 1000)).toBeLessThan(5);
+  });
+});
