@@ -111,6 +111,20 @@ test("`concord deploy` takes the RPC URL and wallet from flags", async () => {
   );
 });
 
+test("`concord deploy` takes the cluster and wallet from Anchor.toml", async () => {
+  const wallet = join(dir, "anchor-wallet.json");
+  writeFileSync(wallet, JSON.stringify(Array.from(payer.secretKey)));
+  const config = join(dir, "Anchor.toml");
+  writeFileSync(config, `[provider]\ncluster = "${net.rpcUrl}"\nwallet = "anchor-wallet.json"\n`);
+  const programKeypair = join(dir, "program-2.json");
+  const program = Keypair.generate();
+  writeFileSync(programKeypair, JSON.stringify(Array.from(program.secretKey)));
+  expect(
+    await main(["deploy", "--config", config, "--program-keypair", programKeypair, "--program", COORDINATOR_SO]),
+  ).toBe(0);
+  expect((await connection.getAccountInfo(program.publicKey))?.executable).toBe(true);
+});
+
 test("`concord deploy` refuses a missing wallet with a clear error", async () => {
   const errors: string[] = [];
   const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
