@@ -6,7 +6,14 @@ import { chunkLayout } from "../demo/chunkLayout";
 import { compressTensor } from "../demo/compress";
 import type { SparseTensor, SparseUpdate, ValueFormat } from "../demo/sparseUpdate";
 import { mulberry32 } from "../seededRandom";
-import { decodeUpdate, DEFAULT_UPDATE_LIMITS, encodedUpdateSize, encodeUpdate, indexWidth, updateHash } from "./updateCodec";
+import {
+  decodeUpdate,
+  DEFAULT_UPDATE_LIMITS,
+  encodedUpdateSize,
+  encodeUpdate,
+  indexWidth,
+  updateHash,
+} from "./updateCodec";
 
 const FORMATS: ValueFormat[] = ["f32", "f16", "sign"];
 
@@ -78,7 +85,9 @@ describe("update codec", () => {
     expect(indexWidth(65537)).toBe(4);
     const wide: SparseUpdate = {
       format: "f32",
-      tensors: [{ shape: [300, 300], chunk: [300, 300], k: 1, indices: Uint32Array.of(89999), values: Float32Array.of(1) }],
+      tensors: [
+        { shape: [300, 300], chunk: [300, 300], k: 1, indices: Uint32Array.of(89999), values: Float32Array.of(1) },
+      ],
     };
     expect(decodeUpdate(encodeUpdate(wide)).tensors[0].indices[0]).toBe(89999);
   });
@@ -135,7 +144,10 @@ describe("update codec", () => {
     expectCode(() => encodeUpdate(randomUpdate(5), limits), codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE);
     const oneTensor = { ...DEFAULT_UPDATE_LIMITS, maxTensors: 1 };
     const two: SparseUpdate = { format: "f32", tensors: [...small([1, 1]).tensors, ...small([1, 1]).tensors] };
-    expectCode(() => decodeUpdate(encodeUpdate(two), undefined, oneTensor), codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE);
+    expectCode(
+      () => decodeUpdate(encodeUpdate(two), undefined, oneTensor),
+      codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE,
+    );
     // A header claiming a 2^32 x 2^16 tensor: refused by the element limit, never allocated.
     const huge = encodeUpdate(small([1, 1]));
     huge.set([2, 0xff, 0xff, 0xff, 0xff, 0, 0, 1, 0, 1, 0, 1, 0], 8);

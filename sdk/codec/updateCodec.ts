@@ -43,7 +43,11 @@ export const DEFAULT_UPDATE_LIMITS: UpdateLimits = { maxBytes: 64 * 2 ** 20, max
 /** What the receiver expects: the run's value format and, per tensor, shape, chunk sides and k. */
 export interface UpdateLayout {
   readonly format: ValueFormat;
-  readonly tensors: readonly { readonly shape: readonly number[]; readonly chunk: readonly number[]; readonly k: number }[];
+  readonly tensors: readonly {
+    readonly shape: readonly number[];
+    readonly chunk: readonly number[];
+    readonly k: number;
+  }[];
 }
 
 /** Bytes per chunk-local index for a chunk of `chunkLen` coefficients. */
@@ -60,7 +64,8 @@ export function encodedUpdateSize(update: SparseUpdate): number {
   let n = HEADER_BYTES;
   for (const t of update.tensors) {
     const chunkLen = t.chunk.reduce((a, b) => a * b, 1);
-    n += 1 + 6 * t.shape.length + 4 + t.indices.length * indexWidth(chunkLen) + valueBytes(update.format, t.values.length);
+    n +=
+      1 + 6 * t.shape.length + 4 + t.indices.length * indexWidth(chunkLen) + valueBytes(update.format, t.values.length);
   }
   return n;
 }
@@ -192,7 +197,8 @@ export function checkLayout(update: SparseUpdate, expected: UpdateLayout): void 
 export function validateUpdate(update: SparseUpdate, limits: UpdateLimits = DEFAULT_UPDATE_LIMITS): void {
   if (!FORMATS.includes(update.format)) malformed(`unknown value format ${String(update.format)}`);
   if (update.tensors.length === 0) malformed("no tensors");
-  if (update.tensors.length > limits.maxTensors) tooLarge(`${update.tensors.length} tensors, limit ${limits.maxTensors}`);
+  if (update.tensors.length > limits.maxTensors)
+    tooLarge(`${update.tensors.length} tensors, limit ${limits.maxTensors}`);
   update.tensors.forEach((t, ti) => {
     if (t.shape.length !== 1 && t.shape.length !== 2) invalidShape(ti, `rank ${t.shape.length} (must be 1 or 2)`);
     if (t.chunk.length !== t.shape.length) invalidShape(ti, `${t.chunk.length} chunk sides for rank ${t.shape.length}`);
@@ -203,13 +209,23 @@ export function validateUpdate(update: SparseUpdate, limits: UpdateLimits = DEFA
       const i = t.indices[j];
       const first = j % t.k === 0;
       if (i >= chunkLen || (!first && i <= t.indices[j - 1]))
-        throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_INDEX, { tensor: ti, chunk: Math.floor(j / t.k), index: i });
+        throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_INDEX, {
+          tensor: ti,
+          chunk: Math.floor(j / t.k),
+          index: i,
+        });
       const v = t.values[j];
       const ok =
         update.format === "sign"
           ? v === 1 || v === -1
           : Number.isFinite(v) && (update.format === "f32" || fromFloat16Bits(toFloat16Bits(v)) === v);
-      if (!ok) throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_VALUE, { tensor: ti, entry: j, value: v, format: update.format });
+      if (!ok)
+        throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_VALUE, {
+          tensor: ti,
+          entry: j,
+          value: v,
+          format: update.format,
+        });
     }
   });
 }

@@ -22,14 +22,7 @@ describe("chunk layout", () => {
 });
 
 describe("chunked DCT", () => {
-  test.each([
-    [[64, 64]],
-    [[128, 192]],
-    [[65, 128]],
-    [[7, 5]],
-    [[1000]],
-    [[67]],
-  ])("shape %j round-trips", (shape) => {
+  test.each([[[64, 64]], [[128, 192]], [[65, 128]], [[7, 5]], [[1000]], [[67]]])("shape %j round-trips", (shape) => {
     const layout = chunkLayout(shape);
     const x = random(layout.size);
     const back = chunkedIdct(chunkedDct(x, layout), layout);
@@ -48,7 +41,8 @@ describe("chunked DCT", () => {
       [63, 63],
     ]) {
       let s = 0;
-      for (let r = 0; r < 64; r++) for (let q = 0; q < 64; q++) s += c[u * 64 + r] * x[(64 + r) * 64 + q] * c[v * 64 + q];
+      for (let r = 0; r < 64; r++)
+        for (let q = 0; q < 64; q++) s += c[u * 64 + r] * x[(64 + r) * 64 + q] * c[v * 64 + q];
       expect(coef[4096 + u * 64 + v]).toBeCloseTo(s, 5);
     }
   });
@@ -60,4 +54,13 @@ describe("chunked DCT", () => {
     chunkedIdct(chunkedDct(x, layout), layout, out, true);
     for (let i = 0; i < x.length; i++) expect(out[i]).toBeCloseTo(2 * x[i], 5);
   });
+});
+
+test("golden values: DCT of 0..7 as in Psyche's distro.rs test_encode_1d", () => {
+  const coef = chunkedDct(
+    Float32Array.from({ length: 8 }, (_, i) => i),
+    chunkLayout([8]),
+  );
+  const golden = [9.8995, -6.4423, 0, -0.67345, 0, -0.2009, 0, -0.050702];
+  golden.forEach((g, i) => expect(coef[i]).toBeCloseTo(g, 4));
 });

@@ -26,14 +26,18 @@ describe("dct", () => {
 
   test("golden values: the 4-point basis (as in Psyche's distro.rs test)", () => {
     const c = dctBasis(4);
-    const golden = [0.5, 0.5, 0.5, 0.5, 0.6533, 0.2706, -0.2706, -0.6533, 0.5, -0.5, -0.5, 0.5, 0.2706, -0.6533, 0.6533, -0.2706];
+    const golden = [
+      0.5, 0.5, 0.5, 0.5, 0.6533, 0.2706, -0.2706, -0.6533, 0.5, -0.5, -0.5, 0.5, 0.2706, -0.6533, 0.6533, -0.2706,
+    ];
     golden.forEach((g, i) => expect(c[i]).toBeCloseTo(g, 4));
   });
 
   test.each([16, 13])("length %i transforms every column of a block like that column alone", (n) => {
     const width = 5;
     const block = random(n * width, 2);
-    const columns = Array.from({ length: width }, (_, q) => Float64Array.from({ length: n }, (_, j) => block[j * width + q]));
+    const columns = Array.from({ length: width }, (_, q) =>
+      Float64Array.from({ length: n }, (_, j) => block[j * width + q]),
+    );
     dct(n).forward(block, width);
     for (let q = 0; q < width; q++) {
       dct(n).forward(columns[q], 1);
