@@ -2,22 +2,24 @@
 import type { ChunkLayout } from "./chunkLayout";
 import { dct } from "./dct";
 
+// A chunk is an r x c tile of the row-major tensor (a vector's chunk is 1 x c). The 2-D transform is separable:
+// the tile is gathered transposed (c x r) so one pass transforms along its rows for all of them at once, then it is
+// transposed back (r x c) and transformed along its columns. The inverse runs the same steps backwards.
+
 /** Coefficients of `x` (row-major tensor values), chunk-major. Computed in float64, stored as float32. */
 export function chunkedDct(x: Float32Array, layout: ChunkLayout, out = new Float32Array(layout.size)): Float32Array {
   const [r, c] = tileSides(layout);
+  const cols = rowLength(layout);
+  const rowT = dct(c);
+  const colT = dct(r);
   const tile = new Float64Array(layout.chunkLen);
   const spare = new Float64Array(layout.chunkLen);
   for (let q = 0; q < layout.numChunks; q++) {
     const base = tileBase(layout, q);
-    const cols = rowLength(layout);
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) tile[i * c + j] = x[base + i * cols + j];
-    // Along the rows axis for every column at once, transpose, again for the other axis, transpose back.
-    dct(r).forward(tile, c);
-    if (r > 1) {
-      transpose(tile, spare, r, c);
-      dct(c).forward(spare, r);
-      transpose(spare, tile, c, r);
-    } else dct(c).forward(tile, 1);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) spare[j * r + i] = x[base + i * cols + j];
+    rowT.forward(spare, r);
+    for (let j = 0; j < c; j++) for (let i = 0; i < r; i++) tile[i * c + j] = spare[j * r + i];
+    if (r > 1) colT.forward(tile, c);
     out.set(tile, q * layout.chunkLen);
   }
   return out;
@@ -31,23 +33,19 @@ export function chunkedIdct(
   accumulate = false,
 ): Float32Array {
   const [r, c] = tileSides(layout);
+  const cols = rowLength(layout);
+  const rowT = dct(c);
+  const colT = dct(r);
   const tile = new Float64Array(layout.chunkLen);
   const spare = new Float64Array(layout.chunkLen);
-  const cols = rowLength(layout);
   for (let q = 0; q < layout.numChunks; q++) {
     tile.set(coef.subarray(q * layout.chunkLen, (q + 1) * layout.chunkLen));
-    if (r > 1) {
-      transpose(tile, spare, r, c);
-      dct(c).inverse(spare, r);
-      transpose(spare, tile, c, r);
-    } else dct(c).inverse(tile, 1);
-    dct(r).inverse(tile, c);
+    if (r > 1) colT.inverse(tile, c);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) spare[j * r + i] = tile[i * c + j];
+    rowT.inverse(spare, r);
     const base = tileBase(layout, q);
-    for (let i = 0; i < r; i++)
-      for (let j = 0; j < c; j++) {
-        const o = base + i * cols + j;
-        out[o] = accumulate ? out[o] + tile[i * c + j] : tile[i * c + j];
-      }
+    if (accumulate) for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] += spare[j * r + i];
+    else for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] = spare[j * r + i];
   }
   return out;
 }
@@ -67,8 +65,4 @@ function tileBase(layout: ChunkLayout, q: number): number {
   const cols = rowLength(layout);
   const gridCols = cols / c;
   return Math.floor(q / gridCols) * r * cols + (q % gridCols) * c;
-}
-
-function transpose(src: Float64Array, dst: Float64Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) dst[j * rows + i] = src[i * cols + j];
 }

@@ -107,11 +107,9 @@ function leeDct(n: number): Dct {
       const odd = even + W;
       const u = (off + i) * W;
       const w = (off + h + i) * W;
-      const next = i < h - 1 ? w + W : -1; // DCT(w)_{i+1}, zero past the end
-      for (let q = 0; q < W; q++) {
-        x[even + q] = t[u + q];
-        x[odd + q] = next < 0 ? t[w + q] : t[w + q] + t[next + q];
-      }
+      for (let q = 0; q < W; q++) x[even + q] = t[u + q];
+      if (i < h - 1) for (let q = 0; q < W; q++) x[odd + q] = t[w + q] + t[w + W + q];
+      else for (let q = 0; q < W; q++) x[odd + q] = t[w + q]; // DCT(w)_{i+1} is zero past the end
     }
   }
 
@@ -123,11 +121,9 @@ function leeDct(n: number): Dct {
       const w = (off + h + i) * W;
       const even = (off + 2 * i) * W;
       const odd = even + W;
-      const previous = i > 0 ? even - W : -1; // X_{2i-1}, zero before the start
-      for (let q = 0; q < W; q++) {
-        t[u + q] = x[even + q];
-        t[w + q] = previous < 0 ? x[odd + q] : x[previous + q] + x[odd + q];
-      }
+      for (let q = 0; q < W; q++) t[u + q] = x[even + q];
+      if (i > 0) for (let q = 0; q < W; q++) t[w + q] = x[even - W + q] + x[odd + q];
+      else for (let q = 0; q < W; q++) t[w + q] = x[odd + q]; // X_{2i-1} is zero before the start
     }
     if (h > 1) {
       inv(t, x, off, h, W);

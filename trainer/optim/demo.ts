@@ -89,12 +89,13 @@ export class DemoWorker {
     if (!Number.isFinite(norm))
       throw new ConcordError(CONCORD_ERROR__TRAINER__NON_FINITE, { what: "gradient", reason: `global norm ${norm}` });
     const s = lrScale * clipScale(norm, this.config.gradClip);
+    const decay = this.config.decay;
     const tensors: SparseTensor[] = grads.map((g, i) => {
       const layout = this.chunks[i];
       const { k } = this.layout.tensors[i];
       const m = this.momentum[i];
       const coef = chunkedDct(g, layout);
-      for (let j = 0; j < m.length; j++) m[j] = this.config.decay * m[j] + s * coef[j];
+      for (let j = 0; j < m.length; j++) m[j] = decay * m[j] + s * coef[j];
       const { indices, values } = topKPerChunk(m, layout.chunkLen, k);
       for (let j = 0; j < indices.length; j++) m[Math.floor(j / k) * layout.chunkLen + indices[j]] = 0;
       const wire = values.map((v) => quantizeValue(v, this.config.format));
