@@ -1,7 +1,7 @@
-import { isConcordError } from "./errors/concordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "./errors/codes";
 import { learningRate, validateLrSchedule } from "./lrSchedule";
 import type { LrSchedule } from "./lrSchedule";
+import { expectConcordError } from "../tests/helpers/expectConcordError";
 
 describe("learning-rate schedules", () => {
   test("cosine matches nanoGPT's get_lr (warm-up 100, 1e-3 -> 1e-4 at 2000)", () => {
@@ -31,12 +31,7 @@ describe("learning-rate schedules", () => {
       { kind: "wsd", lr: 1, minLr: 0, warmupSteps: 0, decayStart: 10, totalSteps: 10 },
     ];
     for (const s of bad) {
-      try {
-        validateLrSchedule(s);
-        throw new Error("accepted");
-      } catch (e) {
-        expect(isConcordError(e, CONCORD_ERROR__TRAINER__INVALID_CONFIG)).toBe(true);
-      }
+      expectConcordError(() => validateLrSchedule(s), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
     }
   });
 });

@@ -14,6 +14,7 @@ import {
   indexWidth,
   updateHash,
 } from "./updateCodec";
+import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
 const FORMATS: ValueFormat[] = ["f32", "f16", "sign"];
 
@@ -30,17 +31,6 @@ function randomUpdate(seed: number, format: ValueFormat = FORMATS[seed % 3]): Sp
     tensors.push(compressTensor(x, layout, k, format).sparse);
   }
   return { format, tensors };
-}
-
-function expectCode(f: () => unknown, code: number): ConcordError {
-  try {
-    f();
-  } catch (e) {
-    if (!isConcordError(e)) throw e;
-    expect(e.code).toBe(code);
-    return e;
-  }
-  throw new Error("expected a ConcordError");
 }
 
 /** Hand-made single-tensor update: a vector of 8 in one chunk of 8, k 2. */
@@ -107,44 +97,50 @@ describe("update codec", () => {
       c.set(b, offset);
       return c;
     };
-    expectCode(() => decodeUpdate(patched(0, 0x58)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
-    expectCode(() => decodeUpdate(patched(4, 2)), codes.CONCORD_ERROR__CODEC__UNSUPPORTED_VERSION);
-    expectCode(() => decodeUpdate(patched(5, 3)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
-    expectCode(() => decodeUpdate(patched(6, 0, 0)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
-    expectCode(() => decodeUpdate(patched(8, 3)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // rank 3
-    expectCode(() => decodeUpdate(patched(13, 3)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // chunk 3 of 8
-    expectCode(() => decodeUpdate(patched(15, 0)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // k 0
-    expectCode(() => decodeUpdate(patched(15, 9)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // k > chunk
-    expectCode(() => decodeUpdate(patched(19, 1, 8)), codes.CONCORD_ERROR__CODEC__INVALID_INDEX); // 8 >= 8
-    expectCode(() => decodeUpdate(patched(19, 5, 1)), codes.CONCORD_ERROR__CODEC__INVALID_INDEX); // decreasing
-    expectCode(() => decodeUpdate(patched(19, 5, 5)), codes.CONCORD_ERROR__CODEC__INVALID_INDEX); // repeated
-    expectCode(() => decodeUpdate(patched(21, 0, 0, 0xc0, 0x7f)), codes.CONCORD_ERROR__CODEC__INVALID_VALUE); // NaN
-    expectCode(() => decodeUpdate(patched(21, 0, 0, 0x80, 0x7f)), codes.CONCORD_ERROR__CODEC__INVALID_VALUE); // +Inf
-    expectCode(() => decodeUpdate(good.subarray(0, good.length - 1)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
-    expectCode(() => decodeUpdate(Uint8Array.of(...good, 0)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
+    expectConcordError(() => decodeUpdate(patched(0, 0x58)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
+    expectConcordError(() => decodeUpdate(patched(4, 2)), codes.CONCORD_ERROR__CODEC__UNSUPPORTED_VERSION);
+    expectConcordError(() => decodeUpdate(patched(5, 3)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
+    expectConcordError(() => decodeUpdate(patched(6, 0, 0)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
+    expectConcordError(() => decodeUpdate(patched(8, 3)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // rank 3
+    expectConcordError(() => decodeUpdate(patched(13, 3)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // chunk 3 of 8
+    expectConcordError(() => decodeUpdate(patched(15, 0)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // k 0
+    expectConcordError(() => decodeUpdate(patched(15, 9)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // k > chunk
+    expectConcordError(() => decodeUpdate(patched(19, 1, 8)), codes.CONCORD_ERROR__CODEC__INVALID_INDEX); // 8 >= 8
+    expectConcordError(() => decodeUpdate(patched(19, 5, 1)), codes.CONCORD_ERROR__CODEC__INVALID_INDEX); // decreasing
+    expectConcordError(() => decodeUpdate(patched(19, 5, 5)), codes.CONCORD_ERROR__CODEC__INVALID_INDEX); // repeated
+    expectConcordError(() => decodeUpdate(patched(21, 0, 0, 0xc0, 0x7f)), codes.CONCORD_ERROR__CODEC__INVALID_VALUE); // NaN
+    expectConcordError(() => decodeUpdate(patched(21, 0, 0, 0x80, 0x7f)), codes.CONCORD_ERROR__CODEC__INVALID_VALUE); // +Inf
+    expectConcordError(
+      () => decodeUpdate(good.subarray(0, good.length - 1)),
+      codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE,
+    );
+    expectConcordError(() => decodeUpdate(Uint8Array.of(...good, 0)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
     const f16 = encodeUpdate(small([1, 1], "f16"));
     f16.set([0x00, 0x7c], f16.length - 2); // f16 infinity
-    expectCode(() => decodeUpdate(f16), codes.CONCORD_ERROR__CODEC__INVALID_VALUE);
+    expectConcordError(() => decodeUpdate(f16), codes.CONCORD_ERROR__CODEC__INVALID_VALUE);
     const sign = encodeUpdate(small([1, -1], "sign"));
     sign[sign.length - 1] |= 0x80; // an unused bit
-    expectCode(() => decodeUpdate(sign), codes.CONCORD_ERROR__CODEC__NONCANONICAL);
+    expectConcordError(() => decodeUpdate(sign), codes.CONCORD_ERROR__CODEC__NONCANONICAL);
 
-    expectCode(() => encodeUpdate(small([0.1, 1], "f16")), codes.CONCORD_ERROR__CODEC__INVALID_VALUE); // not a half
-    expectCode(() => encodeUpdate(small([0.5, 1], "sign")), codes.CONCORD_ERROR__CODEC__INVALID_VALUE);
-    expectCode(() => encodeUpdate(small([Infinity, 1])), codes.CONCORD_ERROR__CODEC__INVALID_VALUE);
-    expectCode(() => encodeUpdate(small([1, 1], "f32", [3, 3])), codes.CONCORD_ERROR__CODEC__INVALID_INDEX);
-    expectCode(() => encodeUpdate(small([1], "f32", [3])), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE);
-    expectCode(() => encodeUpdate({ format: "f32", tensors: [] }), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
+    expectConcordError(() => encodeUpdate(small([0.1, 1], "f16")), codes.CONCORD_ERROR__CODEC__INVALID_VALUE); // not a half
+    expectConcordError(() => encodeUpdate(small([0.5, 1], "sign")), codes.CONCORD_ERROR__CODEC__INVALID_VALUE);
+    expectConcordError(() => encodeUpdate(small([Infinity, 1])), codes.CONCORD_ERROR__CODEC__INVALID_VALUE);
+    expectConcordError(() => encodeUpdate(small([1, 1], "f32", [3, 3])), codes.CONCORD_ERROR__CODEC__INVALID_INDEX);
+    expectConcordError(() => encodeUpdate(small([1], "f32", [3])), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE);
+    expectConcordError(
+      () => encodeUpdate({ format: "f32", tensors: [] }),
+      codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE,
+    );
   });
 
   test("size limits are checked before anything is allocated", () => {
     const bytes = encodeUpdate(randomUpdate(5));
     const limits = { ...DEFAULT_UPDATE_LIMITS, maxBytes: bytes.length - 1 };
-    expectCode(() => decodeUpdate(bytes, undefined, limits), codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE);
-    expectCode(() => encodeUpdate(randomUpdate(5), limits), codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE);
+    expectConcordError(() => decodeUpdate(bytes, undefined, limits), codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE);
+    expectConcordError(() => encodeUpdate(randomUpdate(5), limits), codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE);
     const oneTensor = { ...DEFAULT_UPDATE_LIMITS, maxTensors: 1 };
     const two: SparseUpdate = { format: "f32", tensors: [...small([1, 1]).tensors, ...small([1, 1]).tensors] };
-    expectCode(
+    expectConcordError(
       () => decodeUpdate(encodeUpdate(two), undefined, oneTensor),
       codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE,
     );
@@ -160,11 +156,20 @@ describe("update codec", () => {
     const expected = { format: "f32" as const, tensors: [{ shape: [8], chunk: [8], k: 2 }] };
     expect(decodeUpdate(bytes, expected).tensors).toHaveLength(1);
     const mismatch = codes.CONCORD_ERROR__CODEC__LAYOUT_MISMATCH;
-    expectCode(() => decodeUpdate(bytes, { ...expected, format: "f16" }), mismatch);
-    expectCode(() => decodeUpdate(bytes, { ...expected, tensors: [{ shape: [8], chunk: [4], k: 2 }] }), mismatch);
-    expectCode(() => decodeUpdate(bytes, { ...expected, tensors: [{ shape: [2, 4], chunk: [2, 4], k: 2 }] }), mismatch);
-    expectCode(() => decodeUpdate(bytes, { ...expected, tensors: [{ shape: [8], chunk: [8], k: 3 }] }), mismatch);
-    expectCode(() => decodeUpdate(bytes, { ...expected, tensors: [] }), mismatch);
+    expectConcordError(() => decodeUpdate(bytes, { ...expected, format: "f16" }), mismatch);
+    expectConcordError(
+      () => decodeUpdate(bytes, { ...expected, tensors: [{ shape: [8], chunk: [4], k: 2 }] }),
+      mismatch,
+    );
+    expectConcordError(
+      () => decodeUpdate(bytes, { ...expected, tensors: [{ shape: [2, 4], chunk: [2, 4], k: 2 }] }),
+      mismatch,
+    );
+    expectConcordError(
+      () => decodeUpdate(bytes, { ...expected, tensors: [{ shape: [8], chunk: [8], k: 3 }] }),
+      mismatch,
+    );
+    expectConcordError(() => decodeUpdate(bytes, { ...expected, tensors: [] }), mismatch);
   });
 });
 

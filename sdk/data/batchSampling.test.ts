@@ -1,6 +1,6 @@
-import { isConcordError } from "../errors/concordError";
 import { CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE } from "../errors/codes";
 import { batchOffsets, evaluationOffsets } from "./batchSampling";
+import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
 describe("batch sampling", () => {
   const request = { seed: 7, batchId: 42, firstRow: 0, rows: 12, seqLen: 64 };
@@ -35,12 +35,7 @@ describe("batch sampling", () => {
       () => batchOffsets(request, 64),
     ];
     for (const f of bad) {
-      try {
-        f();
-        throw new Error("accepted");
-      } catch (e) {
-        expect(isConcordError(e, CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE)).toBe(true);
-      }
+      expectConcordError(() => f(), CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE);
     }
   });
 

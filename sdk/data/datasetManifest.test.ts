@@ -1,6 +1,6 @@
-import { isConcordError } from "../errors/concordError";
 import { CONCORD_ERROR__DATASET__MALFORMED_MANIFEST } from "../errors/codes";
 import { canonicalJson, datasetHash, parseManifest } from "./datasetManifest";
+import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
 const good = {
   format: "concord-token-shards",
@@ -46,11 +46,9 @@ describe("dataset manifest", () => {
     ["no splits", { ...good, splits: {} }],
     ["repeated shard file", { ...good, splits: { train: good.splits.train, val: { ...good.splits.train } } }],
   ])("rejects: %s", (_, value) => {
-    try {
-      parseManifest(typeof value === "string" ? value : JSON.stringify(value));
-      throw new Error("accepted");
-    } catch (e) {
-      expect(isConcordError(e, CONCORD_ERROR__DATASET__MALFORMED_MANIFEST)).toBe(true);
-    }
+    expectConcordError(
+      () => parseManifest(typeof value === "string" ? value : JSON.stringify(value)),
+      CONCORD_ERROR__DATASET__MALFORMED_MANIFEST,
+    );
   });
 });

@@ -1,4 +1,3 @@
-import { isConcordError } from "../errors/concordError";
 import { CONCORD_ERROR__CODEC__LAYOUT_MISMATCH } from "../errors/codes";
 import { mulberry32 } from "../seededRandom";
 import { aggregateCoefficients, aggregateUpdates } from "./aggregate";
@@ -6,6 +5,7 @@ import { chunkLayout } from "./chunkLayout";
 import { chunkedDct, chunkedIdct } from "./chunkedDct";
 import { compressTensor, scatterSelection } from "./compress";
 import type { SparseTensor, SparseUpdate, ValueFormat } from "./sparseUpdate";
+import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
 const layout = chunkLayout([64, 128]);
 function peer(seed: number, format: ValueFormat = "f32", k = 16, scale = 1): SparseTensor {
@@ -71,12 +71,7 @@ describe("aggregation", () => {
     const b: SparseUpdate = { format: "f32", tensors: [peer(2, "f32", 8)] };
     const c: SparseUpdate = { format: "sign", tensors: [peer(2, "sign")] };
     for (const set of [[a, b], [a, c], []]) {
-      try {
-        aggregateUpdates(set, { kind: "mean" });
-        throw new Error("accepted");
-      } catch (e) {
-        expect(isConcordError(e, CONCORD_ERROR__CODEC__LAYOUT_MISMATCH)).toBe(true);
-      }
+      expectConcordError(() => aggregateUpdates(set, { kind: "mean" }), CONCORD_ERROR__CODEC__LAYOUT_MISMATCH);
     }
   });
 });

@@ -8,12 +8,7 @@ import { dct } from "./dct";
 
 /** Coefficients of `x` (row-major tensor values), chunk-major. Computed in float64, stored as float32. */
 export function chunkedDct(x: Float32Array, layout: ChunkLayout, out = new Float32Array(layout.size)): Float32Array {
-  const [r, c] = tileSides(layout);
-  const cols = rowLength(layout);
-  const rowT = dct(c);
-  const colT = dct(r);
-  const tile = new Float64Array(layout.chunkLen);
-  const spare = new Float64Array(layout.chunkLen);
+  const { r, c, cols, rowT, colT, tile, spare } = tileWork(layout);
   for (let q = 0; q < layout.numChunks; q++) {
     const base = tileBase(layout, q);
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) spare[j * r + i] = x[base + i * cols + j];
@@ -32,22 +27,25 @@ export function chunkedIdct(
   out = new Float32Array(layout.size),
   accumulate = false,
 ): Float32Array {
-  const [r, c] = tileSides(layout);
-  const cols = rowLength(layout);
-  const rowT = dct(c);
-  const colT = dct(r);
-  const tile = new Float64Array(layout.chunkLen);
-  const spare = new Float64Array(layout.chunkLen);
+  const { r, c, cols, rowT, colT, tile, spare } = tileWork(layout);
   for (let q = 0; q < layout.numChunks; q++) {
     tile.set(coef.subarray(q * layout.chunkLen, (q + 1) * layout.chunkLen));
     if (r > 1) colT.inverse(tile, c);
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) spare[j * r + i] = tile[i * c + j];
     rowT.inverse(spare, r);
     const base = tileBase(layout, q);
-    if (accumulate) for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] += spare[j * r + i];
+    if (accumulate)
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] += spare[j * r + i];
     else for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] = spare[j * r + i];
   }
   return out;
+}
+
+/** Tile sides (r x c), the tensor's row length, the two transforms and scratch tiles. */
+function tileWork(layout: ChunkLayout) {
+  const [r, c] = tileSides(layout);
+  const scratch = () => new Float64Array(layout.chunkLen);
+  return { r, c, cols: rowLength(layout), rowT: dct(c), colT: dct(r), tile: scratch(), spare: scratch() };
 }
 
 /** [rows, cols] of a chunk; a vector's chunk is one row. */

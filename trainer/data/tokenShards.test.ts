@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isConcordError } from "../../sdk/errors/concordError";
 import * as codes from "../../sdk/errors/codes";
 import { batchOffsets } from "../../sdk/data/batchSampling";
 import { defaultCorpus, generatedCorpus, readCorpus } from "./corpusText";
@@ -9,6 +8,7 @@ import { prepareDataset } from "./prepareDataset";
 import { charSpecFor, makeTokenizer } from "./tokenizer";
 import { MANIFEST_FILE, openDataset } from "./tokenShards";
 import { windowsToBatch } from "./tokenSource";
+import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -17,16 +17,6 @@ const tempDir = () => {
   return d;
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-function expectCode(f: () => unknown, code: number): void {
-  try {
-    f();
-  } catch (e) {
-    if (isConcordError(e)) return expect(e.code).toBe(code);
-    throw e;
-  }
-  throw new Error("expected a ConcordError");
-}
 
 const corpus = generatedCorpus(20_000, 3);
 const options = { name: "gen", tokenizer: "char" as const, trainFraction: 0.9, shardTokens: 4096 };
@@ -37,7 +27,7 @@ describe("tokenizers", () => {
     expect(spec).toEqual({ kind: "char", vocab: [" ", ",", "d", "e", "h", "l", "o", "r", "w", "ö", "🌍"] });
     const t = makeTokenizer(spec);
     expect(t.decode(t.encode("world 🌍"))).toBe("world 🌍");
-    expectCode(() => t.encode("x"), codes.CONCORD_ERROR__DATASET__UNKNOWN_TOKEN);
+    expectConcordError(() => t.encode("x"), codes.CONCORD_ERROR__DATASET__UNKNOWN_TOKEN);
   });
 
   test("byte: UTF-8", () => {
@@ -83,22 +73,22 @@ describe("token shards", () => {
     writeFileSync(file, bytes);
     const train = openDataset(dir).split("train");
     expect(train.read(0, 100)).toHaveLength(100); // shard 0 is intact
-    expectCode(() => train.read(4096, 10), codes.CONCORD_ERROR__DATASET__SHARD_HASH_MISMATCH);
+    expectConcordError(() => train.read(4096, 10), codes.CONCORD_ERROR__DATASET__SHARD_HASH_MISMATCH);
   });
 
   test("the wrong dataset, a missing shard, a bad manifest and out-of-range reads are refused", () => {
     const dir = tempDir();
     const { hash } = prepareDataset(corpus, dir, options);
-    expectCode(() => openDataset(dir, "0".repeat(64)), codes.CONCORD_ERROR__DATASET__DATASET_HASH_MISMATCH);
+    expectConcordError(() => openDataset(dir, "0".repeat(64)), codes.CONCORD_ERROR__DATASET__DATASET_HASH_MISMATCH);
     const ds = openDataset(dir, hash);
-    expectCode(() => ds.split("test"), codes.CONCORD_ERROR__DATASET__INVALID_SPEC);
-    expectCode(() => ds.split("train").read(17_990, 11), codes.CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE);
-    expectCode(() => ds.split("train").read(-1, 1), codes.CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE);
+    expectConcordError(() => ds.split("test"), codes.CONCORD_ERROR__DATASET__INVALID_SPEC);
+    expectConcordError(() => ds.split("train").read(17_990, 11), codes.CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE);
+    expectConcordError(() => ds.split("train").read(-1, 1), codes.CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE);
     rmSync(join(dir, "val-00000.bin"));
-    expectCode(() => ds.split("val").read(0, 1), codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND);
+    expectConcordError(() => ds.split("val").read(0, 1), codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND);
     writeFileSync(join(dir, MANIFEST_FILE), "{}");
-    expectCode(() => openDataset(dir), codes.CONCORD_ERROR__DATASET__MALFORMED_MANIFEST);
-    expectCode(() => openDataset(join(dir, "nothing")), codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND);
+    expectConcordError(() => openDataset(dir), codes.CONCORD_ERROR__DATASET__MALFORMED_MANIFEST);
+    expectConcordError(() => openDataset(join(dir, "nothing")), codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND);
   });
 
   test("a shard whose manifest entry lies about its size is refused", () => {
@@ -110,7 +100,7 @@ describe("token shards", () => {
     m.splits.val.tokens += 1;
     m.splits.val.shards[0].tokens += 1;
     writeFileSync(path, JSON.stringify(m));
-    expectCode(() => openDataset(dir).split("val").read(0, 1), codes.CONCORD_ERROR__DATASET__MALFORMED_SHARD);
+    expectConcordError(() => openDataset(dir).split("val").read(0, 1), codes.CONCORD_ERROR__DATASET__MALFORMED_SHARD);
   });
 
   test("folders and the default corpus are read deterministically", () => {
@@ -119,7 +109,7 @@ describe("token shards", () => {
     writeFileSync(join(dir, "a.txt"), "first");
     writeFileSync(join(dir, "c.bin"), "skipped");
     expect(readCorpus(dir).text).toBe("first\nsecond");
-    expectCode(() => readCorpus(join(dir, "missing")), codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND);
+    expectConcordError(() => readCorpus(join(dir, "missing")), codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND);
     const a = defaultCorpus(process.cwd());
     expect(a.text.length).toBeGreaterThan(1_000_000);
     expect(defaultCorpus(process.cwd()).text).toBe(a.text);

@@ -1,5 +1,4 @@
 import * as tf from "@tensorflow/tfjs";
-import { isConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "../../sdk/errors/codes";
 import { selectBackend } from "../backend/selectBackend";
 import { AdamW, NANOGPT_ADAMW } from "../optim/adamw";
@@ -13,6 +12,7 @@ import {
   parameterSpecs,
   Transformer,
 } from "./transformer";
+import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
 const tiny = { vocabSize: 11, contextLength: 8, layers: 2, heads: 2, width: 16 };
 
@@ -28,12 +28,7 @@ describe("transformer", () => {
   test("configuration round-trips through JSON and bad ones are refused", () => {
     expect(configFromJson(configToJson(BABY_GPT))).toEqual(BABY_GPT);
     for (const bad of ['{"vocabSize":65}', "[]", "nope", configToJson(tiny).replace('"heads":2', '"heads":3')]) {
-      try {
-        configFromJson(bad);
-        throw new Error("accepted");
-      } catch (e) {
-        expect(isConcordError(e, CONCORD_ERROR__TRAINER__INVALID_CONFIG)).toBe(true);
-      }
+      expectConcordError(() => configFromJson(bad), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
     }
   });
 

@@ -1,4 +1,3 @@
-import { isConcordError } from "../../sdk/errors/concordError";
 import * as codes from "../../sdk/errors/codes";
 import { chunkLayout } from "../../sdk/demo/chunkLayout";
 import { chunkedDct, chunkedIdct } from "../../sdk/demo/chunkedDct";
@@ -6,6 +5,7 @@ import { scatterSelection } from "../../sdk/demo/compress";
 import { topKPerChunk } from "../../sdk/demo/topK";
 import { mulberry32 } from "../../sdk/seededRandom";
 import { DemoWorker, PSYCHE_DEMO, validateDemoConfig } from "./demo";
+import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
 const shapes = [[65, 128], [128], [64, 192]];
 const config = { ...PSYCHE_DEMO, topK: 8, decay: 0.9, format: "f32" as const, gradClip: 0 };
@@ -60,19 +60,12 @@ describe("DeMo worker", () => {
     const worker = new DemoWorker(shapes, config);
     const g = grads(1);
     g[1][3] = NaN;
-    try {
-      worker.step(g, 1);
-      throw new Error("accepted");
-    } catch (e) {
-      expect(isConcordError(e, codes.CONCORD_ERROR__TRAINER__NON_FINITE)).toBe(true);
-    }
+    expectConcordError(() => worker.step(g, 1), codes.CONCORD_ERROR__TRAINER__NON_FINITE);
     for (const bad of [{ topK: 0 }, { decay: 1.5 }, { chunk: 0 }, { format: "f8" }, { weightDecay: -1 }]) {
-      try {
-        validateDemoConfig({ ...config, ...bad } as typeof config);
-        throw new Error("accepted");
-      } catch (e) {
-        expect(isConcordError(e, codes.CONCORD_ERROR__TRAINER__INVALID_CONFIG)).toBe(true);
-      }
+      expectConcordError(
+        () => validateDemoConfig({ ...config, ...bad } as typeof config),
+        codes.CONCORD_ERROR__TRAINER__INVALID_CONFIG,
+      );
     }
   });
 });
