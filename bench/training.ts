@@ -4,9 +4,11 @@
 //   3. baseline: nanoGPT's baby GPT with AdamW on tiny Shakespeare (char level, 90/10 split), 2000 steps
 //   4. DeMo: 4 simulated workers x 3 sequences (the same global batch and steps), 1-bit sparse updates
 // Needs ../shared/data/tinyshakespeare.txt (skips the training parts with a message when it is absent).
-// Options: --steps N (default 2000), --parts speed,codec,baseline,demo, --out FILE (JSON results).
+// Options: --steps N (default 2000), --parts speed,codec,baseline,demo, --out FILE (JSON results). The two training
+// runs go to two child processes at once (--no-parallel: one after the other); their losses do not depend on timing.
 import * as tf from "@tensorflow/tfjs";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import yargs from "yargs";
@@ -116,7 +118,8 @@ function codec(repeats: number) {
   let encodeMs = 0;
   let decodeMs = 0;
   let bytes = 0;
-  for (let r = 0; r < repeats; r++) {
+  for (let r = -2; r < repeats; r++) {
+    if (r === 0) compressMs = decompressMs = encodeMs = decodeMs = bytes = 0; // two untimed rounds warm the JIT up
     let t = performance.now();
     const updates = workers.map((w) => w.step(grads, 1));
     compressMs += performance.now() - t;
@@ -143,19 +146,22 @@ function codec(repeats: number) {
   };
 }
 
-function shakespeare(): Dataset | null {
+const SHAKESPEARE_DIR = join("target", "data", "tinyshakespeare");
+
+/** The anchor corpus as token shards (prepared here unless `hash` names an already prepared one). */
+function shakespeare(hash?: string): Dataset | null {
+  if (hash) return openDataset(SHAKESPEARE_DIR, hash);
   if (!existsSync(SHAKESPEARE)) {
     console.log(`SKIP training runs: ${SHAKESPEARE} is absent (the anchor corpus; see ../shared/data)`);
     return null;
   }
-  const dir = join("target", "data", "tinyshakespeare");
-  const { hash } = prepareDataset(readCorpus(SHAKESPEARE), dir, {
+  const prepared = prepareDataset(readCorpus(SHAKESPEARE), SHAKESPEARE_DIR, {
     name: "tinyshakespeare",
     tokenizer: "char",
     trainFraction: 0.9,
     shardTokens: 1 << 20,
   });
-  return openDataset(dir, hash);
+  return openDataset(SHAKESPEARE_DIR, prepared.hash);
 }
 
 function runOptions(data: Dataset, steps: number, schedule: LrSchedule, tag: string): RunOptions {
@@ -182,12 +188,63 @@ function curveTable(base: RunResult | undefined, demo: DemoRunResult | undefined
   return ["| step | AdamW val | DeMo val |", "| ---: | ---: | ---: |", ...(rows ?? []), final].join("\n");
 }
 
+function baselineRun(data: Dataset, steps: number): RunResult {
+  const model = new Transformer({ ...BABY_GPT, vocabSize: vocabSize(data.manifest.tokenizer) }, { seed: 1337 });
+  const schedule: LrSchedule = { kind: "cosine", lr: 1e-3, minLr: 1e-4, warmupSteps: warmup(steps), totalSteps: steps };
+  const result = trainAdamW(model, runOptions(data, steps, schedule, "adamw"), NANOGPT_ADAMW);
+  model.dispose();
+  return result;
+}
+
+function demoRun(data: Dataset, steps: number): DemoRunResult & { config: DemoConfig; lr: number } {
+  const model = new Transformer({ ...BABY_GPT, vocabSize: vocabSize(data.manifest.tokenizer) }, { seed: 1337 });
+  const lr = BENCH_DEMO_LR;
+  const schedule: LrSchedule = { kind: "cosine", lr, minLr: lr / 10, warmupSteps: warmup(steps), totalSteps: steps };
+  const result = trainDemo(model, runOptions(data, steps, schedule, "demo"), BENCH_DEMO, WORKERS);
+  model.dispose();
+  return { ...result, config: BENCH_DEMO, lr };
+}
+
+const warmup = (steps: number) => Math.min(100, Math.floor(steps / 10));
+
+/** Runs `parts` of the training runs in child processes at once; their losses do not depend on timing. */
+function runInChildren(parts: string[], steps: number, hash: string, outDir: string): Promise<Record<string, unknown>> {
+  return Promise.all(
+    parts.map(
+      (part) =>
+        new Promise<[string, unknown]>((resolve, reject) => {
+          const out = join(outDir, `training-${part}.json`);
+          const args = [
+            process.argv[1],
+            "--parts",
+            part,
+            "--steps",
+            String(steps),
+            "--dataset-hash",
+            hash,
+            "--out",
+            out,
+          ];
+          spawn(process.execPath, [...process.execArgv, ...args], { stdio: ["ignore", "inherit", "inherit"] }).on(
+            "exit",
+            (code) =>
+              code === 0
+                ? resolve([part, (JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>)[part]])
+                : reject(new Error(`${part} run exited with ${code}`)),
+          );
+        }),
+    ),
+  ).then(Object.fromEntries);
+}
+
 async function main(): Promise<void> {
   const a = yargs(process.argv.slice(2))
     .option("steps", { type: "number", default: 2000 })
     .option("parts", { type: "string", default: "speed,codec,baseline,demo" })
     .option("speed-steps", { type: "number", default: 10 })
+    .option("parallel", { type: "boolean", default: true, describe: "run baseline and DeMo in two processes at once" })
     .option("out", { type: "string", default: join("target", "bench", "training.json") })
+    .option("dataset-hash", { type: "string", hidden: true, describe: "use the already prepared anchor dataset" })
     .strict()
     .parseSync();
   const parts = new Set(a.parts.split(","));
@@ -208,7 +265,7 @@ async function main(): Promise<void> {
     );
   }
   if (parts.has("codec")) {
-    const c = codec(5);
+    const c = codec(10);
     results.codec = c;
     console.log(
       `codec: DeMo compress ${c.compressMBps.toFixed(1)} MB/s, decompress ${c.decompressMBps.toFixed(1)} MB/s of fp32 ` +
@@ -216,46 +273,39 @@ async function main(): Promise<void> {
     );
   }
 
-  const data = parts.has("baseline") || parts.has("demo") ? shakespeare() : null;
-  let base: RunResult | undefined;
-  let demo: DemoRunResult | undefined;
+  const runs = ["baseline", "demo"].filter((p) => parts.has(p));
+  const data = runs.length > 0 ? shakespeare(a["dataset-hash"]) : null;
   if (data) {
-    const config = { ...BABY_GPT, vocabSize: vocabSize(data.manifest.tokenizer) };
     results.dataset = {
       hash: data.hash,
       train: data.manifest.splits.train.tokens,
       val: data.manifest.splits.val.tokens,
     };
-    const warmupSteps = Math.min(100, Math.floor(a.steps / 10));
-    if (parts.has("baseline")) {
-      const model = new Transformer(config, { seed: 1337 });
-      const schedule: LrSchedule = { kind: "cosine", lr: 1e-3, minLr: 1e-4, warmupSteps, totalSteps: a.steps };
-      base = trainAdamW(model, runOptions(data, a.steps, schedule, "adamw"), NANOGPT_ADAMW);
-      model.dispose();
-      results.baseline = base;
+    if (a.parallel && runs.length > 1)
+      Object.assign(results, await runInChildren(runs, a.steps, data.hash, dirname(a.out)));
+    else {
+      if (parts.has("baseline")) results.baseline = baselineRun(data, a.steps);
+      if (parts.has("demo")) results.demo = demoRun(data, a.steps);
+    }
+    const base = results.baseline as RunResult | undefined;
+    const demo = results.demo as DemoRunResult | undefined;
+    if (base)
       console.log(
         `baseline AdamW: val loss ${base.finalValLoss.toFixed(4)} (whole val split), ${base.tokensPerSecond.toFixed(0)} ` +
           `tok/s, wall ${base.wallSeconds.toFixed(0)} s (training ${base.trainSeconds.toFixed(0)} s)`,
       );
-    }
-    if (parts.has("demo")) {
-      const model = new Transformer(config, { seed: 1337 });
-      const lr = BENCH_DEMO_LR;
-      const schedule: LrSchedule = { kind: "cosine", lr, minLr: lr / 10, warmupSteps, totalSteps: a.steps };
-      demo = trainDemo(model, runOptions(data, a.steps, schedule, "demo"), BENCH_DEMO, WORKERS);
-      model.dispose();
-      results.demo = { ...demo, config: BENCH_DEMO, lr };
+    if (demo)
       console.log(
         `DeMo x${WORKERS}: val loss ${demo.finalValLoss.toFixed(4)}, ${demo.bytesPerWorkerStep.toFixed(0)} bytes per ` +
-          `worker per step vs ${demo.denseBytes} dense fp32: ${(demo.denseBytes / demo.bytesPerWorkerStep).toFixed(1)}x fewer; ` +
-          `${demo.tokensPerSecond.toFixed(0)} tok/s (DeMo's own work ${(demo.demoSecondsPerStep * 1000).toFixed(0)} ms/step)`,
+          `worker per step vs ${demo.denseBytes} dense fp32: ${(demo.denseBytes / demo.bytesPerWorkerStep).toFixed(1)}x ` +
+          `fewer; ${demo.tokensPerSecond.toFixed(0)} tok/s (DeMo's own work ${(demo.demoSecondsPerStep * 1000).toFixed(0)} ms/step)`,
       );
-    }
     if (base && demo)
       console.log(
-        `DeMo / baseline val loss: ${(demo.finalValLoss / base.finalValLoss).toFixed(4)} (within 5%: ${demo.finalValLoss <= 1.05 * base.finalValLoss})`,
+        `DeMo / baseline val loss: ${(demo.finalValLoss / base.finalValLoss).toFixed(4)} ` +
+          `(within 5%: ${demo.finalValLoss <= 1.05 * base.finalValLoss})`,
       );
-    if (base || demo)
+    if ((base || demo) && !a["dataset-hash"])
       console.log(
         `\nvalidation loss by step (curve: first 512 windows of val = 32,768 tokens)\n${curveTable(base, demo)}`,
       );

@@ -2,7 +2,7 @@
 // The unquantized selection is returned too: the sender subtracts exactly that part from its momentum.
 import { chunkLayout, layoutOf } from "./chunkLayout";
 import type { ChunkLayout } from "./chunkLayout";
-import { chunkedDct, chunkedIdct } from "./chunkedDct";
+import { chunkedDct } from "./chunkedDct";
 import type { SparseTensor, ValueFormat } from "./sparseUpdate";
 import { topKPerChunk } from "./topK";
 import type { ChunkSelection } from "./topK";
@@ -31,16 +31,24 @@ export function quantizeValue(v: number, format: ValueFormat): number {
   return format === "f16" ? roundToFloat16(v) : Math.fround(v);
 }
 
-/** Selects the k largest DCT coefficients per chunk of `momentum` and quantizes them for the wire. */
-export function compressTensor(
-  momentum: Float32Array,
+/**
+ * Selects the k largest coefficients per chunk (chunk-major `coef`) and quantizes them for the wire; the
+ * unquantized selection is what the sender removes from its momentum.
+ */
+export function selectCoefficients(
+  coef: Float32Array,
   layout: ChunkLayout,
   k: number,
   format: ValueFormat,
 ): { sparse: SparseTensor; selection: ChunkSelection } {
-  const selection = topKPerChunk(chunkedDct(momentum, layout), layout.chunkLen, k);
+  const selection = topKPerChunk(coef, layout.chunkLen, k);
   const values = selection.values.map((v) => quantizeValue(v, format));
   return { sparse: { shape: layout.shape, chunk: layout.chunk, k, indices: selection.indices, values }, selection };
+}
+
+/** selectCoefficients of the chunked DCT of tensor values `x`. */
+export function compressTensor(x: Float32Array, layout: ChunkLayout, k: number, format: ValueFormat) {
+  return selectCoefficients(chunkedDct(x, layout), layout, k, format);
 }
 
 /** Dense chunk-major coefficients holding only the selected entries (k per chunk). */
@@ -53,11 +61,6 @@ export function scatterSelection(
   for (let j = 0; j < selection.indices.length; j++)
     out[Math.floor(j / k) * layout.chunkLen + selection.indices[j]] = selection.values[j];
   return out;
-}
-
-/** The tensor-space value of a selection: what leaves the momentum once it has been sent. */
-export function expandSelection(selection: ChunkSelection, layout: ChunkLayout, k: number): Float32Array {
-  return chunkedIdct(scatterSelection(selection, layout, k), layout);
 }
 
 /** The layout of a sparse tensor as carried in an update. */

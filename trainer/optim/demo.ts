@@ -14,11 +14,10 @@ import * as tf from "@tensorflow/tfjs";
 import { chunkLayout } from "../../sdk/demo/chunkLayout";
 import type { ChunkLayout } from "../../sdk/demo/chunkLayout";
 import { chunkedDct } from "../../sdk/demo/chunkedDct";
-import { planUpdateLayout, quantizeValue } from "../../sdk/demo/compress";
+import { planUpdateLayout, selectCoefficients } from "../../sdk/demo/compress";
 import type { AggregationRule } from "../../sdk/demo/aggregate";
 import { aggregateUpdates } from "../../sdk/demo/aggregate";
 import type { SparseTensor, SparseUpdate, ValueFormat } from "../../sdk/demo/sparseUpdate";
-import { topKPerChunk } from "../../sdk/demo/topK";
 import type { UpdateLayout } from "../../sdk/codec/updateCodec";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG, CONCORD_ERROR__TRAINER__NON_FINITE } from "../../sdk/errors/codes";
@@ -96,10 +95,10 @@ export class DemoWorker {
       const m = this.momentum[i];
       const coef = chunkedDct(g, layout);
       for (let j = 0; j < m.length; j++) m[j] = decay * m[j] + s * coef[j];
-      const { indices, values } = topKPerChunk(m, layout.chunkLen, k);
-      for (let j = 0; j < indices.length; j++) m[Math.floor(j / k) * layout.chunkLen + indices[j]] = 0;
-      const wire = values.map((v) => quantizeValue(v, this.config.format));
-      return { shape: layout.shape, chunk: layout.chunk, k, indices, values: wire };
+      const { sparse } = selectCoefficients(m, layout, k, this.config.format);
+      // Subtracting the unquantized selection from a DCT-domain momentum zeroes those coefficients exactly.
+      for (let j = 0; j < sparse.indices.length; j++) m[Math.floor(j / k) * layout.chunkLen + sparse.indices[j]] = 0;
+      return sparse;
     });
     return { format: this.config.format, tensors };
   }
