@@ -47,7 +47,7 @@ export const BENCH_DEMO: DemoConfig = {
   gradClip: 1,
   aggregation: { kind: "mean" },
 };
-export const BENCH_DEMO_LR = 3e-4;
+export const BENCH_DEMO_LR = 2e-3;
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
