@@ -205,28 +205,26 @@ export function validateUpdate(update: SparseUpdate, limits: UpdateLimits = DEFA
     const { chunkLen, entries } = checkTensorHeader(ti, t.shape, t.chunk, t.k, limits);
     if (t.indices.length !== entries || t.values.length !== entries)
       invalidShape(ti, `${t.indices.length} indices and ${t.values.length} values, expected ${entries}`);
+    const { indices, values, k } = t;
     for (let j = 0; j < entries; j++) {
-      const i = t.indices[j];
-      const first = j % t.k === 0;
-      if (i >= chunkLen || (!first && i <= t.indices[j - 1]))
-        throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_INDEX, {
-          tensor: ti,
-          chunk: Math.floor(j / t.k),
-          index: i,
-        });
-      const v = t.values[j];
-      const ok =
-        update.format === "sign"
-          ? v === 1 || v === -1
-          : Number.isFinite(v) && (update.format === "f32" || fromFloat16Bits(toFloat16Bits(v)) === v);
-      if (!ok)
+      const i = indices[j];
+      if (i >= chunkLen || (j % k !== 0 && i <= indices[j - 1]))
+        throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_INDEX, { tensor: ti, chunk: Math.floor(j / k), index: i });
+    }
+    const representable =
+      update.format === "sign"
+        ? (v: number) => v === 1 || v === -1
+        : update.format === "f16"
+          ? (v: number) => Number.isFinite(v) && fromFloat16Bits(toFloat16Bits(v)) === v
+          : Number.isFinite;
+    for (let j = 0; j < entries; j++)
+      if (!representable(values[j]))
         throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_VALUE, {
           tensor: ti,
           entry: j,
-          value: v,
+          value: values[j],
           format: update.format,
         });
-    }
   });
 }
 

@@ -80,7 +80,9 @@ async function tryBackend(choice: BackendChoice): Promise<string | null> {
     return (await tf.setBackend("cpu")) ? null : "setBackend('cpu') failed";
   } catch (e) {
     const err = e as { code?: string; message?: string };
-    if (err.code === "MODULE_NOT_FOUND" && err.message?.includes(NODE_GPU_PACKAGE)) return "not installed";
+    // require() says MODULE_NOT_FOUND, the ESM loader (tsx) ERR_MODULE_NOT_FOUND.
+    const missing = err.code === "MODULE_NOT_FOUND" || err.code === "ERR_MODULE_NOT_FOUND";
+    if (missing && err.message?.includes(NODE_GPU_PACKAGE)) return "not installed";
     return (err.message ?? String(e)).split("\n")[0];
   }
 }
