@@ -118,8 +118,8 @@ function codec(repeats: number) {
   let encodeMs = 0;
   let decodeMs = 0;
   let bytes = 0;
-  for (let r = -2; r < repeats; r++) {
-    if (r === 0) compressMs = decompressMs = encodeMs = decodeMs = bytes = 0; // two untimed rounds warm the JIT up
+  for (let r = -5; r < repeats; r++) {
+    if (r === 0) compressMs = decompressMs = encodeMs = decodeMs = bytes = 0; // five untimed rounds warm the JIT up
     let t = performance.now();
     const updates = workers.map((w) => w.step(grads, 1));
     compressMs += performance.now() - t;
