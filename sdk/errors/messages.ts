@@ -22,4 +22,26 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__RPC__TRANSACTION_REJECTED]: "transaction rejected: $reason",
   [codes.CONCORD_ERROR__LOCALNET__MALFORMED_STATE]: "local chain state in $dir is unreadable: $reason",
   [codes.CONCORD_ERROR__RPC__RPC_ERROR_RESPONSE]: "$url answered $method with error $rpcCode: $reason",
+  [codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE]: "update bytes are malformed: $reason",
+  [codes.CONCORD_ERROR__CODEC__UNSUPPORTED_VERSION]:
+    "update version $version is not supported (this code reads $supported)",
+  [codes.CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE]: "update exceeds a size limit: $reason",
+  [codes.CONCORD_ERROR__CODEC__INVALID_SHAPE]: "tensor $tensor has an invalid shape or chunking: $reason",
+  [codes.CONCORD_ERROR__CODEC__INVALID_INDEX]:
+    "tensor $tensor, chunk $chunk: index $index is out of range or not increasing",
+  [codes.CONCORD_ERROR__CODEC__INVALID_VALUE]:
+    "tensor $tensor, entry $entry: value $value is not a finite $format value",
+  [codes.CONCORD_ERROR__CODEC__LAYOUT_MISMATCH]: "update does not match the expected layout: $reason",
+  [codes.CONCORD_ERROR__CODEC__NONCANONICAL]: "update bytes are not in canonical form: $reason",
+  [codes.CONCORD_ERROR__DATASET__MALFORMED_MANIFEST]: "dataset manifest is malformed: $reason",
+  [codes.CONCORD_ERROR__DATASET__SHARD_HASH_MISMATCH]: "shard $shard has sha256 $actual, the manifest says $expected",
+  [codes.CONCORD_ERROR__DATASET__MALFORMED_SHARD]: "shard $shard is malformed: $reason",
+  [codes.CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE]: "batch request out of range: $reason",
+  [codes.CONCORD_ERROR__DATASET__UNKNOWN_TOKEN]: "the $tokenizer tokenizer cannot encode $what",
+  [codes.CONCORD_ERROR__DATASET__INVALID_SPEC]: "invalid dataset request: $reason",
+  [codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND]: "dataset source not found: $path",
+  [codes.CONCORD_ERROR__DATASET__DATASET_HASH_MISMATCH]: "dataset hash is $actual, the run expects $expected",
+  [codes.CONCORD_ERROR__TRAINER__INVALID_CONFIG]: "invalid $what configuration: $reason",
+  [codes.CONCORD_ERROR__TRAINER__NON_FINITE]: "non-finite $what: $reason",
+  [codes.CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE]: "no tfjs backend could be started: $reason",
 };

@@ -1,0 +1,82 @@
+// Short DeMo (or AdamW) runs on tiny Shakespeare to choose DeMo's settings; prints one JSON line per run.
+//   npx tsx bench/demoSweep.ts --optimizer demo --steps 400 --lr 3e-4 --topk 32 --decay 0.999 --format sign
+import { readFileSync } from "node:fs";
+import yargs from "yargs";
+import { selectBackend } from "../trainer/backend/selectBackend";
+import { charSpecFor, makeTokenizer } from "../trainer/data/tokenizer";
+import { arrayTokenSource } from "../trainer/data/tokenSource";
+import { BABY_GPT, Transformer } from "../trainer/model/transformer";
+import { NANOGPT_ADAMW } from "../trainer/optim/adamw";
+import { trainAdamW, trainDemo } from "../trainer/train/trainingRuns";
+import type { LrSchedule } from "../sdk/lrSchedule";
+
+async function main(): Promise<void> {
+  const a = yargs(process.argv.slice(2))
+    .option("optimizer", { choices: ["adamw", "demo"] as const, default: "demo" as const })
+    .option("steps", { type: "number", default: 400 })
+    .option("lr", { type: "number", default: 3e-4 })
+    .option("min-lr-ratio", { type: "number", default: 0.1 })
+    .option("warmup", { type: "number", default: 100 })
+    .option("schedule", { choices: ["cosine", "wsd", "constant"] as const, default: "cosine" as const })
+    .option("topk", { type: "number", default: 32 })
+    .option("chunk", { type: "number", default: 64 })
+    .option("decay", { type: "number", default: 0.999 })
+    .option("format", { choices: ["f32", "f16", "sign"] as const, default: "sign" as const })
+    .option("wd", { type: "number", default: 0 })
+    .option("workers", { type: "number", default: 4 })
+    .option("eval-every", { type: "number", default: 100 })
+    .option("curve-windows", { type: "number", default: 256 })
+    .option("seed", { type: "number", default: 0 })
+    .option("tag", { type: "string", default: "" })
+    .strict()
+    .parseSync();
+  const backend = await selectBackend({ order: ["wasm"] });
+  const text = readFileSync(process.env.SHAKESPEARE ?? "../shared/data/tinyshakespeare.txt", "utf8");
+  const tokens = makeTokenizer(charSpecFor(text)).encode(text);
+  const n = Math.floor(tokens.length * 0.9);
+  const minLr = a.lr * a["min-lr-ratio"];
+  const schedule: LrSchedule =
+    a.schedule === "cosine"
+      ? { kind: "cosine", lr: a.lr, minLr, warmupSteps: a.warmup, totalSteps: a.steps }
+      : a.schedule === "wsd"
+        ? {
+            kind: "wsd",
+            lr: a.lr,
+            minLr,
+            warmupSteps: a.warmup,
+            decayStart: Math.floor(a.steps * 0.8),
+            totalSteps: a.steps,
+          }
+        : { kind: "constant", lr: a.lr, warmupSteps: a.warmup };
+  const model = new Transformer(BABY_GPT, { seed: 1337 + a.seed });
+  const options = {
+    train: arrayTokenSource(tokens.subarray(0, n)),
+    val: arrayTokenSource(tokens.subarray(n)),
+    seed: 1 + a.seed,
+    steps: a.steps,
+    batchRows: 12,
+    schedule,
+    evalEvery: a["eval-every"],
+    curveWindows: a["curve-windows"],
+    log: (l: string) => console.error(`[${a.tag}] ${l}`),
+  };
+  const config = {
+    chunk: a.chunk,
+    topK: a.topk,
+    decay: a.decay,
+    format: a.format,
+    weightDecay: a.wd,
+    gradClip: 1,
+    aggregation: { kind: "mean" as const },
+  };
+  const result =
+    a.optimizer === "adamw"
+      ? trainAdamW(model, options, { ...NANOGPT_ADAMW, weightDecay: a.wd || NANOGPT_ADAMW.weightDecay })
+      : trainDemo(model, options, config, a.workers);
+  console.log(JSON.stringify({ tag: a.tag, args: { ...a, _: undefined, $0: undefined }, backend, ...result }));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,66 @@
+// The chunked orthonormal DCT-II of a tensor (and its inverse) in the chunk-major layout of chunkLayout.ts.
+import type { ChunkLayout } from "./chunkLayout";
+import { dct } from "./dct";
+
+// A chunk is an r x c tile of the row-major tensor (a vector's chunk is 1 x c). The 2-D transform is separable:
+// the tile is gathered transposed (c x r) so one pass transforms along its rows for all of them at once, then it is
+// transposed back (r x c) and transformed along its columns. The inverse runs the same steps backwards.
+
+/** Coefficients of `x` (row-major tensor values), chunk-major. Computed in float64, stored as float32. */
+export function chunkedDct(x: Float32Array, layout: ChunkLayout, out = new Float32Array(layout.size)): Float32Array {
+  const { r, c, cols, rowT, colT, tile, spare } = tileWork(layout);
+  for (let q = 0; q < layout.numChunks; q++) {
+    const base = tileBase(layout, q);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) spare[j * r + i] = x[base + i * cols + j];
+    rowT.forward(spare, r);
+    for (let j = 0; j < c; j++) for (let i = 0; i < r; i++) tile[i * c + j] = spare[j * r + i];
+    if (r > 1) colT.forward(tile, c);
+    out.set(tile, q * layout.chunkLen);
+  }
+  return out;
+}
+
+/** Tensor values (row-major) from chunk-major coefficients; adds into `out` when `accumulate`. */
+export function chunkedIdct(
+  coef: Float32Array | Float64Array,
+  layout: ChunkLayout,
+  out = new Float32Array(layout.size),
+  accumulate = false,
+): Float32Array {
+  const { r, c, cols, rowT, colT, tile, spare } = tileWork(layout);
+  for (let q = 0; q < layout.numChunks; q++) {
+    tile.set(coef.subarray(q * layout.chunkLen, (q + 1) * layout.chunkLen));
+    if (r > 1) colT.inverse(tile, c);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) spare[j * r + i] = tile[i * c + j];
+    rowT.inverse(spare, r);
+    const base = tileBase(layout, q);
+    if (accumulate)
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] += spare[j * r + i];
+    else for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] = spare[j * r + i];
+  }
+  return out;
+}
+
+/** Tile sides (r x c), the tensor's row length, the two transforms and scratch tiles. */
+function tileWork(layout: ChunkLayout) {
+  const [r, c] = tileSides(layout);
+  const scratch = () => new Float64Array(layout.chunkLen);
+  return { r, c, cols: rowLength(layout), rowT: dct(c), colT: dct(r), tile: scratch(), spare: scratch() };
+}
+
+/** [rows, cols] of a chunk; a vector's chunk is one row. */
+function tileSides(layout: ChunkLayout): [number, number] {
+  return layout.chunk.length === 2 ? [layout.chunk[0], layout.chunk[1]] : [1, layout.chunk[0]];
+}
+
+function rowLength(layout: ChunkLayout): number {
+  return layout.shape.length === 2 ? layout.shape[1] : layout.size;
+}
+
+/** Offset in the row-major tensor of chunk q's first element. */
+function tileBase(layout: ChunkLayout, q: number): number {
+  const [r, c] = tileSides(layout);
+  const cols = rowLength(layout);
+  const gridCols = cols / c;
+  return Math.floor(q / gridCols) * r * cols + (q % gridCols) * c;
+}
