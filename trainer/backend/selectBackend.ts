@@ -64,8 +64,9 @@ function defaultOrder(): BackendChoice[] {
 async function tryBackend(choice: BackendChoice): Promise<string | null> {
   try {
     if (choice === "node-gpu") {
-      // Loaded by name at run time: an optional install, absent from package.json; its absence or a missing native
-      // binary (its install script downloads libtensorflow, which npm 11 does not run) is a normal fallback.
+      // Loaded by name at run time. It is an optionalDependency whose install script downloads libtensorflow: npm 11
+      // leaves it out unless install scripts are allowed, so its absence or a missing native binary is a normal
+      // fallback, not an error.
       const name = NODE_GPU_PACKAGE;
       await import(name);
       return (await tf.setBackend("tensorflow")) ? null : "setBackend('tensorflow') failed";
