@@ -72,21 +72,35 @@ CN_CLONES void cn_bias_act(float* y, int64_t n, const float* bias, int64_t bias_
 #define GELU_2C 1.5957691216057308f // 2 sqrt(2/pi)
 #define GELU_A 0.044715f
 
-CN_CLONES void cn_gelu(const float* x, float* y, int64_t n) {
+// exp(-2z) of each element into out: the first pass of both GELU kernels. GCC schedules the exp polynomial and a
+// division badly in one loop (measured 3x slower than two passes over an L1-sized block).
+static inline void cn_gelu_exp(const float* x, float* out, int64_t n) {
   for (int64_t i = 0; i < n; i++) {
     float v = x[i];
-    float z2 = GELU_2C * (v + GELU_A * (v * v * v));
-    y[i] = v / (1.0f + cn_exp(-z2));
+    out[i] = cn_exp(-(GELU_2C * (v + GELU_A * (v * v * v))));
+  }
+}
+
+#define GELU_BLOCK 512
+
+CN_CLONES void cn_gelu(const float* x, float* y, int64_t n) {
+  for (int64_t b = 0; b < n; b += GELU_BLOCK) {
+    const int64_t len = n - b < GELU_BLOCK ? n - b : GELU_BLOCK;
+    cn_gelu_exp(x + b, y + b, len);
+    for (int64_t i = b; i < b + len; i++) y[i] = x[i] / (1.0f + y[i]);
   }
 }
 
 CN_CLONES void cn_gelu_grad(const float* x, const float* dy, float* dx, int64_t n) {
-  for (int64_t i = 0; i < n; i++) {
-    float v = x[i];
-    float z2 = GELU_2C * (v + GELU_A * (v * v * v));
-    float s = 1.0f / (1.0f + cn_exp(-z2));
-    float dz2 = GELU_2C * (1.0f + (3.0f * GELU_A) * (v * v));
-    dx[i] = dy[i] * (s + v * s * (1.0f - s) * dz2);
+  for (int64_t b = 0; b < n; b += GELU_BLOCK) {
+    const int64_t len = n - b < GELU_BLOCK ? n - b : GELU_BLOCK;
+    cn_gelu_exp(x + b, dx + b, len);
+    for (int64_t i = b; i < b + len; i++) {
+      float v = x[i];
+      float s = 1.0f / (1.0f + dx[i]);
+      float dz2 = GELU_2C * (1.0f + (3.0f * GELU_A) * (v * v));
+      dx[i] = dy[i] * (s + v * s * (1.0f - s) * dz2);
+    }
   }
 }
 
