@@ -86,8 +86,8 @@ function matMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, tA: bo
   if (batches * m * n === 0) return out;
   const heap = heapF32(backend); // after makeOutput, which may grow the heap
   const [ao, bo, co] = [heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out)];
-  const lda = a.shape[ar - 1];
-  const ldb = b.shape[br - 1];
+  const lda = Math.max(1, a.shape[ar - 1]); // an empty row still needs a leading dimension of 1 for BLAS
+  const ldb = Math.max(1, b.shape[br - 1]);
   const [na, nb] = [size(aBatch), size(bBatch)];
   const gemm = (aOff: number, sa: number, bOff: number, sb: number, cOff: number, count: number) =>
     native().sgemm(heap, tA, tB, m, n, k, aOff, lda, sa, bOff, ldb, sb, cOff, n, m * n, count);
