@@ -109,6 +109,14 @@ static void region(args_t* a, const char* name, int64_t off, __int128 len, int64
          (long long)(len > (__int128)INT64_MAX ? INT64_MAX : (int64_t)len), (long long)off, (long long)cap);
 }
 
+// Outputs must not overlap integer ids that are read while they are written (an overwritten id would index out of
+// bounds after it was checked).
+static void disjoint(args_t* a, const char* ids, int64_t io, int64_t in, const char* out, int64_t oo, __int128 on) {
+  if (!a->ok || in == 0 || on == 0) return;
+  if ((__int128)io < (__int128)oo + on && (__int128)oo < (__int128)io + in)
+    fail(a, "%s overlaps %s", out, ids);
+}
+
 #define BEGIN(name, n)                                                                                                 \
   args_t A;                                                                                                            \
   if (!begin(&A, env, info, name, n)) return NULL
@@ -335,6 +343,8 @@ static napi_value CrossEntropy(napi_env env, napi_callback_info info) {
   region(&A, "logits", lo, (__int128)rows * v, HN);
   region(&A, "probs", po, (__int128)rows * v, HN);
   region(&A, "loss", loss, 1, HN);
+  disjoint(&A, "targets", to, rows, "probs", po, (__int128)rows * v);
+  disjoint(&A, "targets", to, rows, "loss", loss, 1);
   const int32_t* targets = arg_ids(&A, H, HN, to, rows, v, "targets");
   DONE();
   H[loss] = (float)cn_cross_entropy(H + lo, targets, H + po, rows, v);
@@ -350,6 +360,7 @@ static napi_value CrossEntropyGrad(napi_env env, napi_callback_info info) {
   region(&A, "probs", po, (__int128)rows * v, HN);
   region(&A, "dloss", dl, 1, HN);
   region(&A, "dlogits", dx, (__int128)rows * v, HN);
+  disjoint(&A, "targets", to, rows, "dlogits", dx, (__int128)rows * v);
   const int32_t* targets = arg_ids(&A, H, HN, to, rows, v, "targets");
   DONE();
   cn_cross_entropy_grad(H + po, targets, H[dl], H + dx, rows, v);
@@ -364,6 +375,7 @@ static napi_value Embedding(napi_env env, napi_callback_info info) {
                 v = arg_int(&A, 5, "v", 1, INT_MAX32), c = DIM(6, "c");
   region(&A, "table", to, (__int128)v * c, HN);
   region(&A, "out", oo, (__int128)n * c, HN);
+  disjoint(&A, "ids", io, n, "out", oo, (__int128)n * c);
   const int32_t* ids = arg_ids(&A, H, HN, io, n, v, "ids");
   DONE();
   cn_embedding(ids, H + to, H + oo, n, c);
@@ -378,6 +390,7 @@ static napi_value EmbeddingGrad(napi_env env, napi_callback_info info) {
                 v = arg_int(&A, 5, "v", 1, INT_MAX32), c = DIM(6, "c");
   region(&A, "dy", dy, (__int128)n * c, HN);
   region(&A, "dtable", dt, (__int128)v * c, HN);
+  disjoint(&A, "ids", io, n, "dtable", dt, (__int128)v * c);
   const int32_t* ids = arg_ids(&A, H, HN, io, n, v, "ids");
   DONE();
   cn_embedding_grad(ids, H + dy, H + dt, n, v, c);
