@@ -31,6 +31,7 @@ export const NATIVE_CFLAGS = [
   "-fPIC",
   "-shared",
   "-fvisibility=hidden",
+  "-pthread",
   "-ffp-contract=off",
   "-fno-trapping-math",
   "-fno-math-errno",

@@ -8,7 +8,6 @@ import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE } from "../../sdk/errors/codes";
 import { loadNativeAddon, NATIVE_ENABLE_HINT } from "../native/nativeAddon";
 import { installNativeKernels, NATIVE_KERNEL_SET, nativeKernelsInstalled, removeNativeKernels } from "../native/nativeKernels";
-import { wasmInternalsProblems } from "../native/wasmHeap";
 import { installWasmSlicePatch, wasmSlicePatched } from "./wasmSlicePatch";
 
 export type BackendChoice = "node-gpu" | "wasm+native" | "wasm" | "cpu";
@@ -100,15 +99,13 @@ async function tryBackend(choice: BackendChoice): Promise<string | null> {
     }
     if (choice === "wasm" || choice === "wasm+native") {
       const native = choice === "wasm+native" ? loadNativeAddon() : null;
-      if (native?.reason) return `native kernels off: ${native.reason}; to enable them ${NATIVE_ENABLE_HINT}`;
+      if (native?.reason)
+        return `native kernels off: ${native.reason}; ${native.forced ? "unset it to use them" : `to enable them ${NATIVE_ENABLE_HINT}`}`;
       await import("@tensorflow/tfjs-backend-wasm");
       if (!(await tf.setBackend("wasm"))) return "setBackend('wasm') failed";
       installWasmSlicePatch();
       removeNativeKernels();
-      if (!native?.addon) return null;
-      const problems = wasmInternalsProblems();
-      if (problems.length > 0) return `native kernels off: ${problems.join("; ")}`;
-      installNativeKernels(native.addon);
+      if (native?.addon) installNativeKernels(native.addon); // refuses a wasm backend other than the pinned one
       return null;
     }
     // the cpu backend is registered by importing @tensorflow/tfjs (above)

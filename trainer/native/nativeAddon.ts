@@ -155,15 +155,16 @@ export interface NativeAddon {
 }
 
 export type NativeLoad =
-  | { readonly addon: NativeAddon; readonly reason?: undefined }
-  | { readonly addon?: undefined; readonly reason: string };
+  | { readonly addon: NativeAddon; readonly reason?: undefined; readonly forced?: undefined }
+  /** forced: turned off by CONCORD_NATIVE=0 rather than unavailable */
+  | { readonly addon?: undefined; readonly reason: string; readonly forced: boolean };
 
 let loaded: NativeLoad | undefined;
 
 /** Loads the addon once per process; `CONCORD_NATIVE=0` forces it off. */
 export function loadNativeAddon(): NativeLoad {
   if (loaded) return loaded;
-  if (process.env.CONCORD_NATIVE === "0") return (loaded = { reason: "CONCORD_NATIVE=0" });
+  if (process.env.CONCORD_NATIVE === "0") return (loaded = { reason: "CONCORD_NATIVE=0", forced: true });
   try {
     const m = { exports: {} as Record<string, unknown> };
     process.dlopen(m, NATIVE_ADDON_PATH);
@@ -175,6 +176,7 @@ export function loadNativeAddon(): NativeLoad {
     const missing = err.message?.includes("No such file") || err.code === "ERR_DLOPEN_FAILED";
     loaded = {
       reason: missing && err.message?.includes(NATIVE_ADDON_PATH) ? "the addon is not built" : firstLine(err.message),
+      forced: false,
     };
   }
   return loaded;

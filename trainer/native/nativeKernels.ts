@@ -13,9 +13,11 @@
 //   ConcordEmbedding, and the optimizer steps ConcordAdamW and ConcordSignDescent, which update a variable in place
 //   when nothing else shares its buffer.
 import * as tf from "@tensorflow/tfjs";
+import { ConcordError } from "../../sdk/errors/concordError";
+import { CONCORD_ERROR__TRAINER__WASM_INTERNALS_CHANGED } from "../../sdk/errors/codes";
 import type { NativeAddon } from "./nativeAddon";
 import type { WasmBackend } from "./wasmHeap";
-import { heapF32, heapOffset, REPLACED_WASM_KERNELS, sharers } from "./wasmHeap";
+import { heapF32, heapOffset, REPLACED_WASM_KERNELS, sharers, wasmInternalsProblems } from "./wasmHeap";
 
 /** Name and version of this kernel set, recorded in receipts (with the addon's source hash and BLAS core). */
 export const NATIVE_KERNEL_SET = "concord-native";
@@ -35,8 +37,14 @@ export function nativeKernelsInstalled(): boolean {
   return stock.size > 0;
 }
 
-/** Registers the Concord kernels (once) and replaces the stock ones; idempotent. */
+/**
+ * Registers the Concord kernels (once) and replaces the stock ones; idempotent. Throws WASM_INTERNALS_CHANGED, and
+ * installs nothing, unless the active backend is the wasm backend the kernels were written for.
+ */
 export function installNativeKernels(native: NativeAddon): void {
+  const problems = wasmInternalsProblems();
+  if (problems.length > 0)
+    throw new ConcordError(CONCORD_ERROR__TRAINER__WASM_INTERNALS_CHANGED, { reason: problems.join("; ") });
   if (!addon) registerConcordKernels(native);
   addon = native;
   if (stock.size > 0) return;

@@ -165,7 +165,7 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
     }
   }
   DONE();
-  cn_sgemm_batched(ta, tb, m, n, k, 1.0f, H + ao, lda, sa, H + bo, ldb, sb, 0.0f, H + co, ldc, sc, batch);
+  cn_sgemm_batched(ta, tb, m, n, k, H + ao, lda, sa, H + bo, ldb, sb, H + co, ldc, sc, batch);
   return undefined(env);
 }
 
@@ -499,12 +499,12 @@ static napi_value DctInverse(napi_env env, napi_callback_info info) {
   return A.ok ? undefined(env) : NULL;
 }
 
-// setThreads(n): OpenBLAS threads for the matmuls (our own loops are single-threaded).
+// setThreads(n): matmul threads, 1 or 2 (see cn_sgemm_batched; our other loops are single-threaded).
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   BEGIN("setThreads", 1);
-  const int64_t n = arg_int(&A, 0, "threads", 1, 64);
+  const int64_t n = arg_int(&A, 0, "threads", 1, 2);
   DONE();
-  openblas_set_num_threads((int)n);
+  cn_set_threads((int)n);
   return undefined(env);
 }
 
@@ -523,7 +523,7 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   set_string(env, obj, "sourceHash", CONCORD_NATIVE_SOURCE_HASH);
   set_string(env, obj, "blasConfig", openblas_get_config());
   set_string(env, obj, "blasCore", openblas_get_corename());
-  napi_set_named_property(env, obj, "blasThreads", number(env, openblas_get_num_threads()));
+  napi_set_named_property(env, obj, "blasThreads", number(env, cn_get_threads()));
 #if defined(__x86_64__) && defined(__GNUC__)
   set_string(env, obj, "simd", __builtin_cpu_supports("avx2") ? "avx2" : "x86-64");
 #else
@@ -533,6 +533,7 @@ static napi_value Info(napi_env env, napi_callback_info info) {
 }
 
 static napi_value Init(napi_env env, napi_value exports) {
+  cn_set_threads(1);
   const napi_property_descriptor d[] = {
       {"sgemm", 0, Sgemm, 0, 0, 0, napi_enumerable, 0},
       {"biasAct", 0, BiasAct, 0, 0, 0, napi_enumerable, 0},

@@ -3,6 +3,7 @@
 // Reductions use eight explicit partial sums so vectorising them never changes their order.
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "kernels.h"
@@ -45,19 +46,71 @@ static inline float cn_sum8(const float* x, int64_t n) {
   return s;
 }
 
-void cn_sgemm_batched(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
-                      int64_t lda, int64_t stride_a, const float* b, int64_t ldb, int64_t stride_b, float beta,
-                      float* c, int64_t ldc, int64_t stride_c, int64_t batch) {
+// OpenBLAS's bits depend on how it partitions a product, and so on its thread count (measured on its Zen kernels:
+// 1 and 2 threads differ). So OpenBLAS always runs single-threaded and we split large products ourselves by a rule
+// that depends only on the shape: C's rows in two halves when there are at least CN_SPLIT_ROWS. With one thread the
+// halves run one after the other, with two at once: the same calls, the same bits.
+#define CN_SPLIT_ROWS 256
+static int cn_threads = 1;
+
+void cn_set_threads(int threads) {
+  openblas_set_num_threads(1);
+  cn_threads = threads < 1 ? 1 : (threads > 2 ? 2 : threads);
+}
+
+int cn_get_threads(void) { return cn_threads; }
+
+typedef struct {
+  int trans_a, trans_b;
+  int64_t m, n, k, lda, ldb, ldc;
+  const float *a, *b;
+  float* c;
+} cn_gemm_t;
+
+static void cn_gemm_run(const cn_gemm_t* g) {
+  cblas_sgemm(CblasRowMajor, g->trans_a ? CblasTrans : CblasNoTrans, g->trans_b ? CblasTrans : CblasNoTrans, (int)g->m,
+              (int)g->n, (int)g->k, 1.0f, g->a, (int)g->lda, g->b, (int)g->ldb, 0.0f, g->c, (int)g->ldc);
+}
+
+static void* cn_gemm_thread(void* arg) {
+  cn_gemm_run((const cn_gemm_t*)arg);
+  return NULL;
+}
+
+// C = op(A) op(B) (alpha 1, beta 0), split by rows as described above.
+static void cn_gemm(const cn_gemm_t* g) {
+  if (g->m < CN_SPLIT_ROWS) {
+    cn_gemm_run(g);
+    return;
+  }
+  const int64_t h = (g->m / 2) & ~(int64_t)15;
+  cn_gemm_t top = *g, bottom = *g;
+  top.m = h;
+  bottom.m = g->m - h;
+  bottom.a = g->a + (g->trans_a ? h : h * g->lda);
+  bottom.c = g->c + h * g->ldc;
+  pthread_t worker;
+  if (cn_threads > 1 && pthread_create(&worker, NULL, cn_gemm_thread, &bottom) == 0) {
+    cn_gemm_run(&top);
+    pthread_join(worker, NULL);
+  } else {
+    cn_gemm_run(&top);
+    cn_gemm_run(&bottom);
+  }
+}
+
+void cn_sgemm_batched(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                      int64_t stride_a, const float* b, int64_t ldb, int64_t stride_b, float* c, int64_t ldc,
+                      int64_t stride_c, int64_t batch) {
   if (m == 0 || n == 0) return;
   for (int64_t i = 0; i < batch; i++) {
     float* ci = c + i * stride_c;
-    if (k == 0) { // BLAS would scale C by beta; we only ever ask for beta 0 or 1
-      if (beta == 0.0f)
-        for (int64_t r = 0; r < m; r++) memset(ci + r * ldc, 0, (size_t)n * sizeof(float));
+    if (k == 0) {
+      for (int64_t r = 0; r < m; r++) memset(ci + r * ldc, 0, (size_t)n * sizeof(float));
       continue;
     }
-    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, (int)m,
-                (int)n, (int)k, alpha, a + i * stride_a, (int)lda, b + i * stride_b, (int)ldb, beta, ci, (int)ldc);
+    const cn_gemm_t g = {trans_a, trans_b, m, n, k, lda, ldb, ldc, a + i * stride_a, b + i * stride_b, ci};
+    cn_gemm(&g);
   }
 }
 
@@ -184,9 +237,9 @@ void cn_attention(const float* qkv, float* y, float* p, int64_t batch, int64_t t
       const float* q = qkv + b * t * ld + h * hs;
       float* ph = p + (b * heads + h) * t * t;
       // scores = q k^T straight from the packed rows (leading dimension 3c): no head transposes
-      cn_sgemm_batched(0, 1, t, t, hs, 1.0f, q, ld, 0, q + c, ld, 0, 0.0f, ph, t, 0, 1);
+      cn_sgemm_batched(0, 1, t, t, hs, q, ld, 0, q + c, ld, 0, ph, t, 0, 1);
       cn_causal_softmax(ph, ph, t, t, scale);
-      cn_sgemm_batched(0, 0, t, hs, t, 1.0f, ph, t, 0, q + 2 * c, ld, 0, 0.0f, y + b * t * c + h * hs, c, 0, 1);
+      cn_sgemm_batched(0, 0, t, hs, t, ph, t, 0, q + 2 * c, ld, 0, y + b * t * c + h * hs, c, 0, 1);
     }
 }
 
@@ -199,11 +252,11 @@ void cn_attention_grad(const float* qkv, const float* p, const float* dy, float*
       const float* ph = p + (b * heads + h) * t * t;
       const float* dyh = dy + b * t * c + h * hs;
       float* dq = dqkv + b * t * ld + h * hs;
-      cn_sgemm_batched(0, 1, t, t, hs, 1.0f, dyh, c, 0, q + 2 * c, ld, 0, 0.0f, scratch, t, 0, 1); // dP = dY V^T
+      cn_sgemm_batched(0, 1, t, t, hs, dyh, c, 0, q + 2 * c, ld, 0, scratch, t, 0, 1); // dP = dY V^T
       cn_causal_softmax_grad(ph, scratch, scratch, t, t, scale);                                   // dS (scaled)
-      cn_sgemm_batched(0, 0, t, hs, t, 1.0f, scratch, t, 0, q + c, ld, 0, 0.0f, dq, ld, 0, 1);         // dQ = dS K
-      cn_sgemm_batched(1, 0, t, hs, t, 1.0f, scratch, t, 0, q, ld, 0, 0.0f, dq + c, ld, 0, 1);         // dK = dS^T Q
-      cn_sgemm_batched(1, 0, t, hs, t, 1.0f, ph, t, 0, dyh, c, 0, 0.0f, dq + 2 * c, ld, 0, 1);         // dV = P^T dY
+      cn_sgemm_batched(0, 0, t, hs, t, scratch, t, 0, q + c, ld, 0, dq, ld, 0, 1);         // dQ = dS K
+      cn_sgemm_batched(1, 0, t, hs, t, scratch, t, 0, q, ld, 0, dq + c, ld, 0, 1);         // dK = dS^T Q
+      cn_sgemm_batched(1, 0, t, hs, t, ph, t, 0, dyh, c, 0, dq + 2 * c, ld, 0, 1);         // dV = P^T dY
     }
 }
 

@@ -6,10 +6,13 @@
 #pragma once
 #include <stdint.h>
 
-/** C[i] = alpha op(A[i]) op(B[i]) + beta C[i] for i < batch, row-major, through cblas_sgemm. */
-void cn_sgemm_batched(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
-                      int64_t lda, int64_t stride_a, const float* b, int64_t ldb, int64_t stride_b, float beta,
-                      float* c, int64_t ldc, int64_t stride_c, int64_t batch);
+/** C[i] = op(A[i]) op(B[i]) for i < batch, row-major, through single-threaded cblas_sgemm calls. */
+void cn_sgemm_batched(int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                      int64_t stride_a, const float* b, int64_t ldb, int64_t stride_b, float* c, int64_t ldc,
+                      int64_t stride_c, int64_t batch);
+/** Matmul threads, 1 or 2 (the results do not depend on it); OpenBLAS itself is kept at one thread. */
+void cn_set_threads(int threads);
+int cn_get_threads(void);
 
 /** y += bias (bias_len 1 or the row length, repeating), then max(y, 0) if relu. */
 void cn_bias_act(float* y, int64_t n, const float* bias, int64_t bias_len, int relu);
