@@ -33,3 +33,4 @@ export * from "./demo/sparseUpdate";
 export * from "./demo/topK";
 export * from "./codec/float16";
 export * from "./codec/updateCodec";
+export * from "./batchAssignment";

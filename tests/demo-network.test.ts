@@ -1,0 +1,115 @@
+// The demo network end to end on a local chain over JSON-RPC: simulated members train with DeMo, commit receipts,
+// witnesses vouch, everyone applies the accepted updates, and the run finishes with rewards paid.
+import { AnchorProvider, Wallet } from "@coral-xyz/anchor";
+import type { TransactionInstruction } from "@solana/web3.js";
+import { Connection, Keypair, LAMPORTS_PER_SOL, Transaction } from "@solana/web3.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Crank } from "../coordinator/crank/crank";
+import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
+import type { Localnet } from "../coordinator/localnet/localnet";
+import { startLocalnet } from "../coordinator/localnet/localnet";
+import { runDemoNetwork } from "../scripts/demo/demoNetwork";
+import { updateHash } from "../sdk/codec/updateCodec";
+import * as ix from "../sdk/coordinatorInstructions";
+import { findEpochReceiptsAddress } from "../sdk/coordinatorPdas";
+import { coordinatorProgram } from "../sdk/coordinatorProgram";
+import { RunState, runStateOf } from "../sdk/runState";
+import { selectBackend } from "../trainer/backend/selectBackend";
+import { generatedCorpus } from "../trainer/data/corpusText";
+import { prepareDataset } from "../trainer/data/prepareDataset";
+import { openDataset } from "../trainer/data/tokenShards";
+import { runConfig } from "./helpers/coordinatorHarness";
+import { waitForIdleWebsocket } from "./helpers/web3Connection";
+
+let net: Localnet;
+let connection: Connection;
+const dir = mkdtempSync(join(tmpdir(), "concord-demo-"));
+
+beforeAll(async () => {
+  await selectBackend({ order: ["wasm"], log: () => {} });
+  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
+  connection = new Connection(net.rpcUrl, "confirmed");
+});
+afterAll(async () => {
+  await waitForIdleWebsocket();
+  await net.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("members train, commit, get witnessed and accepted, and the run finishes with rewards", async () => {
+  const { hash } = prepareDataset(generatedCorpus(40_000, 5), dir, {
+    name: "demo",
+    tokenizer: "char",
+    trainFraction: 0.9,
+    shardTokens: 8192,
+  });
+  const report = await runDemoNetwork({
+    rpcUrl: net.rpcUrl,
+    dataset: openDataset(dir, hash),
+    members: 2,
+    rounds: 3,
+    globalBatchSize: 8,
+  });
+
+  expect(report.rounds.map((r) => r.step)).toEqual([0, 1, 2]);
+  const program = coordinatorProgram(new AnchorProvider(connection, new Wallet(Keypair.generate()), {}));
+  for (const round of report.rounds) {
+    // Each member's rows were its share of the batch, and every committed update was accepted
+    expect(round.commits).toHaveLength(2);
+    expect(round.acceptedSlots.sort()).toEqual(round.commits.map((c) => c.slot).sort());
+    for (const c of round.commits) {
+      // The receipt on-chain is the hash and size of exactly the bytes the member sent
+      const [address] = findEpochReceiptsAddress(report.run, c.member, 0n, program.programId);
+      const receipt = (await program.account.epochReceipts.fetch(address)).receipts.find(
+        (r) => r.step.toNumber() === round.step,
+      )!;
+      expect(Buffer.from(receipt.hash)).toEqual(Buffer.from(updateHash(c.bytes)));
+      expect(receipt.size).toBe(c.bytes.length);
+      expect(receipt.loss).toBeCloseTo(c.loss, 5);
+    }
+  }
+  expect(runStateOf((await program.account.run.fetch(report.run)).state)).toBe(RunState.Finished);
+  expect(report.valLossAfter).toBeLessThan(report.valLossBefore);
+  for (const reward of report.rewards) expect(reward).toBeGreaterThan(0n);
+});
+
+test("two cranks racing: one ticks, the other finds nothing due, and neither fails", async () => {
+  const authority = Keypair.generate();
+  await connection.confirmTransaction({
+    signature: await connection.requestAirdrop(authority.publicKey, 10 * LAMPORTS_PER_SOL),
+    ...(await connection.getLatestBlockhash()),
+  });
+  const program = coordinatorProgram(
+    new AnchorProvider(connection, new Wallet(authority), { commitment: "confirmed" }),
+  );
+  const runId = 7n;
+  const { run } = ix.runAddresses(program, runId);
+  const send = async (instructions: Promise<TransactionInstruction[]>) =>
+    program.provider.sendAndConfirm!(new Transaction().add(...(await instructions)));
+  await send(ix.createRunInstructions(program, { authority: authority.publicKey, runId, config: runConfig() }));
+  await send(
+    Promise.all([
+      ix.joinInstruction(program, {
+        run,
+        member: authority.publicKey,
+        endpoint: "x",
+        stake: BigInt(runConfig().minStake.toString()),
+      }),
+    ]),
+  );
+
+  const crankers = [Keypair.generate(), Keypair.generate()];
+  for (const c of crankers)
+    await connection.confirmTransaction({
+      signature: await connection.requestAirdrop(c.publicKey, LAMPORTS_PER_SOL),
+      ...(await connection.getLatestBlockhash()),
+    });
+  const as = (k: Keypair) =>
+    coordinatorProgram(new AnchorProvider(connection, new Wallet(k), { commitment: "confirmed" }));
+  const results = await Promise.all(crankers.map((k) => new Crank(as(k), run).once()));
+  expect(results.filter((r) => r !== null)).toEqual([{ from: RunState.WaitingForMembers, to: RunState.Warmup }]);
+  expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
+  expect(await new Crank(program, run).once()).toBeNull(); // warmup has not elapsed
+});
