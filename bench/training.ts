@@ -137,7 +137,8 @@ function speed(steps: number) {
   const native = loadNativeAddon();
   const python = torchPython();
   if (!native.addon) console.log(`speed: wasm+native skipped (${native.reason})`);
-  if (!python) console.log("speed: PyTorch skipped (no python3 that can `import torch`; Debian: apt-get install python3-torch)");
+  if (!python)
+    console.log("speed: PyTorch skipped (no python3 that can `import torch`; Debian: apt-get install python3-torch)");
   // Alternating blocks, so background load hits every loop alike; the wasm builds are single-threaded.
   const runs: Record<string, number[]> = {};
   const add = (key: string, f: () => number) => (runs[key] ??= []).push(f());
@@ -158,8 +159,16 @@ function speed(steps: number) {
   const rows: SpeedRow[] = [
     { loop: "plain tfjs-wasm (stockOps, stock kernels)", oneThread: m("stock"), twoThreads: null },
     { loop: "tfjs-wasm, our wasm-tuned ops (the previous default)", oneThread: m("tuned"), twoThreads: null },
-    { loop: "wasm+native (nativeOps, native kernels; 2 threads = 2 BLAS threads)", oneThread: m("native1"), twoThreads: m("native2") },
-    { loop: "PyTorch 1.13 + OpenBLAS (bench/torchBabyGpt.py; 2 threads: the faster split)", oneThread: m("torch1"), twoThreads: m("torch2") },
+    {
+      loop: "wasm+native (nativeOps, native kernels; 2 threads = 2 BLAS threads)",
+      oneThread: m("native1"),
+      twoThreads: m("native2"),
+    },
+    {
+      loop: "PyTorch 1.13 + OpenBLAS (bench/torchBabyGpt.py; 2 threads: the faster split)",
+      oneThread: m("torch1"),
+      twoThreads: m("torch2"),
+    },
   ];
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
   return {
@@ -342,7 +351,9 @@ async function main(): Promise<void> {
   if (parts.has("speed")) {
     const s = speed(a["speed-steps"]);
     results.speed = s;
-    console.log(`speed (median ms per step of ${a["speed-steps"]}, two alternating blocks per loop):\n${speedTable(s)}`);
+    console.log(
+      `speed (median ms per step of ${a["speed-steps"]}, two alternating blocks per loop):\n${speedTable(s)}`,
+    );
   }
   if (parts.has("codec")) {
     const transforms = [jsChunkedDct, ...(native ? [nativeChunkedDct(native)] : [])];

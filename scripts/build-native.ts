@@ -80,7 +80,12 @@ export interface NativeBuild {
 
 export function buildNative(): NativeBuild {
   ensureAptPackage("gcc", CC, "it compiles the trainer's native kernels");
-  ensureDebianPackage(BLAS_PACKAGE, () => openBlasInclude() !== null, "OpenBLAS headers (cblas.h)", "the native kernels call OpenBLAS");
+  ensureDebianPackage(
+    BLAS_PACKAGE,
+    () => openBlasInclude() !== null,
+    "OpenBLAS headers (cblas.h)",
+    "the native kernels call OpenBLAS",
+  );
   const blas = openBlasInclude() as string;
   const node = nodeInclude();
   const sourceHash = nativeSourceHash();
@@ -117,7 +122,9 @@ if (require.main === module) {
   try {
     const r = buildNative();
     if (!args.includes("--quiet"))
-      console.log(`${r.built ? "built" : "up to date:"} ${relative(process.cwd(), r.path)} (sources ${r.sourceHash.slice(0, 16)})`);
+      console.log(
+        `${r.built ? "built" : "up to date:"} ${relative(process.cwd(), r.path)} (sources ${r.sourceHash.slice(0, 16)})`,
+      );
   } catch (e) {
     const reason = (e as Error).message;
     if (args.includes("--if-possible")) {

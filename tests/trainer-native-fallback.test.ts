@@ -35,10 +35,28 @@ describe("trainer without the native kernels", () => {
         shardTokens: 16_384,
       });
       const data = openDataset(dir, hash);
-      const config = { vocabSize: vocabSize(data.manifest.tokenizer), contextLength: 16, layers: 1, heads: 2, width: 16 };
+      const config = {
+        vocabSize: vocabSize(data.manifest.tokenizer),
+        contextLength: 16,
+        layers: 1,
+        heads: 2,
+        width: 16,
+      };
       const model = new Transformer(config, { seed: 1 });
       expect(model.ops.name).toBe("wasm-tuned");
-      expect((new DemoWorker([[4]], { chunk: 4, topK: 1, decay: 0.9, format: "sign", weightDecay: 0, gradClip: 1, aggregation: { kind: "mean" } }) as unknown as { transform: { name: string } }).transform.name).toBe("js");
+      expect(
+        (
+          new DemoWorker([[4]], {
+            chunk: 4,
+            topK: 1,
+            decay: 0.9,
+            format: "sign",
+            weightDecay: 0,
+            gradClip: 1,
+            aggregation: { kind: "mean" },
+          }) as unknown as { transform: { name: string } }
+        ).transform.name,
+      ).toBe("js");
       const result = trainAdamW(
         model,
         {

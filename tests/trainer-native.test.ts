@@ -27,7 +27,12 @@ beforeAll(async () => {
 /** Batches of the baby GPT's shape (12 x 64) drawn from a seed. */
 function batches(count: number, seed: number): [tf.Tensor2D, tf.Tensor2D][] {
   const u = mulberry32(seed);
-  const ids = () => tf.tensor2d(Int32Array.from({ length: 12 * 64 }, () => Math.floor(u() * 65)), [12, 64], "int32");
+  const ids = () =>
+    tf.tensor2d(
+      Int32Array.from({ length: 12 * 64 }, () => Math.floor(u() * 65)),
+      [12, 64],
+      "int32",
+    );
   return Array.from({ length: count }, () => [ids(), ids()]);
 }
 
@@ -102,7 +107,10 @@ describe("trainer on wasm+native", () => {
       const arrays = grads.map((g) => Float32Array.from(g.dataSync()));
       const [a, b] = [native.step(arrays, 1), js.step(arrays, 0.5 + 0.5)];
       expect(Buffer.from(encodeUpdate(a)).equals(encodeUpdate(b))).toBe(true);
-      const [da, db] = [aggregateUpdates([a, b], config.aggregation, nativeChunkedDct(addon)), aggregateUpdates([a, b], config.aggregation)];
+      const [da, db] = [
+        aggregateUpdates([a, b], config.aggregation, nativeChunkedDct(addon)),
+        aggregateUpdates([a, b], config.aggregation),
+      ];
       da.forEach((d, i) => expect(Buffer.from(d.buffer).equals(Buffer.from(db[i].buffer))).toBe(true));
       tf.dispose([x, y, loss, ...grads]);
     }

@@ -13,7 +13,12 @@ import { dct } from "./dct";
 export interface ChunkedDct {
   readonly name: string;
   forward(x: Float32Array, layout: ChunkLayout, out?: Float32Array): Float32Array;
-  inverse(coef: Float32Array | Float64Array, layout: ChunkLayout, out?: Float32Array, accumulate?: boolean): Float32Array;
+  inverse(
+    coef: Float32Array | Float64Array,
+    layout: ChunkLayout,
+    out?: Float32Array,
+    accumulate?: boolean,
+  ): Float32Array;
 }
 
 /** Tensor rows and columns (a vector is one row) and tile sides r x c, as every implementation walks them. */

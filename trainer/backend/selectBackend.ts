@@ -7,7 +7,12 @@ import * as tf from "@tensorflow/tfjs";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE } from "../../sdk/errors/codes";
 import { loadNativeAddon, NATIVE_ENABLE_HINT } from "../native/nativeAddon";
-import { installNativeKernels, NATIVE_KERNEL_SET, nativeKernelsInstalled, removeNativeKernels } from "../native/nativeKernels";
+import {
+  installNativeKernels,
+  NATIVE_KERNEL_SET,
+  nativeKernelsInstalled,
+  removeNativeKernels,
+} from "../native/nativeKernels";
 import { installWasmSlicePatch, wasmSlicePatched } from "./wasmSlicePatch";
 
 export type BackendChoice = "node-gpu" | "wasm+native" | "wasm" | "cpu";
@@ -82,8 +87,13 @@ export function describeBackend(info: BackendInfo): string {
 const onOff = (b: boolean | null) => (b ? "on" : "off");
 
 function defaultOrder(): BackendChoice[] {
-  const env = process.env.CONCORD_BACKEND as BackendChoice | undefined;
-  return env && CHOICES.includes(env) ? [env] : [...CHOICES];
+  const env = process.env.CONCORD_BACKEND;
+  if (!env) return [...CHOICES];
+  if (!(CHOICES as readonly string[]).includes(env))
+    throw new ConcordError(CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE, {
+      reason: `CONCORD_BACKEND=${env} is not one of ${CHOICES.join(", ")}`,
+    });
+  return [env as BackendChoice];
 }
 
 /** null when the backend is now active, else why not. */

@@ -21,7 +21,8 @@ export const nativeOps: ModelOps = {
   gelu: (x) => run("ConcordGelu", { x }),
   layerNorm: (x, gain) => run("ConcordLayerNorm", { x, gain }, { eps: 1e-5 }),
   causalSoftmax: (scores, scale) => run("ConcordCausalSoftmax", { x: scores }, { scale }),
-  causalSelfAttention: (qkv, batch, heads) => run<tf.Tensor[]>("ConcordAttention", { qkv }, { batch, heads })[0] as tf.Tensor2D,
+  causalSelfAttention: (qkv, batch, heads) =>
+    run<tf.Tensor[]>("ConcordAttention", { qkv }, { batch, heads })[0] as tf.Tensor2D,
   embed: (ids, table) => run("ConcordEmbedding", { ids, table }, { vocab: table.shape[0] }),
   crossEntropy: (logits, targets) => run<tf.Tensor[]>("ConcordCrossEntropy", { logits, targets })[0] as tf.Scalar,
   sumSquares: (x) => {

@@ -43,7 +43,22 @@ const SIGNATURES: Record<Exclude<keyof NativeAddon, "info">, string> = {
 };
 
 function randomArg(r: SeededRandom, kind: string): unknown {
-  const wrong = [undefined, null, "12", {}, [], 1n, NaN, Infinity, -1, 2.5, 2 ** 53, new Int32Array(8), new Float64Array(8), true];
+  const wrong = [
+    undefined,
+    null,
+    "12",
+    {},
+    [],
+    1n,
+    NaN,
+    Infinity,
+    -1,
+    2.5,
+    2 ** 53,
+    new Int32Array(8),
+    new Float64Array(8),
+    true,
+  ];
   if (r.chance(0.15)) return wrong[r.int(wrong.length)];
   switch (kind) {
     case "h":
@@ -102,15 +117,30 @@ describe("native addon argument checks", () => {
       [() => addon.gelu(h, 0, HEAP - 1, 2), /y: 2 elements at offset 4095 run past the end/],
       [() => addon.layerNorm(h, 0, 0, 0, 1, 0, 1e-5), /cols must be an integer in 1\.\./],
       [() => addon.layerNorm(h, 0, 0, 0, 1, 4, NaN), /eps must be finite/],
-      [() => addon.sgemm(h, 1 as unknown as boolean, false, 1, 1, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1), /transA must be a boolean/],
+      [
+        () => addon.sgemm(h, 1 as unknown as boolean, false, 1, 1, 1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 1),
+        /transA must be a boolean/,
+      ],
       [() => addon.sgemm(h, false, false, 4, 4, 4, 0, 3, 0, 0, 4, 0, 0, 4, 0, 1), /lda 3 is below the row length 4/],
-      [() => addon.sgemm(h, false, false, 65, 64, 64, 0, 64, 0, 0, 64, 0, 0, 64, 0, 1), /C: 4160 elements at offset 0 run past/],
+      [
+        () => addon.sgemm(h, false, false, 65, 64, 64, 0, 64, 0, 0, 64, 0, 0, 64, 0, 1),
+        /C: 4160 elements at offset 0 run past/,
+      ],
       [() => addon.sgemm(h, false, false, 1, 1, 1, 0, 1, 2 ** 31 - 1, 0, 1, 0, 0, 1, 0, 3), /A: .* run past the end/],
       [() => addon.attention(h, 0, 0, 0, 1, 8, 4, 2 ** 30, 1), /heads \* headSize \* 3 exceeds/],
       [() => addon.biasAct(h, 0, 10, 0, 3, false), /not a multiple of biasLen/],
-      [() => addon.dctForward(new Float32Array(12), new Float32Array(12), 3, 4, 2, 2, plan(2), plan(2)), /does not divide/],
-      [() => addon.dctForward(new Float32Array(16), new Float32Array(16), 4, 4, 2, 2, plan(4), plan(2)), /plans of 5 and 3/],
-      [() => addon.dctForward(new Float32Array(15), new Float32Array(16), 4, 4, 2, 2, plan(2), plan(2)), /x: 16 elements/],
+      [
+        () => addon.dctForward(new Float32Array(12), new Float32Array(12), 3, 4, 2, 2, plan(2), plan(2)),
+        /does not divide/,
+      ],
+      [
+        () => addon.dctForward(new Float32Array(16), new Float32Array(16), 4, 4, 2, 2, plan(4), plan(2)),
+        /plans of 5 and 3/,
+      ],
+      [
+        () => addon.dctForward(new Float32Array(15), new Float32Array(16), 4, 4, 2, 2, plan(2), plan(2)),
+        /x: 16 elements/,
+      ],
       [() => addon.setThreads(3), /threads must be an integer in 1\.\.2/],
     ];
     for (const [f, message] of cases) {

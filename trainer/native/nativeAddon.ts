@@ -64,7 +64,15 @@ export interface NativeAddon {
     eps: number,
   ): void;
   causalSoftmax(heap: Heap, xOff: number, yOff: number, rows: number, t: number, scale: number): void;
-  causalSoftmaxGrad(heap: Heap, yOff: number, dyOff: number, dxOff: number, rows: number, t: number, scale: number): void;
+  causalSoftmaxGrad(
+    heap: Heap,
+    yOff: number,
+    dyOff: number,
+    dxOff: number,
+    rows: number,
+    t: number,
+    scale: number,
+  ): void;
   attention(
     heap: Heap,
     qkvOff: number,

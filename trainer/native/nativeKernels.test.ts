@@ -125,25 +125,30 @@ describe("native matmul kernels", () => {
     tf.dispose([a, b, native]);
   });
 
-  test.each(["linear", "relu"] as const)("fused matmul with bias, %s, matches float64 and the stock kernel", (activation) => {
-    const [a, b] = [rand([20, 30]), rand([30, 10])];
-    const product = matmul64(a, b, false, false);
-    for (const bias of [rand([10]), rand([1])]) {
-      const f = () => tf.fused.matMul({ a, b, bias, activation });
-      const n = f();
-      const bv = bias.dataSync();
-      const ref = product.map((v, i) => (activation === "relu" ? Math.max(0, v + bv[i % bv.length]) : v + bv[i % bv.length]));
-      expect(maxAbs(n.dataSync(), ref)).toBeLessThan(1e-5);
-      // The stock kernel adds a one-element bias to the first column only (a tfjs-backend-wasm 4.22 bug).
-      if (bv.length > 1) {
-        const s = stock(f);
-        expect(maxAbs(n.dataSync(), s.dataSync())).toBeLessThan(1e-5);
-        s.dispose();
+  test.each(["linear", "relu"] as const)(
+    "fused matmul with bias, %s, matches float64 and the stock kernel",
+    (activation) => {
+      const [a, b] = [rand([20, 30]), rand([30, 10])];
+      const product = matmul64(a, b, false, false);
+      for (const bias of [rand([10]), rand([1])]) {
+        const f = () => tf.fused.matMul({ a, b, bias, activation });
+        const n = f();
+        const bv = bias.dataSync();
+        const ref = product.map((v, i) =>
+          activation === "relu" ? Math.max(0, v + bv[i % bv.length]) : v + bv[i % bv.length],
+        );
+        expect(maxAbs(n.dataSync(), ref)).toBeLessThan(1e-5);
+        // The stock kernel adds a one-element bias to the first column only (a tfjs-backend-wasm 4.22 bug).
+        if (bv.length > 1) {
+          const s = stock(f);
+          expect(maxAbs(n.dataSync(), s.dataSync())).toBeLessThan(1e-5);
+          s.dispose();
+        }
+        tf.dispose([n, bias]);
       }
-      tf.dispose([n, bias]);
-    }
-    tf.dispose([a, b]);
-  });
+      tf.dispose([a, b]);
+    },
+  );
 
   test("gradients through the native matmul equal tfjs's through the stock one", () => {
     const [a, b] = [rand([48, 64, 32]), rand([48, 64, 32])];
@@ -185,10 +190,12 @@ const C = Math.sqrt(2 / Math.PI);
 const gelu64 = (v: number) => 0.5 * v * (1 + Math.tanh(C * (v + 0.044715 * v ** 3)));
 
 /** Sum of f(x) weighted by fixed pseudo-random numbers: a scalar whose gradient is a generic upstream dy. */
-const weighted = (f: (...xs: tf.Tensor[]) => tf.Tensor) => (...xs: tf.Tensor[]) => {
-  const y = f(...xs);
-  return tf.sum(tf.mul(y, tf.sin(tf.reshape(tf.range(0, y.size), y.shape))));
-};
+const weighted =
+  (f: (...xs: tf.Tensor[]) => tf.Tensor) =>
+  (...xs: tf.Tensor[]) => {
+    const y = f(...xs);
+    return tf.sum(tf.mul(y, tf.sin(tf.reshape(tf.range(0, y.size), y.shape))));
+  };
 
 /** Gradients of `weighted(f)` with the native kernels and with `reference` (the stock composition). */
 function compareGrads(
@@ -213,7 +220,12 @@ describe("native fused ops", () => {
     expect(maxAbs(y.dataSync(), Array.from(x.dataSync(), gelu64))).toBeLessThan(2e-6);
     const s = stock(() => stockOps.gelu(x as tf.Tensor2D));
     expect(maxAbs(y.dataSync(), s.dataSync())).toBeLessThan(2e-6);
-    compareGrads((t) => nativeOps.gelu(t as tf.Tensor2D), (t) => stockOps.gelu(t as tf.Tensor2D), [rand([64, 48], 4)], 2e-6);
+    compareGrads(
+      (t) => nativeOps.gelu(t as tf.Tensor2D),
+      (t) => stockOps.gelu(t as tf.Tensor2D),
+      [rand([64, 48], 4)],
+      2e-6,
+    );
     expect(nativeOps.gelu(tf.zeros([0, 4]) as tf.Tensor2D).shape).toEqual([0, 4]);
     tf.dispose([x, y, s]);
   });
@@ -232,7 +244,8 @@ describe("native fused ops", () => {
     expect(maxAbs(y.dataSync(), ref)).toBeLessThan(5e-6);
     const s = stock(() => wasmOps.layerNorm(x as tf.Tensor2D, g as tf.Tensor1D));
     expect(maxAbs(y.dataSync(), s.dataSync())).toBeLessThan(5e-6);
-    const ln = (ops: typeof nativeOps) => (a: tf.Tensor, b: tf.Tensor) => ops.layerNorm(a as tf.Tensor2D, b as tf.Tensor1D);
+    const ln = (ops: typeof nativeOps) => (a: tf.Tensor, b: tf.Tensor) =>
+      ops.layerNorm(a as tf.Tensor2D, b as tf.Tensor1D);
     compareGrads(ln(nativeOps), ln(wasmOps), [x, g], 2e-5);
     expect(nativeOps.layerNorm(tf.zeros([0, 8]) as tf.Tensor2D, tf.ones([8]) as tf.Tensor1D).shape).toEqual([0, 8]);
     tf.dispose([x, g, y, s]);
@@ -249,7 +262,8 @@ describe("native fused ops", () => {
       const row = Array.from(xv.subarray(r * 64, r * 64 + i + 1), (v) => v * scale);
       const mx = Math.max(...row);
       const sum = row.reduce((a, v) => a + Math.exp(v - mx), 0);
-      for (let j = 0; j < 64; j++) worst = Math.max(worst, Math.abs(yv[r * 64 + j] - (j <= i ? Math.exp(row[j] - mx) / sum : 0)));
+      for (let j = 0; j < 64; j++)
+        worst = Math.max(worst, Math.abs(yv[r * 64 + j] - (j <= i ? Math.exp(row[j] - mx) / sum : 0)));
     }
     expect(worst).toBeLessThan(1e-6);
     const s = stock(() => wasmOps.causalSoftmax(x as tf.Tensor3D, scale));
@@ -272,7 +286,10 @@ describe("native fused ops", () => {
 
   test("cross-entropy and the embedding: float64 and stock values, gradients, out-of-range ids refused", () => {
     const logits = rand([768, 65], 3);
-    const targets = tf.tensor1d(Int32Array.from({ length: 768 }, (_, i) => (i * 7919) % 65), "int32");
+    const targets = tf.tensor1d(
+      Int32Array.from({ length: 768 }, (_, i) => (i * 7919) % 65),
+      "int32",
+    );
     const loss = nativeOps.crossEntropy(logits as tf.Tensor2D, targets as tf.Tensor1D);
     const [lv, tv] = [logits.dataSync(), targets.dataSync()];
     let ref = 0;
@@ -293,7 +310,9 @@ describe("native fused ops", () => {
     expect(values(rows)).toEqual(values(tf.gather(table, ids)));
     const em = (ops: typeof nativeOps) => (t: tf.Tensor) => ops.embed(ids as tf.Tensor1D, t as tf.Tensor2D);
     compareGrads(em(nativeOps), em(stockOps), [table], 1e-6);
-    expect(() => nativeOps.embed(tf.tensor1d([65], "int32") as tf.Tensor1D, table as tf.Tensor2D)).toThrow(/outside 0..64/);
+    expect(() => nativeOps.embed(tf.tensor1d([65], "int32") as tf.Tensor1D, table as tf.Tensor2D)).toThrow(
+      /outside 0..64/,
+    );
     expect(() =>
       nativeOps.crossEntropy(logits.slice([0, 0], [1, 65]) as tf.Tensor2D, tf.tensor1d([-1], "int32") as tf.Tensor1D),
     ).toThrow(/outside 0..64/);
@@ -334,7 +353,9 @@ describe("native optimizer steps", () => {
 
   test.each([0.1, 0])("AdamW (weight decay %s) gives the stock composition's bits, in place", (weightDecay) => {
     // variables made in tidy, as the model and optimizers make them: each is its buffer's only holder
-    const [p, m, v] = tf.tidy(() => [rand([128, 512]), rand([128, 512], 0.1), tf.abs(rand([128, 512], 0.01))].map((t) => tf.variable(t)));
+    const [p, m, v] = tf.tidy(() =>
+      [rand([128, 512]), rand([128, 512], 0.1), tf.abs(rand([128, 512], 0.01))].map((t) => tf.variable(t)),
+    );
     const g = rand([128, 512]);
     const s = { ...step, weightDecay };
     const expected = stock(() => tf.tidy(() => wasmOps.adamw(p, g, m, v, s).map(values)));

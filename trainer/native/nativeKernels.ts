@@ -114,7 +114,8 @@ function matMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, tA: bo
     }
     return flat;
   };
-  for (let i = 0; i < batches; i++) gemm(ao + index(aBatch, i) * m * k, 0, bo + index(bBatch, i) * k * n, 0, co + i * m * n, 1);
+  for (let i = 0; i < batches; i++)
+    gemm(ao + index(aBatch, i) * m * k, 0, bo + index(bBatch, i) * k * n, 0, co + i * m * n, 1);
   return out;
 }
 
@@ -170,7 +171,12 @@ function splitKernel(orig: tf.KernelConfig): Kernel {
     const outer = size(x.shape.slice(0, ax));
     const inner = size(x.shape.slice(ax + 1));
     const rowIn = x.shape[ax] * inner;
-    const outs = sizes.map((s) => args.backend.makeOutput(x.shape.map((d, i) => (i === ax ? s : d)), x.dtype));
+    const outs = sizes.map((s) =>
+      args.backend.makeOutput(
+        x.shape.map((d, i) => (i === ax ? s : d)),
+        x.dtype,
+      ),
+    );
     const src = args.backend.typedArrayFromHeap(x); // views after every makeOutput
     let start = 0;
     outs.forEach((o, j) => {
@@ -212,7 +218,8 @@ function concatKernel(orig: tf.KernelConfig): Kernel {
 }
 
 function register(name: string, kernelFunc: Kernel): void {
-  if (!tf.getKernel(name, "wasm")) tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: kernelFunc as never });
+  if (!tf.getKernel(name, "wasm"))
+    tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: kernelFunc as never });
 }
 
 /** Offsets of tensors on the heap, read after the kernel's outputs are allocated. */
@@ -375,7 +382,25 @@ function registerConcordKernels(n: NativeAddon): void {
     const outs = [p, m, v].map((t) => reuse(backend, t));
     const [h, po, go, mo, vo, p1, m1, v1] = at(backend, p, g, m, v, ...outs);
     const a = attrs as Record<string, number>;
-    n.adamw(h, po, go, mo, vo, p1, m1, v1, size(p.shape), a.lr, a.beta1, a.beta2, a.eps, a.weightDecay, a.bc1, a.bc2, a.gradScale);
+    n.adamw(
+      h,
+      po,
+      go,
+      mo,
+      vo,
+      p1,
+      m1,
+      v1,
+      size(p.shape),
+      a.lr,
+      a.beta1,
+      a.beta2,
+      a.eps,
+      a.weightDecay,
+      a.bc1,
+      a.bc2,
+      a.gradScale,
+    );
     return outs;
   });
   register("ConcordSignDescent", ({ inputs: { p, direction }, backend, attrs }) => {

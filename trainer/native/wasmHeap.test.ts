@@ -15,7 +15,9 @@ const ROOT = join(__dirname, "..", "..");
 
 describe("tfjs wasm internals the native kernels rely on", () => {
   test("package.json pins every tfjs package to the exact version the kernels were written for", () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
     const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
       packages: Record<string, { version: string }>;
     };
@@ -29,7 +31,9 @@ describe("tfjs wasm internals the native kernels rely on", () => {
     await selectBackend({ order: ["wasm"], log: () => {} });
     const problems = wasmInternalsProblems();
     if (problems.length > 0)
-      throw new Error(`tfjs-backend-wasm internals changed; the native kernels must not run on it:\n${problems.join("\n")}`);
+      throw new Error(
+        `tfjs-backend-wasm internals changed; the native kernels must not run on it:\n${problems.join("\n")}`,
+      );
     expect(REPLACED_WASM_KERNELS).toEqual(["BatchMatMul", "_FusedMatMul", "Identity", "SplitV", "Concat"]);
   });
 
