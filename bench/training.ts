@@ -1,13 +1,18 @@
-// `npm run bench:training`: the trainer's acceptance figures, measured side by side in one process.
-//   1. speed: tokens/s of our model (wasm-tuned ops, fast Slice) against a plain tfjs loop with stock ops
-//   2. codec: DeMo compress / decompress MB/s on the model's tensors, and raw encode / decode MB/s
-//   3. baseline: nanoGPT's baby GPT with AdamW on tiny Shakespeare (char level, 90/10 split), 2000 steps
+// `npm run bench:training`: the trainer's acceptance figures, measured side by side in one run.
+//   1. speed: ms per training step of the same model and loop, 1 and 2 threads: plain tfjs-wasm (stock ops and
+//      kernels), our wasm-tuned ops without native kernels, wasm+native, and PyTorch (bench/torchBabyGpt.py, run
+//      only when a python3 that can import torch is found)
+//   2. codec: DeMo compress / decompress MB/s on the model's tensors with the JS and the native DCT, and raw
+//      encode / decode MB/s
+//   3. baseline: nanoGPT's baby GPT with AdamW on tiny Shakespeare (char level, 90/10 split), 2000 steps, on the
+//      selected backend (wasm+native when the addon loads); baseline-stock: the same on plain wasm
 //   4. DeMo: 4 simulated workers x 3 sequences (the same global batch and steps), 1-bit sparse updates
 // Needs ../shared/data/tinyshakespeare.txt (skips the training parts with a message when it is absent).
-// Options: --steps N (default 2000), --parts speed,codec,baseline,demo, --out FILE (JSON results). The two training
-// runs go to two child processes at once (--no-parallel: one after the other); their losses do not depend on timing.
+// Options: --steps N (default 2000), --parts speed,codec,baseline,baseline-stock,demo, --out FILE (JSON results).
+// Each training run goes to its own child process, all at once (--no-parallel: one after the other, which the
+// wall-time comparison of baseline and baseline-stock needs); their losses do not depend on timing.
 import * as tf from "@tensorflow/tfjs";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
@@ -20,6 +25,12 @@ import { mulberry32 } from "../sdk/seededRandom";
 import type { BackendInfo } from "../trainer/backend/selectBackend";
 import { describeBackend, selectBackend } from "../trainer/backend/selectBackend";
 import { installWasmSlicePatch, removeWasmSlicePatch } from "../trainer/backend/wasmSlicePatch";
+import type { ChunkedDct } from "../sdk/demo/chunkedDct";
+import { jsChunkedDct } from "../sdk/demo/chunkedDct";
+import { loadNativeAddon } from "../trainer/native/nativeAddon";
+import { nativeChunkedDct } from "../trainer/native/nativeDct";
+import { installNativeKernels, nativeKernelsInstalled, removeNativeKernels } from "../trainer/native/nativeKernels";
+import { nativeOps } from "../trainer/model/nativeOps";
 import { readCorpus } from "../trainer/data/corpusText";
 import { prepareDataset } from "../trainer/data/prepareDataset";
 import type { Dataset } from "../trainer/data/tokenShards";
@@ -51,10 +62,25 @@ export const BENCH_DEMO_LR = 2e-3;
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
-/** Median ms per training step of the baby GPT with AdamW, `ops` and the Slice kernel as given. */
-function timeSteps(ops: ModelOps, fastSlice: boolean, steps: number): number {
-  if (fastSlice) installWasmSlicePatch();
-  else removeWasmSlicePatch();
+type Loop = "stock" | "tuned" | "native";
+
+/** Sets up the kernels a loop runs on: stock wasm, wasm with our Slice kernel, or wasm+native. */
+function useKernels(loop: Loop, threads: number): ModelOps {
+  if (loop === "stock") removeWasmSlicePatch();
+  else installWasmSlicePatch();
+  const { addon } = loadNativeAddon();
+  if (loop !== "native" || !addon) {
+    removeNativeKernels();
+    return loop === "stock" ? stockOps : wasmOps;
+  }
+  installNativeKernels(addon);
+  addon.setThreads(threads);
+  return nativeOps;
+}
+
+/** Median ms per training step of the baby GPT with AdamW on `loop`'s kernels. */
+function timeSteps(loop: Loop, threads: number, steps: number): number {
+  const ops = useKernels(loop, threads);
   const model = new Transformer(BABY_GPT, { ops });
   const opt = new AdamW(
     model.params,
@@ -70,49 +96,112 @@ function timeSteps(ops: ModelOps, fastSlice: boolean, steps: number): number {
       "int32",
     );
   const ms: number[] = [];
-  for (let i = 0; i < steps + 2; i++) {
+  for (let i = 0; i < steps + 3; i++) {
     const [x, y] = [ids(), ids()];
     const t0 = performance.now();
     const { loss, grads } = model.lossAndGrads(x, y);
     opt.step(grads, 1e-3);
     loss.dataSync();
-    if (i >= 2) ms.push(performance.now() - t0); // two warm-up steps
+    if (i >= 3) ms.push(performance.now() - t0); // three warm-up steps, as the PyTorch loop
     tf.dispose([x, y, loss, ...grads]);
   }
   opt.dispose();
   model.dispose();
-  installWasmSlicePatch();
   return median(ms);
 }
 
+/** A python3 that can import torch (Debian's python3-torch is only importable by /usr/bin/python3), or null. */
+function torchPython(): string | null {
+  for (const py of ["/usr/bin/python3", "python3"])
+    if (spawnSync(py, ["-c", "import torch"], { stdio: "ignore" }).status === 0) return py;
+  return null;
+}
+
+/** PyTorch's ms/step with `threads` intra-op (OpenMP) threads and `blasThreads` OpenBLAS threads. */
+function torchSteps(python: string, threads: number, blasThreads: number, steps: number): number {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads), OMP_NUM_THREADS: String(threads) };
+  const args = [join(__dirname, "torchBabyGpt.py"), "--threads", String(threads), "--steps", String(steps)];
+  const r = spawnSync(python, args, { env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`PyTorch bench failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout.trim().split("\n").at(-1) as string) as { msPerStep: number }).msPerStep;
+}
+
+interface SpeedRow {
+  readonly loop: string;
+  readonly oneThread: number | null;
+  readonly twoThreads: number | null;
+}
+
 function speed(steps: number) {
-  // Alternating blocks, so background load hits both sides alike.
-  const tuned: number[] = [];
-  const stock: number[] = [];
+  const restore = nativeKernelsInstalled();
+  const native = loadNativeAddon();
+  const python = torchPython();
+  if (!native.addon) console.log(`speed: wasm+native skipped (${native.reason})`);
+  if (!python)
+    console.log("speed: PyTorch skipped (no python3 that can `import torch`; Debian: apt-get install python3-torch)");
+  // Alternating blocks, so background load hits every loop alike; the wasm builds are single-threaded.
+  const runs: Record<string, number[]> = {};
+  const add = (key: string, f: () => number) => (runs[key] ??= []).push(f());
   for (let block = 0; block < 2; block++) {
-    tuned.push(timeSteps(wasmOps, true, steps));
-    stock.push(timeSteps(stockOps, false, steps));
+    add("stock", () => timeSteps("stock", 1, steps));
+    add("tuned", () => timeSteps("tuned", 1, steps));
+    if (native.addon) for (const t of [1, 2]) add(`native${t}`, () => timeSteps("native", t, steps));
+    if (python) {
+      add("torch1", () => torchSteps(python, 1, 1, steps));
+      // 2 threads: torch's and OpenBLAS's thread pools both at 2 oversubscribe the cores; the faster split counts
+      add("torch2blas", () => torchSteps(python, 1, 2, steps));
+      add("torch2omp", () => torchSteps(python, 2, 1, steps));
+    }
   }
-  const tokens = BATCH * 64;
-  const ours = (tokens / median(tuned)) * 1000;
-  const plain = (tokens / median(stock)) * 1000;
+  useKernels(restore ? "native" : "tuned", 1);
+  const m = (key: string) => (runs[key] ? median(runs[key]) : null);
+  if (runs.torch2blas) runs.torch2 = [Math.min(m("torch2blas") as number, m("torch2omp") as number)];
+  const rows: SpeedRow[] = [
+    { loop: "plain tfjs-wasm (stockOps, stock kernels)", oneThread: m("stock"), twoThreads: null },
+    { loop: "tfjs-wasm, our wasm-tuned ops (the previous default)", oneThread: m("tuned"), twoThreads: null },
+    {
+      loop: "wasm+native (nativeOps, native kernels; 2 threads = 2 BLAS threads)",
+      oneThread: m("native1"),
+      twoThreads: m("native2"),
+    },
+    {
+      loop: "PyTorch 1.13 + OpenBLAS (bench/torchBabyGpt.py; 2 threads: the faster split)",
+      oneThread: m("torch1"),
+      twoThreads: m("torch2"),
+    },
+  ];
+  const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
   return {
-    oursMsPerStep: median(tuned),
-    stockMsPerStep: median(stock),
-    oursTokensPerSecond: ours,
-    stockTokensPerSecond: plain,
-    ratio: ours / plain,
+    rows,
+    nativeOverTorch1: ratio(m("native1"), m("torch1")),
+    nativeOverTorch2: ratio(m("native2"), m("torch2")),
+    tunedOverNative1: ratio(m("tuned"), m("native1")),
+    torch2Splits: { torch1Blas2: m("torch2blas"), torch2Blas1: m("torch2omp") },
   };
 }
 
-function codec(repeats: number) {
+function speedTable(s: ReturnType<typeof speed>): string {
+  const f = (x: number | null) => (x === null ? "—" : x.toFixed(1));
+  const lines = s.rows.map((r) => `| ${r.loop} | ${f(r.oneThread)} | ${f(r.twoThreads)} |`);
+  const x = (v: number | null) => (v === null ? "—" : `${v.toFixed(2)}x`);
+  return [
+    "| loop (batch 12 x 64, AdamW) | ms/step, 1 thread | ms/step, 2 threads |",
+    "| --- | ---: | ---: |",
+    ...lines,
+    "",
+    `wasm+native / PyTorch: ${x(s.nativeOverTorch1)} at 1 thread (bar <= 1.5x), ${x(s.nativeOverTorch2)} at 2 threads; ` +
+      `wasm-tuned / wasm+native at 1 thread: ${x(s.tunedOverNative1)}`,
+  ].join("\n");
+}
+
+function codec(repeats: number, transform: ChunkedDct) {
   const shapes = parameterSpecs(BABY_GPT).map((s) => s.shape);
   const u = mulberry32(7);
   const grads = shapes.map((s) =>
     Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (u() - 0.5) * 1e-2),
   );
   const denseMB = (4 * countParameters(BABY_GPT)) / 1e6;
-  const workers = Array.from({ length: WORKERS }, () => new DemoWorker(shapes, BENCH_DEMO));
+  const workers = Array.from({ length: WORKERS }, () => new DemoWorker(shapes, BENCH_DEMO, transform));
   let compressMs = 0;
   let decompressMs = 0;
   let encodeMs = 0;
@@ -131,14 +220,16 @@ function codec(repeats: number) {
     const decoded = encoded.map((b) => decodeUpdate(b, workers[0].layout));
     decodeMs += performance.now() - t;
     t = performance.now();
-    aggregateUpdates(decoded, BENCH_DEMO.aggregation);
+    aggregateUpdates(decoded, BENCH_DEMO.aggregation, transform);
     decompressMs += performance.now() - t;
   }
   const n = repeats * WORKERS;
   return {
+    dct: transform.name,
     // MB of fp32 gradient (all parameters) per second
     compressMBps: (denseMB * n) / ((compressMs + encodeMs) / 1000),
     decompressMBps: (denseMB * n) / ((decodeMs + decompressMs) / 1000),
+    compressMsPerWorker: (compressMs + encodeMs) / n,
     // MB of encoded update bytes per second
     encodeMBps: bytes / 1e6 / (encodeMs / 1000),
     decodeMBps: bytes / 1e6 / (decodeMs / 1000),
@@ -207,42 +298,42 @@ function demoRun(data: Dataset, steps: number): DemoRunResult & { config: DemoCo
 
 const warmup = (steps: number) => Math.min(100, Math.floor(steps / 10));
 
-/** Runs `parts` of the training runs in child processes at once; their losses do not depend on timing. */
-function runInChildren(parts: string[], steps: number, hash: string, outDir: string): Promise<Record<string, unknown>> {
-  return Promise.all(
-    parts.map(
-      (part) =>
-        new Promise<[string, unknown]>((resolve, reject) => {
-          const out = join(outDir, `training-${part}.json`);
-          const args = [
-            process.argv[1],
-            "--parts",
-            part,
-            "--steps",
-            String(steps),
-            "--dataset-hash",
-            hash,
-            "--out",
-            out,
-          ];
-          spawn(process.execPath, [...process.execArgv, ...args], { stdio: ["ignore", "inherit", "inherit"] }).on(
-            "exit",
-            (code) =>
-              code === 0
-                ? resolve([part, (JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>)[part]])
-                : reject(new Error(`${part} run exited with ${code}`)),
-          );
-        }),
-    ),
-  ).then(Object.fromEntries);
+/** Each training part in its own child process (baseline-stock on plain wasm), at once or one after the other. */
+async function runInChildren(
+  parts: string[],
+  steps: number,
+  hash: string,
+  outDir: string,
+  parallel: boolean,
+): Promise<Record<string, unknown>> {
+  const runPart = (part: string) =>
+    new Promise<[string, unknown]>((resolve, reject) => {
+      const out = join(outDir, `training-${part}.json`);
+      const args = [process.argv[1], "--parts", part, "--steps", String(steps), "--dataset-hash", hash, "--out", out];
+      const env = part === "baseline-stock" ? { ...process.env, CONCORD_BACKEND: "wasm" } : process.env;
+      spawn(process.execPath, [...process.execArgv, ...args], { stdio: ["ignore", "inherit", "inherit"], env }).on(
+        "exit",
+        (code) =>
+          code === 0
+            ? resolve([part, (JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>)[part]])
+            : reject(new Error(`${part} run exited with ${code}`)),
+      );
+    });
+  if (parallel) return Object.fromEntries(await Promise.all(parts.map(runPart)));
+  const results: Record<string, unknown> = {};
+  for (const part of parts) {
+    const [k, v] = await runPart(part);
+    results[k] = v;
+  }
+  return results;
 }
 
 async function main(): Promise<void> {
   const a = yargs(process.argv.slice(2))
     .option("steps", { type: "number", default: 2000 })
-    .option("parts", { type: "string", default: "speed,codec,baseline,demo" })
+    .option("parts", { type: "string", default: "speed,codec,baseline,baseline-stock,demo" })
     .option("speed-steps", { type: "number", default: 10 })
-    .option("parallel", { type: "boolean", default: true, describe: "run baseline and DeMo in two processes at once" })
+    .option("parallel", { type: "boolean", default: false, describe: "run the training parts in processes at once" })
     .option("out", { type: "string", default: join("target", "bench", "training.json") })
     .option("dataset-hash", { type: "string", hidden: true, describe: "use the already prepared anchor dataset" })
     .strict()
@@ -255,25 +346,28 @@ async function main(): Promise<void> {
     backend,
   };
   console.log(`backend: ${describeBackend(backend)}; ${results.machine}`);
+  const native = loadNativeAddon().addon;
 
   if (parts.has("speed")) {
     const s = speed(a["speed-steps"]);
     results.speed = s;
     console.log(
-      `speed: ours ${s.oursTokensPerSecond.toFixed(0)} tok/s (${s.oursMsPerStep.toFixed(0)} ms/step), stock tfjs ` +
-        `${s.stockTokensPerSecond.toFixed(0)} tok/s (${s.stockMsPerStep.toFixed(0)} ms/step): ${s.ratio.toFixed(2)}x`,
+      `speed (median ms per step of ${a["speed-steps"]}, two alternating blocks per loop):\n${speedTable(s)}`,
     );
   }
   if (parts.has("codec")) {
-    const c = codec(10);
+    const transforms = [jsChunkedDct, ...(native ? [nativeChunkedDct(native)] : [])];
+    const c = transforms.map((t) => codec(10, t));
     results.codec = c;
-    console.log(
-      `codec: DeMo compress ${c.compressMBps.toFixed(1)} MB/s, decompress ${c.decompressMBps.toFixed(1)} MB/s of fp32 ` +
-        `gradient; encode ${c.encodeMBps.toFixed(0)} MB/s, decode ${c.decodeMBps.toFixed(0)} MB/s of update bytes`,
-    );
+    for (const r of c)
+      console.log(
+        `codec (${r.dct} DCT): DeMo compress ${r.compressMBps.toFixed(1)} MB/s (${r.compressMsPerWorker.toFixed(1)} ms ` +
+          `per worker), decompress ${r.decompressMBps.toFixed(1)} MB/s of fp32 gradient; encode ${r.encodeMBps.toFixed(0)} ` +
+          `MB/s, decode ${r.decodeMBps.toFixed(0)} MB/s of update bytes`,
+      );
   }
 
-  const runs = ["baseline", "demo"].filter((p) => parts.has(p));
+  const runs = ["baseline", "baseline-stock", "demo"].filter((p) => parts.has(p));
   const data = runs.length > 0 ? shakespeare(a["dataset-hash"]) : null;
   if (data) {
     results.dataset = {
@@ -281,13 +375,25 @@ async function main(): Promise<void> {
       train: data.manifest.splits.train.tokens,
       val: data.manifest.splits.val.tokens,
     };
-    if (a.parallel && runs.length > 1)
-      Object.assign(results, await runInChildren(runs, a.steps, data.hash, dirname(a.out)));
-    else {
+    if (a["dataset-hash"]) {
+      // a child process: run its part here (baseline-stock's parent set CONCORD_BACKEND=wasm)
       if (parts.has("baseline")) results.baseline = baselineRun(data, a.steps);
+      if (parts.has("baseline-stock")) results["baseline-stock"] = baselineRun(data, a.steps);
       if (parts.has("demo")) results.demo = demoRun(data, a.steps);
-    }
+    } else Object.assign(results, await runInChildren(runs, a.steps, data.hash, dirname(a.out), a.parallel));
     const base = results.baseline as RunResult | undefined;
+    const stock = results["baseline-stock"] as RunResult | undefined;
+    if (stock)
+      console.log(
+        `baseline AdamW on plain wasm: val loss ${stock.finalValLoss.toFixed(4)}, wall ${stock.wallSeconds.toFixed(0)} s ` +
+          `(training ${stock.trainSeconds.toFixed(0)} s)`,
+      );
+    if (base && stock)
+      console.log(
+        `baseline wall time on ${describeBackend(backend)} / plain wasm: ` +
+          `${(base.wallSeconds / stock.wallSeconds).toFixed(3)} (bar <= 0.333); val loss ${base.finalValLoss.toFixed(4)} ` +
+          `vs ${stock.finalValLoss.toFixed(4)}${a.parallel ? " (runs were parallel: wall times compete for the cores)" : ""}`,
+      );
     const demo = results.demo as DemoRunResult | undefined;
     if (base)
       console.log(

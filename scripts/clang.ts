@@ -1,6 +1,6 @@
 // Finds (or, as root on Debian, installs) the clang used for the on-chain program, and compiles C to BPF objects.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { ensureAptPackage, hasCommand } from "./aptPackage";
 
 /** Pinned so two machines produce the same bytes; override with CONCORD_CLANG for experiments. */
 export const CLANG_PACKAGE = "clang-16";
@@ -21,25 +21,6 @@ export const BPF_CFLAGS = [
   "-Wextra",
   "-Werror",
 ];
-
-const hasCommand = (cmd: string) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
-
-/** Ensures a Debian package is installed when we are root on Debian; otherwise explains how, and throws. */
-export function ensureAptPackage(pkg: string, command: string, why: string): void {
-  if (hasCommand(command)) return;
-  const isRoot = process.getuid?.() === 0;
-  const isDebian = existsSync("/etc/debian_version");
-  if (isRoot && isDebian) {
-    console.error(`${command} not found: installing ${pkg} with apt-get (${why})`);
-    execFileSync("apt-get", ["update"], { stdio: "inherit" });
-    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", pkg], {
-      stdio: "inherit",
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
-    if (hasCommand(command)) return;
-  }
-  throw new Error(`${command} not found (${why}). Install it with:\n  sudo apt-get install -y ${pkg}`);
-}
 
 export function ensureClang(): string {
   if (process.env.CONCORD_CLANG) {

@@ -4,7 +4,8 @@ import { ConcordError } from "../errors/concordError";
 import { CONCORD_ERROR__CODEC__LAYOUT_MISMATCH } from "../errors/codes";
 import { checkLayout } from "../codec/updateCodec";
 import type { SparseTensor, SparseUpdate } from "./sparseUpdate";
-import { chunkedIdct } from "./chunkedDct";
+import type { ChunkedDct } from "./chunkedDct";
+import { jsChunkedDct } from "./chunkedDct";
 import { layoutOfSparse, scatterSelection } from "./compress";
 
 /**
@@ -16,13 +17,20 @@ import { layoutOfSparse, scatterSelection } from "./compress";
  */
 export type AggregationRule = { kind: "mean" } | { kind: "clippedMean" } | { kind: "trimmedMean"; trim: number };
 
-/** Per tensor, the aggregated direction in tensor space (row-major), from updates sharing one layout. */
-export function aggregateUpdates(updates: readonly SparseUpdate[], rule: AggregationRule): Float32Array[] {
+/**
+ * Per tensor, the aggregated direction in tensor space (row-major), from updates sharing one layout; `transform`
+ * does the inverse DCT (any implementation gives the same bits).
+ */
+export function aggregateUpdates(
+  updates: readonly SparseUpdate[],
+  rule: AggregationRule,
+  transform: ChunkedDct = jsChunkedDct,
+): Float32Array[] {
   if (updates.length === 0) throw new ConcordError(CONCORD_ERROR__CODEC__LAYOUT_MISMATCH, { reason: "no updates" });
   for (const u of updates.slice(1)) checkLayout(u, { format: updates[0].format, tensors: updates[0].tensors });
   return updates[0].tensors.map((_, ti) => {
     const peers = updates.map((u) => u.tensors[ti]);
-    return chunkedIdct(aggregateCoefficients(peers, rule), layoutOfSparse(peers[0]));
+    return transform.inverse(aggregateCoefficients(peers, rule), layoutOfSparse(peers[0]));
   });
 }
 

@@ -6,6 +6,28 @@ import { dct } from "./dct";
 // the tile is gathered transposed (c x r) so one pass transforms along its rows for all of them at once, then it is
 // transposed back (r x c) and transformed along its columns. The inverse runs the same steps backwards.
 
+/**
+ * A chunked transform implementation. jsChunkedDct (below) is the reference; another (the trainer's native DCT)
+ * must give the same bits, since update bytes and hashes depend on them.
+ */
+export interface ChunkedDct {
+  readonly name: string;
+  forward(x: Float32Array, layout: ChunkLayout, out?: Float32Array): Float32Array;
+  inverse(
+    coef: Float32Array | Float64Array,
+    layout: ChunkLayout,
+    out?: Float32Array,
+    accumulate?: boolean,
+  ): Float32Array;
+}
+
+/** Tensor rows and columns (a vector is one row) and tile sides r x c, as every implementation walks them. */
+export function tileGeometry(layout: ChunkLayout): { rows: number; cols: number; r: number; c: number } {
+  const [r, c] = tileSides(layout);
+  const cols = rowLength(layout);
+  return { rows: layout.size / cols, cols, r, c };
+}
+
 /** Coefficients of `x` (row-major tensor values), chunk-major. Computed in float64, stored as float32. */
 export function chunkedDct(x: Float32Array, layout: ChunkLayout, out = new Float32Array(layout.size)): Float32Array {
   const { r, c, cols, rowT, colT, tile, spare } = tileWork(layout);
@@ -40,6 +62,8 @@ export function chunkedIdct(
   }
   return out;
 }
+
+export const jsChunkedDct: ChunkedDct = { name: "js", forward: chunkedDct, inverse: chunkedIdct };
 
 /** Tile sides (r x c), the tensor's row length, the two transforms and scratch tiles. */
 function tileWork(layout: ChunkLayout) {

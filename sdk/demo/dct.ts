@@ -20,11 +20,35 @@ const cache = new Map<number, Dct>();
 export function dct(n: number): Dct {
   let t = cache.get(n);
   if (!t) {
-    t = n >= 2 && (n & (n - 1)) === 0 ? leeDct(n) : basisDct(n);
+    t = isLee(n) ? leeDct(n) : basisDct(n);
     cache.set(n, t);
   }
   return t;
 }
+
+/**
+ * Every constant a transform of length n uses, computed once here so another implementation (the trainer's native
+ * DCT) computes the same bits: for a power of two >= 2, [sqrt(1/n), sqrt(2/n), Lee's factors for lengths n, n/2,
+ * ..., 2]; otherwise the n x n basis. Cached; do not modify.
+ */
+export function dctPlan(n: number): Float64Array {
+  let plan = plans.get(n);
+  if (!plan) {
+    if (isLee(n)) {
+      plan = new Float64Array(n + 1);
+      plan[0] = Math.sqrt(1 / n);
+      plan[1] = Math.sqrt(2 / n);
+      // the factors of length len start at 2 + (n - len): n/2 + n/4 + ... + len entries come before them
+      for (let len = n; len >= 2; len >>= 1)
+        for (let i = 0; i < len / 2; i++) plan[2 + n - len + i] = 1 / (2 * Math.cos(((i + 0.5) * Math.PI) / len));
+    } else plan = dctBasis(n);
+    plans.set(n, plan);
+  }
+  return plan;
+}
+
+const plans = new Map<number, Float64Array>();
+const isLee = (n: number) => n >= 2 && (n & (n - 1)) === 0;
 
 /** Orthonormal basis: row k is s_k cos(pi (j + 1/2) k / n), s_0 = sqrt(1/n), s_k = sqrt(2/n). */
 export function dctBasis(n: number): Float64Array {
@@ -47,7 +71,7 @@ function scratch(): (width: number) => Float64Array {
 }
 
 function basisDct(n: number): Dct {
-  const c = dctBasis(n);
+  const c = dctPlan(n);
   const tmp = scratch();
   // out row k = sum_j m(k, j) * row j, with m the basis (forward) or its transpose (inverse).
   const apply = (a: Float64Array, width: number, m: (k: number, j: number) => number) => {
@@ -71,15 +95,11 @@ function basisDct(n: number): Dct {
 // 1/2) pi / n)); the even outputs are DCT(u), the odd ones DCT(w)_i + DCT(w)_{i+1}. Unnormalised here
 // (X_k = sum_j x_j cos(pi (j + 1/2) k / n)); the orthonormal scale is applied once at the ends.
 function leeDct(n: number): Dct {
+  const plan = dctPlan(n);
   const factors = new Map<number, Float64Array>();
-  for (let len = n; len >= 2; len >>= 1) {
-    const f = new Float64Array(len / 2);
-    for (let i = 0; i < len / 2; i++) f[i] = 1 / (2 * Math.cos(((i + 0.5) * Math.PI) / len));
-    factors.set(len, f);
-  }
+  for (let len = n; len >= 2; len >>= 1) factors.set(len, plan.subarray(2 + n - len, 2 + n - len / 2));
   const tmp = scratch();
-  const s0 = Math.sqrt(1 / n);
-  const s = Math.sqrt(2 / n);
+  const [s0, s] = [plan[0], plan[1]];
 
   // Rows off..off+len-1 of x (width W) hold the input and receive the output; t is scratch of the same shape.
   function fwd(x: Float64Array, t: Float64Array, off: number, len: number, W: number): void {

@@ -44,4 +44,7 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRAINER__INVALID_CONFIG]: "invalid $what configuration: $reason",
   [codes.CONCORD_ERROR__TRAINER__NON_FINITE]: "non-finite $what: $reason",
   [codes.CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE]: "no tfjs backend could be started: $reason",
+  [codes.CONCORD_ERROR__TRAINER__NATIVE_ARGUMENT]: "native kernel call rejected: $reason",
+  [codes.CONCORD_ERROR__TRAINER__WASM_INTERNALS_CHANGED]:
+    "the tfjs wasm backend differs from the one the native kernels were written for: $reason",
 };

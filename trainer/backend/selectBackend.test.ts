@@ -19,6 +19,19 @@ describe("selectBackend", () => {
     await selectBackend({ order: ["wasm"], log: () => {} });
   });
 
+  test("an unknown CONCORD_BACKEND is refused with the valid choices, and nothing changes", async () => {
+    const before = tf.getBackend();
+    process.env.CONCORD_BACKEND = "tpu";
+    try {
+      await expect(selectBackend({ log: () => {} })).rejects.toThrow(
+        "CONCORD_BACKEND=tpu is not one of node-gpu, wasm+native, wasm, cpu",
+      );
+    } finally {
+      delete process.env.CONCORD_BACKEND;
+    }
+    expect(tf.getBackend()).toBe(before);
+  });
+
   test("the fast Slice kernel gives the stock kernel's results", async () => {
     await selectBackend({ order: ["wasm"], log: () => {} });
     const x = tf.tensor3d(

@@ -1,12 +1,37 @@
 // Picks the tfjs backend at start: tfjs-node-gpu when it is installed and its native binary loads, else the wasm
-// backend with SIMD (the embedded default, no native install), else the plain JS cpu backend. Audits reproduce an
-// update bit for bit only on the same backend and tfjs version, so the choice is recorded in every receipt's metadata.
+// backend with SIMD plus our native kernels (C over OpenBLAS, trainer/native/) when the addon loads, else plain wasm
+// (one log line says why the kernels are off and how to enable them), else the JS cpu backend. Audits reproduce an
+// update bit for bit only on the same backend, tfjs version and kernel set, so the choice is recorded in every
+// receipt's metadata.
 import * as tf from "@tensorflow/tfjs";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE } from "../../sdk/errors/codes";
+import { loadNativeAddon, NATIVE_ENABLE_HINT } from "../native/nativeAddon";
+import {
+  installNativeKernels,
+  NATIVE_KERNEL_SET,
+  nativeKernelsInstalled,
+  removeNativeKernels,
+} from "../native/nativeKernels";
 import { installWasmSlicePatch, wasmSlicePatched } from "./wasmSlicePatch";
 
-export type BackendChoice = "node-gpu" | "wasm" | "cpu";
+export type BackendChoice = "node-gpu" | "wasm+native" | "wasm" | "cpu";
+const CHOICES: readonly BackendChoice[] = ["node-gpu", "wasm+native", "wasm", "cpu"];
+
+/** The native kernel set in use: what an auditor needs to reproduce the bits. */
+export interface NativeKernelsInfo {
+  /** "concord-native" */
+  readonly name: string;
+  readonly version: string;
+  /** First 16 hex digits of sha256 over the kernels' C sources. */
+  readonly sourceHash: string;
+  /** OpenBLAS's CPU kernel family (openblas_get_corename()): matmul bits depend on it. */
+  readonly blasCore: string;
+  /** openblas_get_config(): version and build options. */
+  readonly blasConfig: string;
+  /** Matmul threads (results are identical for 1 and 2; recorded for completeness). */
+  readonly blasThreads: number;
+}
 
 /** What a receipt records about the numerics that produced an update. */
 export interface BackendInfo {
@@ -17,10 +42,12 @@ export interface BackendInfo {
   readonly wasmSimd: boolean | null;
   /** Wasm only: our fast Slice kernel is in place; null on other backends. */
   readonly wasmSlicePatch: boolean | null;
+  /** wasm+native only: the native kernel set; null otherwise. */
+  readonly nativeKernels: NativeKernelsInfo | null;
 }
 
 export interface SelectBackendOptions {
-  /** Backends to try, in order. Default: the CONCORD_BACKEND environment variable, else node-gpu, wasm, cpu. */
+  /** Backends to try, in order. Default: the CONCORD_BACKEND environment variable, else node-gpu, wasm+native, wasm, cpu. */
   readonly order?: readonly BackendChoice[];
   /** Where the one line per decision goes (default: console.error). */
   readonly log?: (line: string) => void;
@@ -46,18 +73,27 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   throw new ConcordError(CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE, { reason: failures.join("; ") });
 }
 
-/** One line such as "wasm (tfjs 4.22.0, SIMD on, fast Slice on)". */
+/** One line such as "wasm+native (tfjs 4.22.0, SIMD on, fast Slice on, concord-native 1 ab12..., OpenBLAS Zen x1)". */
 export function describeBackend(info: BackendInfo): string {
   const wasm =
     info.backend === "wasm" ? `, SIMD ${onOff(info.wasmSimd)}, fast Slice ${onOff(info.wasmSlicePatch)}` : "";
-  return `${info.backend} (tfjs ${info.tfjsVersion}${wasm})`;
+  const k = info.nativeKernels;
+  const native = k
+    ? `, ${k.name} ${k.version} ${k.sourceHash}, OpenBLAS ${k.blasCore} x${k.blasThreads} thread${k.blasThreads > 1 ? "s" : ""}`
+    : "";
+  return `${info.backend}${k ? "+native" : ""} (tfjs ${info.tfjsVersion}${wasm}${native})`;
 }
 
 const onOff = (b: boolean | null) => (b ? "on" : "off");
 
 function defaultOrder(): BackendChoice[] {
   const env = process.env.CONCORD_BACKEND;
-  return env === "node-gpu" || env === "wasm" || env === "cpu" ? [env] : ["node-gpu", "wasm", "cpu"];
+  if (!env) return [...CHOICES];
+  if (!(CHOICES as readonly string[]).includes(env))
+    throw new ConcordError(CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE, {
+      reason: `CONCORD_BACKEND=${env} is not one of ${CHOICES.join(", ")}`,
+    });
+  return [env as BackendChoice];
 }
 
 /** null when the backend is now active, else why not. */
@@ -71,10 +107,15 @@ async function tryBackend(choice: BackendChoice): Promise<string | null> {
       await import(name);
       return (await tf.setBackend("tensorflow")) ? null : "setBackend('tensorflow') failed";
     }
-    if (choice === "wasm") {
+    if (choice === "wasm" || choice === "wasm+native") {
+      const native = choice === "wasm+native" ? loadNativeAddon() : null;
+      if (native?.reason)
+        return `native kernels off: ${native.reason}; ${native.forced ? "unset it to use them" : `to enable them ${NATIVE_ENABLE_HINT}`}`;
       await import("@tensorflow/tfjs-backend-wasm");
       if (!(await tf.setBackend("wasm"))) return "setBackend('wasm') failed";
       installWasmSlicePatch();
+      removeNativeKernels();
+      if (native?.addon) installNativeKernels(native.addon); // refuses a wasm backend other than the pinned one
       return null;
     }
     // the cpu backend is registered by importing @tensorflow/tfjs (above)
@@ -97,5 +138,20 @@ async function backendInfo(): Promise<BackendInfo> {
     tfjsVersion: tf.version_core,
     wasmSimd: wasm ? Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")) : null,
     wasmSlicePatch: wasm ? wasmSlicePatched() : null,
+    nativeKernels: wasm ? nativeKernelsInfo() : null,
+  };
+}
+
+function nativeKernelsInfo(): NativeKernelsInfo | null {
+  const { addon } = loadNativeAddon();
+  if (!addon || !nativeKernelsInstalled()) return null;
+  const i = addon.info();
+  return {
+    name: NATIVE_KERNEL_SET,
+    version: i.version,
+    sourceHash: i.sourceHash,
+    blasCore: i.blasCore,
+    blasConfig: i.blasConfig,
+    blasThreads: i.blasThreads,
   };
 }

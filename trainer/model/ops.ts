@@ -40,6 +40,11 @@ export interface ModelOps {
   layerNorm(x: tf.Tensor2D, gain: tf.Tensor1D): tf.Tensor2D;
   /** softmax(scale * scores) over the last axis with positions after the query masked out. (G, T, T) */
   causalSoftmax(scores: tf.Tensor3D, scale: number): tf.Tensor3D;
+  /**
+   * Causal multi-head self-attention from the packed projections qkv (B*T, 3C) = [q | k | v] of `batch` sequences:
+   * (B*T, C) with the heads merged back, scores scaled by 1/sqrt(C / heads).
+   */
+  causalSelfAttention(qkv: tf.Tensor2D, batch: number, heads: number): tf.Tensor2D;
   /** Rows of `table` (V, C) for int32 ids (N,). */
   embed(ids: tf.Tensor1D, table: tf.Tensor2D): tf.Tensor2D;
   /** Mean cross-entropy of logits (N, V) against int32 targets (N,). */
@@ -133,7 +138,22 @@ function adamw(
   return [tf.sub(p, tf.mul(update, s.lr)), m1, v1];
 }
 
+/** causalSelfAttention through the set's own batched matmuls and softmax: heads split out and merged by transposes. */
+function splitHeadsAttention(this: ModelOps, qkv: tf.Tensor2D, batch: number, heads: number): tf.Tensor2D {
+  const [N, C3] = qkv.shape;
+  const [B, T, C, nh] = [batch, N / batch, C3 / 3, heads];
+  const hs = C / nh;
+  // (N, C) -> (B, T, nh, hs) -> (B, nh, T, hs) -> (B*nh, T, hs)
+  const toHeads = (t: tf.Tensor) =>
+    tf.reshape(tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]), [B * nh, T, hs]) as tf.Tensor3D;
+  const [q, k, v] = tf.split(qkv, 3, 1).map(toHeads);
+  const att = this.causalSoftmax(this.batchMatmulBT(q, k), 1 / Math.sqrt(hs)); // (B*nh, T, T)
+  const y = this.batchMatmul(att, v); // (B*nh, T, hs)
+  return tf.reshape(tf.transpose(tf.reshape(y, [B, nh, T, hs]), [0, 2, 1, 3]), [N, C]) as tf.Tensor2D;
+}
+
 const shared = {
+  causalSelfAttention: splitHeadsAttention,
   layerNorm,
   crossEntropy,
   adamw,

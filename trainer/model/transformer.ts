@@ -10,7 +10,7 @@ import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "../../sdk/errors/codes";
 import { fillNormal, mulberry32 } from "../../sdk/seededRandom";
 import type { ModelOps } from "./ops";
-import { wasmOps } from "./ops";
+import { defaultOps } from "./nativeOps";
 
 export interface TransformerConfig {
   /** Tokens in the vocabulary: 65 for tiny Shakespeare's characters, 256 for bytes. */
@@ -106,7 +106,7 @@ export function initialWeights(config: TransformerConfig, seed: number): Float32
 export interface TransformerOptions {
   /** Seed of the initial weights (default 1337). */
   readonly seed?: number;
-  /** Building blocks (default wasmOps). */
+  /** Building blocks (default: nativeOps on wasm+native, else wasmOps). */
   readonly ops?: ModelOps;
 }
 
@@ -121,7 +121,7 @@ export class Transformer {
   constructor(config: TransformerConfig, options: TransformerOptions = {}) {
     this.config = validateConfig(config);
     this.specs = parameterSpecs(this.config);
-    this.ops = options.ops ?? wasmOps;
+    this.ops = options.ops ?? defaultOps();
     const weights = initialWeights(this.config, options.seed ?? 1337);
     // tfjs names variables globally; leaving names to tfjs lets several models live in one process.
     this.params = this.specs.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(weights[i], [...s.shape]), true)));
@@ -137,23 +137,16 @@ export class Transformer {
     return tf.tidy(() => {
       const { layers, heads: nh, width: C } = this.config;
       const [B, T] = tokens.shape;
-      const hs = C / nh;
       const N = B * T;
       const o = this.ops;
       const tok = o.embed(tf.reshape(tokens, [N]), this.p("wte")); // (N, C)
       const pos = tf.slice(this.p<tf.Rank.R2>("wpe"), [0, 0], [T, C]); // (T, C)
       let x = tf.reshape(tf.add(tf.reshape(tok, [B, T, C]), pos), [N, C]) as tf.Tensor2D; // (N, C)
-      // (N, C) -> (B, T, nh, hs) -> (B, nh, T, hs) -> (B*nh, T, hs)
-      const toHeads = (t: tf.Tensor) =>
-        tf.reshape(tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]), [B * nh, T, hs]) as tf.Tensor3D;
       for (let l = 0; l < layers; l++) {
         const h = o.layerNorm(x, this.p(`h${l}.ln1.g`));
         const qkv = o.matmul(h, this.p(`h${l}.attn.wqkv`)); // (N, 3C)
-        const [q, k, v] = tf.split(qkv, 3, 1).map(toHeads); // (B*nh, T, hs) each
-        const att = o.causalSoftmax(o.batchMatmulBT(q, k), 1 / Math.sqrt(hs)); // (B*nh, T, T)
-        const y = o.batchMatmul(att, v); // (B*nh, T, hs)
-        const merged = tf.reshape(tf.transpose(tf.reshape(y, [B, nh, T, hs]), [0, 2, 1, 3]), [N, C]) as tf.Tensor2D;
-        x = tf.add(x, o.matmul(merged, this.p(`h${l}.attn.wo`)));
+        const y = o.causalSelfAttention(qkv, B, nh); // (N, C), each head over its hs = C / nh columns
+        x = tf.add(x, o.matmul(y, this.p(`h${l}.attn.wo`)));
         const mlp = o.gelu(o.matmul(o.layerNorm(x, this.p(`h${l}.ln2.g`)), this.p(`h${l}.mlp.w1`))); // (N, 4C)
         x = tf.add(x, o.matmul(mlp, this.p(`h${l}.mlp.w2`)));
       }

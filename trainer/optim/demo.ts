@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { chunkLayout } from "../../sdk/demo/chunkLayout";
 import type { ChunkLayout } from "../../sdk/demo/chunkLayout";
-import { chunkedDct } from "../../sdk/demo/chunkedDct";
+import type { ChunkedDct } from "../../sdk/demo/chunkedDct";
 import { planUpdateLayout, selectCoefficients } from "../../sdk/demo/compress";
 import type { AggregationRule } from "../../sdk/demo/aggregate";
 import { aggregateUpdates } from "../../sdk/demo/aggregate";
@@ -22,6 +22,7 @@ import type { UpdateLayout } from "../../sdk/codec/updateCodec";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG, CONCORD_ERROR__TRAINER__NON_FINITE } from "../../sdk/errors/codes";
 import type { ModelOps } from "../model/ops";
+import { defaultChunkedDct } from "../native/nativeDct";
 import { clipScale, globalNorm } from "./gradClip";
 
 export interface DemoConfig {
@@ -69,9 +70,11 @@ export class DemoWorker {
   private readonly chunks: ChunkLayout[];
   private readonly momentum: Float32Array[];
 
+  /** `transform`: the chunked DCT implementation (default: native when the addon loads; same bits either way). */
   constructor(
     shapes: readonly (readonly number[])[],
     private readonly config: DemoConfig,
+    private readonly transform: ChunkedDct = defaultChunkedDct(),
   ) {
     validateDemoConfig(config);
     this.layout = planUpdateLayout(shapes, config.chunk, config.topK, config.format);
@@ -93,7 +96,7 @@ export class DemoWorker {
       const layout = this.chunks[i];
       const { k } = this.layout.tensors[i];
       const m = this.momentum[i];
-      const coef = chunkedDct(g, layout);
+      const coef = this.transform.forward(g, layout);
       for (let j = 0; j < m.length; j++) m[j] = decay * m[j] + s * coef[j];
       const { sparse } = selectCoefficients(m, layout, k, this.config.format);
       // Subtracting the unquantized selection from a DCT-domain momentum zeroes those coefficients exactly.
@@ -120,8 +123,9 @@ export function applyDemoUpdates(
   lr: number,
   config: DemoConfig,
   ops: ModelOps,
+  transform: ChunkedDct = defaultChunkedDct(),
 ): void {
-  const directions = aggregateUpdates(updates, config.aggregation);
+  const directions = aggregateUpdates(updates, config.aggregation, transform);
   tf.tidy(() =>
     params.forEach((p, i) => {
       const u = tf.tensor(directions[i], p.shape);

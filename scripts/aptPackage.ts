@@ -1,0 +1,28 @@
+// Installs a missing Debian package when we are root on Debian (what CI and a fresh developer machine are), and
+// otherwise explains the exact command; used by the program build (clang) and the native kernels (OpenBLAS, gcc).
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+export const hasCommand = (cmd: string) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
+
+/** Ensures `what` is present (checked by `present`), apt-installing `pkg` as root on Debian; else throws how to. */
+export function ensureDebianPackage(pkg: string, present: () => boolean, what: string, why: string): void {
+  if (present()) return;
+  const isRoot = process.getuid?.() === 0;
+  const isDebian = existsSync("/etc/debian_version");
+  if (isRoot && isDebian) {
+    console.error(`${what} not found: installing ${pkg} with apt-get (${why})`);
+    execFileSync("apt-get", ["update"], { stdio: "inherit" });
+    execFileSync("apt-get", ["install", "-y", "--no-install-recommends", pkg], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    if (present()) return;
+  }
+  throw new Error(`${what} not found (${why}). Install it with:\n  sudo apt-get install -y ${pkg}`);
+}
+
+/** ensureDebianPackage for a package that provides a command. */
+export function ensureAptPackage(pkg: string, command: string, why: string): void {
+  ensureDebianPackage(pkg, () => hasCommand(command), command, why);
+}
