@@ -6,7 +6,7 @@ import { join } from "node:path";
 import yargs from "yargs";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
 import { startLocalnet } from "../coordinator/localnet/localnet";
-import { selectBackend } from "../trainer/backend/selectBackend";
+import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
 import { MANIFEST_FILE, openDataset } from "../trainer/data/tokenShards";
 import { buildProgram, ROOT } from "./build-program";
 import { runDemoNetwork } from "./demo/demoNetwork";
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
     prepareDatasetMain(["--default", "--out", DATA_DIR]);
   }
   const dataset = openDataset(DATA_DIR);
-  await selectBackend();
+  const backend = await selectBackend();
   const net = await startLocalnet({ port: args.port, programs: [coordinatorProgram()] });
   console.log(
     `local chain: ${net.rpcUrl} (websockets ${net.wsUrl}); coordinator ${coordinatorProgram().keypair.publicKey.toBase58()}`,
@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
     dataset,
     members: args.members,
     rounds: args.rounds,
+    compute: computeDescriptor(backend),
     log: (line) => console.log(line),
   });
   if (args.exit) {

@@ -12,6 +12,7 @@ export * from "./coordinatorPdas";
 export * from "./coordinatorProgram";
 export * from "./f32";
 export * from "./idlLayout";
+export * from "./receiptMetadata";
 export * from "./receiptStatus";
 export * from "./roundSchedule";
 export * from "./roundSeed";

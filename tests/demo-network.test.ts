@@ -11,12 +11,14 @@ import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
 import { runDemoNetwork } from "../scripts/demo/demoNetwork";
+import type { ComputeDescriptor } from "../sdk/receiptMetadata";
+import { checkReceiptMetadata, decodeReceiptMetadata } from "../sdk/receiptMetadata";
 import { updateHash } from "../sdk/codec/updateCodec";
 import * as ix from "../sdk/coordinatorInstructions";
 import { findEpochReceiptsAddress } from "../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
-import { selectBackend } from "../trainer/backend/selectBackend";
+import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
 import { generatedCorpus } from "../trainer/data/corpusText";
 import { prepareDataset } from "../trainer/data/prepareDataset";
 import { openDataset } from "../trainer/data/tokenShards";
@@ -24,11 +26,12 @@ import { runConfig } from "./helpers/coordinatorHarness";
 import { waitForIdleWebsocket } from "./helpers/web3Connection";
 
 let net: Localnet;
+let compute: ComputeDescriptor;
 let connection: Connection;
 const dir = mkdtempSync(join(tmpdir(), "concord-demo-"));
 
 beforeAll(async () => {
-  await selectBackend({ order: ["wasm"], log: () => {} });
+  compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
   net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
   connection = new Connection(net.rpcUrl, "confirmed");
 });
@@ -51,6 +54,7 @@ test("members train, commit, get witnessed and accepted, and the run finishes wi
     members: 2,
     rounds: 3,
     globalBatchSize: 8,
+    compute,
   });
 
   expect(report.rounds.map((r) => r.step)).toEqual([0, 1, 2]);
@@ -68,6 +72,12 @@ test("members train, commit, get witnessed and accepted, and the run finishes wi
       expect(Buffer.from(receipt.hash)).toEqual(Buffer.from(updateHash(c.bytes)));
       expect(receipt.size).toBe(c.bytes.length);
       expect(receipt.loss).toBeCloseTo(c.loss, 5);
+      // And the metadata published with it binds the compute that produced it to that receipt
+      const metadata = decodeReceiptMetadata(c.metadata);
+      expect(metadata.compute).toEqual(compute);
+      expect(() =>
+        checkReceiptMetadata(metadata, { run: report.run, member: c.member, step: round.step, receipt }),
+      ).not.toThrow();
     }
   }
   expect(runStateOf((await program.account.run.fetch(report.run)).state)).toBe(RunState.Finished);

@@ -1,7 +1,7 @@
 // The demo network: a training run on a local chain, driven through JSON-RPC exactly as separate machines would
 // drive it, with every member simulated in this process. Members train a small transformer with DeMo on the rows
-// the round seed assigns them, commit the hash of each encoded update on-chain, the round's witnesses check the
-// bytes against those receipts, and every member applies the receipts a quorum accepted. Members share one copy of
+// the round seed assigns them, commit the hash of each encoded update on-chain and publish it with its receipt
+// metadata (the compute that produced it), the round's witnesses check bytes and metadata against those receipts, and every member applies the receipts a quorum accepted. Members share one copy of
 // the parameters here: honest members applying the same accepted set hold identical parameters anyway.
 // Not here yet: peers exchanging bytes over websockets (the bytes pass in memory), auditors, checkpoints.
 import { AnchorProvider, BN, Wallet } from "@coral-xyz/anchor";
@@ -20,6 +20,8 @@ import { batchOffsets } from "../../sdk/data/batchSampling";
 import { vocabSize } from "../../sdk/data/datasetManifest";
 import type { LrSchedule } from "../../sdk/lrSchedule";
 import { learningRate } from "../../sdk/lrSchedule";
+import type { ComputeDescriptor } from "../../sdk/receiptMetadata";
+import { checkReceiptMetadata, decodeReceiptMetadata, encodeReceiptMetadata } from "../../sdk/receiptMetadata";
 import { RunState, runStateOf } from "../../sdk/runState";
 import type { Dataset } from "../../trainer/data/tokenShards";
 import { windowsToBatch } from "../../trainer/data/tokenSource";
@@ -37,13 +39,15 @@ export interface DemoNetworkOptions {
   /** Sequences per round, split among the members by the round seed. */
   globalBatchSize?: number;
   model?: Partial<TransformerConfig>;
+  /** The compute the members train on (computeDescriptor of the selected backend), published with every update. */
+  compute: ComputeDescriptor;
   log?: (line: string) => void;
 }
 
 export interface RoundReport {
   step: number;
-  /** Per committed member: its slot, the update bytes it sent, its training loss. */
-  commits: { slot: number; member: PublicKey; bytes: Uint8Array; loss: number }[];
+  /** Per committed member: its slot, the update bytes and receipt metadata it sent, its training loss. */
+  commits: { slot: number; member: PublicKey; bytes: Uint8Array; metadata: Uint8Array; loss: number }[];
   acceptedSlots: number[];
 }
 
@@ -168,7 +172,8 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
   log(`${o.members} members joined; validation loss ${valLossBefore.toFixed(3)}`);
 
   const rounds: RoundReport[] = [];
-  const gossip = new Map<number, Uint8Array>(); // slot -> this round's update bytes, as peers would pass them
+  // slot -> this round's update bytes and receipt metadata, as peers would pass them
+  const gossip = new Map<number, { bytes: Uint8Array; metadata: Uint8Array }>();
   let current: RoundReport | undefined;
   const slotOf = (account: RunAccount, key: PublicKey) => account.members.findIndex((m) => m.key.equals(key));
 
@@ -203,19 +208,31 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
         const lossValue = loss.dataSync()[0];
         tf.dispose([x, y, loss, ...grads]);
         const bytes = encodeUpdate(workers[i].step(arrays, lr / PEAK_LR));
+        const hash = updateHash(bytes);
+        const epoch = Number(account.epoch.toString());
+        const metadata = encodeReceiptMetadata({
+          run,
+          member: k.publicKey,
+          epoch,
+          step,
+          updateHash: hash,
+          updateBytes: bytes.length,
+          loss: Math.fround(lossValue),
+          compute: o.compute,
+        });
         await send(asMember[i], [
           await ix.commitInstruction(asMember[i], {
             run,
             member: k.publicKey,
-            epoch: BigInt(account.epoch.toString()),
+            epoch: BigInt(epoch),
             step: BigInt(step),
-            hash: updateHash(bytes),
+            hash,
             size: bytes.length,
             loss: lossValue,
           }),
         ]);
-        gossip.set(slot, bytes);
-        current.commits.push({ slot, member: k.publicKey, bytes, loss: lossValue });
+        gossip.set(slot, { bytes, metadata });
+        current.commits.push({ slot, member: k.publicKey, bytes, metadata, loss: lossValue });
       }
       continue;
     }
@@ -225,10 +242,16 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
       const pending = account.witnesses.slice(0, account.roundWitnessCount).filter((w) => !w.submitted);
       for (const w of pending) {
         const verified = account.roundReceipts.flatMap((r, slot) => {
-          const bytes = gossip.get(slot);
-          if (!r.committed || !bytes || Buffer.compare(Buffer.from(updateHash(bytes)), Buffer.from(r.hash)) !== 0)
-            return [];
-          decodeUpdate(bytes, workers[0].layout); // a malformed update would throw here and not be vouched for
+          const sent = gossip.get(slot);
+          if (!r.committed || !sent || !Buffer.from(updateHash(sent.bytes)).equals(Buffer.from(r.hash))) return [];
+          // malformed bytes or metadata that does not describe this receipt throw here and are not vouched for
+          decodeUpdate(sent.bytes, workers[0].layout);
+          checkReceiptMetadata(decodeReceiptMetadata(sent.metadata), {
+            run,
+            member: account.members[slot].key,
+            step,
+            receipt: { hash: r.hash, size: r.size, loss: r.loss },
+          });
           return [slot];
         });
         const i = members.findIndex((k) => slotOf(account, k.publicKey) === w.slot);
@@ -244,7 +267,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
       // And every member applies exactly what the quorum accepted, in slot order
       const after = await program.account.run.fetch(run);
       current.acceptedSlots = after.roundReceipts.flatMap((r, slot) => (r.accepted ? [slot] : []));
-      const updates = current.acceptedSlots.map((slot) => decodeUpdate(gossip.get(slot)!, workers[0].layout));
+      const updates = current.acceptedSlots.map((slot) => decodeUpdate(gossip.get(slot)!.bytes, workers[0].layout));
       if (updates.length) applyDemoUpdates(model.params, decay, updates, learningRate(schedule, step), DEMO, model.ops);
       rounds.push(current);
       const losses = current.commits.map((c) => c.loss.toFixed(3)).join(" ");

@@ -4,7 +4,7 @@
 // ..._TOO_LARGE / _OUT_OF_RANGE (limits).
 //
 //   1000-1999  program client (accounts, PDAs, instructions)
-//   2000-2999  update codec (DeMo sparse updates)
+//   2000-2999  update codec (DeMo sparse updates) and the receipt metadata published with them
 //   3000-3999  datasets and token shards
 //   4000-4999  peer wire messages and transport
 //   5000-5999  local chain and JSON-RPC
@@ -27,6 +27,8 @@ export const CONCORD_ERROR__CODEC__INVALID_INDEX = 2004;
 export const CONCORD_ERROR__CODEC__INVALID_VALUE = 2005;
 export const CONCORD_ERROR__CODEC__LAYOUT_MISMATCH = 2006;
 export const CONCORD_ERROR__CODEC__NONCANONICAL = 2007;
+export const CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA = 2008;
+export const CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH = 2009;
 
 // 3000-3999 datasets and token shards
 export const CONCORD_ERROR__DATASET__MALFORMED_MANIFEST = 3000;

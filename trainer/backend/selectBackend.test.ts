@@ -8,14 +8,26 @@ describe("selectBackend", () => {
     const info = await selectBackend({ order: ["node-gpu", "wasm", "cpu"], log: (l) => lines.push(l) });
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/node-gpu unavailable \(not installed\)/);
-    expect(info).toEqual({ backend: "wasm", tfjsVersion: "4.22.0", wasmSimd: true, wasmSlicePatch: true });
+    expect(info).toEqual({
+      backend: "wasm",
+      tfjsVersion: "4.22.0",
+      wasmSimd: true,
+      wasmSlicePatch: true,
+      nativeKernels: null,
+    });
     expect(lines[1]).toBe(`[backend] ${describeBackend(info)}`);
     expect(tf.getBackend()).toBe("wasm");
   });
 
   test("the cpu backend can be chosen explicitly", async () => {
     const info = await selectBackend({ order: ["cpu"], log: () => {} });
-    expect(info).toEqual({ backend: "cpu", tfjsVersion: "4.22.0", wasmSimd: null, wasmSlicePatch: null });
+    expect(info).toEqual({
+      backend: "cpu",
+      tfjsVersion: "4.22.0",
+      wasmSimd: null,
+      wasmSlicePatch: null,
+      nativeKernels: null,
+    });
     await selectBackend({ order: ["wasm"], log: () => {} });
   });
 

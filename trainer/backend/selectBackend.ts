@@ -5,6 +5,7 @@
 // receipt's metadata.
 import * as tf from "@tensorflow/tfjs";
 import { ConcordError } from "../../sdk/errors/concordError";
+import type { ComputeBackendName, ComputeDescriptor } from "../../sdk/receiptMetadata";
 import { CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE } from "../../sdk/errors/codes";
 import { loadNativeAddon, NATIVE_ENABLE_HINT } from "../native/nativeAddon";
 import {
@@ -127,6 +128,17 @@ async function tryBackend(choice: BackendChoice): Promise<string | null> {
     if (missing && err.message?.includes(NODE_GPU_PACKAGE)) return "not installed";
     return (err.message ?? String(e)).split("\n")[0];
   }
+}
+
+/** The part of `info` that decides an update's bits, as receipt metadata carries it (sdk/receiptMetadata.ts). */
+export function computeDescriptor(info: BackendInfo): ComputeDescriptor {
+  const k = info.nativeKernels;
+  return {
+    backend: info.backend as ComputeBackendName,
+    tfjsVersion: info.tfjsVersion,
+    wasmSimd: info.wasmSimd,
+    nativeKernels: k ? { name: k.name, version: k.version, sourceHash: k.sourceHash, blasCore: k.blasCore } : null,
+  };
 }
 
 async function backendInfo(): Promise<BackendInfo> {

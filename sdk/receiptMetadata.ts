@@ -1,0 +1,163 @@
+// What a trainer publishes beside each update it commits. The on-chain receipt holds only the update's hash, size and
+// loss; an auditor reproduces the update's bits only on the same compute (backend, tfjs version, kernel set, BLAS
+// core), so the metadata names it and binds it to the receipt. Canonical bytes: msgpack of one array in a fixed order
+// (msgpackr, no records), so one metadata has exactly one encoding and a hash of it means something.
+import { PublicKey } from "@solana/web3.js";
+import { Packr } from "msgpackr";
+import { ConcordError } from "./errors/concordError";
+import {
+  CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA,
+  CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
+} from "./errors/codes";
+
+export const RECEIPT_METADATA_VERSION = 1;
+/** Far above a real record (~300 bytes); decode refuses anything larger before parsing. */
+export const MAX_RECEIPT_METADATA_BYTES = 1024;
+const MAX_TEXT = 160;
+
+/** tfjs backend names: "tensorflow" is tfjs-node(-gpu). */
+export type ComputeBackendName = "tensorflow" | "wasm" | "cpu";
+const BACKENDS: readonly ComputeBackendName[] = ["tensorflow", "wasm", "cpu"];
+
+/** The compute that produced an update: what an audit must match to reproduce its bits. */
+export interface ComputeDescriptor {
+  readonly backend: ComputeBackendName;
+  readonly tfjsVersion: string;
+  /** wasm only: whether SIMD was on. */
+  readonly wasmSimd: boolean | null;
+  /** The native kernel set on wasm, or null. */
+  readonly nativeKernels: {
+    readonly name: string;
+    readonly version: string;
+    readonly sourceHash: string;
+    readonly blasCore: string;
+  } | null;
+}
+
+export interface ReceiptMetadata {
+  readonly run: PublicKey;
+  readonly member: PublicKey;
+  readonly epoch: number;
+  readonly step: number;
+  /** sha256 of the update's canonical bytes, as committed on-chain. */
+  readonly updateHash: Uint8Array;
+  readonly updateBytes: number;
+  /** The training loss committed on-chain (an f32 there). */
+  readonly loss: number;
+  readonly compute: ComputeDescriptor;
+}
+
+// int64AsType "number": epochs and steps past 2^32 decode as numbers (validation then requires safe integers)
+const packr = new Packr({ useRecords: false, int64AsType: "number" });
+
+const malformed = (reason: string) => new ConcordError(CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA, { reason });
+
+function check(ok: boolean, reason: string): void {
+  if (!ok) throw malformed(reason);
+}
+
+const isText = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= MAX_TEXT;
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+function validate(m: ReceiptMetadata): void {
+  check(m.run instanceof PublicKey && m.member instanceof PublicKey, "run and member must be public keys");
+  check(isCount(m.epoch) && isCount(m.step), "epoch and step must be non-negative integers");
+  check(m.updateHash instanceof Uint8Array && m.updateHash.length === 32, "updateHash must be 32 bytes");
+  check(isCount(m.updateBytes) && m.updateBytes > 0, "updateBytes must be a positive integer");
+  check(Number.isFinite(m.loss) && m.loss >= 0 && Math.fround(m.loss) === m.loss, "loss must be a finite f32 >= 0");
+  const c = m.compute;
+  check(BACKENDS.includes(c.backend), `backend must be one of ${BACKENDS.join(", ")}`);
+  check(isText(c.tfjsVersion), "tfjsVersion must be a short string");
+  check(c.wasmSimd === null || typeof c.wasmSimd === "boolean", "wasmSimd must be a boolean or null");
+  check((c.wasmSimd === null) === (c.backend !== "wasm"), "wasmSimd is set exactly when the backend is wasm");
+  const k = c.nativeKernels;
+  check(k === null || c.backend === "wasm", "native kernels run only on the wasm backend");
+  if (k)
+    check([k.name, k.version, k.sourceHash, k.blasCore].every(isText), "native kernel fields must be short strings");
+}
+
+/** The canonical bytes of `m` (validated first: a bad record throws MALFORMED_RECEIPT_METADATA). */
+export function encodeReceiptMetadata(m: ReceiptMetadata): Uint8Array {
+  validate(m);
+  const c = m.compute;
+  const k = c.nativeKernels;
+  return packr.pack([
+    RECEIPT_METADATA_VERSION,
+    m.run.toBytes(),
+    m.member.toBytes(),
+    m.epoch,
+    m.step,
+    m.updateHash,
+    m.updateBytes,
+    m.loss,
+    [c.backend, c.tfjsVersion, c.wasmSimd, k ? [k.name, k.version, k.sourceHash, k.blasCore] : null],
+  ]);
+}
+
+const isBytes = (v: unknown, n: number): v is Uint8Array => v instanceof Uint8Array && v.length === n;
+
+/** Parses and validates canonical metadata bytes; anything else throws MALFORMED_RECEIPT_METADATA. */
+export function decodeReceiptMetadata(bytes: Uint8Array): ReceiptMetadata {
+  check(bytes.length <= MAX_RECEIPT_METADATA_BYTES, `${bytes.length} bytes (limit ${MAX_RECEIPT_METADATA_BYTES})`);
+  let v: unknown;
+  try {
+    v = packr.unpack(bytes);
+  } catch (e) {
+    throw malformed(`not msgpack (${(e as Error).message})`);
+  }
+  check(Array.isArray(v) && v.length === 9, "expected an array of 9 fields");
+  const [version, run, member, epoch, step, updateHash, updateBytes, loss, compute] = v as unknown[];
+  check(
+    version === RECEIPT_METADATA_VERSION,
+    `version ${String(version)} (this code reads ${RECEIPT_METADATA_VERSION})`,
+  );
+  check(isBytes(run, 32) && isBytes(member, 32), "run and member must be 32-byte keys");
+  check(isBytes(updateHash, 32), "updateHash must be 32 bytes");
+  check(Array.isArray(compute) && compute.length === 4, "compute must be an array of 4 fields");
+  const [backend, tfjsVersion, wasmSimd, kernels] = compute as unknown[];
+  check(kernels === null || (Array.isArray(kernels) && kernels.length === 4), "nativeKernels must be null or 4 fields");
+  const [name, kernelVersion, sourceHash, blasCore] = (kernels ?? []) as string[];
+  const m: ReceiptMetadata = {
+    run: new PublicKey(run as Uint8Array),
+    member: new PublicKey(member as Uint8Array),
+    epoch: epoch as number,
+    step: step as number,
+    updateHash: Uint8Array.from(updateHash as Uint8Array),
+    updateBytes: updateBytes as number,
+    loss: loss as number,
+    compute: {
+      backend: backend as ComputeBackendName,
+      tfjsVersion: tfjsVersion as string,
+      wasmSimd: wasmSimd as boolean | null,
+      nativeKernels: kernels ? { name, version: kernelVersion, sourceHash, blasCore } : null,
+    },
+  };
+  validate(m);
+  check(Buffer.from(encodeReceiptMetadata(m)).equals(bytes), "not in canonical form");
+  return m;
+}
+
+/** The on-chain receipt fields the metadata must agree with. */
+export interface CommittedReceipt {
+  readonly hash: Uint8Array | readonly number[];
+  readonly size: number;
+  readonly loss: number;
+}
+
+/** Throws RECEIPT_METADATA_MISMATCH unless `m` describes `receipt` of `run`/`member` at `step` (and these bytes). */
+export function checkReceiptMetadata(
+  m: ReceiptMetadata,
+  expected: { run: PublicKey; member: PublicKey; step: number; receipt: CommittedReceipt },
+): void {
+  const fail = (reason: string) => new ConcordError(CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH, { reason });
+  if (!m.run.equals(expected.run)) throw fail(`run ${m.run.toBase58()}, expected ${expected.run.toBase58()}`);
+  if (!m.member.equals(expected.member))
+    throw fail(`member ${m.member.toBase58()}, expected ${expected.member.toBase58()}`);
+  if (m.step !== expected.step) throw fail(`step ${m.step}, expected ${expected.step}`);
+  if (!Buffer.from(m.updateHash).equals(Buffer.from(expected.receipt.hash)))
+    throw fail("updateHash differs from the receipt's hash");
+  if (m.updateBytes !== expected.receipt.size)
+    throw fail(`updateBytes ${m.updateBytes}, receipt size ${expected.receipt.size}`);
+  if (Math.fround(m.loss) !== Math.fround(expected.receipt.loss))
+    throw fail(`loss ${m.loss}, receipt loss ${expected.receipt.loss}`);
+}
