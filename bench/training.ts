@@ -29,6 +29,9 @@ import type { ChunkedDct } from "../sdk/demo/chunkedDct";
 import { jsChunkedDct } from "../sdk/demo/chunkedDct";
 import { loadNativeAddon } from "../trainer/native/nativeAddon";
 import { nativeChunkedDct } from "../trainer/native/nativeDct";
+import { nativeTopK } from "../trainer/native/nativeTopK";
+import type { TopKSelector } from "../sdk/demo/topK";
+import { jsTopK } from "../sdk/demo/topK";
 import { installNativeKernels, nativeKernelsInstalled, removeNativeKernels } from "../trainer/native/nativeKernels";
 import { nativeOps } from "../trainer/model/nativeOps";
 import { readCorpus } from "../trainer/data/corpusText";
@@ -194,14 +197,14 @@ function speedTable(s: ReturnType<typeof speed>): string {
   ].join("\n");
 }
 
-function codec(repeats: number, transform: ChunkedDct) {
+function codec(repeats: number, transform: ChunkedDct, topK: TopKSelector) {
   const shapes = parameterSpecs(BABY_GPT).map((s) => s.shape);
   const u = mulberry32(7);
   const grads = shapes.map((s) =>
     Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (u() - 0.5) * 1e-2),
   );
   const denseMB = (4 * countParameters(BABY_GPT)) / 1e6;
-  const workers = Array.from({ length: WORKERS }, () => new DemoWorker(shapes, BENCH_DEMO, transform));
+  const workers = Array.from({ length: WORKERS }, () => new DemoWorker(shapes, BENCH_DEMO, transform, topK));
   let compressMs = 0;
   let decompressMs = 0;
   let encodeMs = 0;
@@ -225,7 +228,7 @@ function codec(repeats: number, transform: ChunkedDct) {
   }
   const n = repeats * WORKERS;
   return {
-    dct: transform.name,
+    kernels: `${transform.name} DCT and top-k`,
     // MB of fp32 gradient (all parameters) per second
     compressMBps: (denseMB * n) / ((compressMs + encodeMs) / 1000),
     decompressMBps: (denseMB * n) / ((decodeMs + decompressMs) / 1000),
@@ -356,12 +359,14 @@ async function main(): Promise<void> {
     );
   }
   if (parts.has("codec")) {
-    const transforms = [jsChunkedDct, ...(native ? [nativeChunkedDct(native)] : [])];
-    const c = transforms.map((t) => codec(10, t));
+    const c = [
+      codec(10, jsChunkedDct, jsTopK),
+      ...(native ? [codec(10, nativeChunkedDct(native), nativeTopK(native))] : []),
+    ];
     results.codec = c;
     for (const r of c)
       console.log(
-        `codec (${r.dct} DCT): DeMo compress ${r.compressMBps.toFixed(1)} MB/s (${r.compressMsPerWorker.toFixed(1)} ms ` +
+        `codec (${r.kernels}): DeMo compress ${r.compressMBps.toFixed(1)} MB/s (${r.compressMsPerWorker.toFixed(1)} ms ` +
           `per worker), decompress ${r.decompressMBps.toFixed(1)} MB/s of fp32 gradient; encode ${r.encodeMBps.toFixed(0)} ` +
           `MB/s, decode ${r.decodeMBps.toFixed(0)} MB/s of update bytes`,
       );

@@ -16,6 +16,9 @@ import type { DemoConfig } from "../trainer/optim/demo";
 import type { NativeAddon } from "../trainer/native/nativeAddon";
 import { loadNativeAddon } from "../trainer/native/nativeAddon";
 import { nativeChunkedDct } from "../trainer/native/nativeDct";
+import { nativeTopK } from "../trainer/native/nativeTopK";
+import { jsTopK } from "../sdk/demo/topK";
+import { SeededRandom } from "./helpers/seededRandom";
 
 let addon: NativeAddon;
 beforeAll(async () => {
@@ -101,7 +104,8 @@ describe("trainer on wasm+native", () => {
     };
     const model = new Transformer(BABY_GPT, { seed: 2 });
     const shapes = model.specs.map((s) => s.shape);
-    const [native, js] = [nativeChunkedDct(addon), jsChunkedDct].map((t) => new DemoWorker(shapes, config, t));
+    const native = new DemoWorker(shapes, config, nativeChunkedDct(addon), nativeTopK(addon));
+    const js = new DemoWorker(shapes, config, jsChunkedDct, jsTopK);
     for (const [x, y] of batches(2, 3)) {
       const { loss, grads } = model.lossAndGrads(x, y);
       const arrays = grads.map((g) => Float32Array.from(g.dataSync()));
@@ -116,5 +120,27 @@ describe("trainer on wasm+native", () => {
     }
     native.momentumState().forEach((m, i) => expect(m).toEqual(js.momentumState()[i]));
     model.dispose();
+  });
+
+  test("DeMo top-k: the native selection is the JavaScript one, ties and edge sizes included", () => {
+    const r = new SeededRandom(11);
+    const cases: [number, number, number][] = [
+      [4096, 32, 5],
+      [4096, 1, 3],
+      [4096, 4096, 1],
+      [832, 32, 2],
+      [64, 64, 4],
+      [1, 1, 7],
+    ];
+    for (const [chunkLen, k, chunks] of cases)
+      for (const levels of [0, 3, 1000]) {
+        // levels 0: distinct magnitudes; otherwise a few magnitudes, so the threshold is tied
+        const coef = Float32Array.from({ length: chunkLen * chunks }, () =>
+          levels === 0 ? r.int(2_000_001) / 1000 - 1000 : (r.int(levels) - levels / 2) / 4,
+        );
+        const [a, b] = [nativeTopK(addon).select(coef, chunkLen, k), jsTopK.select(coef, chunkLen, k)];
+        expect(Buffer.from(a.indices.buffer).equals(Buffer.from(b.indices.buffer))).toBe(true);
+        expect(Buffer.from(a.values.buffer).equals(Buffer.from(b.values.buffer))).toBe(true);
+      }
   });
 });

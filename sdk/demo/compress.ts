@@ -4,8 +4,8 @@ import { chunkLayout, layoutOf } from "./chunkLayout";
 import type { ChunkLayout } from "./chunkLayout";
 import { chunkedDct } from "./chunkedDct";
 import type { SparseTensor, ValueFormat } from "./sparseUpdate";
-import { topKPerChunk } from "./topK";
-import type { ChunkSelection } from "./topK";
+import { jsTopK } from "./topK";
+import type { ChunkSelection, TopKSelector } from "./topK";
 import type { UpdateLayout } from "../codec/updateCodec";
 import { roundToFloat16 } from "../codec/float16";
 
@@ -40,8 +40,9 @@ export function selectCoefficients(
   layout: ChunkLayout,
   k: number,
   format: ValueFormat,
+  topK: TopKSelector = jsTopK,
 ): { sparse: SparseTensor; selection: ChunkSelection } {
-  const selection = topKPerChunk(coef, layout.chunkLen, k);
+  const selection = topK.select(coef, layout.chunkLen, k);
   const values = selection.values.map((v) => quantizeValue(v, format));
   return { sparse: { shape: layout.shape, chunk: layout.chunk, k, indices: selection.indices, values }, selection };
 }

@@ -8,6 +8,15 @@ export interface ChunkSelection {
   readonly values: Float32Array;
 }
 
+/**
+ * A top-k implementation. jsTopK (below) is the reference; another (the trainer's native one) must select the same
+ * entries, since update bytes and hashes depend on them.
+ */
+export interface TopKSelector {
+  readonly name: string;
+  select(coef: Float32Array, chunkLen: number, k: number): ChunkSelection;
+}
+
 /** Selects the k coefficients of largest |value| in each chunk of `coef` (chunk-major, `chunkLen` per chunk). */
 export function topKPerChunk(coef: Float32Array, chunkLen: number, k: number): ChunkSelection {
   const numChunks = coef.length / chunkLen;
@@ -33,6 +42,8 @@ export function topKPerChunk(coef: Float32Array, chunkLen: number, k: number): C
   }
   return { indices, values };
 }
+
+export const jsTopK: TopKSelector = { name: "js", select: topKPerChunk };
 
 /** The k-th largest value of `a` (1-based); permutes `a`. Quickselect with a median-of-three pivot. */
 function kthLargest(a: Float32Array, k: number): number {

@@ -18,7 +18,10 @@ const HEAP = 4096;
 const heap = () => new Float32Array(HEAP);
 const plan = (n: number) => new Float64Array(n >= 2 && (n & (n - 1)) === 0 ? n + 1 : n * n);
 
-/** Argument kinds of each entry point: h heap, b boolean, i index/size, n number, f Float32Array, p plan. */
+/**
+ * Argument kinds of each entry point: h heap, b boolean, i index/size, n number, f Float32Array, u Uint32Array,
+ * p plan.
+ */
 const SIGNATURES: Record<Exclude<keyof NativeAddon, "info">, string> = {
   sgemm: "hbbiiiiiiiiiiiii",
   biasAct: "hiiiib",
@@ -39,6 +42,7 @@ const SIGNATURES: Record<Exclude<keyof NativeAddon, "info">, string> = {
   sumSquares: "hii",
   dctForward: "ffiiiipp",
   dctInverse: "ffbiiiipp",
+  topK: "fiiuf",
   setThreads: "i",
 };
 
@@ -64,7 +68,9 @@ function randomArg(r: SeededRandom, kind: string): unknown {
     case "h":
       return r.chance(0.9) ? heap() : new Float32Array(r.int(16));
     case "f":
-      return new Float32Array(r.int(300));
+      return r.chance(0.9) ? new Float32Array(r.int(300)) : Float32Array.of(1, NaN, Infinity);
+    case "u":
+      return new Uint32Array(r.int(300));
     case "p":
       return plan(r.range(1, 9));
     case "b":
@@ -142,6 +148,20 @@ describe("native addon argument checks", () => {
         /x: 16 elements/,
       ],
       [() => addon.setThreads(3), /threads must be an integer in 1\.\.2/],
+      [
+        () => addon.topK(new Float32Array(8), 4, 5, new Uint32Array(10), new Float32Array(10)),
+        /k 5 exceeds chunkLen 4/,
+      ],
+      [() => addon.topK(new Float32Array(9), 4, 2, new Uint32Array(4), new Float32Array(4)), /not whole chunks of 4/],
+      [() => addon.topK(new Float32Array(8), 4, 2, new Uint32Array(3), new Float32Array(4)), /indices: 4 elements/],
+      [
+        () => addon.topK(new Float32Array(8), 4, 2, new Float32Array(4) as unknown as Uint32Array, new Float32Array(4)),
+        /indices must be a Uint32Array/,
+      ],
+      [
+        () => addon.topK(Float32Array.of(1, 2, NaN, 0), 4, 2, new Uint32Array(2), new Float32Array(2)),
+        /coef\[2\] is not finite/,
+      ],
     ];
     for (const [f, message] of cases) {
       const e = expectConcordError(f, CONCORD_ERROR__TRAINER__NATIVE_ARGUMENT);
@@ -171,5 +191,20 @@ describe("ids and the outputs written while they are read", () => {
     ];
     for (const [f, message] of cases)
       expect(expectConcordError(f, CONCORD_ERROR__TRAINER__NATIVE_ARGUMENT).message).toMatch(message);
+  });
+
+  test("topK's outputs aliasing its input (integers landing in the values it reads) never crash it", () => {
+    const r = new SeededRandom(3);
+    for (let i = 0; i < 200; i++) {
+      const buffer = new ArrayBuffer(4 * 256);
+      const coef = new Float32Array(buffer).map(() => r.int(1000) - 500);
+      const at = r.int(128);
+      addon.topK(coef, 16, 8, new Uint32Array(buffer, 4 * at, 128), new Float32Array(buffer, 4 * r.int(128), 128));
+    }
+    // the same buffer as indices over NaN bit patterns: refused before anything is written
+    const nan = new Uint32Array(64).fill(0x7fc00000);
+    expect(() => addon.topK(new Float32Array(nan.buffer), 16, 4, nan.subarray(0, 16), new Float32Array(16))).toThrow(
+      /coef\[0\] is not finite/,
+    );
   });
 });

@@ -158,6 +158,8 @@ export interface NativeAddon {
     rowPlan: Plan,
     colPlan: Plan,
   ): void;
+  /** DeMo's top-k per chunk of finite `coef` into indices/values (sdk/demo/topK.ts's selection, same entries). */
+  topK(coef: Float32Array, chunkLen: number, k: number, indices: Uint32Array, values: Float32Array): void;
   setThreads(threads: number): void;
   info(): NativeInfo;
 }

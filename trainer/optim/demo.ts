@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { chunkLayout } from "../../sdk/demo/chunkLayout";
 import type { ChunkLayout } from "../../sdk/demo/chunkLayout";
 import type { ChunkedDct } from "../../sdk/demo/chunkedDct";
+import type { TopKSelector } from "../../sdk/demo/topK";
 import { planUpdateLayout, selectCoefficients } from "../../sdk/demo/compress";
 import type { AggregationRule } from "../../sdk/demo/aggregate";
 import { aggregateUpdates } from "../../sdk/demo/aggregate";
@@ -23,6 +24,7 @@ import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG, CONCORD_ERROR__TRAINER__NON_FINITE } from "../../sdk/errors/codes";
 import type { ModelOps } from "../model/ops";
 import { defaultChunkedDct } from "../native/nativeDct";
+import { defaultTopK } from "../native/nativeTopK";
 import { clipScale, globalNorm } from "./gradClip";
 
 export interface DemoConfig {
@@ -70,11 +72,15 @@ export class DemoWorker {
   private readonly chunks: ChunkLayout[];
   private readonly momentum: Float32Array[];
 
-  /** `transform`: the chunked DCT implementation (default: native when the addon loads; same bits either way). */
+  /**
+   * `transform` and `topK`: the chunked DCT and top-k implementations (default: native when the addon loads; the
+   * same bits either way).
+   */
   constructor(
     shapes: readonly (readonly number[])[],
     private readonly config: DemoConfig,
     private readonly transform: ChunkedDct = defaultChunkedDct(),
+    private readonly topK: TopKSelector = defaultTopK(),
   ) {
     validateDemoConfig(config);
     this.layout = planUpdateLayout(shapes, config.chunk, config.topK, config.format);
@@ -98,7 +104,7 @@ export class DemoWorker {
       const m = this.momentum[i];
       const coef = this.transform.forward(g, layout);
       for (let j = 0; j < m.length; j++) m[j] = decay * m[j] + s * coef[j];
-      const { sparse } = selectCoefficients(m, layout, k, this.config.format);
+      const { sparse } = selectCoefficients(m, layout, k, this.config.format, this.topK);
       // Subtracting the unquantized selection from a DCT-domain momentum zeroes those coefficients exactly.
       for (let j = 0; j < sparse.indices.length; j++) m[Math.floor(j / k) * layout.chunkLen + sparse.indices[j]] = 0;
       return sparse;

@@ -77,6 +77,10 @@ static int arg_bool(args_t* a, size_t i, const char* name) {
   return b ? 1 : 0;
 }
 
+static const char* typed_name(napi_typedarray_type t) {
+  return t == napi_float32_array ? "Float32Array" : t == napi_float64_array ? "Float64Array" : "Uint32Array";
+}
+
 // A typed array of one of the accepted element types; its length in elements goes to *len.
 static void* arg_typed(args_t* a, size_t i, const char* name, napi_typedarray_type t1, napi_typedarray_type t2,
                        int64_t* len, napi_typedarray_type* type) {
@@ -88,8 +92,7 @@ static void* arg_typed(args_t* a, size_t i, const char* name, napi_typedarray_ty
   void* data = NULL;
   if (napi_is_typedarray(a->env, a->v[i], &is) != napi_ok || !is ||
       napi_get_typedarray_info(a->env, a->v[i], &t, &n, &data, NULL, NULL) != napi_ok || (t != t1 && t != t2)) {
-    fail(a, "%s must be a %s", name, t1 == t2 ? (t1 == napi_float32_array ? "Float32Array" : "Float64Array")
-                                              : "Float32Array or Float64Array");
+    fail(a, "%s must be a %s%s%s", name, typed_name(t1), t1 == t2 ? "" : " or ", t1 == t2 ? "" : typed_name(t2));
     return NULL;
   }
   if (type) *type = t;
@@ -532,6 +535,28 @@ static napi_value Info(napi_env env, napi_callback_info info) {
   return obj;
 }
 
+// topK(coef: Float32Array, chunkLen, k, indices: Uint32Array, values: Float32Array)
+static napi_value TopK(napi_env env, napi_callback_info info) {
+  BEGIN("topK", 5);
+  int64_t cn = 0, in = 0, vn = 0;
+  const float* coef = arg_f32(&A, 0, "coef", &cn);
+  const int64_t chunk_len = arg_int(&A, 1, "chunkLen", 1, INT_MAX32);
+  const int64_t k = arg_int(&A, 2, "k", 1, INT_MAX32);
+  uint32_t* indices = arg_typed(&A, 3, "indices", napi_uint32_array, napi_uint32_array, &in, NULL);
+  float* values = arg_f32(&A, 4, "values", &vn);
+  if (A.ok && k > chunk_len) fail(&A, "k %lld exceeds chunkLen %lld", (long long)k, (long long)chunk_len);
+  if (A.ok && cn % chunk_len != 0)
+    fail(&A, "coef: %lld elements are not whole chunks of %lld", (long long)cn, (long long)chunk_len);
+  const int64_t selected = A.ok ? cn / chunk_len * k : 0;
+  region(&A, "indices", 0, selected, in);
+  region(&A, "values", 0, selected, vn);
+  for (int64_t i = 0; A.ok && i < cn; i++)
+    if (!isfinite(coef[i])) fail(&A, "coef[%lld] is not finite", (long long)i);
+  DONE();
+  if (cn_topk_per_chunk(coef, cn / chunk_len, chunk_len, k, indices, values) != 0) fail(&A, "out of memory");
+  return A.ok ? undefined(env) : NULL;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   cn_set_threads(1);
   const napi_property_descriptor d[] = {
@@ -554,6 +579,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"sumSquares", 0, SumSquares, 0, 0, 0, napi_enumerable, 0},
       {"dctForward", 0, DctForward, 0, 0, 0, napi_enumerable, 0},
       {"dctInverse", 0, DctInverse, 0, 0, 0, napi_enumerable, 0},
+      {"topK", 0, TopK, 0, 0, 0, napi_enumerable, 0},
       {"setThreads", 0, SetThreads, 0, 0, 0, napi_enumerable, 0},
       {"info", 0, Info, 0, 0, 0, napi_enumerable, 0},
   };

@@ -80,3 +80,11 @@ int cn_dct_inverse(const void* coef, int coef_f64, float* out, int accumulate, i
                    int64_t c, const double* row_plan, const double* col_plan);
 /** Plan length for a transform of length n (see above). */
 int64_t cn_dct_plan_length(int64_t n);
+
+/**
+ * DeMo's top-k per chunk (sdk/demo/topK.ts): for each of num_chunks chunks of chunk_len finite values, the k of
+ * largest magnitude (ties to the lower index), written in increasing index order to indices/values (num_chunks * k).
+ * Returns -1 when out of memory.
+ */
+int cn_topk_per_chunk(const float* coef, int64_t num_chunks, int64_t chunk_len, int64_t k, uint32_t* indices,
+                      float* values);
