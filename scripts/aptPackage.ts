@@ -5,6 +5,8 @@ import { existsSync } from "node:fs";
 
 export const hasCommand = (cmd: string) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
 
+const aptInstallCommand = (pkg: string) => `sudo apt-get install -y ${pkg}`;
+
 /** Ensures `what` is present (checked by `present`), apt-installing `pkg` as root on Debian; else throws how to. */
 export function ensureDebianPackage(pkg: string, present: () => boolean, what: string, why: string): void {
   if (present()) return;
@@ -19,7 +21,7 @@ export function ensureDebianPackage(pkg: string, present: () => boolean, what: s
     });
     if (present()) return;
   }
-  throw new Error(`${what} not found (${why}). Install it with:\n  sudo apt-get install -y ${pkg}`);
+  throw new Error(`${what} not found (${why})\nInstall it with:\n  ${aptInstallCommand(pkg)}`);
 }
 
 /** ensureDebianPackage for a package that provides a command. */

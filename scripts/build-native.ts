@@ -128,9 +128,10 @@ if (require.main === module) {
   } catch (e) {
     const reason = (e as Error).message;
     if (args.includes("--if-possible")) {
+      const install = /sudo apt-get install -y \S+/.exec(reason)?.[0];
       console.error(
-        `native kernels not built (${reason.split("\n")[0]}); the trainer will use plain wasm.\n` +
-          `To enable them: ${reason.includes("apt-get") ? reason.split("\n").slice(1).join(" ").trim() + " && " : ""}npm run build:native`,
+        `native kernels not built: ${reason.split("\n")[0]}; the trainer will use plain wasm.\n` +
+          `To enable them: ${install ? `${install} && ` : ""}npm run build:native`,
       );
     } else {
       console.error(reason);
