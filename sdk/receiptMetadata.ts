@@ -79,6 +79,11 @@ function validate(m: ReceiptMetadata): void {
 /** The canonical bytes of `m` (validated first: a bad record throws MALFORMED_RECEIPT_METADATA). */
 export function encodeReceiptMetadata(m: ReceiptMetadata): Uint8Array {
   validate(m);
+  return pack(m);
+}
+
+/** The canonical bytes of a validated record. */
+function pack(m: ReceiptMetadata): Uint8Array {
   const c = m.compute;
   const k = c.nativeKernels;
   return packr.pack([
@@ -133,7 +138,7 @@ export function decodeReceiptMetadata(bytes: Uint8Array): ReceiptMetadata {
     },
   };
   validate(m);
-  check(Buffer.from(encodeReceiptMetadata(m)).equals(bytes), "not in canonical form");
+  check(Buffer.from(pack(m)).equals(bytes), "not in canonical form");
   return m;
 }
 
