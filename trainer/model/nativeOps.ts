@@ -3,21 +3,14 @@
 // attention, GELU, LayerNorm, softmax, cross-entropy and the embedding are fused kernels with their own gradients;
 // the optimizer steps update variables in place. Only valid while the kernels are installed on the wasm backend.
 import * as tf from "@tensorflow/tfjs";
-import { loadNativeAddon } from "../native/nativeAddon";
-import { nativeKernelsInstalled } from "../native/nativeKernels";
-import { activeWasmBackend, heapF32, heapOffset } from "../native/wasmHeap";
+import { installedAddon, nativeKernelsInstalled, runKernel as run } from "../native/nativeKernels";
+import { activeWasmBackend, heapAndOffsets } from "../native/wasmHeap";
 import type { ModelOps } from "./ops";
-import { wasmOps } from "./ops";
-
-const run = <T extends tf.Tensor | tf.Tensor[]>(name: string, inputs: tf.NamedTensorMap, attrs: object = {}) =>
-  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as T;
+import { tfMatmuls, wasmOps } from "./ops";
 
 export const nativeOps: ModelOps = {
   name: "native",
-  matmul: (a, b) => tf.matMul(a, b),
-  matmulBT: (a, b) => tf.matMul(a, b, false, true),
-  batchMatmul: (a, b) => tf.matMul(a, b),
-  batchMatmulBT: (a, b) => tf.matMul(a, b, false, true),
+  ...tfMatmuls,
   gelu: (x) => run("ConcordGelu", { x }),
   layerNorm: (x, gain) => run("ConcordLayerNorm", { x, gain }, { eps: 1e-5 }),
   causalSoftmax: (scores, scale) => run("ConcordCausalSoftmax", { x: scores }, { scale }),
@@ -26,9 +19,8 @@ export const nativeOps: ModelOps = {
   embed: (ids, table) => run("ConcordEmbedding", { ids, table }, { vocab: table.shape[0] }),
   crossEntropy: (logits, targets) => run<tf.Tensor[]>("ConcordCrossEntropy", { logits, targets })[0] as tf.Scalar,
   sumSquares: (x) => {
-    const backend = activeWasmBackend();
-    const { addon } = loadNativeAddon();
-    return (addon as NonNullable<typeof addon>).sumSquares(heapF32(backend), heapOffset(backend, x), x.size);
+    const [heap, offset] = heapAndOffsets(activeWasmBackend(), x);
+    return installedAddon().sumSquares(heap, offset, x.size);
   },
   adamw: (p, g, m, v, s) =>
     run<tf.Tensor[]>("ConcordAdamW", { p, g, m, v }, { ...s }) as [tf.Tensor, tf.Tensor, tf.Tensor],

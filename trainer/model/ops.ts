@@ -61,7 +61,7 @@ const GELU_C = Math.sqrt(2 / Math.PI);
 
 /** Additive causal masks (0 on and below the diagonal, -1e9 above), one per (length, backend), kept for reuse. */
 const masks = new Map<string, tf.Tensor2D>();
-export function causalMask(t: number): tf.Tensor2D {
+function causalMask(t: number): tf.Tensor2D {
   const key = `${t}:${tf.getBackend()}`;
   let mask = masks.get(key);
   if (!mask) {
@@ -154,12 +154,23 @@ function splitHeadsAttention(this: ModelOps, qkv: tf.Tensor2D, batch: number, he
 
 const shared = {
   causalSelfAttention: splitHeadsAttention,
+  causalSoftmax: (scores: tf.Tensor3D, scale: number) =>
+    tf.softmax(tf.add(tf.mul(scores, scale), causalMask(scores.shape[1]))) as tf.Tensor3D,
   layerNorm,
   crossEntropy,
   adamw,
   sumSquares: (x: tf.Tensor) => tf.tidy(() => tf.sum(tf.square(x)).dataSync()[0]),
   signDescent: (p: tf.Tensor, direction: tf.Tensor, lr: number, weightDecay: number) =>
     tf.sub(weightDecay === 0 ? p : tf.mul(p, 1 - lr * weightDecay), tf.mul(tf.sign(direction), lr)),
+};
+
+/** The matmuls as plain tf.matMul with transpose flags (tfjs's own gradients): stockOps, and nativeOps, whose
+ * native BatchMatMul kernel makes them fast. */
+export const tfMatmuls: Pick<ModelOps, "matmul" | "matmulBT" | "batchMatmul" | "batchMatmulBT"> = {
+  matmul: (a, b) => tf.matMul(a, b),
+  matmulBT: (a, b) => tf.matMul(a, b, false, true),
+  batchMatmul: (a, b) => tf.matMul(a, b),
+  batchMatmulBT: (a, b) => tf.matMul(a, b, false, true),
 };
 
 /** The default set, tuned for tfjs-backend-wasm; correct on every backend. */
@@ -171,8 +182,6 @@ export const wasmOps: ModelOps = {
   batchMatmul: batchMatmulFast,
   batchMatmulBT: (a, b) => batchMatmulFast(a, tf.transpose(b, [0, 2, 1])),
   gelu: (x) => tf.mul(x, tf.sigmoid(tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), 2 * GELU_C))),
-  causalSoftmax: (scores, scale) =>
-    tf.softmax(tf.add(tf.mul(scores, scale), causalMask(scores.shape[1]))) as tf.Tensor3D,
   embed: (ids, table) => matmulFast(tf.oneHot(ids, table.shape[0]) as tf.Tensor2D, table),
 };
 
@@ -184,12 +193,7 @@ export const wasmOps: ModelOps = {
 export const stockOps: ModelOps = {
   name: "stock",
   ...shared,
-  matmul: (a, b) => tf.matMul(a, b),
-  matmulBT: (a, b) => tf.matMul(a, b, false, true),
-  batchMatmul: (a, b) => tf.matMul(a, b),
-  batchMatmulBT: (a, b) => tf.matMul(a, b, false, true),
+  ...tfMatmuls,
   gelu: (x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.tanh(tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C)))),
-  causalSoftmax: (scores, scale) =>
-    tf.softmax(tf.add(tf.mul(scores, scale), causalMask(scores.shape[1]))) as tf.Tensor3D,
   embed: (ids, table) => tf.matMul(tf.oneHot(ids, table.shape[0]), table),
 };

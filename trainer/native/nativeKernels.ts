@@ -17,7 +17,7 @@ import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__WASM_INTERNALS_CHANGED } from "../../sdk/errors/codes";
 import type { NativeAddon } from "./nativeAddon";
 import type { WasmBackend } from "./wasmHeap";
-import { heapF32, heapOffset, REPLACED_WASM_KERNELS, sharers, wasmInternalsProblems } from "./wasmHeap";
+import { heapAndOffsets, REPLACED_WASM_KERNELS, shareBuffer, sharers, wasmInternalsProblems } from "./wasmHeap";
 
 /** Name and version of this kernel set, recorded in receipts (with the addon's source hash and BLAS core). */
 export const NATIVE_KERNEL_SET = "concord-native";
@@ -25,9 +25,20 @@ export const NATIVE_KERNEL_SET = "concord-native";
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 type Kernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-const run = (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown> = {}) =>
-  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap);
+const size = (shape: readonly number[]) => tf.util.sizeFromShape(shape as number[]);
+
+/** Runs a kernel by name (the Concord kernels have no tfjs op of their own). */
+export const runKernel = <T extends tf.Tensor | tf.Tensor[] = tf.Tensor>(
+  name: string,
+  inputs: tf.NamedTensorMap,
+  attrs: object = {},
+) => tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as T;
+
+/** A tensor seen as rows of its last axis: [rows, cols]. */
+const lastAxis = (t: tf.TensorInfo) => {
+  const cols = t.shape[t.shape.length - 1];
+  return [size(t.shape) / cols, cols];
+};
 
 let addon: NativeAddon | null = null;
 const stock = new Map<string, tf.KernelConfig>();
@@ -45,7 +56,7 @@ export function installNativeKernels(native: NativeAddon): void {
   const problems = wasmInternalsProblems();
   if (problems.length > 0)
     throw new ConcordError(CONCORD_ERROR__TRAINER__WASM_INTERNALS_CHANGED, { reason: problems.join("; ") });
-  if (!addon) registerConcordKernels(native);
+  if (!addon) registerConcordKernels();
   addon = native;
   if (stock.size > 0) return;
   const replacements: Record<(typeof REPLACED_WASM_KERNELS)[number], (orig: tf.KernelConfig) => Kernel> = {
@@ -72,7 +83,8 @@ export function removeNativeKernels(): void {
   stock.clear();
 }
 
-function native(): NativeAddon {
+/** The addon the kernels run on (set by installNativeKernels before any kernel can run). */
+export function installedAddon(): NativeAddon {
   return addon as NativeAddon;
 }
 
@@ -92,13 +104,12 @@ function matMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo, tA: bo
   const out = backend.makeOutput([...outBatch, m, n], "float32");
   const batches = size(outBatch);
   if (batches * m * n === 0) return out;
-  const heap = heapF32(backend); // after makeOutput, which may grow the heap
-  const [ao, bo, co] = [heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out)];
+  const [heap, ao, bo, co] = heapAndOffsets(backend, a, b, out); // after makeOutput, which may grow the heap
   const lda = Math.max(1, a.shape[ar - 1]); // an empty row still needs a leading dimension of 1 for BLAS
   const ldb = Math.max(1, b.shape[br - 1]);
   const [na, nb] = [size(aBatch), size(bBatch)];
   const gemm = (aOff: number, sa: number, bOff: number, sb: number, cOff: number, count: number) =>
-    native().sgemm(heap, tA, tB, m, n, k, aOff, lda, sa, bOff, ldb, sb, cOff, n, m * n, count);
+    installedAddon().sgemm(heap, tA, tB, m, n, k, aOff, lda, sa, bOff, ldb, sb, cOff, n, m * n, count);
   if ((na === batches || na === 1) && (nb === batches || nb === 1)) {
     gemm(ao, na === 1 ? 0 : m * k, bo, nb === 1 ? 0 : k * n, co, batches);
     return out;
@@ -144,9 +155,8 @@ function fusedMatMulKernel(orig: tf.KernelConfig): Kernel {
     if (!out) return fallback(orig, args);
     const total = size(out.shape);
     if ((bias || act === "relu") && total > 0) {
-      const heap = heapF32(args.backend);
-      const biasOff = bias ? heapOffset(args.backend, bias) : 0;
-      native().biasAct(heap, heapOffset(args.backend, out), total, biasOff, biasLen, act === "relu");
+      const [heap, outOff, biasOff = 0] = heapAndOffsets(args.backend, out, ...(bias ? [bias] : []));
+      installedAddon().biasAct(heap, outOff, total, biasOff, biasLen, act === "relu");
     }
     return out;
   };
@@ -156,8 +166,7 @@ function identityKernel(orig: tf.KernelConfig): Kernel {
   return (args) => {
     const { x } = args.inputs;
     if (x.dtype === "string" || x.dtype === "complex64") return fallback(orig, args);
-    args.backend.incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    return shareBuffer(args.backend, x);
   };
 }
 
@@ -222,43 +231,39 @@ function register(name: string, kernelFunc: Kernel): void {
     tf.registerKernel({ kernelName: name, backendName: "wasm", kernelFunc: kernelFunc as never });
 }
 
-/** Offsets of tensors on the heap, read after the kernel's outputs are allocated. */
-function at(backend: WasmBackend, ...ts: tf.TensorInfo[]): [Float32Array, ...number[]] {
-  return [heapF32(backend), ...ts.map((t) => heapOffset(backend, t))];
-}
-
-function registerConcordKernels(n: NativeAddon): void {
+function registerConcordKernels(): void {
+  const n = installedAddon;
   register("ConcordGelu", ({ inputs: { x }, backend }) => {
     const y = backend.makeOutput(x.shape, "float32");
-    const [h, xo, yo] = at(backend, x, y);
-    n.gelu(h, xo, yo, size(x.shape));
+    const [h, xo, yo] = heapAndOffsets(backend, x, y);
+    n().gelu(h, xo, yo, size(x.shape));
     return y;
   });
   register("ConcordGeluGrad", ({ inputs: { x, dy }, backend }) => {
     const dx = backend.makeOutput(x.shape, "float32");
-    const [h, xo, dyo, dxo] = at(backend, x, dy, dx);
-    n.geluGrad(h, xo, dyo, dxo, size(x.shape));
+    const [h, xo, dyo, dxo] = heapAndOffsets(backend, x, dy, dx);
+    n().geluGrad(h, xo, dyo, dxo, size(x.shape));
     return dx;
   });
   tf.registerGradient({
     kernelName: "ConcordGelu",
     inputsToSave: ["x"],
-    gradFunc: (dy, [x]) => ({ x: () => run("ConcordGeluGrad", { x, dy: dy as tf.Tensor }) as tf.Tensor }),
+    gradFunc: (dy, [x]) => ({ x: () => runKernel("ConcordGeluGrad", { x, dy: dy as tf.Tensor }) as tf.Tensor }),
   });
 
   register("ConcordLayerNorm", ({ inputs: { x, gain }, backend, attrs }) => {
-    const cols = x.shape[x.shape.length - 1];
+    const [rows, cols] = lastAxis(x);
     const y = backend.makeOutput(x.shape, "float32");
-    const [h, xo, go, yo] = at(backend, x, gain, y);
-    n.layerNorm(h, xo, go, yo, size(x.shape) / cols, cols, attrs.eps as number);
+    const [h, xo, go, yo] = heapAndOffsets(backend, x, gain, y);
+    n().layerNorm(h, xo, go, yo, rows, cols, attrs.eps as number);
     return y;
   });
   register("ConcordLayerNormGrad", ({ inputs: { x, gain, dy }, backend, attrs }) => {
-    const cols = x.shape[x.shape.length - 1];
+    const [rows, cols] = lastAxis(x);
     const dx = backend.makeOutput(x.shape, "float32");
     const dg = backend.makeOutput(gain.shape, "float32");
-    const [h, xo, go, dyo, dxo, dgo] = at(backend, x, gain, dy, dx, dg);
-    n.layerNormGrad(h, xo, go, dyo, dxo, dgo, size(x.shape) / cols, cols, attrs.eps as number);
+    const [h, xo, go, dyo, dxo, dgo] = heapAndOffsets(backend, x, gain, dy, dx, dg);
+    n().layerNormGrad(h, xo, go, dyo, dxo, dgo, rows, cols, attrs.eps as number);
     return [dx, dg];
   });
   tf.registerGradient({
@@ -266,30 +271,30 @@ function registerConcordKernels(n: NativeAddon): void {
     inputsToSave: ["x", "gain"],
     gradFunc: (dy, [x, gain], attrs) => {
       // one kernel call gives both gradients; the thunks only hand them out
-      const [dx, dg] = run("ConcordLayerNormGrad", { x, gain, dy: dy as tf.Tensor }, attrs) as tf.Tensor[];
+      const [dx, dg] = runKernel("ConcordLayerNormGrad", { x, gain, dy: dy as tf.Tensor }, attrs) as tf.Tensor[];
       return { x: () => dx, gain: () => dg };
     },
   });
 
   register("ConcordCausalSoftmax", ({ inputs: { x }, backend, attrs }) => {
-    const t = x.shape[x.shape.length - 1];
+    const [rows, t] = lastAxis(x);
     const y = backend.makeOutput(x.shape, "float32");
-    const [h, xo, yo] = at(backend, x, y);
-    n.causalSoftmax(h, xo, yo, size(x.shape) / t, t, attrs.scale as number);
+    const [h, xo, yo] = heapAndOffsets(backend, x, y);
+    n().causalSoftmax(h, xo, yo, rows, t, attrs.scale as number);
     return y;
   });
   register("ConcordCausalSoftmaxGrad", ({ inputs: { y, dy }, backend, attrs }) => {
-    const t = y.shape[y.shape.length - 1];
+    const [rows, t] = lastAxis(y);
     const dx = backend.makeOutput(y.shape, "float32");
-    const [h, yo, dyo, dxo] = at(backend, y, dy, dx);
-    n.causalSoftmaxGrad(h, yo, dyo, dxo, size(y.shape) / t, t, attrs.scale as number);
+    const [h, yo, dyo, dxo] = heapAndOffsets(backend, y, dy, dx);
+    n().causalSoftmaxGrad(h, yo, dyo, dxo, rows, t, attrs.scale as number);
     return dx;
   });
   tf.registerGradient({
     kernelName: "ConcordCausalSoftmax",
     outputsToSave: [true],
     gradFunc: (dy, [y], attrs) => ({
-      x: () => run("ConcordCausalSoftmaxGrad", { y, dy: dy as tf.Tensor }, attrs) as tf.Tensor,
+      x: () => runKernel("ConcordCausalSoftmaxGrad", { y, dy: dy as tf.Tensor }, attrs) as tf.Tensor,
     }),
   });
 
@@ -297,21 +302,22 @@ function registerConcordKernels(n: NativeAddon): void {
   const attnShape = (qkv: tf.TensorInfo, attrs: Record<string, unknown>) => {
     const { batch, heads } = attrs as { batch: number; heads: number };
     const [rows, c3] = qkv.shape;
-    return { batch, heads, t: rows / batch, hs: c3 / 3 / heads, c: c3 / 3 };
+    const hs = c3 / 3 / heads;
+    return { batch, heads, t: rows / batch, hs, c: c3 / 3, scale: 1 / Math.sqrt(hs) };
   };
   register("ConcordAttention", ({ inputs: { qkv }, backend, attrs }) => {
     const s = attnShape(qkv, attrs);
     const y = backend.makeOutput([qkv.shape[0], s.c], "float32");
     const p = backend.makeOutput([s.batch * s.heads, s.t, s.t], "float32");
-    const [h, qo, yo, po] = at(backend, qkv, y, p);
-    n.attention(h, qo, yo, po, s.batch, s.t, s.heads, s.hs, 1 / Math.sqrt(s.hs));
+    const [h, qo, yo, po] = heapAndOffsets(backend, qkv, y, p);
+    n().attention(h, qo, yo, po, s.batch, s.t, s.heads, s.hs, s.scale);
     return [y, p];
   });
   register("ConcordAttentionGrad", ({ inputs: { qkv, p, dy }, backend, attrs }) => {
     const s = attnShape(qkv, attrs);
     const dqkv = backend.makeOutput(qkv.shape, "float32");
-    const [h, qo, po, dyo, dqo] = at(backend, qkv, p, dy, dqkv);
-    n.attentionGrad(h, qo, po, dyo, dqo, s.batch, s.t, s.heads, s.hs, 1 / Math.sqrt(s.hs));
+    const [h, qo, po, dyo, dqo] = heapAndOffsets(backend, qkv, p, dy, dqkv);
+    n().attentionGrad(h, qo, po, dyo, dqo, s.batch, s.t, s.heads, s.hs, s.scale);
     return dqkv;
   });
   tf.registerGradient({
@@ -319,7 +325,7 @@ function registerConcordKernels(n: NativeAddon): void {
     inputsToSave: ["qkv"],
     outputsToSave: [false, true],
     gradFunc: (dys, [qkv, p], attrs) => ({
-      qkv: () => run("ConcordAttentionGrad", { qkv, p, dy: (dys as tf.Tensor[])[0] }, attrs) as tf.Tensor,
+      qkv: () => runKernel("ConcordAttentionGrad", { qkv, p, dy: (dys as tf.Tensor[])[0] }, attrs) as tf.Tensor,
     }),
   });
 
@@ -328,15 +334,15 @@ function registerConcordKernels(n: NativeAddon): void {
     const [rows, v] = logits.shape;
     const loss = backend.makeOutput([], "float32");
     const probs = backend.makeOutput(logits.shape, "float32");
-    const [h, lo, to, po, lso] = at(backend, logits, targets, probs, loss);
-    n.crossEntropy(h, lo, to, po, lso, rows, v);
+    const [h, lo, to, po, lso] = heapAndOffsets(backend, logits, targets, probs, loss);
+    n().crossEntropy(h, lo, to, po, lso, rows, v);
     return [loss, probs];
   });
   register("ConcordCrossEntropyGrad", ({ inputs: { probs, targets, dy }, backend }) => {
     const [rows, v] = probs.shape;
     const dx = backend.makeOutput(probs.shape, "float32");
-    const [h, po, to, dyo, dxo] = at(backend, probs, targets, dy, dx);
-    n.crossEntropyGrad(h, po, to, dyo, dxo, rows, v);
+    const [h, po, to, dyo, dxo] = heapAndOffsets(backend, probs, targets, dy, dx);
+    n().crossEntropyGrad(h, po, to, dyo, dxo, rows, v);
     return dx;
   });
   tf.registerGradient({
@@ -344,7 +350,7 @@ function registerConcordKernels(n: NativeAddon): void {
     inputsToSave: ["targets"],
     outputsToSave: [false, true],
     gradFunc: (dys, [targets, probs]) => ({
-      logits: () => run("ConcordCrossEntropyGrad", { probs, targets, dy: (dys as tf.Tensor[])[0] }) as tf.Tensor,
+      logits: () => runKernel("ConcordCrossEntropyGrad", { probs, targets, dy: (dys as tf.Tensor[])[0] }) as tf.Tensor,
     }),
   });
 
@@ -352,37 +358,34 @@ function registerConcordKernels(n: NativeAddon): void {
   register("ConcordEmbedding", ({ inputs: { ids, table }, backend }) => {
     const [v, c] = table.shape;
     const out = backend.makeOutput([ids.shape[0], c], "float32");
-    const [h, io, to, oo] = at(backend, ids, table, out);
-    n.embedding(h, io, to, oo, ids.shape[0], v, c);
+    const [h, io, to, oo] = heapAndOffsets(backend, ids, table, out);
+    n().embedding(h, io, to, oo, ids.shape[0], v, c);
     return out;
   });
   register("ConcordEmbeddingGrad", ({ inputs: { ids, dy }, backend, attrs }) => {
     const c = dy.shape[1];
     const v = attrs.vocab as number;
     const dt = backend.makeOutput([v, c], "float32");
-    const [h, io, dyo, dto] = at(backend, ids, dy, dt);
-    n.embeddingGrad(h, io, dyo, dto, ids.shape[0], v, c);
+    const [h, io, dyo, dto] = heapAndOffsets(backend, ids, dy, dt);
+    n().embeddingGrad(h, io, dyo, dto, ids.shape[0], v, c);
     return dt;
   });
   tf.registerGradient({
     kernelName: "ConcordEmbedding",
     inputsToSave: ["ids"],
     gradFunc: (dy, [ids], attrs) => ({
-      table: () => run("ConcordEmbeddingGrad", { ids, dy: dy as tf.Tensor }, attrs) as tf.Tensor,
+      table: () => runKernel("ConcordEmbeddingGrad", { ids, dy: dy as tf.Tensor }, attrs) as tf.Tensor,
     }),
   });
 
   // Optimizer steps: in place when the only holder of each buffer is its variable, else into new buffers.
-  const reuse = (backend: WasmBackend, t: tf.TensorInfo) => {
-    if (sharers(backend, t) !== 1) return backend.makeOutput(t.shape, "float32");
-    backend.incRef(t.dataId);
-    return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
-  };
+  const reuse = (backend: WasmBackend, t: tf.TensorInfo) =>
+    sharers(backend, t) === 1 ? shareBuffer(backend, t) : backend.makeOutput(t.shape, "float32");
   register("ConcordAdamW", ({ inputs: { p, g, m, v }, backend, attrs }) => {
     const outs = [p, m, v].map((t) => reuse(backend, t));
-    const [h, po, go, mo, vo, p1, m1, v1] = at(backend, p, g, m, v, ...outs);
+    const [h, po, go, mo, vo, p1, m1, v1] = heapAndOffsets(backend, p, g, m, v, ...outs);
     const a = attrs as Record<string, number>;
-    n.adamw(
+    n().adamw(
       h,
       po,
       go,
@@ -405,8 +408,8 @@ function registerConcordKernels(n: NativeAddon): void {
   });
   register("ConcordSignDescent", ({ inputs: { p, direction }, backend, attrs }) => {
     const out = reuse(backend, p);
-    const [h, po, d, o] = at(backend, p, direction, out);
-    n.signDescent(h, po, d, o, size(p.shape), attrs.lr as number, attrs.weightDecay as number);
+    const [h, po, d, o] = heapAndOffsets(backend, p, direction, out);
+    n().signDescent(h, po, d, o, size(p.shape), attrs.lr as number, attrs.weightDecay as number);
     return out;
   });
 }

@@ -44,6 +44,17 @@ export function heapOffset(backend: WasmBackend, t: tf.TensorInfo): number {
   return (backend.dataIdMap.get(t.dataId) as WasmTensorData).memoryOffset / 4;
 }
 
+/** The heap and the offsets of `ts` on it; call after the kernel's last makeOutput. */
+export function heapAndOffsets(backend: WasmBackend, ...ts: tf.TensorInfo[]): [Float32Array, ...number[]] {
+  return [heapF32(backend), ...ts.map((t) => heapOffset(backend, t))];
+}
+
+/** A new handle on `t`'s buffer (no copy): the buffer gains a holder. */
+export function shareBuffer(backend: WasmBackend, t: tf.TensorInfo): tf.TensorInfo {
+  backend.incRef(t.dataId);
+  return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
+}
+
 /** How many tensors share this tensor's buffer (1: only this one, so it may be updated in place). */
 export function sharers(backend: WasmBackend, t: tf.TensorInfo): number {
   return backend.dataIdMap.get(t.dataId)?.refCount ?? 0;
