@@ -46,6 +46,7 @@ import type { DemoConfig } from "../trainer/optim/demo";
 import { DemoWorker } from "../trainer/optim/demo";
 import type { DemoRunResult, RunOptions, RunResult } from "../trainer/train/trainingRuns";
 import { trainAdamW, trainDemo } from "../trainer/train/trainingRuns";
+import { shapeSize } from "../sdk/shapeSize";
 
 const SHAKESPEARE = join("..", "shared", "data", "tinyshakespeare.txt");
 const BATCH = 12;
@@ -200,9 +201,7 @@ function speedTable(s: ReturnType<typeof speed>): string {
 function codec(repeats: number, transform: ChunkedDct, topK: TopKSelector) {
   const shapes = parameterSpecs(BABY_GPT).map((s) => s.shape);
   const u = mulberry32(7);
-  const grads = shapes.map((s) =>
-    Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (u() - 0.5) * 1e-2),
-  );
+  const grads = shapes.map((s) => Float32Array.from({ length: shapeSize(s) }, () => (u() - 0.5) * 1e-2));
   const denseMB = (4 * countParameters(BABY_GPT)) / 1e6;
   const workers = Array.from({ length: WORKERS }, () => new DemoWorker(shapes, BENCH_DEMO, transform, topK));
   let compressMs = 0;

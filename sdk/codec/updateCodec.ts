@@ -23,6 +23,7 @@ import {
 } from "../errors/codes";
 import type { SparseTensor, SparseUpdate, ValueFormat } from "../demo/sparseUpdate";
 import { fromFloat16Bits, toFloat16Bits } from "./float16";
+import { shapeSize } from "../shapeSize";
 
 export const UPDATE_MAGIC = "CDMO";
 export const UPDATE_VERSION = 1;
@@ -63,7 +64,7 @@ function valueBytes(format: ValueFormat, entries: number): number {
 export function encodedUpdateSize(update: SparseUpdate): number {
   let n = HEADER_BYTES;
   for (const t of update.tensors) {
-    const chunkLen = t.chunk.reduce((a, b) => a * b, 1);
+    const chunkLen = shapeSize(t.chunk);
     n +=
       1 + 6 * t.shape.length + 4 + t.indices.length * indexWidth(chunkLen) + valueBytes(update.format, t.values.length);
   }
@@ -88,7 +89,7 @@ export function encodeUpdate(update: SparseUpdate, limits: UpdateLimits = DEFAUL
     for (const c of t.chunk) view.setUint16((o += 2) - 2, c, true);
     view.setUint32(o, t.k, true);
     o += 4;
-    const width = indexWidth(t.chunk.reduce((a, b) => a * b, 1));
+    const width = indexWidth(shapeSize(t.chunk));
     for (const i of t.indices) {
       if (width === 1) view.setUint8(o, i);
       else if (width === 2) view.setUint16(o, i, true);
@@ -241,9 +242,9 @@ function checkTensorHeader(
     if (!Number.isInteger(c) || c < 1 || c > 0xffff || d % c !== 0)
       invalidShape(ti, `chunk side ${c} does not divide dimension ${r} (${d})`);
   });
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = shapeSize(shape);
   if (size > limits.maxTensorSize) tooLarge(`tensor ${ti} has ${size} elements, limit ${limits.maxTensorSize}`);
-  const chunkLen = chunk.reduce((a, b) => a * b, 1);
+  const chunkLen = shapeSize(chunk);
   if (!Number.isInteger(k) || k < 1 || k > chunkLen) invalidShape(ti, `k ${k} outside 1..${chunkLen}`);
   return { chunkLen, entries: (size / chunkLen) * k };
 }

@@ -3,6 +3,7 @@
 // orthonormal on the whole tensor and nothing is padded. Matrices get (rows/r) x (cols/c) tiles of r x c; vectors get
 // runs of c. Coefficients are stored chunk-major: chunk q (row-major over the chunk grid) occupies
 // [q * chunkLen, (q + 1) * chunkLen), and within a tile coefficient (u, v) sits at u * c + v.
+import { shapeSize } from "../shapeSize";
 
 export interface ChunkLayout {
   /** Tensor shape: [n] or [rows, cols]. */
@@ -33,7 +34,7 @@ export function chunkLayout(shape: readonly number[], target = 64): ChunkLayout 
 
 /** Layout with explicit chunk sides (as read from an encoded update); the caller has checked they divide `shape`. */
 export function layoutOf(shape: readonly number[], chunk: readonly number[]): ChunkLayout {
-  const chunkLen = chunk.reduce((a, b) => a * b, 1);
-  const size = shape.reduce((a, b) => a * b, 1);
+  const chunkLen = shapeSize(chunk);
+  const size = shapeSize(shape);
   return { shape: [...shape], chunk: [...chunk], chunkLen, numChunks: size / chunkLen, size };
 }

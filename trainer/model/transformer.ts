@@ -11,6 +11,7 @@ import { CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "../../sdk/errors/codes";
 import { fillNormal, mulberry32 } from "../../sdk/seededRandom";
 import type { ModelOps } from "./ops";
 import { defaultOps } from "./nativeOps";
+import { shapeSize } from "../../sdk/shapeSize";
 
 export interface TransformerConfig {
   /** Tokens in the vocabulary: 65 for tiny Shakespeare's characters, 256 for bytes. */
@@ -91,14 +92,14 @@ export function parameterSpecs(config: TransformerConfig): ParameterSpec[] {
 }
 
 export function countParameters(config: TransformerConfig): number {
-  return parameterSpecs(config).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+  return parameterSpecs(config).reduce((n, s) => n + shapeSize(s.shape), 0);
 }
 
 /** Initial weights, bit-identical for a seed on every machine (drawn in parameter order). */
 export function initialWeights(config: TransformerConfig, seed: number): Float32Array[] {
   const uniform = mulberry32(seed);
   return parameterSpecs(config).map((s) => {
-    const w = new Float32Array(s.shape.reduce((a, b) => a * b, 1));
+    const w = new Float32Array(shapeSize(s.shape));
     return s.initStd === 0 ? w.fill(1) : fillNormal(w, uniform, s.initStd);
   });
 }

@@ -26,8 +26,10 @@ export function nativeChunkedDct(addon: NativeAddon): ChunkedDct {
   };
 }
 
-/** The native DCT when the addon loads, else the JavaScript one (both give the same bits). */
+let chosen: ChunkedDct | undefined;
+
+/** The native DCT when the addon loads, else the JavaScript one (both give the same bits); chosen once. */
 export function defaultChunkedDct(): ChunkedDct {
   const { addon } = loadNativeAddon();
-  return addon ? nativeChunkedDct(addon) : jsChunkedDct;
+  return (chosen ??= addon ? nativeChunkedDct(addon) : jsChunkedDct);
 }

@@ -18,14 +18,13 @@ import { CONCORD_ERROR__TRAINER__WASM_INTERNALS_CHANGED } from "../../sdk/errors
 import type { NativeAddon } from "./nativeAddon";
 import type { WasmBackend } from "./wasmHeap";
 import { heapAndOffsets, REPLACED_WASM_KERNELS, shareBuffer, sharers, wasmInternalsProblems } from "./wasmHeap";
+import { shapeSize as size } from "../../sdk/shapeSize";
 
 /** Name and version of this kernel set, recorded in receipts (with the addon's source hash and BLAS core). */
 export const NATIVE_KERNEL_SET = "concord-native";
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: WasmBackend; attrs: Record<string, unknown> };
 type Kernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
-
-const size = (shape: readonly number[]) => tf.util.sizeFromShape(shape as number[]);
 
 /** Runs a kernel by name (the Concord kernels have no tfjs op of their own). */
 export const runKernel = <T extends tf.Tensor | tf.Tensor[] = tf.Tensor>(

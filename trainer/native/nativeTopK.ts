@@ -17,8 +17,10 @@ export function nativeTopK(addon: NativeAddon): TopKSelector {
   };
 }
 
-/** The native top-k when the addon loads, else the JavaScript one (both select the same entries). */
+let chosen: TopKSelector | undefined;
+
+/** The native top-k when the addon loads, else the JavaScript one (both select the same entries); chosen once. */
 export function defaultTopK(): TopKSelector {
   const { addon } = loadNativeAddon();
-  return addon ? nativeTopK(addon) : jsTopK;
+  return (chosen ??= addon ? nativeTopK(addon) : jsTopK);
 }

@@ -40,12 +40,13 @@ export class AdamW {
     const gradScale = clipScale(norm, gradClip);
     const bc1 = 1 - beta1 ** this.t;
     const bc2 = 1 - beta2 ** this.t;
+    const step = { lr, beta1, beta2, eps, bc1, bc2, gradScale };
     tf.tidy(() =>
       this.params.forEach((p, i) => {
-        const wd = this.decay[i] ? weightDecay : 0;
+        const weightDecayHere = this.decay[i] ? weightDecay : 0;
         const [p1, m1, v1] = this.ops.adamw(p, grads[i], this.m[i], this.v[i], {
-          ...{ lr, beta1, beta2, eps, bc1, bc2, gradScale },
-          weightDecay: wd,
+          ...step,
+          weightDecay: weightDecayHere,
         });
         p.assign(p1);
         this.m[i].assign(m1);

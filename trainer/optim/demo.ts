@@ -71,6 +71,8 @@ export class DemoWorker {
   readonly layout: UpdateLayout;
   private readonly chunks: ChunkLayout[];
   private readonly momentum: Float32Array[];
+  /** Scratch for each tensor's DCT coefficients, reused every step. */
+  private readonly coef: Float32Array[];
 
   /**
    * `transform` and `topK`: the chunked DCT and top-k implementations (default: native when the addon loads; the
@@ -86,6 +88,7 @@ export class DemoWorker {
     this.layout = planUpdateLayout(shapes, config.chunk, config.topK, config.format);
     this.chunks = shapes.map((s) => chunkLayout(s, config.chunk));
     this.momentum = this.chunks.map((c) => new Float32Array(c.size));
+    this.coef = this.chunks.map((c) => new Float32Array(c.size));
   }
 
   /**
@@ -102,7 +105,7 @@ export class DemoWorker {
       const layout = this.chunks[i];
       const { k } = this.layout.tensors[i];
       const m = this.momentum[i];
-      const coef = this.transform.forward(g, layout);
+      const coef = this.transform.forward(g, layout, this.coef[i]);
       for (let j = 0; j < m.length; j++) m[j] = decay * m[j] + s * coef[j];
       const { sparse } = selectCoefficients(m, layout, k, this.config.format, this.topK);
       // Subtracting the unquantized selection from a DCT-domain momentum zeroes those coefficients exactly.

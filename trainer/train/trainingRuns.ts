@@ -9,6 +9,7 @@ import { learningRate, validateLrSchedule } from "../../sdk/lrSchedule";
 import type { TokenSource } from "../data/tokenSource";
 import { windowsToBatch } from "../data/tokenSource";
 import type { Transformer } from "../model/transformer";
+import { countParameters } from "../model/transformer";
 import type { AdamWConfig } from "../optim/adamw";
 import { AdamW } from "../optim/adamw";
 import type { DemoConfig } from "../optim/demo";
@@ -153,11 +154,10 @@ export function trainDemo(model: Transformer, o: RunOptions, config: DemoConfig,
     codecMs += performance.now() - t0;
     return lossSum / workers;
   });
-  const params = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
   return {
     ...result,
     bytesPerWorkerStep: bytes / (o.steps * workers),
-    denseBytes: 4 * params,
+    denseBytes: 4 * countParameters(model.config),
     demoSecondsPerStep: codecMs / 1000 / o.steps,
   };
 }
