@@ -30,9 +30,11 @@ async function main(): Promise<void> {
     .option("tag", { type: "string", default: "" })
     .strict()
     .parseSync();
+  // plain wasm: the sweeps in BENCHMARKS.md were measured on it, before the native kernels
   const backend = await selectBackend({ order: ["wasm"] });
   const text = readFileSync(process.env.SHAKESPEARE ?? "../shared/data/tinyshakespeare.txt", "utf8");
-  const tokens = makeTokenizer(charSpecFor(text)).encode(text);
+  const tokenizer = makeTokenizer(charSpecFor(text));
+  const tokens = tokenizer.encode(text);
   const n = Math.floor(tokens.length * 0.9);
   const minLr = a.lr * a["min-lr-ratio"];
   const schedule: LrSchedule =
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
             totalSteps: a.steps,
           }
         : { kind: "constant", lr: a.lr, warmupSteps: a.warmup };
-  const model = new Transformer(BABY_GPT, { seed: 1337 + a.seed });
+  const model = new Transformer({ ...BABY_GPT, vocabSize: tokenizer.vocabSize }, { seed: 1337 + a.seed });
   const options = {
     train: arrayTokenSource(tokens.subarray(0, n)),
     val: arrayTokenSource(tokens.subarray(n)),

@@ -9,8 +9,8 @@
 //   4. DeMo: 4 simulated workers x 3 sequences (the same global batch and steps), 1-bit sparse updates
 // Needs ../shared/data/tinyshakespeare.txt (skips the training parts with a message when it is absent).
 // Options: --steps N (default 2000), --parts speed,codec,baseline,baseline-stock,demo, --out FILE (JSON results).
-// Each training run goes to its own child process, all at once (--no-parallel: one after the other, which the
-// wall-time comparison of baseline and baseline-stock needs); their losses do not depend on timing.
+// Each training run goes to its own child process, one after the other (the wall-time comparison of baseline and
+// baseline-stock needs that; --parallel runs them at once); their losses do not depend on timing.
 import * as tf from "@tensorflow/tfjs";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -35,7 +35,7 @@ import { jsTopK } from "../sdk/demo/topK";
 import { installNativeKernels, nativeKernelsInstalled, removeNativeKernels } from "../trainer/native/nativeKernels";
 import { nativeOps } from "../trainer/model/nativeOps";
 import { readCorpus } from "../trainer/data/corpusText";
-import { prepareDataset } from "../trainer/data/prepareDataset";
+import { DEFAULT_SHARD_TOKENS, prepareDataset } from "../trainer/data/prepareDataset";
 import type { Dataset } from "../trainer/data/tokenShards";
 import { openDataset } from "../trainer/data/tokenShards";
 import type { ModelOps } from "../trainer/model/ops";
@@ -53,7 +53,7 @@ const BATCH = 12;
 const WORKERS = 4;
 
 /** The DeMo settings chosen by short sweeps (BENCHMARKS.md explains the choice). */
-export const BENCH_DEMO: DemoConfig = {
+const BENCH_DEMO: DemoConfig = {
   chunk: 64,
   topK: 32,
   decay: 0.999,
@@ -62,7 +62,7 @@ export const BENCH_DEMO: DemoConfig = {
   gradClip: 1,
   aggregation: { kind: "mean" },
 };
-export const BENCH_DEMO_LR = 2e-3;
+const BENCH_DEMO_LR = 2e-3;
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
@@ -252,7 +252,7 @@ function shakespeare(hash?: string): Dataset | null {
     name: "tinyshakespeare",
     tokenizer: "char",
     trainFraction: 0.9,
-    shardTokens: 1 << 20,
+    shardTokens: DEFAULT_SHARD_TOKENS,
   });
   return openDataset(SHAKESPEARE_DIR, prepared.hash);
 }
@@ -351,6 +351,8 @@ async function main(): Promise<void> {
   const native = loadNativeAddon().addon;
 
   if (parts.has("speed")) {
+    // the table compares loops on the wasm backend (and PyTorch), whichever backend this machine prefers
+    if (tf.getBackend() !== "wasm") await selectBackend({ order: ["wasm+native", "wasm"] });
     const s = speed(a["speed-steps"]);
     results.speed = s;
     console.log(

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ConcordError } from "../../sdk/errors/concordError";
 import type { ComputeBackendName, ComputeDescriptor } from "../../sdk/receiptMetadata";
 import { CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE } from "../../sdk/errors/codes";
+import type { NativeInfo } from "../native/nativeAddon";
 import { loadNativeAddon, NATIVE_ENABLE_HINT } from "../native/nativeAddon";
 import {
   installNativeKernels,
@@ -19,19 +20,13 @@ import { installWasmSlicePatch, wasmSlicePatched } from "./wasmSlicePatch";
 export type BackendChoice = "node-gpu" | "wasm+native" | "wasm" | "cpu";
 const CHOICES: readonly BackendChoice[] = ["node-gpu", "wasm+native", "wasm", "cpu"];
 
-/** The native kernel set in use: what an auditor needs to reproduce the bits. */
-export interface NativeKernelsInfo {
+/**
+ * The native kernel set in use: what an auditor needs to reproduce the bits (the addon's info without its SIMD clone,
+ * which computes the same bits either way).
+ */
+export interface NativeKernelsInfo extends Omit<NativeInfo, "simd"> {
   /** "concord-native" */
   readonly name: string;
-  readonly version: string;
-  /** First 16 hex digits of sha256 over the kernels' C sources. */
-  readonly sourceHash: string;
-  /** OpenBLAS's CPU kernel family (openblas_get_corename()): matmul bits depend on it. */
-  readonly blasCore: string;
-  /** openblas_get_config(): version and build options. */
-  readonly blasConfig: string;
-  /** Matmul threads (results are identical for 1 and 2; recorded for completeness). */
-  readonly blasThreads: number;
 }
 
 /** What a receipt records about the numerics that produced an update. */
