@@ -3,17 +3,8 @@ import {
   CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT,
   CONCORD_ERROR__CLIENT__UNSUPPORTED_ACCOUNT_VERSION,
 } from "./errors/codes";
-import { isConcordError } from "./errors/concordError";
 import { ACCOUNT_SIZES, coordinatorAccountsCoder, decodeMember, decodeRun, decodeVault } from "./coordinatorAccounts";
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected an error");
-}
+import { expectConcordError } from "../tests/helpers/expectConcordError";
 
 const runKey = new PublicKey(new Uint8Array(32).fill(3));
 const vaultBytes = (version = 1) =>
@@ -32,19 +23,18 @@ describe("coordinatorAccounts", () => {
 
   test("another account type, an unknown version or a wrong size is a ConcordError naming the account", async () => {
     const bytes = await vaultBytes();
-    const wrongType = thrown(() => decodeMember(bytes, "addr"));
-    expect(isConcordError(wrongType, CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT)).toBe(true);
-    expect((wrongType as Error).message).toBe("account addr is not a valid member: wrong discriminator");
-    const version = thrown(() => decodeVault(Buffer.from([...bytes.subarray(0, 8), 2, ...bytes.subarray(9)]), "addr"));
-    expect(isConcordError(version, CONCORD_ERROR__CLIENT__UNSUPPORTED_ACCOUNT_VERSION)).toBe(true);
-    expect((version as Error).message).toBe("account addr is a vault of layout version 2; this client reads version 1");
-    const short = thrown(() => decodeVault(bytes.subarray(0, 40), "addr"));
-    expect((short as Error).message).toBe("account addr is not a valid vault: size 40, expected 48");
-    expect(
-      isConcordError(
-        thrown(() => decodeRun(new Uint8Array(3))),
-        CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT,
-      ),
-    ).toBe(true);
+    const wrongType = expectConcordError(() => decodeMember(bytes, "addr"), CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT);
+    expect(wrongType.message).toBe("account addr is not a valid member: wrong discriminator");
+    const version = expectConcordError(
+      () => decodeVault(Buffer.from([...bytes.subarray(0, 8), 2, ...bytes.subarray(9)]), "addr"),
+      CONCORD_ERROR__CLIENT__UNSUPPORTED_ACCOUNT_VERSION,
+    );
+    expect(version.message).toBe("account addr is a vault of layout version 2; this client reads version 1");
+    const short = expectConcordError(
+      () => decodeVault(bytes.subarray(0, 40), "addr"),
+      CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT,
+    );
+    expect(short.message).toBe("account addr is not a valid vault: size 40, expected 48");
+    expectConcordError(() => decodeRun(new Uint8Array(3)), CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT);
   });
 });

@@ -1,7 +1,7 @@
 // Decoders for the coordinator's accounts: discriminator, layout version and size are checked before Anchor's
 // Borsh coder runs, and every failure is a ConcordError naming the account.
 import { BorshAccountsCoder } from "@coral-xyz/anchor";
-import type { IdlAccounts, IdlTypes } from "@coral-xyz/anchor";
+import type { BN, IdlAccounts, IdlTypes } from "@coral-xyz/anchor";
 import {
   CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT,
   CONCORD_ERROR__CLIENT__UNSUPPORTED_ACCOUNT_VERSION,
@@ -10,6 +10,9 @@ import { ConcordError } from "./errors/concordError";
 import { COORDINATOR_IDL } from "./coordinatorProgram";
 import type { ConcordCoordinator } from "./generated/concordCoordinator";
 import { idlFieldLayout, idlTypeSize } from "./idlLayout";
+
+/** An account's integer field (a BN from Anchor's coder) or any integer, as a bigint. */
+export const toBigInt = (v: BN | number | bigint | { toString(): string }): bigint => BigInt(v.toString());
 
 export type RunAccount = IdlAccounts<ConcordCoordinator>["run"];
 export type MemberAccount = IdlAccounts<ConcordCoordinator>["member"];
@@ -34,6 +37,7 @@ export const ACCOUNT_VERSIONS: Readonly<Record<CoordinatorAccountName, number>> 
 const DISCRIMINATOR_SIZE = 8;
 const accountSize = (name: string) => DISCRIMINATOR_SIZE + idlTypeSize(COORDINATOR_IDL, { defined: { name } });
 const receiptsVec = idlFieldLayout(COORDINATOR_IDL, "epochReceipts", "receipts", DISCRIMINATOR_SIZE);
+const RECEIPTS_CAPACITY = idlFieldLayout(COORDINATOR_IDL, "epochReceipts", "capacity", DISCRIMINATOR_SIZE).offset;
 
 /** Account sizes in bytes; EpochReceipts is its header, plus RECEIPT_SIZE per receipt of capacity. */
 export const ACCOUNT_SIZES: Readonly<Record<CoordinatorAccountName, number>> = {
@@ -52,7 +56,7 @@ const DISCRIMINATORS = Object.fromEntries(COORDINATOR_IDL.accounts.map((a) => [a
 
 function expectedSize(name: CoordinatorAccountName, data: Buffer): number {
   if (name !== "epochReceipts" || data.length < ACCOUNT_SIZES.epochReceipts) return ACCOUNT_SIZES[name];
-  const capacity = data.readUInt16LE(10);
+  const capacity = data.readUInt16LE(RECEIPTS_CAPACITY);
   return ACCOUNT_SIZES.epochReceipts + capacity * RECEIPT_SIZE;
 }
 

@@ -3,9 +3,8 @@
 import { PublicKey } from "@solana/web3.js";
 import { CONCORD_ERROR__CLIENT__VALUE_OUT_OF_RANGE } from "./errors/codes";
 import { ConcordError } from "./errors/concordError";
-import { CONCORD_COORDINATOR_IDL } from "./generated/concordCoordinator";
+import { COORDINATOR_PROGRAM_ID as PROGRAM_ID } from "./coordinatorProgram";
 
-const PROGRAM_ID = new PublicKey(CONCORD_COORDINATOR_IDL.address);
 const U64_MAX = (1n << 64n) - 1n;
 
 /** A u64 seed: 8 bytes little-endian. */

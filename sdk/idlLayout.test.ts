@@ -1,5 +1,5 @@
 import { CONCORD_ERROR__CLIENT__UNSUPPORTED_IDL_TYPE } from "./errors/codes";
-import { isConcordError } from "./errors/concordError";
+import { expectConcordError } from "../tests/helpers/expectConcordError";
 import { COORDINATOR_IDL } from "./coordinatorProgram";
 import { idlFieldLayout, idlFieldLayouts, idlTypeSize } from "./idlLayout";
 
@@ -23,12 +23,6 @@ describe("idlLayout", () => {
   });
 
   test("variable-size types are refused with a ConcordError", () => {
-    let error: unknown;
-    try {
-      idlTypeSize(COORDINATOR_IDL, "string");
-    } catch (e) {
-      error = e;
-    }
-    expect(isConcordError(error, CONCORD_ERROR__CLIENT__UNSUPPORTED_IDL_TYPE)).toBe(true);
+    expectConcordError(() => idlTypeSize(COORDINATOR_IDL, "string"), CONCORD_ERROR__CLIENT__UNSUPPORTED_IDL_TYPE);
   });
 });

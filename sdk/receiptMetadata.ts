@@ -5,6 +5,7 @@
 import { PublicKey } from "@solana/web3.js";
 import { Packr } from "msgpackr";
 import { ConcordError } from "./errors/concordError";
+import { f32Bits, f32NonNegativeFinite } from "./f32";
 import {
   CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA,
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
@@ -64,7 +65,7 @@ function validate(m: ReceiptMetadata): void {
   check(isCount(m.epoch) && isCount(m.step), "epoch and step must be non-negative integers");
   check(m.updateHash instanceof Uint8Array && m.updateHash.length === 32, "updateHash must be 32 bytes");
   check(isCount(m.updateBytes) && m.updateBytes > 0, "updateBytes must be a positive integer");
-  check(Number.isFinite(m.loss) && m.loss >= 0 && Math.fround(m.loss) === m.loss, "loss must be a finite f32 >= 0");
+  check(Math.fround(m.loss) === m.loss && f32NonNegativeFinite(f32Bits(m.loss)), "loss must be a finite f32 >= 0");
   const c = m.compute;
   check(BACKENDS.includes(c.backend), `backend must be one of ${BACKENDS.join(", ")}`);
   check(isText(c.tfjsVersion), "tfjsVersion must be a short string");

@@ -1,17 +1,15 @@
 // Whether a receipt was accepted, as the program settles it (programs/coordinator/src/machine/
 // receipt_settlement.c): EpochReceipts flags are written lazily, the Run's accepted-round bitmaps are exact for the
 // current and previous epoch.
-import type { BN } from "@coral-xyz/anchor";
 import type { EpochReceiptsAccount, RunAccount } from "./coordinatorAccounts";
 import { RunState, runStateOf } from "./runState";
+import { toBigInt } from "./coordinatorAccounts";
 
 export type ReceiptStatus = "pending" | "accepted" | "rejected";
 
-const big = (v: BN | number | bigint) => BigInt(v.toString());
-
 /** Whether round `round` of `epoch` can still gain witness confirmations. */
 export function roundOpen(run: RunAccount, epoch: bigint, round: number): boolean {
-  const current = big(run.epoch);
+  const current = toBigInt(run.epoch);
   if (epoch !== current) return epoch > current;
   const state = runStateOf(run.state);
   return (state === RunState.RoundTrain || state === RunState.RoundWitness) && round >= run.round;
@@ -30,13 +28,13 @@ export function receiptStatus(
   const receipt = receipts.receipts[index];
   if ("accepted" in receipt.accepted) return "accepted";
   if ("rejected" in receipt.accepted) return "rejected";
-  const epoch = big(receipts.epoch);
+  const epoch = toBigInt(receipts.epoch);
   const member = run.members[slot];
   const bits =
-    epoch === big(run.epoch)
-      ? big(member.acceptedRounds)
-      : epoch + 1n === big(run.epoch)
-        ? big(member.prevAcceptedRounds)
+    epoch === toBigInt(run.epoch)
+      ? toBigInt(member.acceptedRounds)
+      : epoch + 1n === toBigInt(run.epoch)
+        ? toBigInt(member.prevAcceptedRounds)
         : null;
   if (bits === null) return "pending";
   if ((bits >> BigInt(receipt.round)) & 1n) return "accepted";

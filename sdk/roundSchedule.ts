@@ -1,9 +1,9 @@
 // The run's state machine timing, mirrored from programs/coordinator/src/machine/run_transition.c: from a Run
 // account and a time, the state `tick` would move the run to, and when the next transition becomes due. Clients
 // and cranks use it to tick exactly when it helps; tests/coordinator-schedule.test.ts checks it against the program.
-import type { BN } from "@coral-xyz/anchor";
 import type { RunAccount } from "./coordinatorAccounts";
 import { RunState, runStateOf } from "./runState";
+import { toBigInt } from "./coordinatorAccounts";
 
 /** What the schedule depends on: the run's timing fields and counters. Times are unix seconds. */
 export interface ScheduleView {
@@ -33,20 +33,18 @@ export interface ScheduleView {
   };
 }
 
-const big = (v: BN | number | bigint) => BigInt(v.toString());
-
 export function scheduleView(run: RunAccount): ScheduleView {
   const c = run.config;
-  const minStake = big(c.minStake);
+  const minStake = toBigInt(c.minStake);
   return {
     state: runStateOf(run.state),
     pendingPause: run.pendingPause,
-    epoch: big(run.epoch),
-    step: big(run.step),
+    epoch: toBigInt(run.epoch),
+    step: toBigInt(run.step),
     round: run.round,
-    stateStartedAt: big(run.stateStartedAt),
-    epochStartedAt: big(run.epochStartedAt),
-    eligibleCount: run.members.filter((m) => "active" in m.status && big(m.stake) >= minStake).length,
+    stateStartedAt: toBigInt(run.stateStartedAt),
+    epochStartedAt: toBigInt(run.epochStartedAt),
+    eligibleCount: run.members.filter((m) => "active" in m.status && toBigInt(m.stake) >= minStake).length,
     epochMemberCount: run.epochMemberCount,
     committedCount: run.committedCount,
     roundWitnessCount: run.roundWitnessCount,
@@ -57,7 +55,7 @@ export function scheduleView(run: RunAccount): ScheduleView {
       maxRoundTrainTime: c.maxRoundTrainTime,
       roundWitnessTime: c.roundWitnessTime,
       epochTime: c.epochTime,
-      totalSteps: big(c.totalSteps),
+      totalSteps: toBigInt(c.totalSteps),
       roundsPerEpoch: c.roundsPerEpoch,
       minClients: c.minClients,
       initMinClients: c.initMinClients,

@@ -1,7 +1,7 @@
 import { BN } from "@coral-xyz/anchor";
+import { expectConcordError } from "../tests/helpers/expectConcordError";
 import type { RunConfig } from "./coordinatorAccounts";
 import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG } from "./errors/codes";
-import { isConcordError } from "./errors/concordError";
 import { assertValidRunConfig, runConfigViolation } from "./runConfig";
 
 const valid: RunConfig = {
@@ -49,13 +49,10 @@ describe("runConfig", () => {
   });
 
   test("assertValidRunConfig throws a ConcordError with the rule", () => {
-    let error: unknown;
-    try {
-      assertValidRunConfig({ ...valid, demoDecay: 1 });
-    } catch (e) {
-      error = e;
-    }
-    expect(isConcordError(error, CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG)).toBe(true);
-    expect((error as Error).message).toBe("invalid run configuration: demo_decay must be in (0, 1)");
+    const error = expectConcordError(
+      () => assertValidRunConfig({ ...valid, demoDecay: 1 }),
+      CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG,
+    );
+    expect(error.message).toBe("invalid run configuration: demo_decay must be in (0, 1)");
   });
 });

@@ -1,11 +1,11 @@
 // The run configuration rules of programs/coordinator/src/machine/run_config.c, in the same order, so a client
 // learns before sending what the program would refuse (tests/coordinator-schedule.test.ts compares the two).
-import type { BN } from "@coral-xyz/anchor";
 import type { RunConfig } from "./coordinatorAccounts";
 import type { CoordinatorErrorName } from "./coordinatorErrors";
 import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG } from "./errors/codes";
 import { ConcordError } from "./errors/concordError";
 import { f32Bits, f32PositiveFinite } from "./f32";
+import { toBigInt } from "./coordinatorAccounts";
 
 export const MAX_MEMBERS = 256;
 export const MAX_WITNESSES = 32;
@@ -19,7 +19,6 @@ export interface RunConfigViolation {
   rule: string;
 }
 
-const big = (v: BN | number | bigint) => BigInt(v.toString());
 const isZero = (bytes: number[]) => bytes.every((b) => b === 0);
 
 type Check = [RunConfigViolation["error"], string, (c: RunConfig) => boolean];
@@ -48,7 +47,7 @@ const CHECKS: Check[] = [
     "need 1 <= witness_nodes <= min(min_clients, 32)",
     (c) => c.witnessNodes === 0 || c.witnessNodes > c.minClients || c.witnessNodes > MAX_WITNESSES,
   ],
-  ["invalidConfigTraining", "total_steps must be > 0", (c) => big(c.totalSteps) === 0n],
+  ["invalidConfigTraining", "total_steps must be > 0", (c) => toBigInt(c.totalSteps) === 0n],
   [
     "invalidConfigTraining",
     "rounds_per_epoch must be in [1, 64]",
@@ -82,9 +81,13 @@ const CHECKS: Check[] = [
   ],
   // demo_sign_1bit is a bool: Borsh cannot encode anything else, so the program's check never fires from clients.
   ["invalidConfigDemo", "the padding after demo_sign_1bit must be zero", (c) => !isZero(c.padding)],
-  ["invalidConfigEconomics", "min_stake must be > 0", (c) => big(c.minStake) === 0n],
-  ["invalidConfigEconomics", "reward_per_epoch must be <= 2^56", (c) => big(c.rewardPerEpoch) > MAX_REWARD_PER_EPOCH],
-  ["invalidConfigEconomics", "challenge_bond must be > 0", (c) => big(c.challengeBond) === 0n],
+  ["invalidConfigEconomics", "min_stake must be > 0", (c) => toBigInt(c.minStake) === 0n],
+  [
+    "invalidConfigEconomics",
+    "reward_per_epoch must be <= 2^56",
+    (c) => toBigInt(c.rewardPerEpoch) > MAX_REWARD_PER_EPOCH,
+  ],
+  ["invalidConfigEconomics", "challenge_bond must be > 0", (c) => toBigInt(c.challengeBond) === 0n],
   [
     "invalidConfigEconomics",
     "slash_bps must be in [1, 10000]",

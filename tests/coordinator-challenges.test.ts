@@ -5,8 +5,8 @@ import { coordinatorErrorName } from "../sdk/coordinatorErrors";
 import { RunState } from "../sdk/runState";
 import { CoordinatorHarness, parseEvents, SOL } from "./helpers/coordinatorHarness";
 import type { TxResult } from "./helpers/testChain";
+import { toBigInt } from "../sdk/coordinatorAccounts";
 
-const n = (v: { toString(): string }) => BigInt(v.toString());
 const errorName = (r: TxResult) => coordinatorErrorName(r.customError) ?? r.error;
 const BOND = SOL / 20n;
 const FEE = 5000n;
@@ -29,10 +29,10 @@ describe("coordinator challenges", () => {
     const opened = h.expectOk(await h.challenge(d, a.publicKey, 0, 0));
     const openedEvent = parseEvents(h, opened.logs)[0];
     expect(openedEvent.name).toBe("challengeOpened");
-    expect(n(openedEvent.data.bond as object)).toBe(BOND);
+    expect(toBigInt(openedEvent.data.bond as object)).toBe(BOND);
     const ch = h.challengeAccount(a.publicKey, 0);
     expect("open" in ch.status).toBe(true);
-    expect(n(ch.stakeEligible)).toBe(9n * SOL);
+    expect(toBigInt(ch.stakeEligible)).toBe(9n * SOL);
     // The challenge settled a's receipt flag on-chain
     expect("accepted" in h.receipts(a.publicKey, 0).receipts[0].accepted).toBe(true);
     // While it is open, a can neither claim nor withdraw
@@ -40,7 +40,7 @@ describe("coordinator challenges", () => {
     expect(errorName(await h.payout("withdraw", a))).toBe("challengePending");
 
     // When the authority confirms it
-    const pool = n(h.runAccount().rewardPool);
+    const pool = toBigInt(h.runAccount().rewardPool);
     const dBefore = h.lamports(d.publicKey);
     const resolved = h.expectOk(await h.resolve(h.authority, a.publicKey, 0, d.publicKey, true));
 
@@ -48,16 +48,16 @@ describe("coordinator challenges", () => {
     const event = parseEvents(h, resolved.logs)[0];
     expect(event.name).toBe("challengeResolved");
     expect(event.data.confirmed).toBe(true);
-    expect(n(event.data.slashed as object)).toBe(SOL / 2n);
+    expect(toBigInt(event.data.slashed as object)).toBe(SOL / 2n);
     expect(h.lamports(d.publicKey)).toBe(dBefore + SOL / 4n + BOND);
     const run = h.runAccount();
     const slot = h.slotOf(a.publicKey);
-    expect(n(run.members[slot].stake)).toBe(SOL / 2n);
-    expect(n(run.rewardPool)).toBe(pool + SOL / 4n);
+    expect(toBigInt(run.members[slot].stake)).toBe(SOL / 2n);
+    expect(toBigInt(run.rewardPool)).toBe(pool + SOL / 4n);
     expect(run.members[slot].inEpoch).toBe(false);
     expect(run.epochMemberCount).toBe(3);
     expect("confirmed" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
-    expect(n(h.memberAccount(a.publicKey).slashed)).toBe(SOL / 2n);
+    expect(toBigInt(h.memberAccount(a.publicKey).slashed)).toBe(SOL / 2n);
     expect(h.lamports(h.vault)).toBe(h.expectedVaultLamports());
     // And a cannot commit in this epoch any more
     expect(errorName(await h.commit(a))).toBe("notInEpoch");
@@ -68,11 +68,11 @@ describe("coordinator challenges", () => {
     const [a, b] = h.members;
     const bBefore = h.lamports(b.publicKey);
     h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
-    const pool = n(h.runAccount().rewardPool);
+    const pool = toBigInt(h.runAccount().rewardPool);
     h.expectOk(await h.resolve(h.authority, a.publicKey, 0, b.publicKey, false));
     const run = h.runAccount();
-    expect(n(run.rewardPool)).toBe(pool + BOND);
-    expect(n(run.members[h.slotOf(a.publicKey)].stake)).toBe(SOL);
+    expect(toBigInt(run.rewardPool)).toBe(pool + BOND);
+    expect(toBigInt(run.members[h.slotOf(a.publicKey)].stake)).toBe(SOL);
     expect("rejected" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
     const rent = h.chain.svm.minimumBalanceForRentExemption(BigInt(h.data(h.challengeAddress(a.publicKey, 0)).length));
     expect(h.lamports(b.publicKey)).toBe(bBefore - BOND - rent - FEE);
@@ -101,7 +101,7 @@ describe("coordinator challenges", () => {
     const decided = h.expectOk(await h.resolve(c, d.publicKey, 0, a.publicKey, true));
     expect(parseEvents(h, decided.logs).map((e) => e.name)).toEqual(["challengeVoted", "challengeResolved"]);
     // Then d lost half its stake
-    expect(n(h.runAccount().members[h.slotOf(d.publicKey)].stake)).toBe(2n * SOL);
+    expect(toBigInt(h.runAccount().members[h.slotOf(d.publicKey)].stake)).toBe(2n * SOL);
     expect(h.lamports(h.vault)).toBe(h.expectedVaultLamports());
   });
 
@@ -115,7 +115,7 @@ describe("coordinator challenges", () => {
     expect("open" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
     h.expectOk(await h.resolve(d, a.publicKey, 0, b.publicKey, false));
     expect("rejected" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
-    expect(n(h.runAccount().members[h.slotOf(a.publicKey)].stake)).toBe(SOL);
+    expect(toBigInt(h.runAccount().members[h.slotOf(a.publicKey)].stake)).toBe(SOL);
   });
 
   test("an unresolved challenge expires: after two epoch times anyone rejects it, freeing the member", async () => {
@@ -127,13 +127,13 @@ describe("coordinator challenges", () => {
     expect(errorName(await h.resolve(outsider, a.publicKey, 0, b.publicKey, true))).toBe("unauthorized");
     // When 2 x epoch_time (600 s) pass, an outsider's resolve rejects it even when asking to confirm
     h.advance(1200);
-    const pool = n(h.runAccount().rewardPool);
+    const pool = toBigInt(h.runAccount().rewardPool);
     const r = h.expectOk(await h.resolve(outsider, a.publicKey, 0, b.publicKey, true));
     expect(r.logs).toContain("Program log: challenge expired unresolved: rejected");
     // Then the bond went to the pool and a keeps its stake and can claim again
     expect("rejected" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
-    expect(n(h.runAccount().rewardPool)).toBe(pool + BOND);
-    expect(n(h.runAccount().members[h.slotOf(a.publicKey)].openChallenges)).toBe(0n);
+    expect(toBigInt(h.runAccount().rewardPool)).toBe(pool + BOND);
+    expect(toBigInt(h.runAccount().members[h.slotOf(a.publicKey)].openChallenges)).toBe(0n);
   });
 
   test("only accepted receipts inside the window can be challenged", async () => {
@@ -149,7 +149,7 @@ describe("coordinator challenges", () => {
     expect(errorName(await h.challenge(a, a.publicKey, 0, 0))).toBe("selfChallenge");
     // And after the run finishes (epoch counter 1), epoch 0's receipts are still in the window
     h.expectOk(await h.control("finish"));
-    expect(n(h.runAccount().epoch)).toBe(1n);
+    expect(toBigInt(h.runAccount().epoch)).toBe(1n);
     h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
   });
 
@@ -162,7 +162,7 @@ describe("coordinator challenges", () => {
       expect(await h.playRound()).toBe(RunState.Cooldown);
       await h.tickFrom(RunState.Cooldown);
     }
-    expect(n(h.runAccount().epoch)).toBe(2n);
+    expect(toBigInt(h.runAccount().epoch)).toBe(2n);
     expect(errorName(await h.challenge(b, a.publicKey, 0, 0))).toBe("challengeWindowClosed");
     h.expectOk(await h.challenge(b, a.publicKey, 1, 1));
   });

@@ -2,14 +2,12 @@
 // a pause requested mid-round and runs to Finished), and the events Anchor's EventParser reads from the logs.
 import { BN } from "@coral-xyz/anchor";
 import { sha256 } from "@noble/hashes/sha256";
-import { ACCOUNT_SIZES } from "../sdk/coordinatorAccounts";
+import { ACCOUNT_SIZES, toBigInt } from "../sdk/coordinatorAccounts";
 import { coordinatorErrorName } from "../sdk/coordinatorErrors";
 import { receiptStatus } from "../sdk/receiptStatus";
 import { RUN_STATE_EDGES, RunState, runStateOf } from "../sdk/runState";
 import { CoordinatorHarness, parseEvents, runConfig, SOL } from "./helpers/coordinatorHarness";
 import type { TxResult } from "./helpers/testChain";
-
-const n = (v: { toString(): string }) => BigInt(v.toString());
 
 /** Every (from, to) a StateChanged event reported, across this file's scenarios. */
 const edgesTaken = new Set<string>();
@@ -56,8 +54,8 @@ describe("coordinator lifecycle", () => {
     for (const m of members) h.expectOk(await h.join(m, 2n * SOL));
     let run = h.runAccount();
     expect(run.memberCount).toBe(3);
-    expect(n(run.totalStake)).toBe(6n * SOL);
-    expect(n(run.rewardPool)).toBe(SOL);
+    expect(toBigInt(run.totalStake)).toBe(6n * SOL);
+    expect(toBigInt(run.rewardPool)).toBe(SOL);
     expectVaultBalanced(h);
 
     // Then an early tick is refused, a due one starts the epoch's warmup and then its first round
@@ -86,12 +84,12 @@ describe("coordinator lifecycle", () => {
     expect((second.data.newlyAccepted as number[])[0]).toBe(0b111);
     run = h.runAccount();
     expect(run.roundReceipts.slice(0, 3).every((r) => r.accepted && r.witnessCount === 2)).toBe(true);
-    expect(n(run.epochPoints)).toBe(3n);
+    expect(toBigInt(run.epochPoints)).toBe(3n);
     expect(run.witnesses[0].hasParamsHash).toBe(true);
 
     // Then the next round starts at once (all witnesses in), and after it the epoch cools down (2 rounds/epoch)
     expect(await h.tickFrom(RunState.RoundWitness)).toBe(RunState.RoundTrain);
-    expect(n(h.runAccount().step)).toBe(1n);
+    expect(toBigInt(h.runAccount().step)).toBe(1n);
     expect(await h.playRound()).toBe(RunState.Cooldown);
     // The second commit settled the first receipt's flag on-chain; the run's bitmaps give the second's
     const receipts = h.receipts(members[0].publicKey, 0);
@@ -105,31 +103,31 @@ describe("coordinator lifecycle", () => {
 
     // Then the epoch's reward is split by points: 6 points, 2 each, 0.1 SOL in all
     run = h.runAccount();
-    expect(n(run.epoch)).toBe(1n);
+    expect(toBigInt(run.epoch)).toBe(1n);
     const share = SOL / 10n / 3n;
-    expect(run.members.slice(0, 3).map((m) => n(m.rewardsOwed))).toEqual([share, share, share]);
-    expect(n(run.rewardPool)).toBe(SOL - 3n * share);
+    expect(run.members.slice(0, 3).map((m) => toBigInt(m.rewardsOwed))).toEqual([share, share, share]);
+    expect(toBigInt(run.rewardPool)).toBe(SOL - 3n * share);
     expectVaultBalanced(h);
 
     // When a member claims, it receives its share
     const before = h.lamports(members[0].publicKey);
     const claim = h.expectOk(await h.payout("claim", members[0]));
     expect(h.lamports(members[0].publicKey)).toBe(before + share - 5000n);
-    expect(n(parseEvents(h, claim.logs)[0].data.amount as object)).toBe(share);
-    expect(n(h.memberAccount(members[0].publicKey).rewardsClaimed)).toBe(share);
+    expect(toBigInt(parseEvents(h, claim.logs)[0].data.amount as object)).toBe(share);
+    expect(toBigInt(h.memberAccount(members[0].publicKey).rewardsClaimed)).toBe(share);
 
     // And the second epoch runs its last step (total_steps 3), cools down and finishes
     expect(await h.tickFrom(RunState.WaitingForMembers)).toBe(RunState.Warmup);
     expect(await h.tickFrom(RunState.Warmup)).toBe(RunState.RoundTrain);
     expect(await h.playRound()).toBe(RunState.Cooldown);
     expect(await h.tickFrom(RunState.Cooldown)).toBe(RunState.Finished);
-    expect(n(h.runAccount().step)).toBe(3n);
+    expect(toBigInt(h.runAccount().step)).toBe(3n);
 
     // When a member leaves after the end it must wait an epoch's time, then withdraws stake and rewards
     h.expectOk(await h.leave(members[1]));
     expect(errorName(await h.payout("withdraw", members[1]))).toBe("stillUnbonding");
     h.advance(600);
-    const owed = n(h.runAccount().members[slots[1]].rewardsOwed);
+    const owed = toBigInt(h.runAccount().members[slots[1]].rewardsOwed);
     const wallet = h.lamports(members[1].publicKey);
     const memberRent = h.lamports(h.memberAddress(members[1].publicKey));
     const withdrawn = h.expectOk(await h.payout("withdraw", members[1]));
@@ -158,7 +156,7 @@ describe("coordinator lifecycle", () => {
     h.advance(10);
     expect(await h.tickFrom(RunState.RoundWitness)).toBe(RunState.RoundTrain);
     const run = h.runAccount();
-    expect(n(run.epochPoints)).toBe(0n);
+    expect(toBigInt(run.epochPoints)).toBe(0n);
     // Then a's next commit settles the first receipt as rejected
     h.expectOk(await h.commit(a));
     expect("rejected" in h.receipts(a.publicKey, 0).receipts[0].accepted).toBe(true);
@@ -206,9 +204,9 @@ describe("coordinator lifecycle", () => {
     expect(paused).toBe(RunState.Paused);
     let run = h.runAccount();
     expect(run.pendingPause).toBe(false);
-    expect(n(run.epoch)).toBe(1n);
-    expect(n(run.step)).toBe(1n);
-    expect(n(run.rewardsOwed)).toBe(SOL / 10n);
+    expect(toBigInt(run.epoch)).toBe(1n);
+    expect(toBigInt(run.step)).toBe(1n);
+    expect(toBigInt(run.rewardsOwed)).toBe(SOL / 10n);
     // When the authority changes the config while paused, and resumes
     h.expectOk(await h.updateConfig(runConfig({ witnessNodes: 2, minClients: 2, initMinClients: 2 })));
     expect(h.runAccount().config.witnessNodes).toBe(2);
@@ -243,13 +241,13 @@ describe("coordinator lifecycle", () => {
         await h.tickFrom(RunState.Warmup);
         expect(await h.playRound()).toBe(RunState.Cooldown);
       }
-      const epoch = n(h.runAccount().epoch);
+      const epoch = toBigInt(h.runAccount().epoch);
       // When the authority pauses
       h.expectOk(await h.control("pause"));
       // Then the run is paused at once; only an epoch that had rounds counts as ended
       expect(h.state()).toBe(RunState.Paused);
       const run = h.runAccount();
-      expect(n(run.epoch)).toBe(from === RunState.Cooldown ? epoch + 1n : epoch);
+      expect(toBigInt(run.epoch)).toBe(from === RunState.Cooldown ? epoch + 1n : epoch);
       expect(run.epochMemberCount).toBe(0);
       // And finish ends the paused run
       h.expectOk(await h.control("finish"));
@@ -279,7 +277,7 @@ describe("coordinator lifecycle", () => {
       h.expectOk(await h.control("finish"));
       expect(h.state()).toBe(RunState.Finished);
       const points = from === RunState.RoundWitness ? 1 : from === RunState.Cooldown ? 2 : 0;
-      expect(n(h.runAccount().rewardsOwed)).toBe(points ? SOL / 10n : 0n);
+      expect(toBigInt(h.runAccount().rewardsOwed)).toBe(points ? SOL / 10n : 0n);
       expect(errorName(await h.control("finish"))).toBe("runFinished");
       record(h);
     }
@@ -318,7 +316,7 @@ describe("coordinator lifecycle", () => {
     expect(h.runAccount().epochMemberCount).toBe(1);
     // Then the warmup cannot go on with one member
     expect(await h.tickFrom(RunState.Warmup)).toBe(RunState.WaitingForMembers);
-    expect(n(h.runAccount().epoch)).toBe(1n);
+    expect(toBigInt(h.runAccount().epoch)).toBe(1n);
     expectVaultBalanced(h);
     record(h);
   });
@@ -328,10 +326,10 @@ describe("coordinator lifecycle", () => {
     const m = h.newMember();
     h.expectOk(await h.join(m, SOL, "ws://a"));
     const r = h.expectOk(await h.join(m, 3n * SOL, "ws://b:1"));
-    expect(n(parseEvents(h, r.logs)[0].data.stake as object)).toBe(4n * SOL);
+    expect(toBigInt(parseEvents(h, r.logs)[0].data.stake as object)).toBe(4n * SOL);
     const account = h.memberAccount(m.publicKey);
     expect(Buffer.from(account.endpoint.slice(0, account.endpointLen)).toString()).toBe("ws://b:1");
-    expect(n(h.runAccount().totalStake)).toBe(4n * SOL);
+    expect(toBigInt(h.runAccount().totalStake)).toBe(4n * SOL);
     const v = await h.program.methods.version().view();
     expect([v.major, v.minor, v.patch]).toEqual([0, 2, 0]);
     expectVaultBalanced(h);

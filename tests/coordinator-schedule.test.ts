@@ -13,6 +13,7 @@ import { RunState } from "../sdk/runState";
 import { selectWitnesses } from "../sdk/witnessSelection";
 import { CoordinatorHarness, runConfig, SOL } from "./helpers/coordinatorHarness";
 import { SeededRandom } from "./helpers/seededRandom";
+import { toBigInt } from "../sdk/coordinatorAccounts";
 
 const RUNS = 12;
 const TICKS_PER_RUN = 60;
@@ -49,7 +50,7 @@ describe("coordinator schedule mirror", () => {
         const state = h.state();
         if (state === RunState.Finished) break;
         if (rng.chance(0.1)) {
-          const minStake = BigInt(h.runAccount().config.minStake.toString());
+          const minStake = toBigInt(h.runAccount().config.minStake);
           h.expectOk(await h.join(h.newMember(), rng.pick([minStake, 2n * SOL])));
         }
         if ((state === RunState.Paused || state === RunState.WaitingForMembers) && rng.chance(0.2)) {

@@ -10,6 +10,7 @@ import { findRunAddress, u64Seed } from "../sdk/coordinatorPdas";
 import { RunState } from "../sdk/runState";
 import { CoordinatorHarness, runConfig, SOL } from "./helpers/coordinatorHarness";
 import type { TxResult } from "./helpers/testChain";
+import { toBigInt } from "../sdk/coordinatorAccounts";
 
 type Snapshot = Map<string, string>;
 
@@ -266,7 +267,7 @@ describe("coordinator security", () => {
     const h = await inFirstRound();
     const [a, b] = h.members;
     h.expectOk(await h.commit(b));
-    const step = BigInt(h.runAccount().step.toString());
+    const step = toBigInt(h.runAccount().step);
     const own = await ix.commitInstruction(h.program, {
       run: h.run,
       member: a.publicKey,

@@ -1,12 +1,10 @@
 // IEEE 754 binary16 conversion (Node 20 has no Float16Array). Rounds to nearest, ties to even, as hardware does.
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+import { f32Bits } from "../f32";
 
 /** The binary16 bits nearest to `value` (overflow gives infinity, NaN stays NaN). */
 export function toFloat16Bits(value: number): number {
-  f32[0] = value;
-  const x = u32[0];
+  const x = f32Bits(value);
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   const mant = x & 0x7fffff;

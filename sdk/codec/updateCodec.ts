@@ -22,7 +22,7 @@ import {
   CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE,
 } from "../errors/codes";
 import type { SparseTensor, SparseUpdate, ValueFormat } from "../demo/sparseUpdate";
-import { fromFloat16Bits, toFloat16Bits } from "./float16";
+import { fromFloat16Bits, roundToFloat16, toFloat16Bits } from "./float16";
 import { shapeSize } from "../shapeSize";
 
 export const UPDATE_MAGIC = "CDMO";
@@ -216,7 +216,7 @@ export function validateUpdate(update: SparseUpdate, limits: UpdateLimits = DEFA
       update.format === "sign"
         ? (v: number) => v === 1 || v === -1
         : update.format === "f16"
-          ? (v: number) => Number.isFinite(v) && fromFloat16Bits(toFloat16Bits(v)) === v
+          ? (v: number) => Number.isFinite(v) && roundToFloat16(v) === v
           : Number.isFinite;
     for (let j = 0; j < entries; j++)
       if (!representable(values[j]))

@@ -10,6 +10,7 @@ import {
   decodeMember,
   decodeRun,
   decodeVault,
+  toBigInt,
 } from "../../sdk/coordinatorAccounts";
 import type { RunAccount, RunConfig } from "../../sdk/coordinatorAccounts";
 import * as ix from "../../sdk/coordinatorInstructions";
@@ -92,12 +93,7 @@ export class CoordinatorHarness {
   static async create(options: HarnessOptions = {}): Promise<CoordinatorHarness> {
     const h = new CoordinatorHarness(options.runId);
     h.expectOk(await h.createRun(runConfig(options.config)));
-    if (options.fund)
-      h.expectOk(
-        h.send([
-          await ix.fundInstruction(h.program, { run: h.run, funder: h.authority.publicKey, amount: options.fund }),
-        ]),
-      );
+    if (options.fund) h.expectOk(await h.fund(options.fund));
     for (let i = 0; i < (options.members ?? 0); i++) h.expectOk(await h.join(h.newMember()));
     return h;
   }
@@ -220,13 +216,13 @@ export class CoordinatorHarness {
     overrides: { step?: bigint; loss?: number; size?: number; hash?: Uint8Array } = {},
   ): Promise<TxResult> {
     const run = this.runAccount();
-    const step = overrides.step ?? BigInt(run.step.toString());
+    const step = overrides.step ?? toBigInt(run.step);
     return this.send(
       [
         await ix.commitInstruction(this.program, {
           run: this.run,
           member: member.publicKey,
-          epoch: BigInt(run.epoch.toString()),
+          epoch: toBigInt(run.epoch),
           step,
           hash: overrides.hash ?? receiptHash(member.publicKey, step),
           size: overrides.size ?? 1024,
@@ -238,7 +234,7 @@ export class CoordinatorHarness {
   }
 
   async witness(witness: Keypair, slots: number[], paramsHash?: Uint8Array): Promise<TxResult> {
-    const step = BigInt(this.runAccount().step.toString());
+    const step = toBigInt(this.runAccount().step);
     return this.send(
       [
         await ix.witnessInstruction(this.program, {
@@ -335,9 +331,7 @@ export class CoordinatorHarness {
   /** Lamports the vault must hold: rent-exempt minimum + stakes + reward pool + unclaimed rewards. */
   expectedVaultLamports(run: RunAccount = this.runAccount()): bigint {
     const rent = this.chain.svm.minimumBalanceForRentExemption(BigInt(this.data(this.vault).length));
-    return (
-      rent + BigInt(run.totalStake.toString()) + BigInt(run.rewardPool.toString()) + BigInt(run.rewardsOwed.toString())
-    );
+    return rent + toBigInt(run.totalStake) + toBigInt(run.rewardPool) + toBigInt(run.rewardsOwed);
   }
 
   /** Ticks until the run leaves `state` (moving the clock as the schedule says); returns the new state. */

@@ -9,6 +9,7 @@ import { RunState } from "../../sdk/runState";
 import { witnessQuorum } from "../../sdk/witnessSelection";
 import { CoordinatorHarness, receiptHash, runConfig, SOL } from "./coordinatorHarness";
 import type { TxResult } from "./testChain";
+import { toBigInt } from "../../sdk/coordinatorAccounts";
 
 /** Solana's limits per transaction. */
 export const MAX_COMPUTE_UNITS = 1_400_000;
@@ -102,8 +103,8 @@ export async function measureInstructions(members: number): Promise<Map<string, 
 
   const playRound = async (label: string) => {
     const run = h.runAccount();
-    const step = BigInt(run.step.toString());
-    const epoch = BigInt(run.epoch.toString());
+    const step = toBigInt(run.step);
+    const epoch = toBigInt(run.epoch);
     for (const m of all) {
       const commit = await ix.commitInstruction(p, {
         run: h.run,

@@ -21,6 +21,21 @@ const M = {
   inEpoch: memberField("inEpoch"),
   openChallenges: memberField("openChallenges"),
 };
+/** Offsets of the Run's scalar fields, worked out once (idlFieldLayout walks the whole struct). */
+const F = {
+  state: at("state"),
+  epoch: at("epoch"),
+  step: at("step"),
+  totalStake: at("totalStake"),
+  rewardPool: at("rewardPool"),
+  rewardsOwed: at("rewardsOwed"),
+  epochPoints: at("epochPoints"),
+  round: at("round"),
+  memberCount: at("memberCount"),
+  epochMemberCount: at("epochMemberCount"),
+  committedCount: at("committedCount"),
+  roundWitnessCount: at("roundWitnessCount"),
+};
 const R = { committed: at("roundReceipts[0].committed") - RECEIPT.base };
 const W = { slot: at("witnesses[0].slot") - WITNESS.base, submitted: at("witnesses[0].submitted") - WITNESS.base };
 
@@ -29,40 +44,40 @@ export class RunBytes {
 
   private u64 = (offset: number) => this.data.readBigUInt64LE(offset);
   get state(): number {
-    return this.data[at("state")];
+    return this.data[F.state];
   }
   get epoch(): bigint {
-    return this.u64(at("epoch"));
+    return this.u64(F.epoch);
   }
   get step(): bigint {
-    return this.u64(at("step"));
+    return this.u64(F.step);
   }
   get totalStake(): bigint {
-    return this.u64(at("totalStake"));
+    return this.u64(F.totalStake);
   }
   get rewardPool(): bigint {
-    return this.u64(at("rewardPool"));
+    return this.u64(F.rewardPool);
   }
   get rewardsOwed(): bigint {
-    return this.u64(at("rewardsOwed"));
+    return this.u64(F.rewardsOwed);
   }
   get epochPoints(): bigint {
-    return this.u64(at("epochPoints"));
+    return this.u64(F.epochPoints);
   }
   get round(): number {
-    return this.data.readUInt16LE(at("round"));
+    return this.data.readUInt16LE(F.round);
   }
   get memberCount(): number {
-    return this.data.readUInt16LE(at("memberCount"));
+    return this.data.readUInt16LE(F.memberCount);
   }
   get epochMemberCount(): number {
-    return this.data.readUInt16LE(at("epochMemberCount"));
+    return this.data.readUInt16LE(F.epochMemberCount);
   }
   get committedCount(): number {
-    return this.data.readUInt16LE(at("committedCount"));
+    return this.data.readUInt16LE(F.committedCount);
   }
   get roundWitnessCount(): number {
-    return this.data[at("roundWitnessCount")];
+    return this.data[F.roundWitnessCount];
   }
   member(slot: number) {
     const o = MEMBER.base + slot * MEMBER.size;

@@ -10,12 +10,11 @@ import { createPrivateKey, sign as cryptoSign } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { COORDINATOR_PROGRAM_ID } from "../../sdk/coordinatorProgram";
 import { programDeploySteps } from "../../sdk/programDeploySteps";
 
 export const PROGRAM_SO = join(__dirname, "..", "..", "target", "deploy", "coordinator.so");
-export const PROGRAM_ID = new PublicKey(
-  JSON.parse(readFileSync(join(__dirname, "..", "..", "programs", "coordinator", "idl.json"), "utf8")).address,
-);
+export const PROGRAM_ID = COORDINATOR_PROGRAM_ID;
 
 export const toAddress = (key: PublicKey): Address => address(key.toBase58());
 
