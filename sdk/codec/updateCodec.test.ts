@@ -2,18 +2,12 @@ import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { ConcordError, isConcordError } from "../errors/concordError";
 import * as codes from "../errors/codes";
+import { uintWidth } from "../uintWidth";
 import { chunkLayout } from "../demo/chunkLayout";
 import { compressTensor } from "../demo/compress";
 import type { SparseTensor, SparseUpdate, ValueFormat } from "../demo/sparseUpdate";
 import { mulberry32 } from "../seededRandom";
-import {
-  decodeUpdate,
-  DEFAULT_UPDATE_LIMITS,
-  encodedUpdateSize,
-  encodeUpdate,
-  indexWidth,
-  updateHash,
-} from "./updateCodec";
+import { decodeUpdate, DEFAULT_UPDATE_LIMITS, encodedUpdateSize, encodeUpdate, updateHash } from "./updateCodec";
 import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
 const FORMATS: ValueFormat[] = ["f32", "f16", "sign"];
@@ -69,10 +63,10 @@ describe("update codec", () => {
   });
 
   test("index width follows the chunk length", () => {
-    expect(indexWidth(64)).toBe(1);
-    expect(indexWidth(256)).toBe(1);
-    expect(indexWidth(4096)).toBe(2);
-    expect(indexWidth(65537)).toBe(4);
+    expect(uintWidth(64)).toBe(1);
+    expect(uintWidth(256)).toBe(1);
+    expect(uintWidth(4096)).toBe(2);
+    expect(uintWidth(65537)).toBe(4);
     const wide: SparseUpdate = {
       format: "f32",
       tensors: [

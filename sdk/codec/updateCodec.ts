@@ -24,6 +24,7 @@ import {
 import type { SparseTensor, SparseUpdate, ValueFormat } from "../demo/sparseUpdate";
 import { fromFloat16Bits, roundToFloat16, toFloat16Bits } from "./float16";
 import { shapeSize } from "../shapeSize";
+import { readUint, uintWidth, writeUint } from "../uintWidth";
 
 export const UPDATE_MAGIC = "CDMO";
 export const UPDATE_VERSION = 1;
@@ -51,11 +52,6 @@ export interface UpdateLayout {
   }[];
 }
 
-/** Bytes per chunk-local index for a chunk of `chunkLen` coefficients. */
-export function indexWidth(chunkLen: number): 1 | 2 | 4 {
-  return chunkLen <= 256 ? 1 : chunkLen <= 65536 ? 2 : 4;
-}
-
 function valueBytes(format: ValueFormat, entries: number): number {
   return format === "f32" ? 4 * entries : format === "f16" ? 2 * entries : Math.ceil(entries / 8);
 }
@@ -66,7 +62,7 @@ export function encodedUpdateSize(update: SparseUpdate): number {
   for (const t of update.tensors) {
     const chunkLen = shapeSize(t.chunk);
     n +=
-      1 + 6 * t.shape.length + 4 + t.indices.length * indexWidth(chunkLen) + valueBytes(update.format, t.values.length);
+      1 + 6 * t.shape.length + 4 + t.indices.length * uintWidth(chunkLen) + valueBytes(update.format, t.values.length);
   }
   return n;
 }
@@ -89,11 +85,9 @@ export function encodeUpdate(update: SparseUpdate, limits: UpdateLimits = DEFAUL
     for (const c of t.chunk) view.setUint16((o += 2) - 2, c, true);
     view.setUint32(o, t.k, true);
     o += 4;
-    const width = indexWidth(shapeSize(t.chunk));
+    const width = uintWidth(shapeSize(t.chunk));
     for (const i of t.indices) {
-      if (width === 1) view.setUint8(o, i);
-      else if (width === 2) view.setUint16(o, i, true);
-      else view.setUint32(o, i, true);
+      writeUint(view, o, width, i);
       o += width;
     }
     if (update.format === "f32") for (const v of t.values) view.setFloat32((o += 4) - 4, v, true);
@@ -147,11 +141,10 @@ export function decodeUpdate(
     const k = view.getUint32(o, true);
     o += 4;
     const { chunkLen, entries } = checkTensorHeader(ti, shape, chunk, k, limits);
-    const width = indexWidth(chunkLen);
+    const width = uintWidth(chunkLen);
     need(entries * width + valueBytes(format, entries), `tensor ${ti}'s entries`);
     const indices = new Uint32Array(entries);
-    for (let j = 0; j < entries; j++, o += width)
-      indices[j] = width === 1 ? view.getUint8(o) : width === 2 ? view.getUint16(o, true) : view.getUint32(o, true);
+    for (let j = 0; j < entries; j++, o += width) indices[j] = readUint(view, o, width);
     const values = new Float32Array(entries);
     if (format === "f32") for (let j = 0; j < entries; j++, o += 4) values[j] = view.getFloat32(o, true);
     else if (format === "f16")

@@ -4,6 +4,7 @@ import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { ConcordError } from "../errors/concordError";
 import { CONCORD_ERROR__DATASET__MALFORMED_MANIFEST } from "../errors/codes";
+import { uintWidth } from "../uintWidth";
 
 export const MANIFEST_FORMAT = "concord-token-shards";
 export const MANIFEST_VERSION = 1;
@@ -38,10 +39,6 @@ export interface DatasetManifest {
 
 export function vocabSize(t: TokenizerSpec): number {
   return t.kind === "byte" ? 256 : t.vocab.length;
-}
-
-export function tokenBytesFor(vocab: number): 1 | 2 | 4 {
-  return vocab <= 256 ? 1 : vocab <= 65536 ? 2 : 4;
 }
 
 /** JSON with object keys sorted at every level and no whitespace: one text per value. */
@@ -80,7 +77,7 @@ export function validateManifest(value: unknown): DatasetManifest {
     malformed("name must match [A-Za-z0-9._-]{1,64}");
   if (typeof m.source !== "string") malformed("source must be a string");
   const tokenizer = validateTokenizer(m.tokenizer);
-  if (m.tokenBytes !== tokenBytesFor(vocabSize(tokenizer)))
+  if (m.tokenBytes !== uintWidth(vocabSize(tokenizer)))
     malformed(`tokenBytes ${String(m.tokenBytes)} does not match a vocabulary of ${vocabSize(tokenizer)}`);
   const splits = object(m.splits, "splits");
   if (Object.keys(splits).length === 0) malformed("no splits");

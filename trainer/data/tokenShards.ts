@@ -10,7 +10,6 @@ import {
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
   parseManifest,
-  tokenBytesFor,
   validateManifest,
   vocabSize,
 } from "../../sdk/data/datasetManifest";
@@ -22,6 +21,7 @@ import {
   CONCORD_ERROR__DATASET__SHARD_HASH_MISMATCH,
   CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND,
 } from "../../sdk/errors/codes";
+import { readUint, uintWidth, writeUint } from "../../sdk/uintWidth";
 import type { TokenSource } from "./tokenSource";
 import { checkTokenRange } from "./tokenSource";
 
@@ -41,7 +41,7 @@ export interface DatasetToWrite {
 export function writeDataset(dir: string, d: DatasetToWrite): { manifest: DatasetManifest; hash: string } {
   if (!Number.isInteger(d.shardTokens) || d.shardTokens < 1)
     throw new ConcordError(CONCORD_ERROR__DATASET__INVALID_SPEC, { reason: `shardTokens ${d.shardTokens}` });
-  const width = tokenBytesFor(vocabSize(d.tokenizer));
+  const width = uintWidth(vocabSize(d.tokenizer));
   mkdirSync(dir, { recursive: true });
   const splits: Record<string, SplitEntry> = {};
   for (const [name, tokens] of Object.entries(d.splits)) {
@@ -52,12 +52,7 @@ export function writeDataset(dir: string, d: DatasetToWrite): { manifest: Datase
       const count = Math.min(d.shardTokens, tokens.length - start);
       const bytes = new Uint8Array(count * width);
       const view = new DataView(bytes.buffer);
-      for (let j = 0; j < count; j++) {
-        const t = tokens[start + j];
-        if (width === 1) view.setUint8(j, t);
-        else if (width === 2) view.setUint16(2 * j, t, true);
-        else view.setUint32(4 * j, t, true);
-      }
+      for (let j = 0; j < count; j++) writeUint(view, j * width, width, tokens[start + j]);
       const file = `${name}-${String(i).padStart(5, "0")}.bin`;
       writeFileSync(join(dir, file), bytes);
       shards.push({ file, tokens: count, sha256: bytesToHex(sha256(bytes)) });
@@ -159,7 +154,7 @@ function readShard(dir: string, manifest: DatasetManifest, file: string, index: 
   const vocab = vocabSize(manifest.tokenizer);
   const tokens = new Int32Array(entry.tokens);
   for (let j = 0; j < tokens.length; j++) {
-    const t = width === 1 ? view.getUint8(j) : width === 2 ? view.getUint16(2 * j, true) : view.getUint32(4 * j, true);
+    const t = readUint(view, j * width, width);
     if (t >= vocab)
       throw new ConcordError(CONCORD_ERROR__DATASET__MALFORMED_SHARD, {
         shard: file,
