@@ -95,6 +95,12 @@ export function countParameters(config: TransformerConfig): number {
   return parameterSpecs(config).reduce((n, s) => n + shapeSize(s.shape), 0);
 }
 
+export interface LossAndGradArrays {
+  readonly loss: number;
+  /** One per parameter, in parameter order, row-major. */
+  readonly grads: Float32Array[];
+}
+
 /** Initial weights, bit-identical for a seed on every machine (drawn in parameter order). */
 export function initialWeights(config: TransformerConfig, seed: number): Float32Array[] {
   const uniform = mulberry32(seed);
@@ -164,6 +170,19 @@ export class Transformer {
   lossAndGrads(tokens: tf.Tensor2D, targets: tf.Tensor2D): { loss: tf.Scalar; grads: tf.Tensor[] } {
     const { value, grads } = tf.variableGrads(() => this.loss(tokens, targets), [...this.params]);
     return { loss: value, grads: this.params.map((p) => grads[p.name]) };
+  }
+
+  /**
+   * lossAndGrads of a batch of `rows` windows given as token ids (row-major), read back as plain arrays: what a DeMo
+   * worker compresses. The tensors are disposed.
+   */
+  lossAndGradArrays(batch: { inputs: Int32Array; targets: Int32Array }, rows: number): LossAndGradArrays {
+    const shape: [number, number] = [rows, batch.inputs.length / rows];
+    const [x, y] = [tf.tensor2d(batch.inputs, shape, "int32"), tf.tensor2d(batch.targets, shape, "int32")];
+    const { loss, grads } = this.lossAndGrads(x, y);
+    const result = { loss: loss.dataSync()[0], grads: grads.map((g) => g.dataSync() as Float32Array) };
+    tf.dispose([x, y, loss, ...grads]);
+    return result;
   }
 
   /** Copies of the current weights, in parameter order. */

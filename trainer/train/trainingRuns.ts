@@ -58,10 +58,15 @@ export interface DemoRunResult extends RunResult {
   readonly demoSecondsPerStep: number;
 }
 
-/** Rows [first, first + rows) of global batch `step` as tensors. */
-function batchTensors(o: RunOptions, seqLen: number, step: number, firstRow: number, rows: number) {
+/** Rows [first, first + rows) of global batch `step` as token ids. */
+function batchWindows(o: RunOptions, seqLen: number, step: number, firstRow: number, rows: number) {
   const offsets = batchOffsets({ seed: o.seed, batchId: step, firstRow, rows, seqLen }, o.train.length);
-  const { inputs, targets } = windowsToBatch(o.train, offsets, seqLen);
+  return windowsToBatch(o.train, offsets, seqLen);
+}
+
+/** batchWindows as tensors. */
+function batchTensors(o: RunOptions, seqLen: number, step: number, firstRow: number, rows: number) {
+  const { inputs, targets } = batchWindows(o, seqLen, step, firstRow, rows);
   return [tf.tensor2d(inputs, [rows, seqLen], "int32"), tf.tensor2d(targets, [rows, seqLen], "int32")] as const;
 }
 
@@ -137,13 +142,10 @@ export function trainDemo(model: Transformer, o: RunOptions, config: DemoConfig,
     let lossSum = 0;
     const received: Uint8Array[] = [];
     for (let w = 0; w < workers; w++) {
-      const [x, y] = batchTensors(o, seqLen, step, w * rows, rows);
-      const { loss, grads } = model.lossAndGrads(x, y);
-      const arrays = grads.map((g) => g.dataSync() as Float32Array);
-      lossSum += loss.dataSync()[0];
-      tf.dispose([x, y, loss, ...grads]);
+      const { loss, grads } = model.lossAndGradArrays(batchWindows(o, seqLen, step, w * rows, rows), rows);
+      lossSum += loss;
       const t0 = performance.now();
-      const encoded = encodeUpdate(states[w].step(arrays, lr / o.schedule.lr));
+      const encoded = encodeUpdate(states[w].step(grads, lr / o.schedule.lr));
       codecMs += performance.now() - t0;
       bytes += encoded.length;
       received.push(encoded);
