@@ -30,9 +30,10 @@ export function tileGeometry(layout: ChunkLayout): { rows: number; cols: number;
 
 /** Coefficients of `x` (row-major tensor values), chunk-major. Computed in float64, stored as float32. */
 export function chunkedDct(x: Float32Array, layout: ChunkLayout, out = new Float32Array(layout.size)): Float32Array {
-  const { r, c, cols, rowT, colT, tile, spare } = tileWork(layout);
+  const w = tileWork(layout);
+  const { r, c, cols, rowT, colT, tile, spare } = w;
   for (let q = 0; q < layout.numChunks; q++) {
-    const base = tileBase(layout, q);
+    const base = tileBase(w, q);
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) spare[j * r + i] = x[base + i * cols + j];
     rowT.forward(spare, r);
     for (let j = 0; j < c; j++) for (let i = 0; i < r; i++) tile[i * c + j] = spare[j * r + i];
@@ -49,13 +50,14 @@ export function chunkedIdct(
   out = new Float32Array(layout.size),
   accumulate = false,
 ): Float32Array {
-  const { r, c, cols, rowT, colT, tile, spare } = tileWork(layout);
+  const w = tileWork(layout);
+  const { r, c, cols, rowT, colT, tile, spare } = w;
   for (let q = 0; q < layout.numChunks; q++) {
     tile.set(coef.subarray(q * layout.chunkLen, (q + 1) * layout.chunkLen));
     if (r > 1) colT.inverse(tile, c);
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) spare[j * r + i] = tile[i * c + j];
     rowT.inverse(spare, r);
-    const base = tileBase(layout, q);
+    const base = tileBase(w, q);
     if (accumulate)
       for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] += spare[j * r + i];
     else for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[base + i * cols + j] = spare[j * r + i];
@@ -65,11 +67,11 @@ export function chunkedIdct(
 
 export const jsChunkedDct: ChunkedDct = { name: "js", forward: chunkedDct, inverse: chunkedIdct };
 
-/** Tile sides (r x c), the tensor's row length, the two transforms and scratch tiles. */
+/** tileGeometry plus the chunk grid's width, the two transforms and scratch tiles. */
 function tileWork(layout: ChunkLayout) {
-  const [r, c] = tileSides(layout);
+  const g = tileGeometry(layout);
   const scratch = () => new Float64Array(layout.chunkLen);
-  return { r, c, cols: rowLength(layout), rowT: dct(c), colT: dct(r), tile: scratch(), spare: scratch() };
+  return { ...g, gridCols: g.cols / g.c, rowT: dct(g.c), colT: dct(g.r), tile: scratch(), spare: scratch() };
 }
 
 /** [rows, cols] of a chunk; a vector's chunk is one row. */
@@ -82,9 +84,6 @@ function rowLength(layout: ChunkLayout): number {
 }
 
 /** Offset in the row-major tensor of chunk q's first element. */
-function tileBase(layout: ChunkLayout, q: number): number {
-  const [r, c] = tileSides(layout);
-  const cols = rowLength(layout);
-  const gridCols = cols / c;
-  return Math.floor(q / gridCols) * r * cols + (q % gridCols) * c;
+function tileBase(w: { r: number; c: number; cols: number; gridCols: number }, q: number): number {
+  return Math.floor(q / w.gridCols) * w.r * w.cols + (q % w.gridCols) * w.c;
 }
