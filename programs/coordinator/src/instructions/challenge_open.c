@@ -72,11 +72,8 @@ static void emit_opened(const SolParameters *params, const Challenge *ch) {
 }
 
 uint64_t process_challenge(SolParameters *params) {
-  uint64_t rc = check_account_count(params, 5);
-  if (!rc) rc = check_distinct(params, 5);
-  if (!rc) rc = check_payer(&params->ka[0]);
   Run *run;
-  if (!rc) rc = load_run(params, &params->ka[1], &run);
+  uint64_t rc = load_caller_run(params, 5, true, &run);
   if (!rc) rc = check_writable(&params->ka[3]);
   if (!rc) rc = check_system_program(&params->ka[4]);
   if (rc) return rc;

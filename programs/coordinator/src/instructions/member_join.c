@@ -55,11 +55,8 @@ static uint64_t register_member(SolParameters *params, Run *run, uint32_t *slot_
 }
 
 uint64_t process_join(SolParameters *params) {
-  uint64_t rc = check_account_count(params, 5);
-  if (!rc) rc = check_distinct(params, 5);
-  if (!rc) rc = check_payer(&params->ka[0]);
   Run *run;
-  if (!rc) rc = load_run(params, &params->ka[1], &run);
+  uint64_t rc = load_caller_run(params, 5, true, &run);
   if (!rc) rc = load_vault(params, &params->ka[2], &params->ka[1], run);
   if (!rc) rc = check_writable(&params->ka[3]);
   if (!rc) rc = check_system_program(&params->ka[4]);

@@ -94,11 +94,8 @@ static void emit_committed(const SolParameters *params, const Run *run, uint32_t
 }
 
 uint64_t process_commit(SolParameters *params) {
-  uint64_t rc = check_account_count(params, 4);
-  if (!rc) rc = check_distinct(params, 4);
-  if (!rc) rc = check_payer(&params->ka[0]);
   Run *run;
-  if (!rc) rc = load_run(params, &params->ka[1], &run);
+  uint64_t rc = load_caller_run(params, 4, true, &run);
   if (!rc) rc = check_writable(&params->ka[2]);
   if (!rc) rc = check_system_program(&params->ka[3]);
   CommitArgs c;

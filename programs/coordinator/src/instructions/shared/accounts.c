@@ -110,6 +110,14 @@ uint64_t load_run(const SolParameters *params, SolAccountInfo *account, Run **ru
   return SUCCESS;
 }
 
+uint64_t load_caller_run(SolParameters *params, uint64_t n, bool payer, Run **run) {
+  uint64_t rc = check_account_count(params, n);
+  if (!rc) rc = check_distinct(params, n);
+  if (!rc) rc = payer ? check_payer(&params->ka[0]) : check_signer(&params->ka[0]);
+  if (!rc) rc = load_run(params, &params->ka[1], run);
+  return rc;
+}
+
 uint64_t load_vault(const SolParameters *params, SolAccountInfo *account, const SolAccountInfo *run_account,
                     const Run *run) {
   static const AccountType VAULT = {ACCOUNT_VAULT, sizeof(Vault), VAULT_ACCOUNT_VERSION};

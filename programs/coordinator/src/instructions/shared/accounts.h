@@ -30,6 +30,11 @@ uint64_t check_program_account(const SolParameters *params, const SolAccountInfo
 uint64_t check_pda(const SolParameters *params, const SolAccountInfo *account, const SolSignerSeed *seeds,
                    int seed_count);
 
+/**
+ * The accounts most instructions start with: at least `n` accounts with distinct keys, ka[0] the caller (a signer;
+ * writable too when it is the `payer`), ka[1] the run (load_run), checked in that order.
+ */
+uint64_t load_caller_run(SolParameters *params, uint64_t n, bool payer, Run **run);
 /** Run account: program-owned, Run type, canonical PDA of its run_id, fully allocated. */
 uint64_t load_run(const SolParameters *params, SolAccountInfo *account, Run **run);
 /** Vault of `run_account`: program-owned, Vault type, canonical PDA, writable. */
