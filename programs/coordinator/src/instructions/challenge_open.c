@@ -92,11 +92,9 @@ uint64_t process_challenge(SolParameters *params) {
     sol_log("Error: a member cannot challenge its own receipt");
     return ConcordError_SelfChallenge;
   }
-  uint32_t slot = run_find_member(run, &member);
-  if (slot == MAX_MEMBERS) {
-    sol_log("Error: not a member of this run");
-    return ConcordError_NotAMember;
-  }
+  uint32_t slot;
+  rc = require_member_slot(run, &member, &slot);
+  if (rc) return rc;
   EpochReceipts *receipts;
   rc = load_epoch_receipts(params, &params->ka[2], &params->ka[1], &member, &receipts);
   if (!rc) rc = check_receipt(run, slot, receipts, c.step);

@@ -106,11 +106,9 @@ uint64_t process_commit(SolParameters *params) {
     sol_log_64_(run->state, run->step, c.step, 0, 0);
     return ConcordError_WrongStep;
   }
-  uint32_t slot = run_find_member(run, params->ka[0].key);
-  if (slot == MAX_MEMBERS) {
-    sol_log("Error: not a member of this run");
-    return ConcordError_NotAMember;
-  }
+  uint32_t slot;
+  rc = require_member_slot(run, params->ka[0].key, &slot);
+  if (rc) return rc;
   if (!run->members[slot].in_epoch) {
     sol_log("Error: the member does not take part in this epoch");
     return ConcordError_NotInEpoch;

@@ -155,3 +155,12 @@ uint32_t run_find_member(const Run *run, const SolPubkey *key) {
     if (run->members[i].status != MemberStatus_Free && SolPubkey_same(&run->members[i].key, key)) return i;
   return MAX_MEMBERS;
 }
+
+uint64_t require_member_slot(const Run *run, const SolPubkey *key, uint32_t *slot) {
+  *slot = run_find_member(run, key);
+  if (*slot == MAX_MEMBERS) {
+    sol_log("Error: not a member of this run");
+    return ConcordError_NotAMember;
+  }
+  return SUCCESS;
+}

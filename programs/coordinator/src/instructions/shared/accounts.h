@@ -45,6 +45,8 @@ uint64_t load_member(const SolParameters *params, SolAccountInfo *account, const
                      const SolPubkey *key, Member **member);
 /** Slot index of `key` in the member table, or MAX_MEMBERS when absent. */
 uint32_t run_find_member(const Run *run, const SolPubkey *key);
+/** `key`'s slot in the member table, or NotAMember (logged) when it holds none. */
+uint64_t require_member_slot(const Run *run, const SolPubkey *key, uint32_t *slot);
 
 /** The signer's role check: present, signer, and (for payers) writable. */
 uint64_t check_payer(const SolAccountInfo *account);
