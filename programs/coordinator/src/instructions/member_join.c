@@ -71,10 +71,8 @@ uint64_t process_join(SolParameters *params) {
     sol_log("Error: the endpoint must be 1 to 64 bytes");
     return ConcordError_EndpointTooLong;
   }
-  if (run->state == RunState_Finished) {
-    sol_log("Error: the run has finished");
-    return ConcordError_RunFinished;
-  }
+  rc = check_not_finished(run);
+  if (rc) return rc;
 
   const SolPubkey *key = params->ka[0].key;
   uint32_t slot = run_find_member(run, key);

@@ -31,10 +31,8 @@ uint64_t process_fund(SolParameters *params) {
     sol_log("Error: the amount must be greater than zero");
     return ConcordError_InvalidAmount;
   }
-  if (run->state == RunState_Finished) {
-    sol_log("Error: the run has finished");
-    return ConcordError_RunFinished;
-  }
+  rc = check_not_finished(run);
+  if (rc) return rc;
   uint64_t pool;
   if (__builtin_add_overflow(run->reward_pool, amount, &pool)) {
     sol_log("Error: the reward pool would overflow");

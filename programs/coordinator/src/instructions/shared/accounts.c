@@ -164,3 +164,11 @@ uint64_t require_member_slot(const Run *run, const SolPubkey *key, uint32_t *slo
   }
   return SUCCESS;
 }
+
+uint64_t check_not_finished(const Run *run) {
+  if (run->state == RunState_Finished) {
+    sol_log("Error: the run has finished");
+    return ConcordError_RunFinished;
+  }
+  return SUCCESS;
+}

@@ -48,5 +48,8 @@ uint32_t run_find_member(const Run *run, const SolPubkey *key);
 /** `key`'s slot in the member table, or NotAMember (logged) when it holds none. */
 uint64_t require_member_slot(const Run *run, const SolPubkey *key, uint32_t *slot);
 
+/** RunFinished (logged) when the run has finished (join, fund and update_config refuse it). */
+uint64_t check_not_finished(const Run *run);
+
 /** The signer's role check: present, signer, and (for payers) writable. */
 uint64_t check_payer(const SolAccountInfo *account);
