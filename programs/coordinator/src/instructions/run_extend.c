@@ -20,8 +20,7 @@
 uint64_t process_extend_run(SolParameters *params) {
   uint64_t rc = check_account_count(params, 1);
   if (rc) return rc;
-  Args args = args_start(params);
-  rc = args_finish(&args);
+  rc = args_none(params);
   if (rc) return rc;
   SolAccountInfo *account = &params->ka[0];
   rc = check_writable(account);

@@ -14,8 +14,7 @@ uint64_t load_member_accounts(SolParameters *params, bool with_vault, MemberAcco
   if (!rc) rc = load_member(params, out->member_account, out->run_account, out->signer->key, &out->member);
   if (rc) return rc;
   out->entry = &out->run->members[out->member->slot];
-  Args args = args_start(params);
-  return args_finish(&args);
+  return args_none(params);
 }
 
 uint64_t check_no_open_challenge(const RunMember *entry) {
