@@ -2,7 +2,7 @@
 // usage: tsx scripts/build-program.ts [--out-dir DIR] [--quiet]
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { compileBpf, ensureClang } from "./clang";
 import { discriminatorHeader } from "./discriminatorHeader";
 import { errorLogHeader } from "./errorLogHeader";
@@ -41,7 +41,7 @@ function writeGenerated(path: string, text: string): void {
   try {
     current = readFileSync(path, "utf8");
   } catch {
-    mkdirSync(join(PROGRAM_SRC, "generated"), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true });
   }
   if (current !== text) writeFileSync(path, text);
 }

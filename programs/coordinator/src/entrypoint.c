@@ -15,7 +15,10 @@
 static uint64_t log_error(uint64_t rc) {
   if (rc == SUCCESS) return rc;
   for (uint64_t i = 0; i < sizeof(ERROR_LOG_LINES) / sizeof(ERROR_LOG_LINES[0]); i++)
-    if (ERROR_LOG_LINES[i].code == rc) sol_log_(ERROR_LOG_LINES[i].line, ERROR_LOG_LINES[i].len);
+    if (ERROR_LOG_LINES[i].code == rc) {
+      sol_log_(ERROR_LOG_LINES[i].line, ERROR_LOG_LINES[i].len);
+      break;
+    }
   return rc;
 }
 

@@ -72,11 +72,8 @@ static void emit_opened(const SolParameters *params, const Challenge *ch) {
 }
 
 uint64_t process_challenge(SolParameters *params) {
-  uint64_t rc = check_account_count(params, 5);
-  if (!rc) rc = check_distinct(params, 5);
-  if (!rc) rc = check_payer(&params->ka[0]);
   Run *run;
-  if (!rc) rc = load_run(params, &params->ka[1], &run);
+  uint64_t rc = load_caller_run(params, 5, true, &run);
   if (!rc) rc = check_writable(&params->ka[3]);
   if (!rc) rc = check_system_program(&params->ka[4]);
   if (rc) return rc;
@@ -95,11 +92,9 @@ uint64_t process_challenge(SolParameters *params) {
     sol_log("Error: a member cannot challenge its own receipt");
     return ConcordError_SelfChallenge;
   }
-  uint32_t slot = run_find_member(run, &member);
-  if (slot == MAX_MEMBERS) {
-    sol_log("Error: not a member of this run");
-    return ConcordError_NotAMember;
-  }
+  uint32_t slot;
+  rc = require_member_slot(run, &member, &slot);
+  if (rc) return rc;
   EpochReceipts *receipts;
   rc = load_epoch_receipts(params, &params->ka[2], &params->ka[1], &member, &receipts);
   if (!rc) rc = check_receipt(run, slot, receipts, c.step);

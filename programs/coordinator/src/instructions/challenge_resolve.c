@@ -158,10 +158,7 @@ static void emit_resolved(const SolParameters *params, const Resolution *r) {
 }
 
 static uint64_t load_accounts(SolParameters *params, Resolution *r) {
-  uint64_t rc = check_account_count(params, 6);
-  if (!rc) rc = check_distinct(params, 6);
-  if (!rc) rc = check_signer(&params->ka[0]);
-  if (!rc) rc = load_run(params, &params->ka[1], &r->run);
+  uint64_t rc = load_caller_run(params, 6, false, &r->run);
   if (!rc) rc = load_vault(params, &params->ka[2], &params->ka[1], r->run);
   if (!rc) rc = load_challenge(params, &r->challenge);
   if (!rc) rc = load_member(params, &params->ka[4], &params->ka[1], &r->challenge->member, &r->member);

@@ -55,11 +55,8 @@ static uint64_t register_member(SolParameters *params, Run *run, uint32_t *slot_
 }
 
 uint64_t process_join(SolParameters *params) {
-  uint64_t rc = check_account_count(params, 5);
-  if (!rc) rc = check_distinct(params, 5);
-  if (!rc) rc = check_payer(&params->ka[0]);
   Run *run;
-  if (!rc) rc = load_run(params, &params->ka[1], &run);
+  uint64_t rc = load_caller_run(params, 5, true, &run);
   if (!rc) rc = load_vault(params, &params->ka[2], &params->ka[1], run);
   if (!rc) rc = check_writable(&params->ka[3]);
   if (!rc) rc = check_system_program(&params->ka[4]);
@@ -74,10 +71,8 @@ uint64_t process_join(SolParameters *params) {
     sol_log("Error: the endpoint must be 1 to 64 bytes");
     return ConcordError_EndpointTooLong;
   }
-  if (run->state == RunState_Finished) {
-    sol_log("Error: the run has finished");
-    return ConcordError_RunFinished;
-  }
+  rc = check_not_finished(run);
+  if (rc) return rc;
 
   const SolPubkey *key = params->ka[0].key;
   uint32_t slot = run_find_member(run, key);

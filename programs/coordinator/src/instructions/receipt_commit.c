@@ -94,11 +94,8 @@ static void emit_committed(const SolParameters *params, const Run *run, uint32_t
 }
 
 uint64_t process_commit(SolParameters *params) {
-  uint64_t rc = check_account_count(params, 4);
-  if (!rc) rc = check_distinct(params, 4);
-  if (!rc) rc = check_payer(&params->ka[0]);
   Run *run;
-  if (!rc) rc = load_run(params, &params->ka[1], &run);
+  uint64_t rc = load_caller_run(params, 4, true, &run);
   if (!rc) rc = check_writable(&params->ka[2]);
   if (!rc) rc = check_system_program(&params->ka[3]);
   CommitArgs c;
@@ -109,11 +106,9 @@ uint64_t process_commit(SolParameters *params) {
     sol_log_64_(run->state, run->step, c.step, 0, 0);
     return ConcordError_WrongStep;
   }
-  uint32_t slot = run_find_member(run, params->ka[0].key);
-  if (slot == MAX_MEMBERS) {
-    sol_log("Error: not a member of this run");
-    return ConcordError_NotAMember;
-  }
+  uint32_t slot;
+  rc = require_member_slot(run, params->ka[0].key, &slot);
+  if (rc) return rc;
   if (!run->members[slot].in_epoch) {
     sol_log("Error: the member does not take part in this epoch");
     return ConcordError_NotInEpoch;

@@ -41,11 +41,8 @@ static void confirm(Run *run, const uint8_t *bitmap, uint8_t *newly) {
 }
 
 uint64_t process_witness(SolParameters *params) {
-  uint64_t rc = check_account_count(params, 2);
-  if (!rc) rc = check_distinct(params, 2);
-  if (!rc) rc = check_signer(&params->ka[0]);
   Run *run;
-  if (!rc) rc = load_run(params, &params->ka[1], &run);
+  uint64_t rc = load_caller_run(params, 2, false, &run);
   if (rc) return rc;
   Args args = args_start(params);
   uint64_t step = args_u64(&args);

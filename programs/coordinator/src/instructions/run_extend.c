@@ -20,8 +20,7 @@
 uint64_t process_extend_run(SolParameters *params) {
   uint64_t rc = check_account_count(params, 1);
   if (rc) return rc;
-  Args args = args_start(params);
-  rc = args_finish(&args);
+  rc = args_none(params);
   if (rc) return rc;
   SolAccountInfo *account = &params->ka[0];
   rc = check_writable(account);
@@ -60,8 +59,7 @@ uint64_t process_extend_run(SolParameters *params) {
     return ConcordError_InsufficientFunds;
   }
   sol_memset_(account->data + old_len, 0, new_len - old_len);
-  *(uint64_t *)(account->data - 8) = new_len; /* the loader reads the new length from the serialized input */
-  account->data_len = new_len;
+  set_data_len(account, new_len);
 
   RunExtendedEvent e;
   e.discriminator = EVENT_RUN_EXTENDED;

@@ -10,9 +10,4 @@
 #include "instructions.h"
 #include "shared/run_control.h"
 
-static uint64_t resume(Run *run, int64_t now, EpochSummary *summary) {
-  summary->ended = false;
-  return run_resume(run, now);
-}
-
-uint64_t process_resume(SolParameters *params) { return process_run_control(params, resume); }
+uint64_t process_resume(SolParameters *params) { return process_run_control(params, run_resume); }

@@ -54,8 +54,7 @@ static uint64_t derive_round_seed(const SolPubkey *run_key, const Run *run, cons
 uint64_t process_tick(SolParameters *params) {
   uint64_t rc = check_account_count(params, 1);
   if (rc) return rc;
-  Args args = args_start(params);
-  rc = args_finish(&args);
+  rc = args_none(params);
   if (rc) return rc;
   Run *run;
   rc = load_run(params, &params->ka[0], &run);

@@ -24,10 +24,8 @@ uint64_t process_update_config(SolParameters *params) {
   const uint8_t *bytes = args_take(&args, sizeof(RunConfig));
   rc = args_finish(&args);
   if (rc) return rc;
-  if (run->state == RunState_Finished) {
-    sol_log("Error: the run has finished");
-    return ConcordError_RunFinished;
-  }
+  rc = check_not_finished(run);
+  if (rc) return rc;
   if (run->state != RunState_WaitingForMembers && run->state != RunState_Paused) {
     sol_log("Error: the configuration changes only while waiting for members or paused");
     return ConcordError_RunNotHalted;

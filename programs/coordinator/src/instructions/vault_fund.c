@@ -18,11 +18,8 @@
 #include "../generated/discriminators.h"
 
 uint64_t process_fund(SolParameters *params) {
-  uint64_t rc = check_account_count(params, 4);
-  if (!rc) rc = check_distinct(params, 4);
-  if (!rc) rc = check_payer(&params->ka[0]);
   Run *run;
-  if (!rc) rc = load_run(params, &params->ka[1], &run);
+  uint64_t rc = load_caller_run(params, 4, true, &run);
   if (!rc) rc = load_vault(params, &params->ka[2], &params->ka[1], run);
   if (!rc) rc = check_system_program(&params->ka[3]);
   if (rc) return rc;
@@ -34,10 +31,8 @@ uint64_t process_fund(SolParameters *params) {
     sol_log("Error: the amount must be greater than zero");
     return ConcordError_InvalidAmount;
   }
-  if (run->state == RunState_Finished) {
-    sol_log("Error: the run has finished");
-    return ConcordError_RunFinished;
-  }
+  rc = check_not_finished(run);
+  if (rc) return rc;
   uint64_t pool;
   if (__builtin_add_overflow(run->reward_pool, amount, &pool)) {
     sol_log("Error: the reward pool would overflow");

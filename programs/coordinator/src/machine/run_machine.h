@@ -47,8 +47,8 @@ uint16_t run_eligible_count(const Run *run);
 void run_apply_transition(Run *run, const Transition *transition, EpochSummary *summary);
 /** pause: immediate outside rounds, deferred to the round's end (pending_pause) inside one. 0 or a ConcordError. */
 uint64_t run_pause(Run *run, int64_t now, EpochSummary *summary);
-/** resume: Paused -> WaitingForMembers, or cancels a pending pause. 0 or a ConcordError. */
-uint64_t run_resume(Run *run, int64_t now);
+/** resume: Paused -> WaitingForMembers, or cancels a pending pause; ends no epoch. 0 or a ConcordError. */
+uint64_t run_resume(Run *run, int64_t now, EpochSummary *summary);
 /** finish: any state but Finished -> Finished, ending the epoch in progress. 0 or a ConcordError. */
 uint64_t run_finish(Run *run, int64_t now, EpochSummary *summary);
 /** Whether `now` is at least `seconds` after `since` (false when the clock is before `since`). */

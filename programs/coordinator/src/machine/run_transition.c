@@ -142,7 +142,8 @@ uint64_t run_pause(Run *run, int64_t now, EpochSummary *summary) {
   return 0;
 }
 
-uint64_t run_resume(Run *run, int64_t now) {
+uint64_t run_resume(Run *run, int64_t now, EpochSummary *summary) {
+  summary->ended = false; /* resume ends no epoch; it takes a summary as pause and finish do */
   if (run->state == RunState_Paused) {
     run->state = RunState_WaitingForMembers;
     run->state_started_at = now;

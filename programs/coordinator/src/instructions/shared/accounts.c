@@ -110,6 +110,14 @@ uint64_t load_run(const SolParameters *params, SolAccountInfo *account, Run **ru
   return SUCCESS;
 }
 
+uint64_t load_caller_run(SolParameters *params, uint64_t n, bool payer, Run **run) {
+  uint64_t rc = check_account_count(params, n);
+  if (!rc) rc = check_distinct(params, n);
+  if (!rc) rc = payer ? check_payer(&params->ka[0]) : check_signer(&params->ka[0]);
+  if (!rc) rc = load_run(params, &params->ka[1], run);
+  return rc;
+}
+
 uint64_t load_vault(const SolParameters *params, SolAccountInfo *account, const SolAccountInfo *run_account,
                     const Run *run) {
   static const AccountType VAULT = {ACCOUNT_VAULT, sizeof(Vault), VAULT_ACCOUNT_VERSION};
@@ -146,4 +154,21 @@ uint32_t run_find_member(const Run *run, const SolPubkey *key) {
   for (uint32_t i = 0; i < MAX_MEMBERS; i++)
     if (run->members[i].status != MemberStatus_Free && SolPubkey_same(&run->members[i].key, key)) return i;
   return MAX_MEMBERS;
+}
+
+uint64_t require_member_slot(const Run *run, const SolPubkey *key, uint32_t *slot) {
+  *slot = run_find_member(run, key);
+  if (*slot == MAX_MEMBERS) {
+    sol_log("Error: not a member of this run");
+    return ConcordError_NotAMember;
+  }
+  return SUCCESS;
+}
+
+uint64_t check_not_finished(const Run *run) {
+  if (run->state == RunState_Finished) {
+    sol_log("Error: the run has finished");
+    return ConcordError_RunFinished;
+  }
+  return SUCCESS;
 }

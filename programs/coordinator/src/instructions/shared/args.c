@@ -12,3 +12,8 @@ uint64_t args_finish(const Args *a) {
   }
   return SUCCESS;
 }
+
+uint64_t args_none(const SolParameters *params) {
+  Args args = args_start(params);
+  return args_finish(&args);
+}

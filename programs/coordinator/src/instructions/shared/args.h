@@ -52,6 +52,8 @@ static inline const uint8_t *args_bytes(Args *a, uint32_t *len) {
 }
 
 uint64_t args_finish(const Args *a);
+/** For instructions without arguments: any byte after the discriminator is refused, as args_finish does. */
+uint64_t args_none(const SolParameters *params);
 
 /** Copies `len` bytes into a fixed field of `capacity` bytes, zeroing the rest (len <= capacity, checked before). */
 static inline void store_text(uint8_t *field, uint64_t capacity, const uint8_t *text, uint64_t len) {

@@ -20,7 +20,7 @@ uint64_t load_epoch_receipts(const SolParameters *params, SolAccountInfo *accoun
     return ConcordError_WrongAccountSize;
   }
   SolSignerSeed seeds[RECEIPTS_SEED_COUNT];
-  receipts_seeds(seeds, run_account->key, member ? member : &r->member, (const uint8_t *)&r->epoch, &r->bump);
+  receipts_seeds(seeds, run_account->key, member, (const uint8_t *)&r->epoch, &r->bump);
   rc = check_pda(params, account, seeds, RECEIPTS_SEED_COUNT);
   if (rc) return rc;
   *out = r;

@@ -26,8 +26,7 @@ uint64_t process_run_control(SolParameters *params, RunControl control) {
   Run *run;
   uint64_t rc = load_authority_run(params, &run);
   if (rc) return rc;
-  Args args = args_start(params);
-  rc = args_finish(&args);
+  rc = args_none(params);
   if (rc) return rc;
   SolClock clock;
   clock_read(&clock);

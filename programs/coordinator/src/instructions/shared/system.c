@@ -111,11 +111,15 @@ uint64_t move_lamports(SolAccountInfo *from, SolAccountInfo *to, uint64_t amount
   return SUCCESS;
 }
 
+void set_data_len(SolAccountInfo *account, uint64_t len) {
+  *serialized_len(account) = len;
+  account->data_len = len;
+}
+
 void close_account(SolAccountInfo *account, SolAccountInfo *to) {
   *to->lamports += *account->lamports; /* lamports of two accounts never exceed the supply, which fits in u64 */
   *account->lamports = 0;
   sol_memset_(account->data, 0, account->data_len);
-  *serialized_len(account) = 0;
-  account->data_len = 0;
+  set_data_len(account, 0);
   *account->owner = SYSTEM_PROGRAM_ID;
 }

@@ -25,6 +25,8 @@ uint64_t system_transfer(const SolParameters *params, SolAccountInfo *from, SolA
 uint64_t rent_exempt_minimum(uint64_t space, uint64_t *lamports);
 /** Moves lamports out of an account this program owns. */
 uint64_t move_lamports(SolAccountInfo *from, SolAccountInfo *to, uint64_t amount);
+/** Resizes a program account in place: its data_len and the serialized length the loader reads back. */
+void set_data_len(SolAccountInfo *account, uint64_t len);
 /** Closes a program account: all lamports to `to`, data emptied, owner given back to the system program. */
 void close_account(SolAccountInfo *account, SolAccountInfo *to);
 /** Current Clock sysvar. */
