@@ -6,6 +6,7 @@ import { join } from "node:path";
 import yargs from "yargs";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import { waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
 import { MANIFEST_FILE, openDataset } from "../trainer/data/tokenShards";
 import { buildProgram, ROOT } from "./build-program";
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<void> {
     log: (line) => console.log(line),
   });
   if (args.exit) {
-    await new Promise((r) => setTimeout(r, 700)); // let web3.js close its idle websocket first
+    await waitForIdleWebsocket();
     await net.close();
     return;
   }

@@ -1,8 +1,6 @@
 // The demo network end to end on a local chain over JSON-RPC: simulated members train with DeMo, commit receipts,
 // witnesses vouch, everyone applies the accepted updates, and the run finishes with rewards paid.
-import { AnchorProvider, Wallet } from "@coral-xyz/anchor";
-import type { TransactionInstruction } from "@solana/web3.js";
-import { Connection, Keypair, LAMPORTS_PER_SOL, Transaction } from "@solana/web3.js";
+import { Connection, Keypair } from "@solana/web3.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +8,12 @@ import { Crank } from "../coordinator/crank/crank";
 import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import {
+  fundedKeypair,
+  providerFor,
+  sendInstructions,
+  waitForIdleWebsocket,
+} from "../coordinator/localnet/localnetClient";
 import { runDemoNetwork } from "../scripts/demo/demoNetwork";
 import type { ComputeDescriptor } from "../sdk/receiptMetadata";
 import { checkReceiptMetadata, decodeReceiptMetadata } from "../sdk/receiptMetadata";
@@ -23,7 +27,6 @@ import { generatedCorpus } from "../trainer/data/corpusText";
 import { prepareDataset } from "../trainer/data/prepareDataset";
 import { openDataset } from "../trainer/data/tokenShards";
 import { runConfig } from "./helpers/coordinatorHarness";
-import { waitForIdleWebsocket } from "./helpers/web3Connection";
 
 let net: Localnet;
 let compute: ComputeDescriptor;
@@ -58,7 +61,7 @@ test("members train, commit, get witnessed and accepted, and the run finishes wi
   });
 
   expect(report.rounds.map((r) => r.step)).toEqual([0, 1, 2]);
-  const program = coordinatorProgram(new AnchorProvider(connection, new Wallet(Keypair.generate()), {}));
+  const program = coordinatorProgram(providerFor(connection, Keypair.generate()));
   for (const round of report.rounds) {
     // Each member's rows were its share of the batch, and every committed update was accepted
     expect(round.commits).toHaveLength(2);
@@ -86,38 +89,25 @@ test("members train, commit, get witnessed and accepted, and the run finishes wi
 });
 
 test("two cranks racing: one ticks, the other finds nothing due, and neither fails", async () => {
-  const authority = Keypair.generate();
-  await connection.confirmTransaction({
-    signature: await connection.requestAirdrop(authority.publicKey, 10 * LAMPORTS_PER_SOL),
-    ...(await connection.getLatestBlockhash()),
-  });
-  const program = coordinatorProgram(
-    new AnchorProvider(connection, new Wallet(authority), { commitment: "confirmed" }),
-  );
+  const authority = await fundedKeypair(connection, 10);
+  const program = coordinatorProgram(providerFor(connection, authority));
   const runId = 7n;
   const { run } = ix.runAddresses(program, runId);
-  const send = async (instructions: Promise<TransactionInstruction[]>) =>
-    program.provider.sendAndConfirm!(new Transaction().add(...(await instructions)));
-  await send(ix.createRunInstructions(program, { authority: authority.publicKey, runId, config: runConfig() }));
-  await send(
-    Promise.all([
-      ix.joinInstruction(program, {
-        run,
-        member: authority.publicKey,
-        endpoint: "x",
-        stake: BigInt(runConfig().minStake.toString()),
-      }),
-    ]),
+  await sendInstructions(
+    program,
+    await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config: runConfig() }),
   );
+  await sendInstructions(program, [
+    await ix.joinInstruction(program, {
+      run,
+      member: authority.publicKey,
+      endpoint: "x",
+      stake: BigInt(runConfig().minStake.toString()),
+    }),
+  ]);
 
-  const crankers = [Keypair.generate(), Keypair.generate()];
-  for (const c of crankers)
-    await connection.confirmTransaction({
-      signature: await connection.requestAirdrop(c.publicKey, LAMPORTS_PER_SOL),
-      ...(await connection.getLatestBlockhash()),
-    });
-  const as = (k: Keypair) =>
-    coordinatorProgram(new AnchorProvider(connection, new Wallet(k), { commitment: "confirmed" }));
+  const crankers = [await fundedKeypair(connection, 1), await fundedKeypair(connection, 1)];
+  const as = (k: Keypair) => coordinatorProgram(providerFor(connection, k));
   const results = await Promise.all(crankers.map((k) => new Crank(as(k), run).once()));
   expect(results.filter((r) => r !== null)).toEqual([{ from: RunState.WaitingForMembers, to: RunState.Warmup }]);
   expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);

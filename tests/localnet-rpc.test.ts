@@ -1,5 +1,5 @@
 // The embedded chain through plain @solana/web3.js and Anchor over real HTTP and websockets on 127.0.0.1.
-import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
+import { Program } from "@coral-xyz/anchor";
 import type { Idl } from "@coral-xyz/anchor";
 import {
   Connection,
@@ -15,8 +15,8 @@ import { IDL_PATH } from "../scripts/build-program";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { programDataAddress } from "../sdk/upgradeableLoader";
-import { waitForIdleWebsocket } from "./helpers/web3Connection";
 
 const program = coordinatorProgram();
 let net: Localnet;
@@ -31,12 +31,7 @@ afterAll(async () => {
   await net.close();
 });
 
-async function funded(sol = 10): Promise<Keypair> {
-  const k = Keypair.generate();
-  const sig = await connection.requestAirdrop(k.publicKey, sol * LAMPORTS_PER_SOL);
-  await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
-  return k;
-}
+const funded = (sol: number) => fundedKeypair(connection, sol);
 
 describe("localnet over JSON-RPC", () => {
   test("answers getVersion, getHealth, getGenesisHash, getSlot and getLatestBlockhash", async () => {
@@ -95,8 +90,7 @@ describe("localnet over JSON-RPC", () => {
 
   test("Anchor's AnchorProvider and Program work unmodified (view through simulateTransaction)", async () => {
     const payer = await funded(1);
-    const provider = new AnchorProvider(connection, new Wallet(payer), { commitment: "confirmed" });
-    const coordinator = new Program(JSON.parse(readFileSync(IDL_PATH, "utf8")) as Idl, provider);
+    const coordinator = new Program(JSON.parse(readFileSync(IDL_PATH, "utf8")) as Idl, providerFor(connection, payer));
     const v = await coordinator.methods.version().view();
     const idl = JSON.parse(readFileSync(IDL_PATH, "utf8"));
     expect(`${v.major}.${v.minor}.${v.patch}`).toBe(idl.metadata.version); // the C program and its IDL agree
