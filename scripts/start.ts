@@ -41,9 +41,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const dataset = openDataset(DATA_DIR);
   const backend = await selectBackend();
-  const net = await startLocalnet({ port: args.port, programs: [coordinatorProgram()] });
+  const coordinator = coordinatorProgram();
+  const net = await startLocalnet({ port: args.port, programs: [coordinator] });
   console.log(
-    `local chain: ${net.rpcUrl} (websockets ${net.wsUrl}); coordinator ${coordinatorProgram().keypair.publicKey.toBase58()}`,
+    `local chain: ${net.rpcUrl} (websockets ${net.wsUrl}); coordinator ${coordinator.keypair.publicKey.toBase58()}`,
   );
   const report = await runDemoNetwork({
     rpcUrl: net.rpcUrl,

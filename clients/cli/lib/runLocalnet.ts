@@ -2,7 +2,7 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildProgram } from "../../../scripts/build-program";
-import { coordinatorProgram } from "../../../coordinator/localnet/coordinatorProgram";
+import { COORDINATOR_KEYPAIR, coordinatorProgram, readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { startLocalnet } from "../../../coordinator/localnet/localnet";
 
 export async function runLocalnet(args: {
@@ -26,7 +26,8 @@ export async function runLocalnet(args: {
   console.log(`concord localnet ${fresh ? "created" : "loaded"} in ${stateDir}`);
   console.log(`RPC URL: ${net.rpcUrl}`);
   console.log(`websocket: ${net.wsUrl}`);
-  console.log(`coordinator program: ${coordinatorProgram().keypair.publicKey.toBase58()}`);
+  // From the keypair alone: a loaded chain already holds its program, and the build may be absent.
+  console.log(`coordinator program: ${readKeypair(COORDINATOR_KEYPAIR).publicKey.toBase58()}`);
   console.log(`faucet: ${net.chain.faucet.publicKey.toBase58()} (keypair ${faucetFile}; or use requestAirdrop)`);
   await new Promise<void>((done) => {
     const stop = () => {
