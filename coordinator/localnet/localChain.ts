@@ -18,6 +18,8 @@ import type { TransactionErrorJson } from "./transactionError";
 import { transactionErrorFromFailure } from "./transactionError";
 
 const bs58 = utils.bytes.bs58;
+/** A transaction in the form litesvm runs (decoded by @solana/kit). */
+type KitTransaction = Parameters<LiteSVM["sendTransaction"]>[0];
 
 /** Solana's target slot time. */
 export const SLOT_MS = 400;
@@ -309,9 +311,14 @@ export class LocalChain extends EventEmitter {
       // Unsigned transactions decode with null signatures; litesvm wants a full set to parse, not to check.
       tx.signatures = tx.signatures.map(() => new Uint8Array(64).fill(1));
     }
+    return this.simulateDecoded(this.toKit(tx.serialize()), sigVerify);
+  }
+
+  /** Runs a transaction the caller has decoded and checked (clock synced, blockhash valid), changing nothing. */
+  private simulateDecoded(tx: KitTransaction, sigVerify: boolean): SimulationResult {
     this.svm.withSigverify(sigVerify);
     try {
-      const res = this.svm.simulateTransaction(this.toKit(tx.serialize()));
+      const res = this.svm.simulateTransaction(tx);
       if (res instanceof FailedTransactionMetadata) {
         const meta = res.meta();
         return {
@@ -341,9 +348,9 @@ export class LocalChain extends EventEmitter {
     }
   }
 
-  private toKit(bytes: Uint8Array) {
+  private toKit(bytes: Uint8Array): KitTransaction {
     try {
-      return getTransactionDecoder().decode(bytes) as never;
+      return getTransactionDecoder().decode(bytes) as KitTransaction;
     } catch (e) {
       throw new RpcError(codes.CONCORD_ERROR__RPC__MALFORMED_TRANSACTION, { reason: (e as Error).message });
     }
@@ -355,6 +362,11 @@ export class LocalChain extends EventEmitter {
    */
   sendTransaction(bytes: Uint8Array, options: { skipPreflight?: boolean } = {}): string {
     this.syncClock();
+    return this.execute(bytes, options);
+  }
+
+  /** sendTransaction on a clock the caller has just synced. */
+  private execute(bytes: Uint8Array, options: { skipPreflight?: boolean }): string {
     const tx = this.decode(bytes);
     if (tx.signatures.length === 0 || tx.signatures.some((s) => s.every((b) => b === 0))) {
       throw new RpcError(codes.CONCORD_ERROR__RPC__SIGNATURE_VERIFICATION_FAILED);
@@ -374,8 +386,9 @@ export class LocalChain extends EventEmitter {
         { err: "BlockhashNotFound", logs: [], accounts: null, unitsConsumed: 0 },
       );
     }
+    const kitTx = this.toKit(bytes);
     if (!options.skipPreflight) {
-      const sim = this.simulateTransaction(bytes, { sigVerify: true });
+      const sim = this.simulateDecoded(kitTx, true);
       if (sim.err !== null) {
         throw new RpcError(
           codes.CONCORD_ERROR__RPC__TRANSACTION_SIMULATION_FAILED,
@@ -391,7 +404,7 @@ export class LocalChain extends EventEmitter {
     const preBalances = keys.map(balance);
     let res;
     try {
-      res = this.svm.sendTransaction(this.toKit(bytes));
+      res = this.svm.sendTransaction(kitTx);
     } catch (e) {
       if (e instanceof RpcError) throw e;
       throw new RpcError(codes.CONCORD_ERROR__RPC__SIGNATURE_VERIFICATION_FAILED, {}, { reason: (e as Error).message });
@@ -454,7 +467,7 @@ export class LocalChain extends EventEmitter {
       SystemProgram.transfer({ fromPubkey: this.faucet.publicKey, toPubkey: to, lamports }),
     );
     tx.sign(this.faucet);
-    return this.sendTransaction(tx.serialize());
+    return this.execute(tx.serialize(), {});
   }
 
   /** Deploys through the upgradeable loader, paid by the faucet; the program is callable from the next slot. */
