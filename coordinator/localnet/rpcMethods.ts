@@ -4,7 +4,15 @@ import { utils } from "@coral-xyz/anchor";
 import type { RpcMethods } from "./jsonRpc";
 import type { LocalChain, TransactionRecord } from "./localChain";
 import { encodeAccount, parseDataSlice } from "./accountEncoding";
-import { configParam, decodeBytes, integerParam, pubkeyParam, stringParam } from "./rpcParams";
+import {
+  addressParam,
+  arrayParam,
+  configParam,
+  decodeBytes,
+  integerParam,
+  pubkeyParam,
+  stringParam,
+} from "./rpcParams";
 import { invalidParams } from "./rpcError";
 
 const bs58 = utils.bytes.bs58;
@@ -112,20 +120,23 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
     },
     getMinimumBalanceForRentExemption: (params) => chain.rentExempt(integerParam(params, 0, "data length")),
 
-    getBalance: (params) => withContext(chain.getAccount(pubkeyParam(params, 0, "account").toBase58())?.lamports ?? 0),
+    getBalance: (params) => withContext(chain.getAccount(addressParam(params, 0, "account"))?.lamports ?? 0),
     getAccountInfo: (params) => {
-      const key = pubkeyParam(params, 0, "account").toBase58();
+      const key = addressParam(params, 0, "account");
       const config = configParam(params, 1);
       const account = chain.getAccount(key);
       return withContext(account && encodeAccount(account, config.encoding, parseDataSlice(config.dataSlice)));
     },
     getMultipleAccounts: (params) => {
-      if (!Array.isArray(params[0]) || params[0].length > MAX_MULTIPLE_ACCOUNTS) {
-        throw invalidParams(`accounts must be an array of at most ${MAX_MULTIPLE_ACCOUNTS} public keys`);
-      }
+      const keys = arrayParam(
+        params,
+        0,
+        `accounts must be an array of at most ${MAX_MULTIPLE_ACCOUNTS} public keys`,
+        (items, i) => addressParam(items, i, "account"),
+        { max: MAX_MULTIPLE_ACCOUNTS },
+      );
       const config = configParam(params, 1);
       const slice = parseDataSlice(config.dataSlice);
-      const keys = params[0].map((_, i) => pubkeyParam(params[0] as unknown[], i, "account").toBase58());
       return withContext(
         keys.map((k) => {
           const account = chain.getAccount(k);
@@ -134,7 +145,7 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
       );
     },
     getProgramAccounts: (params) => {
-      const program = pubkeyParam(params, 0, "program").toBase58();
+      const program = addressParam(params, 0, "program");
       const config = configParam(params, 1);
       const filters = parseFilters(config.filters);
       const slice = parseDataSlice(config.dataSlice);
@@ -162,9 +173,10 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
       const wanted = config.accounts as { addresses?: unknown; encoding?: unknown } | undefined;
       let accounts = null;
       if (wanted) {
-        if (!Array.isArray(wanted.addresses)) throw invalidParams("accounts.addresses must be an array");
-        accounts = wanted.addresses.map((_, i) => {
-          const key = pubkeyParam(wanted.addresses as unknown[], i, "accounts.addresses").toBase58();
+        const keys = arrayParam([wanted.addresses], 0, "accounts.addresses must be an array", (items, i) =>
+          addressParam(items, i, "accounts.addresses"),
+        );
+        accounts = keys.map((key) => {
           const account = sim.postAccounts.get(key) ?? chain.getAccount(key);
           return account && encodeAccount(account, wanted.encoding ?? "base64");
         });
@@ -180,10 +192,13 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
     },
 
     getSignatureStatuses: (params) => {
-      if (!Array.isArray(params[0]) || params[0].length > MAX_SIGNATURE_STATUSES) {
-        throw invalidParams(`signatures must be an array of at most ${MAX_SIGNATURE_STATUSES} strings`);
-      }
-      const sigs = params[0].map((_, i) => stringParam(params[0] as unknown[], i, "signature"));
+      const sigs = arrayParam(
+        params,
+        0,
+        `signatures must be an array of at most ${MAX_SIGNATURE_STATUSES} strings`,
+        (items, i) => stringParam(items, i, "signature"),
+        { max: MAX_SIGNATURE_STATUSES },
+      );
       return withContext(
         sigs.map((s) => {
           const t = chain.getTransaction(s);
@@ -205,7 +220,7 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
       return { slot: t.slot, blockTime: t.blockTime, transaction, meta: transactionMeta(t), version: t.version };
     },
     getSignaturesForAddress: (params) => {
-      const key = pubkeyParam(params, 0, "address").toBase58();
+      const key = addressParam(params, 0, "address");
       const config = configParam(params, 1);
       const limit = config.limit === undefined ? 1000 : Number(config.limit);
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)

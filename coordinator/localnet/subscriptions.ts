@@ -8,7 +8,7 @@ import type { RpcMethods } from "./jsonRpc";
 import { handleJsonRpc } from "./jsonRpc";
 import type { LocalChain, TransactionRecord } from "./localChain";
 import { encodeAccount } from "./accountEncoding";
-import { configParam, pubkeyParam, stringParam } from "./rpcParams";
+import { addressParam, arrayParam, configParam, stringParam } from "./rpcParams";
 import { invalidParams } from "./rpcError";
 
 /** Websocket messages above this size are refused by `ws` (close code 1009). */
@@ -103,7 +103,7 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
     };
     const methods: RpcMethods = {
       accountSubscribe: (params) => {
-        const key = pubkeyParam(params, 0, "account").toBase58();
+        const key = addressParam(params, 0, "account");
         return add({
           kind: "account",
           key,
@@ -115,7 +115,7 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
       programSubscribe: (params) =>
         add({
           kind: "program",
-          program: pubkeyParam(params, 0, "program").toBase58(),
+          program: addressParam(params, 0, "program"),
           encoding: configParam(params, 1).encoding,
         }),
       programUnsubscribe: remove("program"),
@@ -130,10 +130,14 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
       logsSubscribe: (params) => {
         const filter = params[0];
         if (filter === "all" || filter === "allWithVotes") return add({ kind: "logs" });
-        const mentions = (filter as { mentions?: unknown } | undefined)?.mentions;
-        if (!Array.isArray(mentions) || mentions.length !== 1)
-          throw invalidParams('logs filter must be "all" or { mentions: [one public key] }');
-        return add({ kind: "logs", mentions: pubkeyParam(mentions, 0, "mentions").toBase58() });
+        const [mentions] = arrayParam(
+          [(filter as { mentions?: unknown } | undefined)?.mentions],
+          0,
+          'logs filter must be "all" or { mentions: [one public key] }',
+          (items, i) => addressParam(items, i, "mentions"),
+          { min: 1, max: 1 },
+        );
+        return add({ kind: "logs", mentions });
       },
       logsUnsubscribe: remove("logs"),
       slotSubscribe: () => add({ kind: "slot" }),
