@@ -1,5 +1,6 @@
 // The demo network end to end on a local chain over JSON-RPC: simulated members train with DeMo, commit receipts,
 // witnesses vouch, everyone applies the accepted updates, and the run finishes with rewards paid.
+import type { SendOptions } from "@solana/web3.js";
 import { Connection, Keypair } from "@solana/web3.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import { runDemoNetwork } from "../scripts/demo/demoNetwork";
 import type { ComputeDescriptor } from "../sdk/receiptMetadata";
 import { checkReceiptMetadata, decodeReceiptMetadata } from "../sdk/receiptMetadata";
 import { updateHash } from "../sdk/codec/updateCodec";
+import { COORDINATOR_ERROR_CODES } from "../sdk/coordinatorErrors";
 import * as ix from "../sdk/coordinatorInstructions";
 import { findEpochReceiptsAddress } from "../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
@@ -88,10 +90,10 @@ test("members train, commit, get witnessed and accepted, and the run finishes wi
   for (const reward of report.rewards) expect(reward).toBeGreaterThan(0n);
 });
 
-test("two cranks racing: one ticks, the other finds nothing due, and neither fails", async () => {
+/** A run whose authority has joined it, so the move to Warmup is due. */
+async function runDueForWarmup(runId: bigint) {
   const authority = await fundedKeypair(connection, 10);
   const program = coordinatorProgram(providerFor(connection, authority));
-  const runId = 7n;
   const { run } = ix.runAddresses(program, runId);
   await sendInstructions(
     program,
@@ -105,11 +107,39 @@ test("two cranks racing: one ticks, the other finds nothing due, and neither fai
       stake: BigInt(runConfig().minStake.toString()),
     }),
   ]);
+  return { program, run };
+}
 
+test("two cranks racing: one ticks, the other finds nothing due, and neither fails", async () => {
+  const { program, run } = await runDueForWarmup(7n);
   const crankers = [await fundedKeypair(connection, 1), await fundedKeypair(connection, 1)];
   const as = (k: Keypair) => coordinatorProgram(providerFor(connection, k));
   const results = await Promise.all(crankers.map((k) => new Crank(as(k), run).once()));
   expect(results.filter((r) => r !== null)).toEqual([{ from: RunState.WaitingForMembers, to: RunState.Warmup }]);
   expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
   expect(await new Crank(program, run).once()).toBeNull(); // warmup has not elapsed
+});
+
+test("a tick that lands failed because another crank ticked first is nothing due, not an error", async () => {
+  // Given a run due for Warmup
+  const { program, run } = await runDueForWarmup(8n);
+  // And a rival whose tick lands just after our crank's preflight passed, so ours is sent without preflight and
+  // lands failed, as when two cranks' ticks reach a validator in one slot
+  const rival = coordinatorProgram(providerFor(connection, await fundedKeypair(connection, 1)));
+  class RacedConnection extends Connection {
+    override async sendRawTransaction(raw: Buffer | Uint8Array | number[], options?: SendOptions): Promise<string> {
+      await sendInstructions(rival, [await ix.tickInstruction(rival, run)]);
+      return super.sendRawTransaction(raw, { ...options, skipPreflight: true });
+    }
+  }
+  const cranker = await fundedKeypair(connection, 1);
+  const crank = new Crank(coordinatorProgram(providerFor(new RacedConnection(net.rpcUrl, "confirmed"), cranker)), run);
+
+  // When our crank ticks, it reports nothing due
+  expect(await crank.once()).toBeNull();
+
+  // Then the run moved once (the rival's tick), and our tick is on-chain, failed with NoTransitionDue
+  expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
+  const [tick] = await connection.getSignaturesForAddress(cranker.publicKey, { limit: 1 });
+  expect(tick.err).toEqual({ InstructionError: [0, { Custom: COORDINATOR_ERROR_CODES.noTransitionDue }] });
 });
