@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { anchorDiscriminator } from "../sdk/anchorDiscriminator";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
+import { CHAIN_STATE_FILE } from "../coordinator/localnet/localChain";
 import { startLocalnet } from "../coordinator/localnet/localnet";
 import { fundedKeypair, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 
@@ -76,6 +77,6 @@ test("accounts, balances, history and programs are the same after a restart", as
 
 test("an unreadable state folder is a clear error, not a silent fresh chain", async () => {
   const stateDir = mkdtempSync(join(tmpdir(), "concord-localnet-bad-"));
-  writeFileSync(join(stateDir, "chain-state.bin"), Buffer.from([1, 2]));
+  writeFileSync(join(stateDir, CHAIN_STATE_FILE), Buffer.from([1, 2]));
   await expect(startLocalnet({ port: 0, stateDir })).rejects.toThrow(/unreadable: file too short/);
 });

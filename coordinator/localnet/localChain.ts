@@ -28,7 +28,8 @@ export const BLOCKHASH_VALID_SLOTS = 150;
 export const MAX_AIRDROP_LAMPORTS = 1000 * LAMPORTS_PER_SOL;
 /** litesvm's own airdrop pool holds about 1M SOL; the faucet takes half. */
 const FAUCET_LAMPORTS = 500_000n * BigInt(LAMPORTS_PER_SOL);
-const STATE_FILE = "chain-state.bin";
+/** The file in the state folder that holds the whole chain. */
+export const CHAIN_STATE_FILE = "chain-state.bin";
 const STATE_VERSION = 1;
 
 export interface AccountView {
@@ -143,8 +144,8 @@ export class LocalChain extends EventEmitter {
 
   /** Loads the chain saved in `options.stateDir`, or creates a new one (genesis) there. */
   static open(options: LocalChainOptions = {}): LocalChain {
-    const file = options.stateDir && join(options.stateDir, STATE_FILE);
-    if (file && existsSync(file)) return LocalChain.load(file, options);
+    if (options.stateDir && LocalChain.hasSavedState(options.stateDir))
+      return LocalChain.load(join(options.stateDir, CHAIN_STATE_FILE), options);
     const faucet = Keypair.generate();
     const svm = new LiteSVM().withTransactionHistory(1_000_000n);
     const funded = svm.airdrop(address(faucet.publicKey.toBase58()), FAUCET_LAMPORTS as never);
@@ -166,6 +167,11 @@ export class LocalChain extends EventEmitter {
     for (const program of options.programs ?? []) chain.deployProgram(program.keypair, program.elf);
     chain.save();
     return chain;
+  }
+
+  /** Whether `stateDir` holds a saved chain (which open loads instead of creating one). */
+  static hasSavedState(stateDir: string): boolean {
+    return existsSync(join(stateDir, CHAIN_STATE_FILE));
   }
 
   private static load(file: string, options: LocalChainOptions): LocalChain {
@@ -206,7 +212,7 @@ export class LocalChain extends EventEmitter {
     const metaBytes = Buffer.from(JSON.stringify(meta));
     const header = Buffer.alloc(4);
     header.writeUInt32LE(metaBytes.length);
-    const file = join(this.stateDir, STATE_FILE);
+    const file = join(this.stateDir, CHAIN_STATE_FILE);
     writeFileSync(file + ".tmp", Buffer.concat([header, metaBytes, this.svm.toBytes()]));
     renameSync(file + ".tmp", file);
   }

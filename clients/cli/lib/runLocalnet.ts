@@ -1,8 +1,9 @@
 // `concord localnet`: starts the local chain and serves until interrupted, saving its state on the way out.
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildProgram } from "../../../scripts/build-program";
 import { COORDINATOR_KEYPAIR, coordinatorProgram, readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
+import { LocalChain } from "../../../coordinator/localnet/localChain";
 import { startLocalnet } from "../../../coordinator/localnet/localnet";
 
 export async function runLocalnet(args: {
@@ -13,7 +14,7 @@ export async function runLocalnet(args: {
 }): Promise<void> {
   const stateDir = resolve(args.stateDir);
   if (args.reset) rmSync(stateDir, { recursive: true, force: true });
-  const fresh = !existsSync(join(stateDir, "chain-state.bin"));
+  const fresh = !LocalChain.hasSavedState(stateDir);
   if (fresh) buildProgram(); // genesis deploys the current build; a saved chain keeps the program it has
   const net = await startLocalnet({
     port: args.port,
