@@ -97,6 +97,17 @@ describe("localnet over JSON-RPC", () => {
     const sig = await coordinator.methods.version().rpc();
     const tx = await connection.getTransaction(sig, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
     expect(tx?.meta?.logMessages).toContain("Program log: concord coordinator");
+    // getTransaction reports the return data too (web3.js 1.x does not parse it, so read the raw answer)
+    const raw = await fetch(net.rpcUrl, {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getTransaction", params: [sig, { encoding: "json" }] }),
+    }).then((r) => r.json());
+    const version = Buffer.alloc(6);
+    [v.major, v.minor, v.patch].forEach((n: number, i: number) => version.writeUInt16LE(n, 2 * i));
+    expect(raw.result.meta.returnData).toEqual({
+      programId: program.keypair.publicKey.toBase58(),
+      data: [version.toString("base64"), "base64"],
+    });
   });
 
   test("a failing transaction comes back as a simulation error with logs, and changes nothing", async () => {

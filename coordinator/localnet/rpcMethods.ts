@@ -2,7 +2,9 @@
 import { VersionedMessage } from "@solana/web3.js";
 import { utils } from "@coral-xyz/anchor";
 import type { RpcMethods } from "./jsonRpc";
-import type { LocalChain, TransactionRecord } from "./localChain";
+import type { LocalChain, ReturnData, TransactionRecord } from "./localChain";
+import { transactionFee } from "./localChain";
+import type { TransactionErrorJson } from "./transactionError";
 import { encodeAccount, parseDataSlice } from "./accountEncoding";
 import {
   addressParam,
@@ -48,10 +50,16 @@ function parseFilters(value: unknown): Filter[] {
   });
 }
 
+/** The legacy `status` field next to `err`. */
+const statusOf = (err: TransactionErrorJson | null) => (err === null ? { Ok: null } : { Err: err });
+
+/** Return data as JSON-RPC answers it: the data as [base64, "base64"]. */
+const returnDataJson = (r: ReturnData) => ({ programId: r.programId, data: [r.data, "base64"] });
+
 function transactionMeta(t: TransactionRecord) {
   return {
     err: t.err,
-    status: t.err === null ? { Ok: null } : { Err: t.err },
+    status: statusOf(t.err),
     fee: t.fee,
     preBalances: t.preBalances,
     postBalances: t.postBalances,
@@ -62,7 +70,7 @@ function transactionMeta(t: TransactionRecord) {
     rewards: [],
     loadedAddresses: { writable: [], readonly: [] },
     computeUnitsConsumed: t.computeUnits,
-    ...(t.returnData ? { returnData: { programId: t.returnData.programId, data: [t.returnData.data, "base64"] } } : {}),
+    ...(t.returnData ? { returnData: returnDataJson(t.returnData) } : {}),
   };
 }
 
@@ -71,7 +79,7 @@ function signatureStatus(t: TransactionRecord) {
     slot: t.slot,
     confirmations: null,
     err: t.err,
-    status: t.err === null ? { Ok: null } : { Err: t.err },
+    status: statusOf(t.err),
     confirmationStatus: "finalized",
   };
 }
@@ -115,7 +123,7 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
         throw invalidParams("message does not deserialize");
       }
       return withContext(
-        chain.isBlockhashValid(message.recentBlockhash) ? 5000 * message.header.numRequiredSignatures : null,
+        chain.isBlockhashValid(message.recentBlockhash) ? transactionFee(message.header.numRequiredSignatures) : null,
       );
     },
     getMinimumBalanceForRentExemption: (params) => chain.rentExempt(integerParam(params, 0, "data length")),
@@ -186,7 +194,7 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
         logs: sim.logs,
         accounts,
         unitsConsumed: sim.unitsConsumed,
-        returnData: sim.returnData,
+        returnData: sim.returnData && returnDataJson(sim.returnData),
         innerInstructions: null,
       });
     },
