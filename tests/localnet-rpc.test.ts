@@ -1,5 +1,5 @@
 // The embedded chain through plain @solana/web3.js and Anchor over real HTTP and websockets on 127.0.0.1.
-import { Program } from "@coral-xyz/anchor";
+import { Program, utils } from "@coral-xyz/anchor";
 import type { Idl } from "@coral-xyz/anchor";
 import {
   Connection,
@@ -18,6 +18,7 @@ import { startLocalnet } from "../coordinator/localnet/localnet";
 import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { programDataAddress } from "../sdk/upgradeableLoader";
 
+const bs58 = utils.bytes.bs58;
 const program = coordinatorProgram();
 let net: Localnet;
 let connection: Connection;
@@ -86,6 +87,27 @@ describe("localnet over JSON-RPC", () => {
     expect(multiple.map((a) => a?.lamports ?? null)).toEqual([5 * LAMPORTS_PER_SOL - rent - 5000, rent, null]);
     const history = await connection.getSignaturesForAddress(bob.publicKey);
     expect(history.map((h) => h.signature)).toEqual([sig]);
+  });
+
+  test("getSignaturesForAddress pages with before, and an unknown before gives nothing (as Agave)", async () => {
+    const alice = await funded(1);
+    const [bob, carol] = [Keypair.generate().publicKey, Keypair.generate().publicKey];
+    const rent = await connection.getMinimumBalanceForRentExemption(0);
+    const pay = (to: PublicKey) =>
+      sendAndConfirmTransaction(
+        connection,
+        new Transaction().add(SystemProgram.transfer({ fromPubkey: alice.publicKey, toPubkey: to, lamports: rent })),
+        [alice],
+      );
+    const first = await pay(bob);
+    const second = await pay(bob);
+    const toCarol = await pay(carol);
+    const signatures = async (before?: string) =>
+      (await connection.getSignaturesForAddress(bob, { before })).map((s) => s.signature);
+    expect(await signatures()).toEqual([second, first]);
+    expect(await signatures(second)).toEqual([first]);
+    expect(await signatures(toCarol)).toEqual([second, first]); // before may name a transaction not touching bob
+    expect(await signatures(bs58.encode(Keypair.generate().secretKey))).toEqual([]);
   });
 
   test("Anchor's AnchorProvider and Program work unmodified (view through simulateTransaction)", async () => {

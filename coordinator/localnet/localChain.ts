@@ -298,11 +298,18 @@ export class LocalChain extends EventEmitter {
     return this.transactions.get(signature);
   }
 
-  /** Newest first, as getSignaturesForAddress answers. */
+  /**
+   * Newest first, as getSignaturesForAddress answers; with `before`, only those that landed before that transaction
+   * (any transaction, as on Agave), and none when the chain does not know it.
+   */
   signaturesForAddress(key: string, limit: number, before?: string): TransactionRecord[] {
-    const all = [...this.transactions.values()].filter((t) => t.message.accountKeys.includes(key)).reverse();
-    const start = before ? all.findIndex((t) => t.signature === before) + 1 : 0;
-    return all.slice(start, start + limit);
+    let newestFirst = [...this.transactions.values()].reverse();
+    if (before !== undefined) {
+      const at = newestFirst.findIndex((t) => t.signature === before);
+      if (at < 0) return [];
+      newestFirst = newestFirst.slice(at + 1);
+    }
+    return newestFirst.filter((t) => t.message.accountKeys.includes(key)).slice(0, limit);
   }
 
   private decode(bytes: Uint8Array): VersionedTransaction {
