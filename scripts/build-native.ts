@@ -10,13 +10,14 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { arch } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { NATIVE_ADDON_PATH } from "../trainer/native/nativeAddon";
 import { ensureAptPackage, ensureDebianPackage } from "./aptPackage";
+import { ROOT } from "./build-program";
 
-export const ROOT = resolve(__dirname, "..");
 export const NATIVE_SRC = join(ROOT, "trainer", "native", "c");
-export const NATIVE_OUT_DIR = join(ROOT, "target", "native");
-export const NATIVE_ADDON = join(NATIVE_OUT_DIR, "concord_native.node");
+/** The trainer loads the addon from NATIVE_ADDON_PATH; the build writes it there (the trainer never imports scripts/). */
+export const NATIVE_OUT_DIR = dirname(NATIVE_ADDON_PATH);
 const STAMP = join(NATIVE_OUT_DIR, "build-stamp.json");
 const BLAS_PACKAGE = "libopenblas-dev";
 const CC = process.env.CC ?? "gcc";
@@ -91,10 +92,10 @@ export function buildNative(): NativeBuild {
   const sourceHash = nativeSourceHash();
   const compiler = execFileSync(CC, ["--version"], { encoding: "utf8" }).split("\n")[0];
   const stamp = JSON.stringify({ sourceHash, flags: NATIVE_CFLAGS, compiler, blas, node });
-  if (existsSync(NATIVE_ADDON) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp)
-    return { path: NATIVE_ADDON, sourceHash, built: false };
+  if (existsSync(NATIVE_ADDON_PATH) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp)
+    return { path: NATIVE_ADDON_PATH, sourceHash, built: false };
   mkdirSync(NATIVE_OUT_DIR, { recursive: true });
-  const tmp = `${NATIVE_ADDON}.${process.pid}.tmp`;
+  const tmp = `${NATIVE_ADDON_PATH}.${process.pid}.tmp`;
   const args = [
     ...NATIVE_CFLAGS,
     `-DCONCORD_NATIVE_SOURCE_HASH="${sourceHash.slice(0, 16)}"`,
@@ -109,12 +110,12 @@ export function buildNative(): NativeBuild {
   ];
   try {
     execFileSync(CC, args, { stdio: ["ignore", "inherit", "inherit"] });
-    renameSync(tmp, NATIVE_ADDON); // atomic: a running trainer keeps its mapped copy
+    renameSync(tmp, NATIVE_ADDON_PATH); // atomic: a running trainer keeps its mapped copy
   } finally {
     rmSync(tmp, { force: true });
   }
   writeFileSync(STAMP, stamp);
-  return { path: NATIVE_ADDON, sourceHash, built: true };
+  return { path: NATIVE_ADDON_PATH, sourceHash, built: true };
 }
 
 if (require.main === module) {

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import yargs from "yargs";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
-import { startLocalnet } from "../coordinator/localnet/localnet";
+import { DEFAULT_RPC_PORT, startLocalnet } from "../coordinator/localnet/localnet";
 import { waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
 import { MANIFEST_FILE, openDataset } from "../trainer/data/tokenShards";
@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<void> {
     .usage("npm start -- [options]")
     .option("port", {
       type: "number",
-      default: 8899,
+      default: DEFAULT_RPC_PORT,
       describe: "JSON-RPC port of the local chain; websockets on port + 1",
     })
     .option("members", { type: "number", default: 3, describe: "simulated members (1..16)" })
