@@ -5,7 +5,17 @@ import { existsSync } from "node:fs";
 
 export const hasCommand = (cmd: string) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
 
-const aptInstallCommand = (pkg: string) => `sudo apt-get install -y ${pkg}`;
+/** What is missing, why it is needed, and the command that installs it (for callers that print it differently). */
+export class MissingDebianPackageError extends Error {
+  readonly installCommand: string;
+
+  constructor(pkg: string, what: string, why: string) {
+    const installCommand = `sudo apt-get install -y ${pkg}`;
+    super(`${what} not found (${why})\nInstall it with:\n  ${installCommand}`);
+    this.name = "MissingDebianPackageError";
+    this.installCommand = installCommand;
+  }
+}
 
 /** Ensures `what` is present (checked by `present`), apt-installing `pkg` as root on Debian; else throws how to. */
 export function ensureDebianPackage(pkg: string, present: () => boolean, what: string, why: string): void {
@@ -21,7 +31,7 @@ export function ensureDebianPackage(pkg: string, present: () => boolean, what: s
     });
     if (present()) return;
   }
-  throw new Error(`${what} not found (${why})\nInstall it with:\n  ${aptInstallCommand(pkg)}`);
+  throw new MissingDebianPackageError(pkg, what, why);
 }
 
 /** ensureDebianPackage for a package that provides a command. */

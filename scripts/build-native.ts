@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { arch } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { NATIVE_ADDON_PATH } from "../trainer/native/nativeAddon";
-import { ensureAptPackage, ensureDebianPackage } from "./aptPackage";
+import { ensureAptPackage, ensureDebianPackage, MissingDebianPackageError } from "./aptPackage";
 import { ROOT } from "./build-program";
 
 export const NATIVE_SRC = join(ROOT, "trainer", "native", "c");
@@ -129,7 +129,7 @@ if (require.main === module) {
   } catch (e) {
     const reason = (e as Error).message;
     if (args.includes("--if-possible")) {
-      const install = /sudo apt-get install -y \S+/.exec(reason)?.[0];
+      const install = e instanceof MissingDebianPackageError ? e.installCommand : undefined;
       console.error(
         `native kernels not built: ${reason.split("\n")[0]}; the trainer will use plain wasm.\n` +
           `To enable them: ${install ? `${install} && ` : ""}npm run build:native`,
