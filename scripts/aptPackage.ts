@@ -17,9 +17,13 @@ export class MissingDebianPackageError extends Error {
   }
 }
 
-/** Ensures `what` is present (checked by `present`), apt-installing `pkg` as root on Debian; else throws how to. */
-export function ensureDebianPackage(pkg: string, present: () => boolean, what: string, why: string): void {
-  if (present()) return;
+/**
+ * Finds `what` (with `find`, null when absent), apt-installing `pkg` as root on Debian when it is missing; else
+ * throws how to install it.
+ */
+export function ensureDebianPackage<T>(pkg: string, find: () => T | null, what: string, why: string): T {
+  const found = find();
+  if (found !== null) return found;
   const isRoot = process.getuid?.() === 0;
   const isDebian = existsSync("/etc/debian_version");
   if (isRoot && isDebian) {
@@ -29,12 +33,13 @@ export function ensureDebianPackage(pkg: string, present: () => boolean, what: s
       stdio: "inherit",
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
-    if (present()) return;
+    const installed = find();
+    if (installed !== null) return installed;
   }
   throw new MissingDebianPackageError(pkg, what, why);
 }
 
 /** ensureDebianPackage for a package that provides a command. */
 export function ensureAptPackage(pkg: string, command: string, why: string): void {
-  ensureDebianPackage(pkg, () => hasCommand(command), command, why);
+  ensureDebianPackage(pkg, () => (hasCommand(command) ? command : null), command, why);
 }

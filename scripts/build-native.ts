@@ -66,7 +66,7 @@ function sources(): string[] {
 }
 
 /** sha256 of the C sources: the kernel set's identity, reported in every receipt's backend metadata. */
-export function nativeSourceHash(): string {
+function nativeSourceHash(): string {
   const h = createHash("sha256");
   for (const f of sources()) h.update(relative(NATIVE_SRC, f)).update("\0").update(readFileSync(f)).update("\0");
   return h.digest("hex");
@@ -81,13 +81,12 @@ export interface NativeBuild {
 
 export function buildNative(): NativeBuild {
   ensureAptPackage("gcc", CC, "it compiles the trainer's native kernels");
-  ensureDebianPackage(
+  const blas = ensureDebianPackage(
     BLAS_PACKAGE,
-    () => openBlasInclude() !== null,
+    openBlasInclude,
     "OpenBLAS headers (cblas.h)",
     "the native kernels call OpenBLAS",
   );
-  const blas = openBlasInclude() as string;
   const node = nodeInclude();
   const sourceHash = nativeSourceHash();
   const compiler = execFileSync(CC, ["--version"], { encoding: "utf8" }).split("\n")[0];

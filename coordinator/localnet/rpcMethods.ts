@@ -245,5 +245,3 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
     },
   };
 }
-
-export { signatureStatus };

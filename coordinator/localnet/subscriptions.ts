@@ -6,7 +6,7 @@ import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
 import type { RpcMethods } from "./jsonRpc";
 import { handleJsonRpc } from "./jsonRpc";
-import type { LocalChain, TransactionRecord } from "./localChain";
+import type { AccountView, LocalChain, TransactionRecord } from "./localChain";
 import { encodeAccount } from "./accountEncoding";
 import { addressParam, arrayParam, configParam, stringParam } from "./rpcParams";
 import { invalidParams } from "./rpcError";
@@ -29,12 +29,9 @@ const NOTIFICATION: Record<Subscription["kind"], string> = {
   slot: "slotNotification",
 };
 
-const fingerprint = (chain: LocalChain, key: string) => {
-  const a = chain.getAccount(key);
-  return a
-    ? createHash("sha256").update(`${a.lamports}:${a.owner}:${a.executable}:`).update(a.data).digest("hex")
-    : "none";
-};
+/** Tells whether an account changed, so a write that leaves it as it was sends no notification. */
+const fingerprint = (a: AccountView | null) =>
+  a ? createHash("sha256").update(`${a.lamports}:${a.owner}:${a.executable}:`).update(a.data).digest("hex") : "none";
 
 export function attachSubscriptions(server: Server, chain: LocalChain): WebSocketServer {
   const wss = new WebSocketServer({ server, maxPayload: MAX_WS_MESSAGE_BYTES });
@@ -58,10 +55,10 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
   const onTransaction = (t: TransactionRecord) => {
     for (const [id, { sub }] of subscriptions) {
       if (sub.kind === "account" && t.writable.includes(sub.key)) {
-        const now = fingerprint(chain, sub.key);
+        const account = chain.getAccount(sub.key);
+        const now = fingerprint(account);
         if (now === sub.fingerprint) continue;
         sub.fingerprint = now;
-        const account = chain.getAccount(sub.key);
         notify(id, { context: context(), value: account && encodeAccount(account, sub.encoding) });
       } else if (sub.kind === "program") {
         for (const key of t.writable) {
@@ -108,7 +105,7 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
           kind: "account",
           key,
           encoding: configParam(params, 1).encoding,
-          fingerprint: fingerprint(chain, key),
+          fingerprint: fingerprint(chain.getAccount(key)),
         });
       },
       accountUnsubscribe: remove("account"),
