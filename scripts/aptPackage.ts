@@ -5,11 +5,25 @@ import { existsSync } from "node:fs";
 
 export const hasCommand = (cmd: string) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
 
-const aptInstallCommand = (pkg: string) => `sudo apt-get install -y ${pkg}`;
+/** What is missing, why it is needed, and the command that installs it (for callers that print it differently). */
+export class MissingDebianPackageError extends Error {
+  readonly installCommand: string;
 
-/** Ensures `what` is present (checked by `present`), apt-installing `pkg` as root on Debian; else throws how to. */
-export function ensureDebianPackage(pkg: string, present: () => boolean, what: string, why: string): void {
-  if (present()) return;
+  constructor(pkg: string, what: string, why: string) {
+    const installCommand = `sudo apt-get install -y ${pkg}`;
+    super(`${what} not found (${why})\nInstall it with:\n  ${installCommand}`);
+    this.name = "MissingDebianPackageError";
+    this.installCommand = installCommand;
+  }
+}
+
+/**
+ * Finds `what` (with `find`, null when absent), apt-installing `pkg` as root on Debian when it is missing; else
+ * throws how to install it.
+ */
+export function ensureDebianPackage<T>(pkg: string, find: () => T | null, what: string, why: string): T {
+  const found = find();
+  if (found !== null) return found;
   const isRoot = process.getuid?.() === 0;
   const isDebian = existsSync("/etc/debian_version");
   if (isRoot && isDebian) {
@@ -19,12 +33,13 @@ export function ensureDebianPackage(pkg: string, present: () => boolean, what: s
       stdio: "inherit",
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
-    if (present()) return;
+    const installed = find();
+    if (installed !== null) return installed;
   }
-  throw new Error(`${what} not found (${why})\nInstall it with:\n  ${aptInstallCommand(pkg)}`);
+  throw new MissingDebianPackageError(pkg, what, why);
 }
 
 /** ensureDebianPackage for a package that provides a command. */
 export function ensureAptPackage(pkg: string, command: string, why: string): void {
-  ensureDebianPackage(pkg, () => hasCommand(command), command, why);
+  ensureDebianPackage(pkg, () => (hasCommand(command) ? command : null), command, why);
 }

@@ -10,13 +10,14 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { arch } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
-import { ensureAptPackage, ensureDebianPackage } from "./aptPackage";
+import { dirname, join, relative } from "node:path";
+import { NATIVE_ADDON_PATH } from "../trainer/native/nativeAddon";
+import { ensureAptPackage, ensureDebianPackage, MissingDebianPackageError } from "./aptPackage";
+import { ROOT } from "./build-program";
 
-export const ROOT = resolve(__dirname, "..");
 export const NATIVE_SRC = join(ROOT, "trainer", "native", "c");
-export const NATIVE_OUT_DIR = join(ROOT, "target", "native");
-export const NATIVE_ADDON = join(NATIVE_OUT_DIR, "concord_native.node");
+/** The trainer loads the addon from NATIVE_ADDON_PATH; the build writes it there (the trainer never imports scripts/). */
+export const NATIVE_OUT_DIR = dirname(NATIVE_ADDON_PATH);
 const STAMP = join(NATIVE_OUT_DIR, "build-stamp.json");
 const BLAS_PACKAGE = "libopenblas-dev";
 const CC = process.env.CC ?? "gcc";
@@ -65,7 +66,7 @@ function sources(): string[] {
 }
 
 /** sha256 of the C sources: the kernel set's identity, reported in every receipt's backend metadata. */
-export function nativeSourceHash(): string {
+function nativeSourceHash(): string {
   const h = createHash("sha256");
   for (const f of sources()) h.update(relative(NATIVE_SRC, f)).update("\0").update(readFileSync(f)).update("\0");
   return h.digest("hex");
@@ -80,21 +81,20 @@ export interface NativeBuild {
 
 export function buildNative(): NativeBuild {
   ensureAptPackage("gcc", CC, "it compiles the trainer's native kernels");
-  ensureDebianPackage(
+  const blas = ensureDebianPackage(
     BLAS_PACKAGE,
-    () => openBlasInclude() !== null,
+    openBlasInclude,
     "OpenBLAS headers (cblas.h)",
     "the native kernels call OpenBLAS",
   );
-  const blas = openBlasInclude() as string;
   const node = nodeInclude();
   const sourceHash = nativeSourceHash();
   const compiler = execFileSync(CC, ["--version"], { encoding: "utf8" }).split("\n")[0];
   const stamp = JSON.stringify({ sourceHash, flags: NATIVE_CFLAGS, compiler, blas, node });
-  if (existsSync(NATIVE_ADDON) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp)
-    return { path: NATIVE_ADDON, sourceHash, built: false };
+  if (existsSync(NATIVE_ADDON_PATH) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp)
+    return { path: NATIVE_ADDON_PATH, sourceHash, built: false };
   mkdirSync(NATIVE_OUT_DIR, { recursive: true });
-  const tmp = `${NATIVE_ADDON}.${process.pid}.tmp`;
+  const tmp = `${NATIVE_ADDON_PATH}.${process.pid}.tmp`;
   const args = [
     ...NATIVE_CFLAGS,
     `-DCONCORD_NATIVE_SOURCE_HASH="${sourceHash.slice(0, 16)}"`,
@@ -109,12 +109,12 @@ export function buildNative(): NativeBuild {
   ];
   try {
     execFileSync(CC, args, { stdio: ["ignore", "inherit", "inherit"] });
-    renameSync(tmp, NATIVE_ADDON); // atomic: a running trainer keeps its mapped copy
+    renameSync(tmp, NATIVE_ADDON_PATH); // atomic: a running trainer keeps its mapped copy
   } finally {
     rmSync(tmp, { force: true });
   }
   writeFileSync(STAMP, stamp);
-  return { path: NATIVE_ADDON, sourceHash, built: true };
+  return { path: NATIVE_ADDON_PATH, sourceHash, built: true };
 }
 
 if (require.main === module) {
@@ -128,7 +128,7 @@ if (require.main === module) {
   } catch (e) {
     const reason = (e as Error).message;
     if (args.includes("--if-possible")) {
-      const install = /sudo apt-get install -y \S+/.exec(reason)?.[0];
+      const install = e instanceof MissingDebianPackageError ? e.installCommand : undefined;
       console.error(
         `native kernels not built: ${reason.split("\n")[0]}; the trainer will use plain wasm.\n` +
           `To enable them: ${install ? `${install} && ` : ""}npm run build:native`,

@@ -1,13 +1,18 @@
 // Generates the C table of error log lines from the IDL's errors. The program logs a failing instruction's error in
 // Anchor's format ("AnchorError occurred. Error Code: X. Error Number: N. Error Message: M."), so Anchor's client
 // turns it into an AnchorError on any RPC, as it does for programs written with Anchor.
+import { INSTRUCTION_FALLBACK_NOT_FOUND } from "../sdk/coordinatorErrors";
 
 export interface IdlErrors {
   errors?: { code: number; name: string; msg?: string }[];
 }
 
-/** Anchor's own code for an unknown instruction, which the program returns too. */
-const FALLBACK = { code: 101, name: "InstructionFallbackNotFound", msg: "Fallback functions are not supported" };
+/** Anchor's own error for an unknown instruction, which the program returns too. */
+const FALLBACK = {
+  code: INSTRUCTION_FALLBACK_NOT_FOUND,
+  name: "InstructionFallbackNotFound",
+  msg: "Fallback functions are not supported",
+};
 
 const cString = (s: string) => JSON.stringify(s); // the messages are ASCII without C-specific escapes
 

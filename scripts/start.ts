@@ -5,7 +5,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import yargs from "yargs";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
-import { startLocalnet } from "../coordinator/localnet/localnet";
+import { DEFAULT_RPC_PORT, startLocalnet } from "../coordinator/localnet/localnet";
+import { waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
 import { MANIFEST_FILE, openDataset } from "../trainer/data/tokenShards";
 import { buildProgram, ROOT } from "./build-program";
@@ -19,7 +20,7 @@ async function main(argv: string[]): Promise<void> {
     .usage("npm start -- [options]")
     .option("port", {
       type: "number",
-      default: 8899,
+      default: DEFAULT_RPC_PORT,
       describe: "JSON-RPC port of the local chain; websockets on port + 1",
     })
     .option("members", { type: "number", default: 3, describe: "simulated members (1..16)" })
@@ -40,9 +41,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const dataset = openDataset(DATA_DIR);
   const backend = await selectBackend();
-  const net = await startLocalnet({ port: args.port, programs: [coordinatorProgram()] });
+  const coordinator = coordinatorProgram();
+  const net = await startLocalnet({ port: args.port, programs: [coordinator] });
   console.log(
-    `local chain: ${net.rpcUrl} (websockets ${net.wsUrl}); coordinator ${coordinatorProgram().keypair.publicKey.toBase58()}`,
+    `local chain: ${net.rpcUrl} (websockets ${net.wsUrl}); coordinator ${coordinator.keypair.publicKey.toBase58()}`,
   );
   const report = await runDemoNetwork({
     rpcUrl: net.rpcUrl,
@@ -53,7 +55,7 @@ async function main(argv: string[]): Promise<void> {
     log: (line) => console.log(line),
   });
   if (args.exit) {
-    await new Promise((r) => setTimeout(r, 700)); // let web3.js close its idle websocket first
+    await waitForIdleWebsocket();
     await net.close();
     return;
   }

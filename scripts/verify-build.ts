@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROGRAMDATA_HEADER_SIZE, programDataAddress } from "../sdk/upgradeableLoader";
+import { deployedElf, programDataAddress } from "../sdk/upgradeableLoader";
 import { buildProgram } from "./build-program";
 import { clangVersion } from "./clang";
 
@@ -14,8 +14,7 @@ import { clangVersion } from "./clang";
 export async function deployedSha256(url: string, programId: PublicKey, length: number): Promise<string> {
   const account = await new Connection(url, "confirmed").getAccountInfo(programDataAddress(programId));
   if (!account) throw new Error(`no ProgramData account for ${programId.toBase58()} at ${url}`);
-  const elf = account.data.subarray(PROGRAMDATA_HEADER_SIZE, PROGRAMDATA_HEADER_SIZE + length);
-  return createHash("sha256").update(elf).digest("hex");
+  return createHash("sha256").update(deployedElf(account.data, length)).digest("hex");
 }
 
 async function main(argv: string[]): Promise<number> {

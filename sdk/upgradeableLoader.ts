@@ -34,6 +34,14 @@ export function programDataAddress(programId: PublicKey): PublicKey {
   return PublicKey.findProgramAddressSync([programId.toBuffer()], BPF_LOADER_UPGRADEABLE_ID)[0];
 }
 
+/**
+ * The ELF a ProgramData account holds: its data after the header, cut to the ELF's `length` (the account keeps
+ * room for upgrades past the end, zero-filled).
+ */
+export function deployedElf(programData: Uint8Array, length: number): Uint8Array {
+  return programData.subarray(PROGRAMDATA_HEADER_SIZE, PROGRAMDATA_HEADER_SIZE + length);
+}
+
 export function initializeBufferInstruction(buffer: PublicKey, authority: PublicKey): TransactionInstruction {
   return new TransactionInstruction({
     programId: BPF_LOADER_UPGRADEABLE_ID,

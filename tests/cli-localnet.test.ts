@@ -1,19 +1,32 @@
 // `concord localnet` as users run it: a child process serving JSON-RPC, saving its state when interrupted.
-import { Connection } from "@solana/web3.js";
+import { Connection, PublicKey } from "@solana/web3.js";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { COORDINATOR_KEYPAIR, coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
+import { LocalChain } from "../coordinator/localnet/localChain";
 
-const BIN = join(__dirname, "..", "clients", "cli", "bin.js");
+const REPO = join(__dirname, "..");
+const COORDINATOR_ID = "9QzudNr92RATf4sj12qmiwbJipLxJw6UbL1fCKSwE6BW";
 
-function startCli(args: string[]): {
+const children: ChildProcessWithoutNullStreams[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
+/** Runs `concord` from the checkout at `root` (this one by default). */
+function startCli(
+  args: string[],
+  root = REPO,
+): {
   child: ChildProcessWithoutNullStreams;
   output: () => string;
   url: Promise<string>;
 } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: join(__dirname, "..") });
+  const child = spawn(process.execPath, [join(root, "clients", "cli", "bin.js"), ...args], { cwd: root });
+  children.push(child);
   let out = "";
   const url = new Promise<string>((resolve, reject) => {
     child.stdout.on("data", (d: Buffer) => {
@@ -36,16 +49,10 @@ test("serves JSON-RPC, prints where, and saves its state on SIGINT", async () =>
   const first = startCli(["localnet", "--port", "0", "--state-dir", stateDir]);
   const url = await first.url;
   expect(first.output()).toMatch(/created in/);
-  expect(first.output()).toMatch(/coordinator program: 9QzudNr92RATf4sj12qmiwbJipLxJw6UbL1fCKSwE6BW/);
+  expect(first.output()).toContain(`coordinator program: ${COORDINATOR_ID}`);
   const connection = new Connection(url);
   const genesis = await connection.getGenesisHash();
-  expect(
-    (
-      await connection.getAccountInfo(
-        new (await import("@solana/web3.js")).PublicKey("9QzudNr92RATf4sj12qmiwbJipLxJw6UbL1fCKSwE6BW"),
-      )
-    )?.executable,
-  ).toBe(true);
+  expect((await connection.getAccountInfo(new PublicKey(COORDINATOR_ID)))?.executable).toBe(true);
   first.child.kill("SIGINT");
   expect(await exited(first.child)).toBe(0);
   expect(first.output()).toMatch(/state saved/);
@@ -57,6 +64,30 @@ test("serves JSON-RPC, prints where, and saves its state on SIGINT", async () =>
   expect(await new Connection(url2).getGenesisHash()).toBe(genesis);
   second.child.kill("SIGTERM");
   expect(await exited(second.child)).toBe(0);
+}, 60_000);
+
+test("loads a saved chain where the program was never built", async () => {
+  // Given a checkout with no target/ (the CLI's sources and the program keypair only) and a chain saved with the
+  // coordinator deployed
+  const root = mkdtempSync(join(tmpdir(), "concord-cli-unbuilt-"));
+  for (const dir of ["clients", "coordinator", "scripts", "sdk"])
+    cpSync(join(REPO, dir), join(root, dir), { recursive: true });
+  mkdirSync(join(root, "programs", "coordinator"), { recursive: true });
+  cpSync(COORDINATOR_KEYPAIR, join(root, "programs", "coordinator", "program-keypair.json"));
+  symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
+  const stateDir = join(root, "state");
+  LocalChain.open({ stateDir, programs: [coordinatorProgram()] }).close();
+  expect(existsSync(join(root, "target"))).toBe(false);
+
+  // When `concord localnet` loads it, it serves the saved program and stops cleanly
+  const cli = startCli(["localnet", "--port", "0", "--state-dir", stateDir], root);
+  const url = await cli.url;
+  expect(cli.output()).toMatch(/loaded in/);
+  expect(cli.output()).toContain(`coordinator program: ${COORDINATOR_ID}`);
+  expect((await new Connection(url).getAccountInfo(new PublicKey(COORDINATOR_ID)))?.executable).toBe(true);
+  cli.child.kill("SIGINT");
+  expect(await exited(cli.child)).toBe(0);
+  rmSync(root, { recursive: true, force: true });
 }, 60_000);
 
 test("refuses an unknown option with usage help", async () => {

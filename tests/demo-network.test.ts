@@ -1,8 +1,7 @@
 // The demo network end to end on a local chain over JSON-RPC: simulated members train with DeMo, commit receipts,
 // witnesses vouch, everyone applies the accepted updates, and the run finishes with rewards paid.
-import { AnchorProvider, Wallet } from "@coral-xyz/anchor";
-import type { TransactionInstruction } from "@solana/web3.js";
-import { Connection, Keypair, LAMPORTS_PER_SOL, Transaction } from "@solana/web3.js";
+import type { SendOptions } from "@solana/web3.js";
+import { Connection, Keypair } from "@solana/web3.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,10 +9,17 @@ import { Crank } from "../coordinator/crank/crank";
 import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import {
+  fundedKeypair,
+  providerFor,
+  sendInstructions,
+  waitForIdleWebsocket,
+} from "../coordinator/localnet/localnetClient";
 import { runDemoNetwork } from "../scripts/demo/demoNetwork";
 import type { ComputeDescriptor } from "../sdk/receiptMetadata";
 import { checkReceiptMetadata, decodeReceiptMetadata } from "../sdk/receiptMetadata";
 import { updateHash } from "../sdk/codec/updateCodec";
+import { COORDINATOR_ERROR_CODES } from "../sdk/coordinatorErrors";
 import * as ix from "../sdk/coordinatorInstructions";
 import { findEpochReceiptsAddress } from "../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
@@ -23,7 +29,6 @@ import { generatedCorpus } from "../trainer/data/corpusText";
 import { prepareDataset } from "../trainer/data/prepareDataset";
 import { openDataset } from "../trainer/data/tokenShards";
 import { runConfig } from "./helpers/coordinatorHarness";
-import { waitForIdleWebsocket } from "./helpers/web3Connection";
 
 let net: Localnet;
 let compute: ComputeDescriptor;
@@ -58,7 +63,7 @@ test("members train, commit, get witnessed and accepted, and the run finishes wi
   });
 
   expect(report.rounds.map((r) => r.step)).toEqual([0, 1, 2]);
-  const program = coordinatorProgram(new AnchorProvider(connection, new Wallet(Keypair.generate()), {}));
+  const program = coordinatorProgram(providerFor(connection, Keypair.generate()));
   for (const round of report.rounds) {
     // Each member's rows were its share of the batch, and every committed update was accepted
     expect(round.commits).toHaveLength(2);
@@ -85,41 +90,56 @@ test("members train, commit, get witnessed and accepted, and the run finishes wi
   for (const reward of report.rewards) expect(reward).toBeGreaterThan(0n);
 });
 
-test("two cranks racing: one ticks, the other finds nothing due, and neither fails", async () => {
-  const authority = Keypair.generate();
-  await connection.confirmTransaction({
-    signature: await connection.requestAirdrop(authority.publicKey, 10 * LAMPORTS_PER_SOL),
-    ...(await connection.getLatestBlockhash()),
-  });
-  const program = coordinatorProgram(
-    new AnchorProvider(connection, new Wallet(authority), { commitment: "confirmed" }),
-  );
-  const runId = 7n;
+/** A run whose authority has joined it, so the move to Warmup is due. */
+async function runDueForWarmup(runId: bigint) {
+  const authority = await fundedKeypair(connection, 10);
+  const program = coordinatorProgram(providerFor(connection, authority));
   const { run } = ix.runAddresses(program, runId);
-  const send = async (instructions: Promise<TransactionInstruction[]>) =>
-    program.provider.sendAndConfirm!(new Transaction().add(...(await instructions)));
-  await send(ix.createRunInstructions(program, { authority: authority.publicKey, runId, config: runConfig() }));
-  await send(
-    Promise.all([
-      ix.joinInstruction(program, {
-        run,
-        member: authority.publicKey,
-        endpoint: "x",
-        stake: BigInt(runConfig().minStake.toString()),
-      }),
-    ]),
+  await sendInstructions(
+    program,
+    await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config: runConfig() }),
   );
+  await sendInstructions(program, [
+    await ix.joinInstruction(program, {
+      run,
+      member: authority.publicKey,
+      endpoint: "x",
+      stake: BigInt(runConfig().minStake.toString()),
+    }),
+  ]);
+  return { program, run };
+}
 
-  const crankers = [Keypair.generate(), Keypair.generate()];
-  for (const c of crankers)
-    await connection.confirmTransaction({
-      signature: await connection.requestAirdrop(c.publicKey, LAMPORTS_PER_SOL),
-      ...(await connection.getLatestBlockhash()),
-    });
-  const as = (k: Keypair) =>
-    coordinatorProgram(new AnchorProvider(connection, new Wallet(k), { commitment: "confirmed" }));
+test("two cranks racing: one ticks, the other finds nothing due, and neither fails", async () => {
+  const { program, run } = await runDueForWarmup(7n);
+  const crankers = [await fundedKeypair(connection, 1), await fundedKeypair(connection, 1)];
+  const as = (k: Keypair) => coordinatorProgram(providerFor(connection, k));
   const results = await Promise.all(crankers.map((k) => new Crank(as(k), run).once()));
   expect(results.filter((r) => r !== null)).toEqual([{ from: RunState.WaitingForMembers, to: RunState.Warmup }]);
   expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
   expect(await new Crank(program, run).once()).toBeNull(); // warmup has not elapsed
+});
+
+test("a tick that lands failed because another crank ticked first is nothing due, not an error", async () => {
+  // Given a run due for Warmup
+  const { program, run } = await runDueForWarmup(8n);
+  // And a rival whose tick lands just after our crank's preflight passed, so ours is sent without preflight and
+  // lands failed, as when two cranks' ticks reach a validator in one slot
+  const rival = coordinatorProgram(providerFor(connection, await fundedKeypair(connection, 1)));
+  class RacedConnection extends Connection {
+    override async sendRawTransaction(raw: Buffer | Uint8Array | number[], options?: SendOptions): Promise<string> {
+      await sendInstructions(rival, [await ix.tickInstruction(rival, run)]);
+      return super.sendRawTransaction(raw, { ...options, skipPreflight: true });
+    }
+  }
+  const cranker = await fundedKeypair(connection, 1);
+  const crank = new Crank(coordinatorProgram(providerFor(new RacedConnection(net.rpcUrl, "confirmed"), cranker)), run);
+
+  // When our crank ticks, it reports nothing due
+  expect(await crank.once()).toBeNull();
+
+  // Then the run moved once (the rival's tick), and our tick is on-chain, failed with NoTransitionDue
+  expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
+  const [tick] = await connection.getSignaturesForAddress(cranker.publicKey, { limit: 1 });
+  expect(tick.err).toEqual({ InstructionError: [0, { Custom: COORDINATOR_ERROR_CODES.noTransitionDue }] });
 });

@@ -1,12 +1,5 @@
 // `concord deploy` through the upgradeable loader over JSON-RPC to the local chain, then a call to the program.
-import {
-  Connection,
-  Keypair,
-  LAMPORTS_PER_SOL,
-  Transaction,
-  TransactionInstruction,
-  sendAndConfirmTransaction,
-} from "@solana/web3.js";
+import { Connection, Keypair, Transaction, TransactionInstruction, sendAndConfirmTransaction } from "@solana/web3.js";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,12 +9,12 @@ import { deployProgram } from "../clients/cli/lib/deployProgram";
 import { COORDINATOR_SO } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import { fundedKeypair, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { link } from "../scripts/sbf-link";
 import { deployedSha256 } from "../scripts/verify-build";
 import { anchorDiscriminator } from "../sdk/anchorDiscriminator";
 import { programDataAddress } from "../sdk/upgradeableLoader";
 import { compileFixture } from "./helpers/compileFixture";
-import { waitForIdleWebsocket } from "./helpers/web3Connection";
 
 let net: Localnet;
 let connection: Connection;
@@ -34,11 +27,7 @@ const versionIx = (programId: Keypair["publicKey"]) =>
 beforeAll(async () => {
   net = await startLocalnet({ port: 0 });
   connection = new Connection(net.rpcUrl, "confirmed");
-  payer = Keypair.generate();
-  await connection.confirmTransaction({
-    signature: await connection.requestAirdrop(payer.publicKey, 100 * LAMPORTS_PER_SOL),
-    ...(await connection.getLatestBlockhash()),
-  });
+  payer = await fundedKeypair(connection, 100);
 });
 afterAll(async () => {
   await waitForIdleWebsocket();

@@ -1,11 +1,15 @@
 // A training run on the local chain through plain web3.js and Anchor over HTTP and websockets on 127.0.0.1:
 // create a run, join, tick, commit, and watch the run account change through accountSubscribe.
-import { AnchorProvider, Wallet } from "@coral-xyz/anchor";
-import { Connection, Keypair, LAMPORTS_PER_SOL, Transaction } from "@solana/web3.js";
-import type { TransactionInstruction } from "@solana/web3.js";
+import { Connection } from "@solana/web3.js";
 import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import {
+  fundedKeypair,
+  providerFor,
+  sendInstructions as send,
+  waitForIdleWebsocket,
+} from "../coordinator/localnet/localnetClient";
 import { decodeRun } from "../sdk/coordinatorAccounts";
 import type { RunAccount } from "../sdk/coordinatorAccounts";
 import * as ix from "../sdk/coordinatorInstructions";
@@ -13,7 +17,6 @@ import { findEpochReceiptsAddress } from "../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
 import { receiptHash, runConfig } from "./helpers/coordinatorHarness";
-import { waitForIdleWebsocket } from "./helpers/web3Connection";
 
 // The chain's clock is injected so the test moves time instead of waiting for it.
 let now = Date.now();
@@ -29,22 +32,11 @@ afterAll(async () => {
   await net.close();
 });
 
-async function funded(sol: number): Promise<Keypair> {
-  const k = Keypair.generate();
-  const signature = await connection.requestAirdrop(k.publicKey, sol * LAMPORTS_PER_SOL);
-  await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) });
-  return k;
-}
-
 test("create a run, join, tick, commit, and receive the run account's changes over websockets", async () => {
-  const authority = await funded(10);
-  const member = await funded(10);
-  const asAuthority = coordinatorProgram(
-    new AnchorProvider(connection, new Wallet(authority), { commitment: "confirmed" }),
-  );
-  const asMember = coordinatorProgram(new AnchorProvider(connection, new Wallet(member), { commitment: "confirmed" }));
-  const send = (program: typeof asMember, instructions: TransactionInstruction[]) =>
-    program.provider.sendAndConfirm!(new Transaction().add(...instructions));
+  const authority = await fundedKeypair(connection, 10);
+  const member = await fundedKeypair(connection, 10);
+  const asAuthority = coordinatorProgram(providerFor(connection, authority));
+  const asMember = coordinatorProgram(providerFor(connection, member));
 
   // Given a run created in one transaction
   const runId = 42n;

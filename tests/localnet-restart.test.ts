@@ -2,7 +2,6 @@
 import {
   Connection,
   Keypair,
-  LAMPORTS_PER_SOL,
   SystemProgram,
   Transaction,
   TransactionInstruction,
@@ -13,8 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { anchorDiscriminator } from "../sdk/anchorDiscriminator";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
+import { CHAIN_STATE_FILE } from "../coordinator/localnet/localChain";
 import { startLocalnet } from "../coordinator/localnet/localnet";
-import { waitForIdleWebsocket } from "./helpers/web3Connection";
+import { fundedKeypair, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 
 const program = coordinatorProgram();
 
@@ -22,12 +22,8 @@ test("accounts, balances, history and programs are the same after a restart", as
   const stateDir = mkdtempSync(join(tmpdir(), "concord-localnet-"));
   let net = await startLocalnet({ port: 0, stateDir, programs: [program] });
   let connection = new Connection(net.rpcUrl, "confirmed");
-  const alice = Keypair.generate();
+  const alice = await fundedKeypair(connection, 3);
   const store = Keypair.generate();
-  await connection.confirmTransaction({
-    signature: await connection.requestAirdrop(alice.publicKey, 3 * LAMPORTS_PER_SOL),
-    ...(await connection.getLatestBlockhash()),
-  });
   const space = 16;
   const sig = await sendAndConfirmTransaction(
     connection,
@@ -81,6 +77,6 @@ test("accounts, balances, history and programs are the same after a restart", as
 
 test("an unreadable state folder is a clear error, not a silent fresh chain", async () => {
   const stateDir = mkdtempSync(join(tmpdir(), "concord-localnet-bad-"));
-  writeFileSync(join(stateDir, "chain-state.bin"), Buffer.from([1, 2]));
+  writeFileSync(join(stateDir, CHAIN_STATE_FILE), Buffer.from([1, 2]));
   await expect(startLocalnet({ port: 0, stateDir })).rejects.toThrow(/unreadable: file too short/);
 });

@@ -1,5 +1,5 @@
 // The embedded chain through plain @solana/web3.js and Anchor over real HTTP and websockets on 127.0.0.1.
-import { AnchorProvider, Program, Wallet } from "@coral-xyz/anchor";
+import { Program, utils } from "@coral-xyz/anchor";
 import type { Idl } from "@coral-xyz/anchor";
 import {
   Connection,
@@ -15,9 +15,10 @@ import { IDL_PATH } from "../scripts/build-program";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { programDataAddress } from "../sdk/upgradeableLoader";
-import { waitForIdleWebsocket } from "./helpers/web3Connection";
 
+const bs58 = utils.bytes.bs58;
 const program = coordinatorProgram();
 let net: Localnet;
 let connection: Connection;
@@ -31,12 +32,7 @@ afterAll(async () => {
   await net.close();
 });
 
-async function funded(sol = 10): Promise<Keypair> {
-  const k = Keypair.generate();
-  const sig = await connection.requestAirdrop(k.publicKey, sol * LAMPORTS_PER_SOL);
-  await connection.confirmTransaction({ signature: sig, ...(await connection.getLatestBlockhash()) });
-  return k;
-}
+const funded = (sol: number) => fundedKeypair(connection, sol);
 
 describe("localnet over JSON-RPC", () => {
   test("answers getVersion, getHealth, getGenesisHash, getSlot and getLatestBlockhash", async () => {
@@ -93,16 +89,47 @@ describe("localnet over JSON-RPC", () => {
     expect(history.map((h) => h.signature)).toEqual([sig]);
   });
 
+  test("getSignaturesForAddress pages with before, and an unknown before gives nothing (as Agave)", async () => {
+    const alice = await funded(1);
+    const [bob, carol] = [Keypair.generate().publicKey, Keypair.generate().publicKey];
+    const rent = await connection.getMinimumBalanceForRentExemption(0);
+    const pay = (to: PublicKey) =>
+      sendAndConfirmTransaction(
+        connection,
+        new Transaction().add(SystemProgram.transfer({ fromPubkey: alice.publicKey, toPubkey: to, lamports: rent })),
+        [alice],
+      );
+    const first = await pay(bob);
+    const second = await pay(bob);
+    const toCarol = await pay(carol);
+    const signatures = async (before?: string) =>
+      (await connection.getSignaturesForAddress(bob, { before })).map((s) => s.signature);
+    expect(await signatures()).toEqual([second, first]);
+    expect(await signatures(second)).toEqual([first]);
+    expect(await signatures(toCarol)).toEqual([second, first]); // before may name a transaction not touching bob
+    expect(await signatures(bs58.encode(Keypair.generate().secretKey))).toEqual([]);
+  });
+
   test("Anchor's AnchorProvider and Program work unmodified (view through simulateTransaction)", async () => {
     const payer = await funded(1);
-    const provider = new AnchorProvider(connection, new Wallet(payer), { commitment: "confirmed" });
-    const coordinator = new Program(JSON.parse(readFileSync(IDL_PATH, "utf8")) as Idl, provider);
+    const coordinator = new Program(JSON.parse(readFileSync(IDL_PATH, "utf8")) as Idl, providerFor(connection, payer));
     const v = await coordinator.methods.version().view();
     const idl = JSON.parse(readFileSync(IDL_PATH, "utf8"));
     expect(`${v.major}.${v.minor}.${v.patch}`).toBe(idl.metadata.version); // the C program and its IDL agree
     const sig = await coordinator.methods.version().rpc();
     const tx = await connection.getTransaction(sig, { commitment: "confirmed", maxSupportedTransactionVersion: 0 });
     expect(tx?.meta?.logMessages).toContain("Program log: concord coordinator");
+    // getTransaction reports the return data too (web3.js 1.x does not parse it, so read the raw answer)
+    const raw = await fetch(net.rpcUrl, {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "getTransaction", params: [sig, { encoding: "json" }] }),
+    }).then((r) => r.json());
+    const version = Buffer.alloc(6);
+    [v.major, v.minor, v.patch].forEach((n: number, i: number) => version.writeUInt16LE(n, 2 * i));
+    expect(raw.result.meta.returnData).toEqual({
+      programId: program.keypair.publicKey.toBase58(),
+      data: [version.toString("base64"), "base64"],
+    });
   });
 
   test("a failing transaction comes back as a simulation error with logs, and changes nothing", async () => {

@@ -1,7 +1,6 @@
 // The crank: anyone may run it, and none is trusted. It ticks a run whenever the state machine's timing (the SDK's
 // mirror of the program) says a transition is due by the chain's own clock. Two cranks racing is harmless: the
 // loser's tick fails with NoTransitionDue and changes nothing.
-import { AnchorError } from "@coral-xyz/anchor";
 import type { Connection, PublicKey } from "@solana/web3.js";
 import { SYSVAR_CLOCK_PUBKEY, SendTransactionError, Transaction } from "@solana/web3.js";
 import { COORDINATOR_ERROR_CODES } from "../../sdk/coordinatorErrors";
@@ -9,6 +8,7 @@ import { tickInstruction } from "../../sdk/coordinatorInstructions";
 import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
 import { nextRunState, scheduleView } from "../../sdk/roundSchedule";
 import type { RunState } from "../../sdk/runState";
+import { customErrorCode } from "../localnet/transactionError";
 
 /** The Clock sysvar's unix time: what the program compares deadlines with. */
 export async function chainTime(connection: Connection): Promise<bigint> {
@@ -18,10 +18,9 @@ export async function chainTime(connection: Connection): Promise<bigint> {
 }
 
 const NO_TRANSITION_DUE = COORDINATOR_ERROR_CODES.noTransitionDue;
-const lostRace = (e: unknown) =>
-  (e instanceof AnchorError && e.error.errorCode.number === NO_TRANSITION_DUE) ||
-  (e instanceof SendTransactionError &&
-    e.message.includes(`custom program error: 0x${NO_TRANSITION_DUE.toString(16)}`));
+/** Another crank ticked first and preflight caught it: sendRawTransaction throws the simulation's error. */
+const refusedAsNotDue = (e: unknown) =>
+  e instanceof SendTransactionError && e.message.includes(`custom program error: 0x${NO_TRANSITION_DUE.toString(16)}`);
 
 export interface CrankResult {
   from: RunState;
@@ -53,14 +52,17 @@ export class Crank {
     const tx = new Transaction({ ...latest, feePayer: wallet.publicKey }).add(
       await tickInstruction(this.program, this.run),
     );
+    let signature: string;
     try {
-      const signature = await connection.sendRawTransaction((await wallet.signTransaction(tx)).serialize());
-      const { value } = await connection.confirmTransaction({ signature, ...latest });
-      if (value.err) throw new Error(`tick ${signature} failed: ${JSON.stringify(value.err)}`);
+      signature = await connection.sendRawTransaction((await wallet.signTransaction(tx)).serialize());
     } catch (e) {
-      if (lostRace(e)) return null;
+      if (refusedAsNotDue(e)) return null;
       throw e;
     }
+    const { value } = await connection.confirmTransaction({ signature, ...latest });
+    // Another crank's tick landed after our preflight passed: ours lands failed (fee paid) with NoTransitionDue.
+    if (value.err && customErrorCode(value.err) === NO_TRANSITION_DUE) return null;
+    if (value.err) throw new Error(`tick ${signature} failed: ${JSON.stringify(value.err)}`);
     return { from: view.state, to };
   }
 

@@ -2,10 +2,10 @@
 import { Keypair } from "@solana/web3.js";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_OUT_DIR, PROGRAM_DIR } from "../../scripts/build-program";
 
-const ROOT = join(__dirname, "..", "..");
-export const COORDINATOR_SO = join(ROOT, "target", "deploy", "coordinator.so");
-export const COORDINATOR_KEYPAIR = join(ROOT, "programs", "coordinator", "program-keypair.json");
+export const COORDINATOR_SO = join(DEFAULT_OUT_DIR, "deploy", "coordinator.so");
+export const COORDINATOR_KEYPAIR = join(PROGRAM_DIR, "program-keypair.json");
 
 /** Reads a keypair in the Solana CLI's format (a JSON array of the 64 secret-key bytes). */
 export function readKeypair(path: string): Keypair {

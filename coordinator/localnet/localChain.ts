@@ -1,10 +1,11 @@
 // The embedded chain: the real program in litesvm, with what a validator adds around it for JSON-RPC clients —
 // a clock that follows wall time, a window of valid blockhashes, a faucet, transaction history with statuses and
 // logs, change events for subscriptions, and state saved to a folder so a restart loses nothing.
-import type { PublicKey } from "@solana/web3.js";
+import type { PublicKey, Signer, TransactionInstruction } from "@solana/web3.js";
 import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, VersionedTransaction } from "@solana/web3.js";
 import { getTransactionDecoder, address } from "@solana/kit";
 import type { EncodedAccount } from "@solana/kit";
+import type { TransactionMetadata } from "litesvm";
 import { Clock, FailedTransactionMetadata, LiteSVM } from "litesvm";
 import { utils } from "@coral-xyz/anchor";
 import { EventEmitter } from "node:events";
@@ -15,18 +16,23 @@ import * as codes from "../../sdk/errors/codes";
 import { programDeploySteps } from "../../sdk/programDeploySteps";
 import { RpcError } from "./rpcError";
 import type { TransactionErrorJson } from "./transactionError";
-import { transactionErrorFromFailure } from "./transactionError";
+import { customErrorCode, instructionError, transactionErrorFromFailure } from "./transactionError";
 
 const bs58 = utils.bytes.bs58;
+/** A transaction in the form litesvm runs (decoded by @solana/kit). */
+type KitTransaction = Parameters<LiteSVM["sendTransaction"]>[0];
 
 /** Solana's target slot time. */
 export const SLOT_MS = 400;
 /** A blockhash stays usable for this many slots, as on a real cluster. */
 export const BLOCKHASH_VALID_SLOTS = 150;
 export const MAX_AIRDROP_LAMPORTS = 1000 * LAMPORTS_PER_SOL;
+/** Solana's base fee per signature; the local chain charges no priority fees. */
+export const LAMPORTS_PER_SIGNATURE = 5000;
 /** litesvm's own airdrop pool holds about 1M SOL; the faucet takes half. */
 const FAUCET_LAMPORTS = 500_000n * BigInt(LAMPORTS_PER_SOL);
-const STATE_FILE = "chain-state.bin";
+/** The file in the state folder that holds the whole chain. */
+export const CHAIN_STATE_FILE = "chain-state.bin";
 const STATE_VERSION = 1;
 
 export interface AccountView {
@@ -37,6 +43,12 @@ export interface AccountView {
   space: number;
 }
 
+/** What the last program to call set_return_data left, its data in base64. */
+export interface ReturnData {
+  programId: string;
+  data: string;
+}
+
 export interface TransactionRecord {
   signature: string;
   slot: number;
@@ -45,7 +57,7 @@ export interface TransactionRecord {
   logs: string[];
   fee: number;
   computeUnits: number;
-  returnData: { programId: string; data: string } | null;
+  returnData: ReturnData | null;
   /** The message in the JSON form getTransaction returns. */
   message: {
     accountKeys: string[];
@@ -68,7 +80,7 @@ export interface SimulationResult {
   err: TransactionErrorJson | null;
   logs: string[];
   unitsConsumed: number;
-  returnData: { programId: string; data: [string, "base64"] } | null;
+  returnData: ReturnData | null;
 }
 
 export interface LocalChainOptions {
@@ -100,13 +112,24 @@ function accountView(a: EncodedAccount): AccountView {
   };
 }
 
+/** The fee of a transaction with this many signatures: what a record shows and getFeeForMessage quotes. */
+export const transactionFee = (numRequiredSignatures: number) => LAMPORTS_PER_SIGNATURE * numRequiredSignatures;
+
+function returnDataOf(meta: TransactionMetadata): ReturnData | null {
+  const returned = meta.returnData();
+  return returned.data().length
+    ? { programId: bs58.encode(returned.programId()), data: Buffer.from(returned.data()).toString("base64") }
+    : null;
+}
+
 /** Custom-error text the way validators phrase it, for RPC error messages. */
 function describeError(err: TransactionErrorJson): string {
-  if (typeof err === "object" && err !== null && !Array.isArray(err) && "InstructionError" in err) {
-    const [index, inner] = err.InstructionError as [number, unknown];
-    if (typeof inner === "object" && inner !== null && "Custom" in inner) {
-      return `Error processing Instruction ${index}: custom program error: 0x${Number((inner as { Custom: number }).Custom).toString(16)}`;
-    }
+  const failed = instructionError(err);
+  if (failed) {
+    const [index, inner] = failed;
+    const custom = customErrorCode(err);
+    if (custom !== undefined)
+      return `Error processing Instruction ${index}: custom program error: 0x${custom.toString(16)}`;
     return `Error processing Instruction ${index}: ${JSON.stringify(inner)}`;
   }
   return typeof err === "string" ? err : JSON.stringify(err);
@@ -125,24 +148,25 @@ export class LocalChain extends EventEmitter {
   private readonly transactions = new Map<string, TransactionRecord>();
   private saveTimer?: NodeJS.Timeout;
 
-  private constructor(svm: LiteSVM, meta: Omit<PersistedMeta, "version">, options: LocalChainOptions, faucet: Keypair) {
+  private constructor(svm: LiteSVM, meta: Omit<PersistedMeta, "version">, options: LocalChainOptions) {
     super();
     this.svm = svm.withBlockhashCheck(false).withSigverify(true); // blockhash window is ours; see syncClock
     this.now = options.now ?? Date.now;
     this.stateDir = options.stateDir;
     this.genesisHash = meta.genesisHash;
-    this.faucet = faucet;
+    this.faucet = Keypair.fromSecretKey(Uint8Array.from(meta.faucetSecretKey));
     this.baseSlot = meta.slot;
     this.baseTime = this.now();
     this.unixTimestamp = meta.unixTimestamp;
     for (const [hash, slot] of meta.blockhashes) this.blockhashes.set(hash, slot);
     for (const t of meta.transactions) this.transactions.set(t.signature, t);
+    this.syncClock();
   }
 
   /** Loads the chain saved in `options.stateDir`, or creates a new one (genesis) there. */
   static open(options: LocalChainOptions = {}): LocalChain {
-    const file = options.stateDir && join(options.stateDir, STATE_FILE);
-    if (file && existsSync(file)) return LocalChain.load(file, options);
+    if (options.stateDir && LocalChain.hasSavedState(options.stateDir))
+      return LocalChain.load(join(options.stateDir, CHAIN_STATE_FILE), options);
     const faucet = Keypair.generate();
     const svm = new LiteSVM().withTransactionHistory(1_000_000n);
     const funded = svm.airdrop(address(faucet.publicKey.toBase58()), FAUCET_LAMPORTS as never);
@@ -158,12 +182,15 @@ export class LocalChain extends EventEmitter {
         transactions: [],
       },
       options,
-      faucet,
     );
-    chain.syncClock();
     for (const program of options.programs ?? []) chain.deployProgram(program.keypair, program.elf);
     chain.save();
     return chain;
+  }
+
+  /** Whether `stateDir` holds a saved chain (which open loads instead of creating one). */
+  static hasSavedState(stateDir: string): boolean {
+    return existsSync(join(stateDir, CHAIN_STATE_FILE));
   }
 
   private static load(file: string, options: LocalChainOptions): LocalChain {
@@ -180,10 +207,7 @@ export class LocalChain extends EventEmitter {
       throw fail("metadata is not JSON");
     }
     if (meta.version !== STATE_VERSION) throw fail(`state version ${meta.version}, expected ${STATE_VERSION}`);
-    const svm = LiteSVM.fromBytes(bytes.subarray(4 + metaLength));
-    const chain = new LocalChain(svm, meta, options, Keypair.fromSecretKey(Uint8Array.from(meta.faucetSecretKey)));
-    chain.syncClock();
-    return chain;
+    return new LocalChain(LiteSVM.fromBytes(bytes.subarray(4 + metaLength)), meta, options);
   }
 
   /** Writes the whole state atomically (temp file + rename). */
@@ -204,7 +228,7 @@ export class LocalChain extends EventEmitter {
     const metaBytes = Buffer.from(JSON.stringify(meta));
     const header = Buffer.alloc(4);
     header.writeUInt32LE(metaBytes.length);
-    const file = join(this.stateDir, STATE_FILE);
+    const file = join(this.stateDir, CHAIN_STATE_FILE);
     writeFileSync(file + ".tmp", Buffer.concat([header, metaBytes, this.svm.toBytes()]));
     renameSync(file + ".tmp", file);
   }
@@ -274,11 +298,18 @@ export class LocalChain extends EventEmitter {
     return this.transactions.get(signature);
   }
 
-  /** Newest first, as getSignaturesForAddress answers. */
+  /**
+   * Newest first, as getSignaturesForAddress answers; with `before`, only those that landed before that transaction
+   * (any transaction, as on Agave), and none when the chain does not know it.
+   */
   signaturesForAddress(key: string, limit: number, before?: string): TransactionRecord[] {
-    const all = [...this.transactions.values()].filter((t) => t.message.accountKeys.includes(key)).reverse();
-    const start = before ? all.findIndex((t) => t.signature === before) + 1 : 0;
-    return all.slice(start, start + limit);
+    let newestFirst = [...this.transactions.values()].reverse();
+    if (before !== undefined) {
+      const at = newestFirst.findIndex((t) => t.signature === before);
+      if (at < 0) return [];
+      newestFirst = newestFirst.slice(at + 1);
+    }
+    return newestFirst.filter((t) => t.message.accountKeys.includes(key)).slice(0, limit);
   }
 
   private decode(bytes: Uint8Array): VersionedTransaction {
@@ -309,9 +340,14 @@ export class LocalChain extends EventEmitter {
       // Unsigned transactions decode with null signatures; litesvm wants a full set to parse, not to check.
       tx.signatures = tx.signatures.map(() => new Uint8Array(64).fill(1));
     }
+    return this.simulateDecoded(this.toKit(tx.serialize()), sigVerify);
+  }
+
+  /** Runs a transaction the caller has decoded and checked (clock synced, blockhash valid), changing nothing. */
+  private simulateDecoded(tx: KitTransaction, sigVerify: boolean): SimulationResult {
     this.svm.withSigverify(sigVerify);
     try {
-      const res = this.svm.simulateTransaction(this.toKit(tx.serialize()));
+      const res = this.svm.simulateTransaction(tx);
       if (res instanceof FailedTransactionMetadata) {
         const meta = res.meta();
         return {
@@ -323,27 +359,21 @@ export class LocalChain extends EventEmitter {
         };
       }
       const meta = res.meta();
-      const returned = meta.returnData();
       return {
         postAccounts: new Map(res.postAccounts().map((a) => [a.address, accountView(a)])),
         err: null,
         logs: meta.logs(),
         unitsConsumed: Number(meta.computeUnitsConsumed()),
-        returnData: returned.data().length
-          ? {
-              programId: bs58.encode(returned.programId()),
-              data: [Buffer.from(returned.data()).toString("base64"), "base64"],
-            }
-          : null,
+        returnData: returnDataOf(meta),
       };
     } finally {
       this.svm.withSigverify(true);
     }
   }
 
-  private toKit(bytes: Uint8Array) {
+  private toKit(bytes: Uint8Array): KitTransaction {
     try {
-      return getTransactionDecoder().decode(bytes) as never;
+      return getTransactionDecoder().decode(bytes) as KitTransaction;
     } catch (e) {
       throw new RpcError(codes.CONCORD_ERROR__RPC__MALFORMED_TRANSACTION, { reason: (e as Error).message });
     }
@@ -355,6 +385,11 @@ export class LocalChain extends EventEmitter {
    */
   sendTransaction(bytes: Uint8Array, options: { skipPreflight?: boolean } = {}): string {
     this.syncClock();
+    return this.execute(bytes, options);
+  }
+
+  /** sendTransaction on a clock the caller has just synced. */
+  private execute(bytes: Uint8Array, options: { skipPreflight?: boolean }): string {
     const tx = this.decode(bytes);
     if (tx.signatures.length === 0 || tx.signatures.some((s) => s.every((b) => b === 0))) {
       throw new RpcError(codes.CONCORD_ERROR__RPC__SIGNATURE_VERIFICATION_FAILED);
@@ -374,8 +409,9 @@ export class LocalChain extends EventEmitter {
         { err: "BlockhashNotFound", logs: [], accounts: null, unitsConsumed: 0 },
       );
     }
+    const kitTx = this.toKit(bytes);
     if (!options.skipPreflight) {
-      const sim = this.simulateTransaction(bytes, { sigVerify: true });
+      const sim = this.simulateDecoded(kitTx, true);
       if (sim.err !== null) {
         throw new RpcError(
           codes.CONCORD_ERROR__RPC__TRANSACTION_SIMULATION_FAILED,
@@ -391,7 +427,7 @@ export class LocalChain extends EventEmitter {
     const preBalances = keys.map(balance);
     let res;
     try {
-      res = this.svm.sendTransaction(this.toKit(bytes));
+      res = this.svm.sendTransaction(kitTx);
     } catch (e) {
       if (e instanceof RpcError) throw e;
       throw new RpcError(codes.CONCORD_ERROR__RPC__SIGNATURE_VERIFICATION_FAILED, {}, { reason: (e as Error).message });
@@ -399,7 +435,7 @@ export class LocalChain extends EventEmitter {
     const meta = res instanceof FailedTransactionMetadata ? res.meta() : res;
     const err = res instanceof FailedTransactionMetadata ? transactionErrorFromFailure(res.toString()) : null;
     // Errors raised before execution (bad signature, unknown fee payer, duplicate) never land on a real cluster.
-    if (err !== null && !(typeof err === "object" && !Array.isArray(err) && "InstructionError" in err)) {
+    if (err !== null && !instructionError(err)) {
       throw new RpcError(
         codes.CONCORD_ERROR__RPC__TRANSACTION_REJECTED,
         { reason: describeError(err) },
@@ -408,18 +444,15 @@ export class LocalChain extends EventEmitter {
     }
     const header = message.header;
     const writable = keys.filter((_, i) => message.isAccountWritable(i));
-    const returned = meta.returnData();
     const record: TransactionRecord = {
       signature,
       slot: this.slot,
       blockTime: this.unixTimestamp,
       err,
       logs: meta.logs(),
-      fee: 5000 * header.numRequiredSignatures,
+      fee: transactionFee(header.numRequiredSignatures),
       computeUnits: Number(meta.computeUnitsConsumed()),
-      returnData: returned.data().length
-        ? { programId: bs58.encode(returned.programId()), data: Buffer.from(returned.data()).toString("base64") }
-        : null,
+      returnData: returnDataOf(meta),
       message: {
         accountKeys: keys,
         header,
@@ -449,12 +482,17 @@ export class LocalChain extends EventEmitter {
     if (!Number.isSafeInteger(lamports) || lamports <= 0 || lamports > MAX_AIRDROP_LAMPORTS) {
       throw new RpcError(codes.CONCORD_ERROR__RPC__AIRDROP_TOO_LARGE, { lamports, limit: MAX_AIRDROP_LAMPORTS });
     }
+    return this.sendFromFaucet([SystemProgram.transfer({ fromPubkey: this.faucet.publicKey, toPubkey: to, lamports })]);
+  }
+
+  /** Sends `instructions` in one transaction paid and signed by the faucet (and `signers`), under a fresh blockhash. */
+  private sendFromFaucet(instructions: TransactionInstruction[], signers: Signer[] = []): string {
     this.syncClock();
     const tx = new Transaction({ recentBlockhash: this.svm.latestBlockhash(), feePayer: this.faucet.publicKey }).add(
-      SystemProgram.transfer({ fromPubkey: this.faucet.publicKey, toPubkey: to, lamports }),
+      ...instructions,
     );
-    tx.sign(this.faucet);
-    return this.sendTransaction(tx.serialize());
+    tx.sign(this.faucet, ...signers);
+    return this.execute(tx.serialize(), {});
   }
 
   /** Deploys through the upgradeable loader, paid by the faucet; the program is callable from the next slot. */
@@ -466,13 +504,7 @@ export class LocalChain extends EventEmitter {
       buffer: Keypair.generate(),
       rentExempt: (n) => this.rentExempt(n),
     });
-    for (const step of steps) {
-      const tx = new Transaction({ recentBlockhash: this.svm.latestBlockhash(), feePayer: this.faucet.publicKey }).add(
-        ...step.instructions,
-      );
-      tx.sign(this.faucet, ...step.signers);
-      this.sendTransaction(tx.serialize());
-    }
+    for (const step of steps) this.sendFromFaucet(step.instructions, step.signers);
     this.baseSlot += 1; // the deployed program becomes visible in the next slot
     this.syncClock();
   }

@@ -2,9 +2,19 @@
 import { VersionedMessage } from "@solana/web3.js";
 import { utils } from "@coral-xyz/anchor";
 import type { RpcMethods } from "./jsonRpc";
-import type { LocalChain, TransactionRecord } from "./localChain";
+import type { LocalChain, ReturnData, TransactionRecord } from "./localChain";
+import { transactionFee } from "./localChain";
+import type { TransactionErrorJson } from "./transactionError";
 import { encodeAccount, parseDataSlice } from "./accountEncoding";
-import { configParam, decodeBytes, integerParam, pubkeyParam, stringParam } from "./rpcParams";
+import {
+  addressParam,
+  arrayParam,
+  configParam,
+  decodeBytes,
+  integerParam,
+  pubkeyParam,
+  stringParam,
+} from "./rpcParams";
 import { invalidParams } from "./rpcError";
 
 const bs58 = utils.bytes.bs58;
@@ -40,10 +50,16 @@ function parseFilters(value: unknown): Filter[] {
   });
 }
 
+/** The legacy `status` field next to `err`. */
+const statusOf = (err: TransactionErrorJson | null) => (err === null ? { Ok: null } : { Err: err });
+
+/** Return data as JSON-RPC answers it: the data as [base64, "base64"]. */
+const returnDataJson = (r: ReturnData) => ({ programId: r.programId, data: [r.data, "base64"] });
+
 function transactionMeta(t: TransactionRecord) {
   return {
     err: t.err,
-    status: t.err === null ? { Ok: null } : { Err: t.err },
+    status: statusOf(t.err),
     fee: t.fee,
     preBalances: t.preBalances,
     postBalances: t.postBalances,
@@ -54,7 +70,7 @@ function transactionMeta(t: TransactionRecord) {
     rewards: [],
     loadedAddresses: { writable: [], readonly: [] },
     computeUnitsConsumed: t.computeUnits,
-    ...(t.returnData ? { returnData: { programId: t.returnData.programId, data: [t.returnData.data, "base64"] } } : {}),
+    ...(t.returnData ? { returnData: returnDataJson(t.returnData) } : {}),
   };
 }
 
@@ -63,7 +79,7 @@ function signatureStatus(t: TransactionRecord) {
     slot: t.slot,
     confirmations: null,
     err: t.err,
-    status: t.err === null ? { Ok: null } : { Err: t.err },
+    status: statusOf(t.err),
     confirmationStatus: "finalized",
   };
 }
@@ -107,25 +123,28 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
         throw invalidParams("message does not deserialize");
       }
       return withContext(
-        chain.isBlockhashValid(message.recentBlockhash) ? 5000 * message.header.numRequiredSignatures : null,
+        chain.isBlockhashValid(message.recentBlockhash) ? transactionFee(message.header.numRequiredSignatures) : null,
       );
     },
     getMinimumBalanceForRentExemption: (params) => chain.rentExempt(integerParam(params, 0, "data length")),
 
-    getBalance: (params) => withContext(chain.getAccount(pubkeyParam(params, 0, "account").toBase58())?.lamports ?? 0),
+    getBalance: (params) => withContext(chain.getAccount(addressParam(params, 0, "account"))?.lamports ?? 0),
     getAccountInfo: (params) => {
-      const key = pubkeyParam(params, 0, "account").toBase58();
+      const key = addressParam(params, 0, "account");
       const config = configParam(params, 1);
       const account = chain.getAccount(key);
       return withContext(account && encodeAccount(account, config.encoding, parseDataSlice(config.dataSlice)));
     },
     getMultipleAccounts: (params) => {
-      if (!Array.isArray(params[0]) || params[0].length > MAX_MULTIPLE_ACCOUNTS) {
-        throw invalidParams(`accounts must be an array of at most ${MAX_MULTIPLE_ACCOUNTS} public keys`);
-      }
+      const keys = arrayParam(
+        params,
+        0,
+        `accounts must be an array of at most ${MAX_MULTIPLE_ACCOUNTS} public keys`,
+        (items, i) => addressParam(items, i, "account"),
+        { max: MAX_MULTIPLE_ACCOUNTS },
+      );
       const config = configParam(params, 1);
       const slice = parseDataSlice(config.dataSlice);
-      const keys = params[0].map((_, i) => pubkeyParam(params[0] as unknown[], i, "account").toBase58());
       return withContext(
         keys.map((k) => {
           const account = chain.getAccount(k);
@@ -134,7 +153,7 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
       );
     },
     getProgramAccounts: (params) => {
-      const program = pubkeyParam(params, 0, "program").toBase58();
+      const program = addressParam(params, 0, "program");
       const config = configParam(params, 1);
       const filters = parseFilters(config.filters);
       const slice = parseDataSlice(config.dataSlice);
@@ -162,9 +181,10 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
       const wanted = config.accounts as { addresses?: unknown; encoding?: unknown } | undefined;
       let accounts = null;
       if (wanted) {
-        if (!Array.isArray(wanted.addresses)) throw invalidParams("accounts.addresses must be an array");
-        accounts = wanted.addresses.map((_, i) => {
-          const key = pubkeyParam(wanted.addresses as unknown[], i, "accounts.addresses").toBase58();
+        const keys = arrayParam([wanted.addresses], 0, "accounts.addresses must be an array", (items, i) =>
+          addressParam(items, i, "accounts.addresses"),
+        );
+        accounts = keys.map((key) => {
           const account = sim.postAccounts.get(key) ?? chain.getAccount(key);
           return account && encodeAccount(account, wanted.encoding ?? "base64");
         });
@@ -174,16 +194,19 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
         logs: sim.logs,
         accounts,
         unitsConsumed: sim.unitsConsumed,
-        returnData: sim.returnData,
+        returnData: sim.returnData && returnDataJson(sim.returnData),
         innerInstructions: null,
       });
     },
 
     getSignatureStatuses: (params) => {
-      if (!Array.isArray(params[0]) || params[0].length > MAX_SIGNATURE_STATUSES) {
-        throw invalidParams(`signatures must be an array of at most ${MAX_SIGNATURE_STATUSES} strings`);
-      }
-      const sigs = params[0].map((_, i) => stringParam(params[0] as unknown[], i, "signature"));
+      const sigs = arrayParam(
+        params,
+        0,
+        `signatures must be an array of at most ${MAX_SIGNATURE_STATUSES} strings`,
+        (items, i) => stringParam(items, i, "signature"),
+        { max: MAX_SIGNATURE_STATUSES },
+      );
       return withContext(
         sigs.map((s) => {
           const t = chain.getTransaction(s);
@@ -205,7 +228,7 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
       return { slot: t.slot, blockTime: t.blockTime, transaction, meta: transactionMeta(t), version: t.version };
     },
     getSignaturesForAddress: (params) => {
-      const key = pubkeyParam(params, 0, "address").toBase58();
+      const key = addressParam(params, 0, "address");
       const config = configParam(params, 1);
       const limit = config.limit === undefined ? 1000 : Number(config.limit);
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)
@@ -222,5 +245,3 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
     },
   };
 }
-
-export { signatureStatus };

@@ -15,6 +15,27 @@ export function pubkeyParam(params: unknown[], index: number, name: string): Pub
   }
 }
 
+/** A public key parameter in its normalized base-58 form. */
+export function addressParam(params: unknown[], index: number, name: string): string {
+  return pubkeyParam(params, index, name).toBase58();
+}
+
+/**
+ * An array of at most `max` items (and at least `min`), each read with `read` (e.g. addressParam); anything else is
+ * refused with `refusal`.
+ */
+export function arrayParam<T>(
+  params: unknown[],
+  index: number,
+  refusal: string,
+  read: (items: unknown[], i: number) => T,
+  { min = 0, max = Infinity }: { min?: number; max?: number } = {},
+): T[] {
+  const v = params[index];
+  if (!Array.isArray(v) || v.length < min || v.length > max) throw invalidParams(refusal);
+  return v.map((_, i) => read(v, i));
+}
+
 export function stringParam(params: unknown[], index: number, name: string): string {
   const v = params[index];
   if (typeof v !== "string") throw invalidParams(`${name} (param ${index}) must be a string`);

@@ -6,9 +6,9 @@ import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
 import type { RpcMethods } from "./jsonRpc";
 import { handleJsonRpc } from "./jsonRpc";
-import type { LocalChain, TransactionRecord } from "./localChain";
+import type { AccountView, LocalChain, TransactionRecord } from "./localChain";
 import { encodeAccount } from "./accountEncoding";
-import { configParam, pubkeyParam, stringParam } from "./rpcParams";
+import { addressParam, arrayParam, configParam, stringParam } from "./rpcParams";
 import { invalidParams } from "./rpcError";
 
 /** Websocket messages above this size are refused by `ws` (close code 1009). */
@@ -29,12 +29,9 @@ const NOTIFICATION: Record<Subscription["kind"], string> = {
   slot: "slotNotification",
 };
 
-const fingerprint = (chain: LocalChain, key: string) => {
-  const a = chain.getAccount(key);
-  return a
-    ? createHash("sha256").update(`${a.lamports}:${a.owner}:${a.executable}:`).update(a.data).digest("hex")
-    : "none";
-};
+/** Tells whether an account changed, so a write that leaves it as it was sends no notification. */
+const fingerprint = (a: AccountView | null) =>
+  a ? createHash("sha256").update(`${a.lamports}:${a.owner}:${a.executable}:`).update(a.data).digest("hex") : "none";
 
 export function attachSubscriptions(server: Server, chain: LocalChain): WebSocketServer {
   const wss = new WebSocketServer({ server, maxPayload: MAX_WS_MESSAGE_BYTES });
@@ -58,10 +55,10 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
   const onTransaction = (t: TransactionRecord) => {
     for (const [id, { sub }] of subscriptions) {
       if (sub.kind === "account" && t.writable.includes(sub.key)) {
-        const now = fingerprint(chain, sub.key);
+        const account = chain.getAccount(sub.key);
+        const now = fingerprint(account);
         if (now === sub.fingerprint) continue;
         sub.fingerprint = now;
-        const account = chain.getAccount(sub.key);
         notify(id, { context: context(), value: account && encodeAccount(account, sub.encoding) });
       } else if (sub.kind === "program") {
         for (const key of t.writable) {
@@ -103,19 +100,19 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
     };
     const methods: RpcMethods = {
       accountSubscribe: (params) => {
-        const key = pubkeyParam(params, 0, "account").toBase58();
+        const key = addressParam(params, 0, "account");
         return add({
           kind: "account",
           key,
           encoding: configParam(params, 1).encoding,
-          fingerprint: fingerprint(chain, key),
+          fingerprint: fingerprint(chain.getAccount(key)),
         });
       },
       accountUnsubscribe: remove("account"),
       programSubscribe: (params) =>
         add({
           kind: "program",
-          program: pubkeyParam(params, 0, "program").toBase58(),
+          program: addressParam(params, 0, "program"),
           encoding: configParam(params, 1).encoding,
         }),
       programUnsubscribe: remove("program"),
@@ -130,10 +127,14 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
       logsSubscribe: (params) => {
         const filter = params[0];
         if (filter === "all" || filter === "allWithVotes") return add({ kind: "logs" });
-        const mentions = (filter as { mentions?: unknown } | undefined)?.mentions;
-        if (!Array.isArray(mentions) || mentions.length !== 1)
-          throw invalidParams('logs filter must be "all" or { mentions: [one public key] }');
-        return add({ kind: "logs", mentions: pubkeyParam(mentions, 0, "mentions").toBase58() });
+        const [mentions] = arrayParam(
+          [(filter as { mentions?: unknown } | undefined)?.mentions],
+          0,
+          'logs filter must be "all" or { mentions: [one public key] }',
+          (items, i) => addressParam(items, i, "mentions"),
+          { min: 1, max: 1 },
+        );
+        return add({ kind: "logs", mentions });
       },
       logsUnsubscribe: remove("logs"),
       slotSubscribe: () => add({ kind: "slot" }),

@@ -98,6 +98,20 @@ export function debugToJson(text: string): TransactionErrorJson {
   return new DebugParser(text).value() as TransactionErrorJson;
 }
 
+/** The failing instruction's index and its error when `err` is an InstructionError; undefined for any other error. */
+export function instructionError(err: unknown): [index: number, error: unknown] | undefined {
+  if (typeof err !== "object" || err === null || Array.isArray(err) || !("InstructionError" in err)) return undefined;
+  return (err as { InstructionError: [number, unknown] }).InstructionError;
+}
+
+/** The program's own error code when `err` is `{ InstructionError: [i, { Custom: code }] }`. */
+export function customErrorCode(err: unknown): number | undefined {
+  const inner = instructionError(err)?.[1];
+  return typeof inner === "object" && inner !== null && "Custom" in inner
+    ? Number((inner as { Custom: unknown }).Custom)
+    : undefined;
+}
+
 /** The error of a failed litesvm transaction, from its `toString()`: `...{ err: <Debug>, meta: ... }`. */
 export function transactionErrorFromFailure(description: string): TransactionErrorJson {
   const start = description.indexOf("err: ");

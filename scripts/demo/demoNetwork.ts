@@ -4,17 +4,17 @@
 // metadata (the compute that produced it), the round's witnesses check bytes and metadata against those receipts, and every member applies the receipts a quorum accepted. Members share one copy of
 // the parameters here: honest members applying the same accepted set hold identical parameters anyway.
 // Not here yet: peers exchanging bytes over websockets (the bytes pass in memory), auditors, checkpoints.
-import { AnchorProvider, BN, Wallet } from "@coral-xyz/anchor";
+import { BN } from "@coral-xyz/anchor";
 import { sha256 } from "@noble/hashes/sha256";
-import type { PublicKey, TransactionInstruction } from "@solana/web3.js";
-import { Connection, Keypair, LAMPORTS_PER_SOL, Transaction } from "@solana/web3.js";
+import type { PublicKey } from "@solana/web3.js";
+import { Connection, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import * as tf from "@tensorflow/tfjs";
 import { Crank } from "../../coordinator/crank/crank";
+import { fundedKeypair, providerFor, sendInstructions } from "../../coordinator/localnet/localnetClient";
 import { assignBatchRows, roundDataSeed } from "../../sdk/batchAssignment";
 import { decodeUpdate, encodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import type { RunAccount, RunConfig } from "../../sdk/coordinatorAccounts";
 import * as ix from "../../sdk/coordinatorInstructions";
-import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
 import { batchOffsets } from "../../sdk/data/batchSampling";
 import { vocabSize } from "../../sdk/data/datasetManifest";
@@ -73,16 +73,6 @@ const PEAK_LR = 4e-3;
 const SOL = BigInt(LAMPORTS_PER_SOL);
 const VAL_WINDOWS = 128;
 
-async function fundedKeypair(connection: Connection, sol: number): Promise<Keypair> {
-  const k = Keypair.generate();
-  const signature = await connection.requestAirdrop(k.publicKey, sol * LAMPORTS_PER_SOL);
-  await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) });
-  return k;
-}
-
-const send = (program: CoordinatorProgram, instructions: TransactionInstruction[]) =>
-  program.provider.sendAndConfirm!(new Transaction().add(...instructions));
-
 /** sha256 over the initial weights: the model a run records on-chain. */
 function modelHash(config: TransformerConfig, seed: number): Uint8Array {
   const h = sha256.create();
@@ -93,9 +83,8 @@ function modelHash(config: TransformerConfig, seed: number): Uint8Array {
 export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetworkReport> {
   const log = o.log ?? (() => {});
   const connection = new Connection(o.rpcUrl, "confirmed");
-  const provider = (k: Keypair) => new AnchorProvider(connection, new Wallet(k), { commitment: "confirmed" });
   const authority = await fundedKeypair(connection, 50);
-  const program = coordinatorProgram(provider(authority));
+  const program = coordinatorProgram(providerFor(connection, authority));
   const train = o.dataset.split("train");
   const val = o.dataset.split("val");
 
@@ -148,17 +137,22 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
     demoSign1bit: true,
     padding: [0, 0, 0, 0, 0],
   };
-  await send(program, await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config }));
-  await send(program, [await ix.fundInstruction(program, { run, funder: authority.publicKey, amount: SOL })]);
+  await sendInstructions(
+    program,
+    await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config }),
+  );
+  await sendInstructions(program, [
+    await ix.fundInstruction(program, { run, funder: authority.publicKey, amount: SOL }),
+  ]);
   log(
     `run ${run.toBase58()} created: ${o.rounds} rounds, global batch ${config.globalBatchSize}, model ${shapes.length} tensors`,
   );
 
   // And members who stake and join
   const members = await Promise.all(Array.from({ length: o.members }, () => fundedKeypair(connection, 2)));
-  const asMember = members.map((k) => coordinatorProgram(provider(k)));
+  const asMember = members.map((k) => coordinatorProgram(providerFor(connection, k)));
   for (const [i, k] of members.entries()) {
-    await send(asMember[i], [
+    await sendInstructions(asMember[i], [
       await ix.joinInstruction(asMember[i], {
         run,
         member: k.publicKey,
@@ -220,7 +214,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
           loss: Math.fround(lossValue),
           compute: o.compute,
         });
-        await send(asMember[i], [
+        await sendInstructions(asMember[i], [
           await ix.commitInstruction(asMember[i], {
             run,
             member: k.publicKey,
@@ -255,7 +249,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
           return [slot];
         });
         const i = members.findIndex((k) => slotOf(account, k.publicKey) === w.slot);
-        await send(asMember[i], [
+        await sendInstructions(asMember[i], [
           await ix.witnessInstruction(asMember[i], {
             run,
             witness: members[i].publicKey,
@@ -291,7 +285,9 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
   const rewards: bigint[] = [];
   for (const [i, k] of members.entries()) {
     const balance = BigInt(await connection.getBalance(k.publicKey));
-    await send(asMember[i], [await ix.memberPayoutInstruction(asMember[i], "claim", { run, member: k.publicKey })]);
+    await sendInstructions(asMember[i], [
+      await ix.memberPayoutInstruction(asMember[i], "claim", { run, member: k.publicKey }),
+    ]);
     rewards.push(BigInt(await connection.getBalance(k.publicKey)) - balance);
   }
   log(`members claimed ${rewards.map((r) => `${Number(r) / LAMPORTS_PER_SOL} SOL`).join(", ")} (fees included)`);

@@ -1,12 +1,17 @@
+import { relative } from "node:path";
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
+import { COORDINATOR_KEYPAIR, COORDINATOR_SO } from "../../../coordinator/localnet/coordinatorProgram";
 import type { GlobalOptions } from "../globalOptions";
 import { runDeploy } from "../lib/runDeploy";
 
+/** The build's own paths, shown in --help relative to where the command runs. */
+const shown = (path: string) => ({ default: path, defaultDescription: relative(process.cwd(), path) });
+
 const options = {
-  program: { type: "string", default: "target/deploy/coordinator.so", describe: "the program ELF" },
+  program: { type: "string", ...shown(COORDINATOR_SO), describe: "the program ELF" },
   "program-keypair": {
     type: "string",
-    default: "programs/coordinator/program-keypair.json",
+    ...shown(COORDINATOR_KEYPAIR),
     describe: "program keypair (its address is the program id)",
   },
   "program-id": { type: "string", describe: "upgrade this program instead (you must be its upgrade authority)" },

@@ -1,9 +1,10 @@
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
+import { DEFAULT_RPC_PORT } from "../../../coordinator/localnet/localnet";
 import type { GlobalOptions } from "../globalOptions";
 import { runLocalnet } from "../lib/runLocalnet";
 
 const options = {
-  port: { type: "number", default: 8899, describe: "JSON-RPC HTTP port; websockets use port + 1" },
+  port: { type: "number", default: DEFAULT_RPC_PORT, describe: "JSON-RPC HTTP port; websockets use port + 1" },
   host: { type: "string", default: "127.0.0.1", describe: "address to listen on" },
   "state-dir": { type: "string", default: ".concord/localnet", describe: "where the chain is saved between runs" },
   reset: { type: "boolean", default: false, describe: "discard the saved chain and start from genesis" },

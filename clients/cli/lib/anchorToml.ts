@@ -2,14 +2,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { DEFAULT_RPC_PORT } from "../../../coordinator/localnet/localnet";
+import { ROOT } from "../../../scripts/build-program";
 
-export const ROOT = resolve(__dirname, "..", "..", "..");
 export const ANCHOR_TOML = join(ROOT, "Anchor.toml");
 
 /** Monikers Anchor and the Solana CLI accept for `cluster`. */
 const CLUSTER_URLS: Record<string, string> = {
-  localnet: "http://127.0.0.1:8899",
-  localhost: "http://127.0.0.1:8899",
+  localnet: `http://127.0.0.1:${DEFAULT_RPC_PORT}`,
+  localhost: `http://127.0.0.1:${DEFAULT_RPC_PORT}`,
   devnet: "https://api.devnet.solana.com",
   testnet: "https://api.testnet.solana.com",
   mainnet: "https://api.mainnet-beta.solana.com",

@@ -9,7 +9,7 @@ import {
   BPF_LOADER_UPGRADEABLE_ID,
   BUFFER_HEADER_SIZE,
   PROGRAM_ACCOUNT_SIZE,
-  PROGRAMDATA_HEADER_SIZE,
+  deployedElf,
   programDataAddress,
 } from "../../../sdk/upgradeableLoader";
 
@@ -123,9 +123,9 @@ export async function deployProgram(args: {
 
   // Check what landed: the deployed bytes must be the ELF we sent.
   const programData = await connection.getAccountInfo(programDataAddress(programId));
-  const deployed = programData?.data.subarray(PROGRAMDATA_HEADER_SIZE, PROGRAMDATA_HEADER_SIZE + elf.length);
+  const deployed = programData && deployedElf(programData.data, elf.length);
   const sha256 = createHash("sha256").update(elf).digest("hex");
-  if (!deployed || !deployed.equals(elf))
+  if (!deployed || !elf.equals(deployed))
     throw new Error(`the ProgramData of ${programId.toBase58()} does not hold the ELF that was sent`);
   return { programId, upgraded: existing !== null, sha256, transactions: steps.length };
 }

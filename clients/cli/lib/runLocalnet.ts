@@ -1,8 +1,9 @@
 // `concord localnet`: starts the local chain and serves until interrupted, saving its state on the way out.
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildProgram } from "../../../scripts/build-program";
-import { coordinatorProgram } from "../../../coordinator/localnet/coordinatorProgram";
+import { COORDINATOR_KEYPAIR, coordinatorProgram, readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
+import { LocalChain } from "../../../coordinator/localnet/localChain";
 import { startLocalnet } from "../../../coordinator/localnet/localnet";
 
 export async function runLocalnet(args: {
@@ -13,7 +14,7 @@ export async function runLocalnet(args: {
 }): Promise<void> {
   const stateDir = resolve(args.stateDir);
   if (args.reset) rmSync(stateDir, { recursive: true, force: true });
-  const fresh = !existsSync(join(stateDir, "chain-state.bin"));
+  const fresh = !LocalChain.hasSavedState(stateDir);
   if (fresh) buildProgram(); // genesis deploys the current build; a saved chain keeps the program it has
   const net = await startLocalnet({
     port: args.port,
@@ -26,7 +27,8 @@ export async function runLocalnet(args: {
   console.log(`concord localnet ${fresh ? "created" : "loaded"} in ${stateDir}`);
   console.log(`RPC URL: ${net.rpcUrl}`);
   console.log(`websocket: ${net.wsUrl}`);
-  console.log(`coordinator program: ${coordinatorProgram().keypair.publicKey.toBase58()}`);
+  // From the keypair alone: a loaded chain already holds its program, and the build may be absent.
+  console.log(`coordinator program: ${readKeypair(COORDINATOR_KEYPAIR).publicKey.toBase58()}`);
   console.log(`faucet: ${net.chain.faucet.publicKey.toBase58()} (keypair ${faucetFile}; or use requestAirdrop)`);
   await new Promise<void>((done) => {
     const stop = () => {
