@@ -8,7 +8,6 @@ import { BN } from "@coral-xyz/anchor";
 import { sha256 } from "@noble/hashes/sha256";
 import type { PublicKey } from "@solana/web3.js";
 import { Connection, LAMPORTS_PER_SOL } from "@solana/web3.js";
-import * as tf from "@tensorflow/tfjs";
 import { Crank } from "../../coordinator/crank/crank";
 import { fundedKeypair, providerFor, sendInstructions } from "../../coordinator/localnet/localnetClient";
 import { assignBatchRows, roundDataSeed } from "../../sdk/batchAssignment";
@@ -26,7 +25,7 @@ import { RunState, runStateOf } from "../../sdk/runState";
 import type { Dataset } from "../../trainer/data/tokenShards";
 import { windowsToBatch } from "../../trainer/data/tokenSource";
 import type { TransformerConfig } from "../../trainer/model/transformer";
-import { initialWeights, Transformer } from "../../trainer/model/transformer";
+import { countParameters, initialWeights, Transformer } from "../../trainer/model/transformer";
 import type { DemoConfig } from "../../trainer/optim/demo";
 import { applyDemoUpdates, DemoWorker } from "../../trainer/optim/demo";
 import { evaluateLoss } from "../../trainer/train/evaluate";
@@ -99,7 +98,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
   const model = new Transformer(modelConfig, { seed: 1 });
   const shapes = model.specs.map((s) => s.shape);
   const decay = model.specs.map((s) => s.decay);
-  const denseBytes = 4 * shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  const denseBytes = 4 * countParameters(modelConfig);
   const schedule: LrSchedule = {
     kind: "cosine",
     lr: PEAK_LR,
@@ -192,16 +191,8 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
         if (!rows) continue;
         const seqLen = modelConfig.contextLength;
         const offsets = batchOffsets({ seed: roundDataSeed(seed), batchId: step >>> 0, seqLen, ...rows }, train.length);
-        const batch = windowsToBatch(train, offsets, seqLen);
-        const [x, y] = [
-          tf.tensor2d(batch.inputs, [rows.rows, seqLen], "int32"),
-          tf.tensor2d(batch.targets, [rows.rows, seqLen], "int32"),
-        ];
-        const { loss, grads } = model.lossAndGrads(x, y);
-        const arrays = grads.map((g) => g.dataSync() as Float32Array);
-        const lossValue = loss.dataSync()[0];
-        tf.dispose([x, y, loss, ...grads]);
-        const bytes = encodeUpdate(workers[i].step(arrays, lr / PEAK_LR));
+        const { loss: lossValue, grads } = model.lossAndGradArrays(windowsToBatch(train, offsets, seqLen), rows.rows);
+        const bytes = encodeUpdate(workers[i].step(grads, lr / PEAK_LR));
         const hash = updateHash(bytes);
         const epoch = Number(account.epoch.toString());
         const metadata = encodeReceiptMetadata({
