@@ -13,9 +13,9 @@ import { arch } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { NATIVE_ADDON_PATH } from "../trainer/native/nativeAddon";
 import { ensureAptPackage, ensureDebianPackage, MissingDebianPackageError } from "./aptPackage";
-import { ROOT } from "./build-program";
+import { REPO_ROOT } from "../programs/coordinator/paths";
 
-export const NATIVE_SRC = join(ROOT, "trainer", "native", "c");
+export const NATIVE_SRC = join(REPO_ROOT, "trainer", "native", "c");
 /** The trainer loads the addon from NATIVE_ADDON_PATH; the build writes it there (the trainer never imports scripts/). */
 export const NATIVE_OUT_DIR = dirname(NATIVE_ADDON_PATH);
 const STAMP = join(NATIVE_OUT_DIR, "build-stamp.json");

@@ -7,14 +7,13 @@ import { compileBpf, ensureClang } from "./clang";
 import { discriminatorHeader } from "./discriminatorHeader";
 import { errorLogHeader } from "./errorLogHeader";
 import { link } from "./sbf-link";
-
-export const ROOT = resolve(__dirname, "..");
-export const PROGRAM_DIR = join(ROOT, "programs", "coordinator");
-export const PROGRAM_SRC = join(PROGRAM_DIR, "src");
-export const IDL_PATH = join(PROGRAM_DIR, "idl.json");
-export const DISCRIMINATORS_HEADER = join(PROGRAM_SRC, "generated", "discriminators.h");
-export const ERROR_LOG_HEADER = join(PROGRAM_SRC, "generated", "error_log.h");
-export const DEFAULT_OUT_DIR = join(ROOT, "target");
+import {
+  DEFAULT_OUT_DIR,
+  DISCRIMINATORS_HEADER,
+  ERROR_LOG_HEADER,
+  IDL_PATH,
+  PROGRAM_SRC,
+} from "../programs/coordinator/paths";
 
 export interface BuildResult {
   soPath: string;

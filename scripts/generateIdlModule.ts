@@ -6,9 +6,9 @@ import type { Idl } from "@coral-xyz/anchor";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { format } from "prettier";
-import { IDL_PATH, ROOT } from "./build-program";
+import { IDL_PATH, REPO_ROOT } from "../programs/coordinator/paths";
 
-export const IDL_MODULE_PATH = join(ROOT, "sdk", "generated", "concordCoordinator.ts");
+export const IDL_MODULE_PATH = join(REPO_ROOT, "sdk", "generated", "concordCoordinator.ts");
 
 export async function idlModuleSource(idl: Idl): Promise<string> {
   const camel = convertIdlToCamelCase(idl);

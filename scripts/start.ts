@@ -9,11 +9,12 @@ import { DEFAULT_RPC_PORT, startLocalnet } from "../coordinator/localnet/localne
 import { waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
 import { MANIFEST_FILE, openDataset } from "../trainer/data/tokenShards";
-import { buildProgram, ROOT } from "./build-program";
+import { buildProgram } from "./build-program";
+import { REPO_ROOT } from "../programs/coordinator/paths";
 import { runDemoNetwork } from "./demo/demoNetwork";
 import { main as prepareDatasetMain } from "./prepare-dataset";
 
-const DATA_DIR = join(ROOT, "target", "data", "default");
+const DATA_DIR = join(REPO_ROOT, "target", "data", "default");
 
 async function main(argv: string[]): Promise<void> {
   const args = yargs(argv)

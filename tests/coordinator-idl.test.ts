@@ -4,7 +4,7 @@ import type { Idl } from "@coral-xyz/anchor";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ERROR_LOG_HEADER, IDL_PATH, PROGRAM_SRC, ROOT } from "../scripts/build-program";
+import { ERROR_LOG_HEADER, IDL_PATH, PROGRAM_SRC, REPO_ROOT } from "../programs/coordinator/paths";
 import { errorLogHeader } from "../scripts/errorLogHeader";
 import { idlFieldLayouts, idlTypeSize } from "../sdk/idlLayout";
 import { runLayoutProbe } from "./helpers/layoutProbe";
@@ -100,9 +100,9 @@ describe("coordinator IDL", () => {
 
   test("generated files are current: the SDK's IDL module and the C error log table", () => {
     // prettier (which formats the module) needs ESM dynamic imports, so the check runs in its own process
-    const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+    const tsx = join(REPO_ROOT, "node_modules", ".bin", "tsx");
     expect(() =>
-      execFileSync(tsx, [join(ROOT, "scripts", "generateIdlModule.ts"), "--check"], { stdio: "pipe" }),
+      execFileSync(tsx, [join(REPO_ROOT, "scripts", "generateIdlModule.ts"), "--check"], { stdio: "pipe" }),
     ).not.toThrow();
     expect(readFileSync(ERROR_LOG_HEADER, "utf8")).toBe(errorLogHeader(idl));
   });

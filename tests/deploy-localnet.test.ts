@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
 import { deployProgram } from "../clients/cli/lib/deployProgram";
-import { COORDINATOR_SO } from "../coordinator/localnet/coordinatorProgram";
+import { COORDINATOR_SO } from "../programs/coordinator/paths";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
 import { fundedKeypair, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";

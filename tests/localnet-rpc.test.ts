@@ -11,7 +11,7 @@ import {
   sendAndConfirmTransaction,
 } from "@solana/web3.js";
 import { readFileSync } from "node:fs";
-import { IDL_PATH } from "../scripts/build-program";
+import { IDL_PATH } from "../programs/coordinator/paths";
 import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";

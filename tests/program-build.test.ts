@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { anchorDiscriminator } from "../sdk/anchorDiscriminator";
-import { buildProgram, DISCRIMINATORS_HEADER, IDL_PATH } from "../scripts/build-program";
+import { buildProgram } from "../scripts/build-program";
+import { DISCRIMINATORS_HEADER, IDL_PATH } from "../programs/coordinator/paths";
 import { discriminatorHeader } from "../scripts/discriminatorHeader";
 
 const idl = JSON.parse(readFileSync(IDL_PATH, "utf8"));

@@ -4,7 +4,7 @@ import type { Idl } from "@coral-xyz/anchor";
 import { Keypair, TransactionInstruction } from "@solana/web3.js";
 import { readFileSync } from "node:fs";
 import { anchorDiscriminator } from "../sdk/anchorDiscriminator";
-import { IDL_PATH } from "../scripts/build-program";
+import { IDL_PATH } from "../programs/coordinator/paths";
 import { LiteSvmProvider } from "./helpers/litesvmProvider";
 import { PROGRAM_ID, PROGRAM_SO, TestChain } from "./helpers/testChain";
 

@@ -1,11 +1,7 @@
 // The coordinator program's build output and its localnet keypair: what the local chain deploys at genesis.
 import { Keypair } from "@solana/web3.js";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { DEFAULT_OUT_DIR, PROGRAM_DIR } from "../../scripts/build-program";
-
-export const COORDINATOR_SO = join(DEFAULT_OUT_DIR, "deploy", "coordinator.so");
-export const COORDINATOR_KEYPAIR = join(PROGRAM_DIR, "program-keypair.json");
+import { COORDINATOR_KEYPAIR, COORDINATOR_SO } from "../../programs/coordinator/paths";
 
 /** Reads a keypair in the Solana CLI's format (a JSON array of the 64 secret-key bytes). */
 export function readKeypair(path: string): Keypair {

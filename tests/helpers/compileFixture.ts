@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileBpf, ensureClang } from "../../scripts/clang";
-import { PROGRAM_SRC } from "../../scripts/build-program";
+import { PROGRAM_SRC } from "../../programs/coordinator/paths";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "sbf");
 let outDir: string | undefined;

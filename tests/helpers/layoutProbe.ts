@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLANG, ensureClang } from "../../scripts/clang";
-import { PROGRAM_SRC } from "../../scripts/build-program";
+import { PROGRAM_SRC } from "../../programs/coordinator/paths";
 
 /** C expressions to evaluate, by a name the test chooses. */
 export type Probes = Record<string, string>;

@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
-import { COORDINATOR_KEYPAIR, COORDINATOR_SO } from "../../../coordinator/localnet/coordinatorProgram";
+import { COORDINATOR_KEYPAIR, COORDINATOR_SO } from "../../../programs/coordinator/paths";
 import type { GlobalOptions } from "../globalOptions";
 import { runDeploy } from "../lib/runDeploy";
 

@@ -3,9 +3,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_RPC_PORT } from "../../../coordinator/localnet/localnet";
-import { ROOT } from "../../../scripts/build-program";
+import { REPO_ROOT } from "../../../programs/coordinator/paths";
 
-export const ANCHOR_TOML = join(ROOT, "Anchor.toml");
+export const ANCHOR_TOML = join(REPO_ROOT, "Anchor.toml");
 
 /** Monikers Anchor and the Solana CLI accept for `cluster`. */
 const CLUSTER_URLS: Record<string, string> = {

@@ -2,7 +2,8 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildProgram } from "../../../scripts/build-program";
-import { COORDINATOR_KEYPAIR, coordinatorProgram, readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
+import { coordinatorProgram, readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
+import { COORDINATOR_KEYPAIR } from "../../../programs/coordinator/paths";
 import { LocalChain } from "../../../coordinator/localnet/localChain";
 import { startLocalnet } from "../../../coordinator/localnet/localnet";
 
