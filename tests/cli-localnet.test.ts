@@ -1,12 +1,14 @@
 // `concord localnet` as users run it: a child process serving JSON-RPC, saving its state when interrupted.
-import { Connection, PublicKey } from "@solana/web3.js";
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction } from "@solana/web3.js";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { COORDINATOR_KEYPAIR, coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
+import { coordinatorProgram } from "../coordinator/localnet/coordinatorProgram";
+import { COORDINATOR_KEYPAIR } from "../programs/coordinator/paths";
 import { LocalChain } from "../coordinator/localnet/localChain";
+import { waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 
 const REPO = join(__dirname, "..");
 const COORDINATOR_ID = "9QzudNr92RATf4sj12qmiwbJipLxJw6UbL1fCKSwE6BW";
@@ -67,13 +69,14 @@ test("serves JSON-RPC, prints where, and saves its state on SIGINT", async () =>
 }, 60_000);
 
 test("loads a saved chain where the program was never built", async () => {
-  // Given a checkout with no target/ (the CLI's sources and the program keypair only) and a chain saved with the
+  // Given a checkout with no target/ (the CLI's sources, the program keypair and paths only) and a chain saved with the
   // coordinator deployed
   const root = mkdtempSync(join(tmpdir(), "concord-cli-unbuilt-"));
   for (const dir of ["clients", "coordinator", "scripts", "sdk"])
     cpSync(join(REPO, dir), join(root, dir), { recursive: true });
   mkdirSync(join(root, "programs", "coordinator"), { recursive: true });
   cpSync(COORDINATOR_KEYPAIR, join(root, "programs", "coordinator", "program-keypair.json"));
+  cpSync(join(REPO, "programs", "coordinator", "paths.ts"), join(root, "programs", "coordinator", "paths.ts"));
   symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"));
   const stateDir = join(root, "state");
   LocalChain.open({ stateDir, programs: [coordinatorProgram()] }).close();
@@ -88,6 +91,40 @@ test("loads a saved chain where the program was never built", async () => {
   cli.child.kill("SIGINT");
   expect(await exited(cli.child)).toBe(0);
   rmSync(root, { recursive: true, force: true });
+}, 60_000);
+
+test("a chain killed with SIGKILL restarts with every confirmed transaction", async () => {
+  // Given a chain that confirmed transfers one after another
+  const stateDir = mkdtempSync(join(tmpdir(), "concord-cli-kill-"));
+  const first = startCli(["localnet", "--port", "0", "--state-dir", stateDir]);
+  let connection = new Connection(await first.url, "confirmed");
+  const payer = Keypair.generate();
+  await connection.confirmTransaction(await connection.requestAirdrop(payer.publicKey, LAMPORTS_PER_SOL));
+  const to = Keypair.generate().publicKey;
+  const RENT_FREE = LAMPORTS_PER_SOL / 1000; // every transfer leaves the recipient above the rent-exempt minimum
+  const signatures: string[] = [];
+  for (let i = 1; i <= 40; i++) {
+    const tx = new Transaction().add(
+      SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: to, lamports: RENT_FREE + i }),
+    );
+    const signature = await connection.sendTransaction(tx, [payer]);
+    await connection.confirmTransaction(signature, "confirmed");
+    signatures.push(signature);
+  }
+  // When it is killed at once, before any snapshot could be written (web3.js's websocket let go first: it would
+  // reconnect to the dead port forever)
+  await waitForIdleWebsocket();
+  first.child.kill("SIGKILL");
+  await exited(first.child);
+
+  // Then the restarted chain has all of them: balance, history and replay refusal
+  const second = startCli(["localnet", "--port", "0", "--state-dir", stateDir]);
+  connection = new Connection(await second.url, "confirmed");
+  expect(await connection.getBalance(to)).toBe(40 * RENT_FREE + (40 * 41) / 2);
+  const statuses = await connection.getSignatureStatuses(signatures);
+  expect(statuses.value.every((s) => s?.err === null)).toBe(true);
+  second.child.kill("SIGINT");
+  expect(await exited(second.child)).toBe(0);
 }, 60_000);
 
 test("refuses an unknown option with usage help", async () => {

@@ -1,6 +1,11 @@
 // The embedded chain: the real program in litesvm, with what a validator adds around it for JSON-RPC clients —
 // a clock that follows wall time, a window of valid blockhashes, a faucet, transaction history with statuses and
-// logs, change events for subscriptions, and state saved to a folder so a restart loses nothing.
+// logs, change events for subscriptions, and state saved to a folder so a restart (even after kill -9) loses nothing.
+//
+// Persistence is incremental, so a long run stays as fast as a new one: every landed transaction appends one entry
+// (its record and the accounts it wrote, as they are after it) to a journal before its signature is returned, and the
+// record to the history file; a snapshot of litesvm's accounts is taken now and then (and before closing), after
+// which the journal starts empty. Loading = the snapshot, then the journal's later entries replayed in order.
 import type { PublicKey, Signer, TransactionInstruction } from "@solana/web3.js";
 import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, VersionedTransaction } from "@solana/web3.js";
 import { getTransactionDecoder, address } from "@solana/kit";
@@ -10,13 +15,14 @@ import { Clock, FailedTransactionMetadata, LiteSVM } from "litesvm";
 import { utils } from "@coral-xyz/anchor";
 import { EventEmitter } from "node:events";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as codes from "../../sdk/errors/codes";
 import { programDeploySteps } from "../../sdk/programDeploySteps";
 import { RpcError } from "./rpcError";
 import type { TransactionErrorJson } from "./transactionError";
 import { customErrorCode, instructionError, transactionErrorFromFailure } from "./transactionError";
+import { TransactionHistory } from "./transactionHistory";
 
 const bs58 = utils.bytes.bs58;
 /** A transaction in the form litesvm runs (decoded by @solana/kit). */
@@ -31,9 +37,20 @@ export const MAX_AIRDROP_LAMPORTS = 1000 * LAMPORTS_PER_SOL;
 export const LAMPORTS_PER_SIGNATURE = 5000;
 /** litesvm's own airdrop pool holds about 1M SOL; the faucet takes half. */
 const FAUCET_LAMPORTS = 500_000n * BigInt(LAMPORTS_PER_SOL);
-/** The file in the state folder that holds the whole chain. */
+/** The files in the state folder: the latest snapshot, the journal since, and every transaction's record. */
 export const CHAIN_STATE_FILE = "chain-state.bin";
-const STATE_VERSION = 1;
+export const CHAIN_JOURNAL_FILE = "chain-journal.bin";
+export const TRANSACTIONS_FILE = "transactions.jsonl";
+const STATE_VERSION = 2;
+/** A snapshot once this many transactions are journaled, or a second after the last one. */
+const SNAPSHOT_EVERY = 2000;
+const SNAPSHOT_IDLE_MS = 1000;
+/**
+ * litesvm's own history (its duplicate check) is kept short: it lives in the snapshot, which has a 4 MiB limit.
+ * Replays of landed transactions are refused from the local chain's history, which covers every one.
+ */
+const LITESVM_HISTORY = 2048n;
+const UPGRADEABLE_LOADER = "BPFLoaderUpgradeab1e11111111111111111111111";
 
 export interface AccountView {
   lamports: number;
@@ -99,7 +116,36 @@ interface PersistedMeta {
   slot: number;
   unixTimestamp: number;
   blockhashes: [string, number][];
-  transactions: TransactionRecord[];
+  /** The last journal entry this snapshot includes. */
+  journalSeq: number;
+}
+
+/** An account as a journal entry carries it; closed: it no longer exists. */
+type JournaledAccount =
+  | { address: string; lamports: string; owner: string; executable: boolean; data: string }
+  | { address: string; closed: true };
+
+interface JournalEntry {
+  seq: number;
+  slot: number;
+  unixTimestamp: number;
+  blockhash: [string, number];
+  record: TransactionRecord;
+  accounts: JournaledAccount[];
+}
+
+/** The complete entries of a journal (4-byte length, JSON); a tail cut short by a kill is ignored. */
+function readJournal(file: string): JournalEntry[] {
+  if (!existsSync(file)) return [];
+  const bytes = readFileSync(file);
+  const entries: JournalEntry[] = [];
+  for (let at = 0; at + 4 <= bytes.length;) {
+    const length = bytes.readUInt32LE(at);
+    if (at + 4 + length > bytes.length) break;
+    entries.push(JSON.parse(bytes.subarray(at + 4, at + 4 + length).toString("utf8")));
+    at += 4 + length;
+  }
+  return entries;
 }
 
 function accountView(a: EncodedAccount): AccountView {
@@ -145,12 +191,16 @@ export class LocalChain extends EventEmitter {
   private baseTime: number;
   private unixTimestamp: number;
   private readonly blockhashes = new Map<string, number>();
-  private readonly transactions = new Map<string, TransactionRecord>();
+  private readonly transactions: TransactionHistory;
   private saveTimer?: NodeJS.Timeout;
+  /** The last journal entry written, and how many the journal holds since the snapshot. */
+  private journalSeq: number;
+  private journaled = 0;
 
   private constructor(svm: LiteSVM, meta: Omit<PersistedMeta, "version">, options: LocalChainOptions) {
     super();
-    this.svm = svm.withBlockhashCheck(false).withSigverify(true); // blockhash window is ours; see syncClock
+    // blockhash window is ours; see syncClock
+    this.svm = svm.withBlockhashCheck(false).withSigverify(true).withTransactionHistory(LITESVM_HISTORY);
     this.now = options.now ?? Date.now;
     this.stateDir = options.stateDir;
     this.genesisHash = meta.genesisHash;
@@ -159,7 +209,8 @@ export class LocalChain extends EventEmitter {
     this.baseTime = this.now();
     this.unixTimestamp = meta.unixTimestamp;
     for (const [hash, slot] of meta.blockhashes) this.blockhashes.set(hash, slot);
-    for (const t of meta.transactions) this.transactions.set(t.signature, t);
+    this.journalSeq = meta.journalSeq;
+    this.transactions = new TransactionHistory(this.stateDir && join(this.stateDir, TRANSACTIONS_FILE));
     this.syncClock();
   }
 
@@ -168,7 +219,8 @@ export class LocalChain extends EventEmitter {
     if (options.stateDir && LocalChain.hasSavedState(options.stateDir))
       return LocalChain.load(join(options.stateDir, CHAIN_STATE_FILE), options);
     const faucet = Keypair.generate();
-    const svm = new LiteSVM().withTransactionHistory(1_000_000n);
+    if (options.stateDir) mkdirSync(options.stateDir, { recursive: true });
+    const svm = new LiteSVM();
     const funded = svm.airdrop(address(faucet.publicKey.toBase58()), FAUCET_LAMPORTS as never);
     if (funded instanceof FailedTransactionMetadata) throw new Error(`funding the faucet failed: ${funded.toString()}`);
     const chain = new LocalChain(
@@ -179,7 +231,7 @@ export class LocalChain extends EventEmitter {
         slot: Number(svm.getClock().slot),
         unixTimestamp: 0,
         blockhashes: [],
-        transactions: [],
+        journalSeq: 0,
       },
       options,
     );
@@ -206,11 +258,70 @@ export class LocalChain extends EventEmitter {
     } catch {
       throw fail("metadata is not JSON");
     }
-    if (meta.version !== STATE_VERSION) throw fail(`state version ${meta.version}, expected ${STATE_VERSION}`);
-    return new LocalChain(LiteSVM.fromBytes(bytes.subarray(4 + metaLength)), meta, options);
+    if (meta.version !== STATE_VERSION)
+      throw fail(`state version ${meta.version}, this code reads ${STATE_VERSION} (start over with --reset)`);
+    const chain = new LocalChain(LiteSVM.fromBytes(bytes.subarray(4 + metaLength)), meta, options);
+    chain.replayJournal(readJournal(join(options.stateDir!, CHAIN_JOURNAL_FILE)));
+    return chain;
   }
 
-  /** Writes the whole state atomically (temp file + rename). */
+  /** Re-applies what landed after the snapshot: each entry's accounts, record, slot and blockhash, in order. */
+  private replayJournal(entries: JournalEntry[]): void {
+    for (const e of entries) {
+      if (e.seq <= this.journalSeq) continue; // already in the snapshot (a kill between snapshot and truncation)
+      for (const a of e.accounts) {
+        this.svm.setAccount({
+          address: address(a.address),
+          programAddress: address("closed" in a ? SystemProgram.programId.toBase58() : a.owner),
+          lamports: ("closed" in a ? 0n : BigInt(a.lamports)) as never,
+          executable: "closed" in a ? false : a.executable,
+          data: "closed" in a ? new Uint8Array() : Buffer.from(a.data, "base64"),
+          space: "closed" in a ? 0n : BigInt(Buffer.from(a.data, "base64").length),
+        });
+      }
+      this.transactions.add(e.record); // no-op when the history file already has it
+      this.blockhashes.set(...e.blockhash);
+      this.baseSlot = Math.max(this.baseSlot, e.slot);
+      this.unixTimestamp = Math.max(this.unixTimestamp, e.unixTimestamp);
+      this.journalSeq = e.seq;
+      this.journaled++;
+    }
+    this.syncClock();
+  }
+
+  /** Appends a landed transaction to the journal and history; returns only once both are written. */
+  private persist(record: TransactionRecord): void {
+    if (!this.stateDir) {
+      this.transactions.add(record);
+      return;
+    }
+    const accounts: JournaledAccount[] = record.writable.map((key) => {
+      const a = this.svm.getAccount(address(key));
+      if (!a.exists || a.lamports === 0n) return { address: key, closed: true };
+      const data = Buffer.from(a.data).toString("base64");
+      return { address: key, lamports: a.lamports.toString(), owner: a.programAddress, executable: a.executable, data };
+    });
+    const entry: JournalEntry = {
+      seq: ++this.journalSeq,
+      slot: this.slot,
+      unixTimestamp: this.unixTimestamp,
+      blockhash: [this.svm.latestBlockhash(), this.slot],
+      record,
+      accounts,
+    };
+    const json = Buffer.from(JSON.stringify(entry));
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(json.length);
+    appendFileSync(join(this.stateDir, CHAIN_JOURNAL_FILE), Buffer.concat([header, json]));
+    this.transactions.add(record);
+    this.journaled++;
+    // Programs are loaded by litesvm from its snapshot, not from accounts set one by one: snapshot at once.
+    const touchesLoader = accounts.some((a) => !("closed" in a) && (a.owner === UPGRADEABLE_LOADER || a.executable));
+    if (touchesLoader || this.journaled >= SNAPSHOT_EVERY) this.save();
+    else this.scheduleSave();
+  }
+
+  /** Writes a snapshot atomically (temp file + rename), then empties the journal it now includes. */
   save(): void {
     if (!this.stateDir) return;
     clearTimeout(this.saveTimer);
@@ -223,7 +334,7 @@ export class LocalChain extends EventEmitter {
       slot: this.slot,
       unixTimestamp: this.unixTimestamp,
       blockhashes: [...this.blockhashes],
-      transactions: [...this.transactions.values()],
+      journalSeq: this.journalSeq,
     };
     const metaBytes = Buffer.from(JSON.stringify(meta));
     const header = Buffer.alloc(4);
@@ -231,12 +342,15 @@ export class LocalChain extends EventEmitter {
     const file = join(this.stateDir, CHAIN_STATE_FILE);
     writeFileSync(file + ".tmp", Buffer.concat([header, metaBytes, this.svm.toBytes()]));
     renameSync(file + ".tmp", file);
+    writeFileSync(join(this.stateDir, CHAIN_JOURNAL_FILE), Buffer.alloc(0));
+    this.journaled = 0;
   }
 
-  /** Saves soon, coalescing bursts of transactions into one write. */
+  /** Snapshots once the chain has been idle a moment, so bursts of transactions cost journal appends only. */
   private scheduleSave(): void {
-    if (!this.stateDir || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.save(), 100);
+    if (!this.stateDir) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.save(), SNAPSHOT_IDLE_MS);
     this.saveTimer.unref();
   }
 
@@ -283,7 +397,7 @@ export class LocalChain extends EventEmitter {
 
   getAccount(key: string): AccountView | null {
     const a = this.svm.getAccount(address(key));
-    return a.exists ? accountView(a) : null;
+    return a.exists && a.lamports > 0n ? accountView(a) : null; // a closed account replayed from the journal holds 0
   }
 
   getProgramAccounts(programId: string): { pubkey: string; account: AccountView }[] {
@@ -303,13 +417,15 @@ export class LocalChain extends EventEmitter {
    * (any transaction, as on Agave), and none when the chain does not know it.
    */
   signaturesForAddress(key: string, limit: number, before?: string): TransactionRecord[] {
-    let newestFirst = [...this.transactions.values()].reverse();
-    if (before !== undefined) {
-      const at = newestFirst.findIndex((t) => t.signature === before);
-      if (at < 0) return [];
-      newestFirst = newestFirst.slice(at + 1);
+    if (before !== undefined && !this.transactions.has(before)) return [];
+    const found: TransactionRecord[] = [];
+    let started = before === undefined;
+    for (const t of this.transactions.newestFirst()) {
+      if (found.length >= limit) break;
+      if (!started) started = t.signature === before;
+      else if (t.message.accountKeys.includes(key)) found.push(t);
     }
-    return newestFirst.filter((t) => t.message.accountKeys.includes(key)).slice(0, limit);
+    return found;
   }
 
   private decode(bytes: Uint8Array): VersionedTransaction {
@@ -471,8 +587,7 @@ export class LocalChain extends EventEmitter {
       postBalances: keys.map(balance),
       version: message.version,
     };
-    this.transactions.set(signature, record);
-    this.scheduleSave();
+    this.persist(record);
     this.emit("transaction", record);
     return signature;
   }
