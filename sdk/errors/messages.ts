@@ -43,6 +43,12 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__DATASET__INVALID_SPEC]: "invalid dataset request: $reason",
   [codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND]: "dataset source not found: $path",
   [codes.CONCORD_ERROR__DATASET__DATASET_HASH_MISMATCH]: "dataset hash is $actual, the run expects $expected",
+  [codes.CONCORD_ERROR__PEER__MALFORMED_MESSAGE]: "peer message is malformed: $reason",
+  [codes.CONCORD_ERROR__PEER__MESSAGE_TOO_LARGE]: "peer message is $size bytes (limit $limit)",
+  [codes.CONCORD_ERROR__PEER__UNSUPPORTED_VERSION]:
+    "peer message version $version is not supported (this code speaks $supported)",
+  [codes.CONCORD_ERROR__PEER__INVALID_FIELD]: "peer $kind message: field $field $reason",
+  [codes.CONCORD_ERROR__PEER__BAD_SIGNATURE]: "peer $kind message from $member has a bad signature",
   [codes.CONCORD_ERROR__TRAINER__INVALID_CONFIG]: "invalid $what configuration: $reason",
   [codes.CONCORD_ERROR__TRAINER__NON_FINITE]: "non-finite $what: $reason",
   [codes.CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE]: "no tfjs backend could be started: $reason",
