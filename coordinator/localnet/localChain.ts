@@ -19,6 +19,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { join } from "node:path";
 import * as codes from "../../sdk/errors/codes";
 import { programDeploySteps } from "../../sdk/programDeploySteps";
+import { BPF_LOADER_UPGRADEABLE_ID } from "../../sdk/upgradeableLoader";
 import { RpcError } from "./rpcError";
 import type { TransactionErrorJson } from "./transactionError";
 import { customErrorCode, instructionError, transactionErrorFromFailure } from "./transactionError";
@@ -50,7 +51,6 @@ const SNAPSHOT_IDLE_MS = 1000;
  * Replays of landed transactions are refused from the local chain's history, which covers every one.
  */
 const LITESVM_HISTORY = 2048n;
-const UPGRADEABLE_LOADER = "BPFLoaderUpgradeab1e11111111111111111111111";
 
 export interface AccountView {
   lamports: number;
@@ -270,13 +270,16 @@ export class LocalChain extends EventEmitter {
     for (const e of entries) {
       if (e.seq <= this.journalSeq) continue; // already in the snapshot (a kill between snapshot and truncation)
       for (const a of e.accounts) {
+        const data = "closed" in a ? new Uint8Array() : Buffer.from(a.data, "base64");
+        const [owner, lamports, executable] =
+          "closed" in a ? [SystemProgram.programId.toBase58(), 0n, false] : [a.owner, BigInt(a.lamports), a.executable];
         this.svm.setAccount({
           address: address(a.address),
-          programAddress: address("closed" in a ? SystemProgram.programId.toBase58() : a.owner),
-          lamports: ("closed" in a ? 0n : BigInt(a.lamports)) as never,
-          executable: "closed" in a ? false : a.executable,
-          data: "closed" in a ? new Uint8Array() : Buffer.from(a.data, "base64"),
-          space: "closed" in a ? 0n : BigInt(Buffer.from(a.data, "base64").length),
+          programAddress: address(owner),
+          lamports: lamports as never,
+          executable,
+          data,
+          space: BigInt(data.length),
         });
       }
       this.transactions.add(e.record); // no-op when the history file already has it
@@ -316,7 +319,9 @@ export class LocalChain extends EventEmitter {
     this.transactions.add(record);
     this.journaled++;
     // Programs are loaded by litesvm from its snapshot, not from accounts set one by one: snapshot at once.
-    const touchesLoader = accounts.some((a) => !("closed" in a) && (a.owner === UPGRADEABLE_LOADER || a.executable));
+    const touchesLoader = accounts.some(
+      (a) => !("closed" in a) && (a.owner === BPF_LOADER_UPGRADEABLE_ID.toBase58() || a.executable),
+    );
     if (touchesLoader || this.journaled >= SNAPSHOT_EVERY) this.save();
     else this.scheduleSave();
   }
