@@ -4,6 +4,8 @@
 import type { EpochReceiptsAccount, RunAccount } from "./coordinatorAccounts";
 import { RunState, runStateOf } from "./runState";
 import { toBigInt } from "./coordinatorAccounts";
+import { ConcordError } from "./errors/concordError";
+import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "./errors/codes";
 
 export type ReceiptStatus = "pending" | "accepted" | "rejected";
 
@@ -39,4 +41,21 @@ export function receiptStatus(
   if (bits === null) return "pending";
   if ((bits >> BigInt(receipt.round)) & 1n) return "accepted";
   return roundOpen(run, epoch, receipt.round) ? "pending" : "rejected";
+}
+
+/**
+ * The slots whose receipts round `round` of `epoch` accepted, ascending (the order every node applies them in), read
+ * from the Run's per-member bitmaps; null while the round can still gain confirmations. Throws ROUND_UNDECIDABLE
+ * once the bitmaps no longer cover the epoch (two epochs later): the settled EpochReceipts flags are the record then.
+ */
+export function acceptedSlots(run: RunAccount, epoch: bigint, round: number, step: bigint): number[] | null {
+  if (roundOpen(run, epoch, round)) return null;
+  const current = toBigInt(run.epoch);
+  const field = epoch === current ? "acceptedRounds" : epoch + 1n === current ? "prevAcceptedRounds" : null;
+  if (!field)
+    throw new ConcordError(CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE, {
+      step,
+      reason: `epoch ${epoch} is older than the run's bitmaps (epoch ${current})`,
+    });
+  return run.members.flatMap((m, slot) => ((toBigInt(m[field]) >> BigInt(round)) & 1n ? [slot] : []));
 }

@@ -2,6 +2,7 @@
 import yargs from "yargs";
 import { deployCommand } from "./commands/deploy";
 import { localnetCommand } from "./commands/localnet";
+import { trainCommand } from "./commands/train";
 import { GLOBAL_OPTIONS } from "./globalOptions";
 
 /** Runs the CLI; exported so tests drive it in-process. Resolves to the process exit code. */
@@ -12,6 +13,7 @@ export async function main(argv: string[]): Promise<number> {
     .options(GLOBAL_OPTIONS)
     .command(localnetCommand)
     .command(deployCommand)
+    .command(trainCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

@@ -55,4 +55,7 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRAINER__NATIVE_ARGUMENT]: "native kernel call rejected: $reason",
   [codes.CONCORD_ERROR__TRAINER__WASM_INTERNALS_CHANGED]:
     "the tfjs wasm backend differs from the one the native kernels were written for: $reason",
+  [codes.CONCORD_ERROR__TRAINER__RECIPE_MISMATCH]: "the training recipe does not match the run on-chain: $reason",
+  [codes.CONCORD_ERROR__TRAINER__NOT_A_MEMBER]: "$member is not a member of run $run: $reason",
+  [codes.CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE]: "the accepted set of step $step cannot be read: $reason",
 };

@@ -2,18 +2,17 @@
 // baseline) and DeMo with n simulated workers, each computing gradients on its slice of the same global batch and
 // sending only its encoded sparse update, which every worker decodes (with full validation) and applies.
 import * as tf from "@tensorflow/tfjs";
-import { batchOffsets } from "../../sdk/data/batchSampling";
-import { decodeUpdate, encodeUpdate } from "../../sdk/codec/updateCodec";
 import type { LrSchedule } from "../../sdk/lrSchedule";
 import { learningRate, validateLrSchedule } from "../../sdk/lrSchedule";
 import type { TokenSource } from "../data/tokenSource";
-import { windowsToBatch } from "../data/tokenSource";
 import type { Transformer } from "../model/transformer";
 import { countParameters } from "../model/transformer";
 import type { AdamWConfig } from "../optim/adamw";
 import { AdamW } from "../optim/adamw";
 import type { DemoConfig } from "../optim/demo";
-import { applyDemoUpdates, DemoWorker } from "../optim/demo";
+import { DemoWorker } from "../optim/demo";
+import { batchRows, trainUpdate } from "../node/roundTraining";
+import { applyEncodedUpdates } from "../node/updateApplier";
 import { evaluateLoss } from "./evaluate";
 
 export interface RunOptions {
@@ -58,15 +57,9 @@ export interface DemoRunResult extends RunResult {
   readonly demoSecondsPerStep: number;
 }
 
-/** Rows [first, first + rows) of global batch `step` as token ids. */
-function batchWindows(o: RunOptions, seqLen: number, step: number, firstRow: number, rows: number) {
-  const offsets = batchOffsets({ seed: o.seed, batchId: step, firstRow, rows, seqLen }, o.train.length);
-  return windowsToBatch(o.train, offsets, seqLen);
-}
-
-/** batchWindows as tensors. */
+/** Rows [firstRow, firstRow + rows) of global batch `step` as tensors. */
 function batchTensors(o: RunOptions, seqLen: number, step: number, firstRow: number, rows: number) {
-  const { inputs, targets } = batchWindows(o, seqLen, step, firstRow, rows);
+  const { inputs, targets } = batchRows(o.train, seqLen, { seed: o.seed, batchId: step, firstRow, rows });
   return [tf.tensor2d(inputs, [rows, seqLen], "int32"), tf.tensor2d(targets, [rows, seqLen], "int32")] as const;
 }
 
@@ -135,24 +128,21 @@ export function trainDemo(model: Transformer, o: RunOptions, config: DemoConfig,
   const rows = o.batchRows / workers;
   const shapes = model.specs.map((s) => s.shape);
   const states = Array.from({ length: workers }, () => new DemoWorker(shapes, config));
-  const decay = model.specs.map((s) => s.decay);
   let bytes = 0;
   let codecMs = 0;
   const result = runLoop(model, o, (step, lr) => {
     let lossSum = 0;
     const received: Uint8Array[] = [];
     for (let w = 0; w < workers; w++) {
-      const { loss, grads } = model.lossAndGradArrays(batchWindows(o, seqLen, step, w * rows, rows), rows);
-      lossSum += loss;
-      const t0 = performance.now();
-      const encoded = encodeUpdate(states[w].step(grads, lr / o.schedule.lr));
-      codecMs += performance.now() - t0;
-      bytes += encoded.length;
-      received.push(encoded);
+      const batch = batchRows(o.train, seqLen, { seed: o.seed, batchId: step, firstRow: w * rows, rows });
+      const update = trainUpdate(model, states[w], batch, lr / o.schedule.lr);
+      lossSum += update.loss;
+      codecMs += update.compressMs;
+      bytes += update.bytes.length;
+      received.push(update.bytes);
     }
     const t0 = performance.now();
-    const updates = received.map((b) => decodeUpdate(b, states[0].layout));
-    applyDemoUpdates(model.params, decay, updates, lr, config, model.ops);
+    applyEncodedUpdates(model, states[0].layout, config, received, lr);
     codecMs += performance.now() - t0;
     return lossSum / workers;
   });

@@ -1,0 +1,21 @@
+import type { CommandModule, InferredOptionTypes, Options } from "yargs";
+import type { GlobalOptions } from "../globalOptions";
+import { runTrain } from "../lib/runTrain";
+
+const options = {
+  run: { type: "string", demandOption: true, describe: "the Run account's address" },
+  recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
+  data: { type: "string", demandOption: true, describe: "the run's prepared dataset folder (its hash is on-chain)" },
+  listen: { type: "string", default: "127.0.0.1:0", describe: "HOST:PORT the peer server listens on (0: any port)" },
+  advertise: { type: "string", describe: "ws://HOST:PORT other members dial (default: the listen address)" },
+  stake: { type: "number", describe: "SOL to stake when joining (default: the run's min_stake)" },
+  "state-dir": { type: "string", default: ".concord/trainer", describe: "where updates are kept for the epoch" },
+  json: { type: "boolean", default: false, describe: "print one JSON event per line instead of text" },
+} satisfies Record<string, Options>;
+
+export const trainCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {
+  command: "train",
+  describe: "run a trainer node: join a run with stake, train, exchange updates with peers, witness, claim",
+  builder: (y) => y.options(options),
+  handler: (args) => runTrain(args),
+};

@@ -1,0 +1,106 @@
+// `concord train`: a trainer node for one member of one run, until the run finishes (or Ctrl-C).
+import { Connection, PublicKey } from "@solana/web3.js";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
+import { providerFor } from "../../../coordinator/localnet/localnetClient";
+import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
+import { parseRecipe } from "../../../sdk/trainingRecipe";
+import { TransactionSender } from "../../../sdk/transactionSender";
+import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
+import { openDataset } from "../../../trainer/data/tokenShards";
+import type { NodeEvent } from "../../../trainer/node/trainerNode";
+import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
+import { clusterUrl, readAnchorToml } from "./anchorToml";
+
+/** "HOST:PORT" as a listen address. */
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(.+):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new Error(`--listen ${value}: expected HOST:PORT, e.g. 127.0.0.1:7700`);
+  return { host: m[1], port };
+}
+
+function parseAddress(flag: string, value: string): PublicKey {
+  try {
+    return new PublicKey(value);
+  } catch {
+    throw new Error(`--${flag} ${value} is not a base58 address`);
+  }
+}
+
+/** One line per event, as people read them. */
+export function formatEvent(e: NodeEvent): string {
+  switch (e.kind) {
+    case "joined":
+      return `joined as ${e.member} (slot ${e.slot}), peers dial ${e.endpoint}`;
+    case "trained":
+      return `step ${e.step}: trained ${e.rows} rows, loss ${e.loss.toFixed(4)}, update ${e.bytes} bytes (${e.computeMs.toFixed(0)} ms compute, ${e.compressMs.toFixed(0)} ms DeMo)`;
+    case "committed":
+      return `step ${e.step}: receipt committed (${e.chainMs.toFixed(0)} ms)`;
+    case "witnessed":
+      return `step ${e.step}: witnessed slots [${e.slots.join(", ")}] (waited ${e.waitMs.toFixed(0)} ms)`;
+    case "applied":
+      return `step ${e.step}: applied slots [${e.slots.join(", ")}], parameters ${e.paramsHash.slice(0, 16)}`;
+    case "claimed":
+      return `claimed ${e.lamports} lamports`;
+    case "finished":
+      return `run finished at step ${e.step}: parameters ${e.paramsHash}; sent ${e.bytesSent} B, received ${e.bytesReceived} B`;
+    case "warning":
+      return `warning: ${e.message}`;
+  }
+}
+
+export async function runTrain(args: {
+  config?: string;
+  url?: string;
+  keypair?: string;
+  run: string;
+  recipe: string;
+  data: string;
+  listen: string;
+  advertise?: string;
+  stake?: number;
+  stateDir: string;
+  json: boolean;
+}): Promise<void> {
+  const anchor = await readAnchorToml(args.config && resolve(args.config));
+  const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
+  const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
+  if (!existsSync(walletPath)) throw new Error(`keypair ${walletPath} not found (pass --keypair)`);
+  const run = parseAddress("run", args.run);
+  const listen = parseListen(args.listen);
+  if (args.stake !== undefined && !(args.stake > 0))
+    throw new Error(`--stake ${args.stake} must be a positive SOL amount`);
+  const recipePath = resolve(args.recipe);
+  if (!existsSync(recipePath)) throw new Error(`recipe ${recipePath} not found`);
+  const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
+  const dataset = openDataset(resolve(args.data));
+  const keypair = readKeypair(walletPath);
+  const stateDir = resolve(args.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+
+  const print = (e: NodeEvent) => console.log(args.json ? JSON.stringify(e) : formatEvent(e));
+  const connection = new Connection(url, "confirmed");
+  const info = await connection.getAccountInfo(run, "confirmed");
+  if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
+  const backend = await selectBackend();
+  const node = new TrainerNode({
+    program: coordinatorProgram(providerFor(connection, keypair), info.owner),
+    sender: new TransactionSender(connection, keypair),
+    keypair,
+    run,
+    recipe,
+    dataset,
+    compute: computeDescriptor(backend),
+    listen,
+    advertise: args.advertise,
+    stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
+    stateDir,
+    onEvent: print,
+  });
+  const stop = () => node.stop();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  await node.run();
+}

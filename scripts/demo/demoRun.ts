@@ -1,0 +1,91 @@
+// The demo's run creator: the recipe and on-chain configuration of a small DeMo run, created and funded on a cluster.
+// What `concord run create` will do from a config file; here the demo, the network test and the bench share it.
+import { BN } from "@coral-xyz/anchor";
+import type { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { LAMPORTS_PER_SOL } from "@solana/web3.js";
+import type { RunConfig } from "../../sdk/coordinatorAccounts";
+import * as ix from "../../sdk/coordinatorInstructions";
+import { coordinatorProgram } from "../../sdk/coordinatorProgram";
+import { vocabSize } from "../../sdk/data/datasetManifest";
+import type { TrainingRecipe } from "../../sdk/trainingRecipe";
+import { RECIPE_VERSION, recipeHash } from "../../sdk/trainingRecipe";
+import { TransactionSender } from "../../sdk/transactionSender";
+import { providerFor } from "../../coordinator/localnet/localnetClient";
+import type { Dataset } from "../../trainer/data/tokenShards";
+
+const SOL = BigInt(LAMPORTS_PER_SOL);
+
+export interface DemoRunOptions {
+  readonly dataset: Dataset;
+  readonly members: number;
+  readonly rounds: number;
+  /** Sequences per round, split among the members by the round seed. */
+  readonly globalBatchSize?: number;
+  readonly model?: Partial<TrainingRecipe["model"]>;
+  readonly learningRate?: number;
+  /** Rounds per epoch (at most 64; default min(rounds, 64)). */
+  readonly roundsPerEpoch?: number;
+}
+
+export interface DemoRun {
+  readonly run: PublicKey;
+  readonly recipe: TrainingRecipe;
+  readonly config: RunConfig;
+}
+
+/** The demo's recipe: a small transformer, cosine schedule to total steps, DeMo's mean aggregation. */
+export function demoRecipe(o: DemoRunOptions): TrainingRecipe {
+  const lr = o.learningRate ?? 4e-3;
+  return {
+    version: RECIPE_VERSION,
+    model: {
+      vocabSize: vocabSize(o.dataset.manifest.tokenizer),
+      contextLength: 64,
+      layers: 2,
+      heads: 4,
+      width: 64,
+      ...o.model,
+    },
+    initSeed: 1,
+    schedule: { kind: "cosine", lr, minLr: lr / 10, warmupSteps: 2, totalSteps: o.rounds },
+    demo: { weightDecay: 0, gradClip: 1, aggregation: { kind: "mean" } },
+  };
+}
+
+/** Creates, configures and funds the run as `authority`; every member is needed, two witnesses (quorum 2). */
+export async function createDemoRun(connection: Connection, authority: Keypair, o: DemoRunOptions): Promise<DemoRun> {
+  const program = coordinatorProgram(providerFor(connection, authority));
+  const sender = new TransactionSender(connection, authority);
+  const recipe = demoRecipe(o);
+  const config: RunConfig = {
+    totalSteps: new BN(o.rounds),
+    minStake: new BN((SOL / 10n).toString()),
+    rewardPerEpoch: new BN((SOL / 2n).toString()),
+    challengeBond: new BN((SOL / 100n).toString()),
+    modelHash: Array.from(recipeHash(recipe)),
+    datasetHash: Array.from(Buffer.from(o.dataset.hash, "hex")),
+    warmupTime: 1,
+    cooldownTime: 1,
+    maxRoundTrainTime: 120,
+    roundWitnessTime: 60,
+    epochTime: 3600,
+    globalBatchSize: o.globalBatchSize ?? 12,
+    sequenceLength: recipe.model.contextLength,
+    learningRate: recipe.schedule.lr,
+    demoDecay: 0.999,
+    minClients: o.members,
+    initMinClients: o.members,
+    witnessNodes: Math.min(2, o.members),
+    roundsPerEpoch: o.roundsPerEpoch ?? Math.min(o.rounds, 64),
+    demoChunk: 64,
+    demoTopK: 16,
+    slashBps: 5000,
+    demoSign1bit: true,
+    padding: [0, 0, 0, 0, 0],
+  };
+  const runId = BigInt(Date.now());
+  const { run } = ix.runAddresses(program, runId);
+  await sender.send(await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config }));
+  await sender.send([await ix.fundInstruction(program, { run, funder: authority.publicKey, amount: SOL })]);
+  return { run, recipe, config };
+}

@@ -1,0 +1,66 @@
+import { BN } from "@coral-xyz/anchor";
+import { runConfig } from "../tests/helpers/coordinatorHarness";
+import { expectConcordError } from "../tests/helpers/expectConcordError";
+import { CONCORD_ERROR__TRAINER__INVALID_CONFIG, CONCORD_ERROR__TRAINER__RECIPE_MISMATCH } from "./errors/codes";
+import type { TrainingRecipe } from "./trainingRecipe";
+import { checkRecipeAgainstRun, parseRecipe, recipeHash, RECIPE_VERSION } from "./trainingRecipe";
+
+const recipe: TrainingRecipe = {
+  version: RECIPE_VERSION,
+  model: { vocabSize: 65, contextLength: 128, layers: 2, heads: 4, width: 64 },
+  initSeed: 1,
+  schedule: { kind: "cosine", lr: 3e-4, minLr: 3e-5, warmupSteps: 2, totalSteps: 1000 },
+  demo: { weightDecay: 0, gradClip: 1, aggregation: { kind: "mean" } },
+};
+// As the chain stores it: learning_rate is an f32.
+const runFor = (r: TrainingRecipe) =>
+  runConfig({ modelHash: Array.from(recipeHash(r)), learningRate: Math.fround(3e-4), totalSteps: new BN(1000) });
+
+test("the recipe hash is over canonical JSON: key order in the file does not change it", () => {
+  const reordered = parseRecipe(
+    JSON.stringify({ demo: recipe.demo, schedule: recipe.schedule, initSeed: 1, model: recipe.model, version: 1 }),
+  );
+  expect(Buffer.from(recipeHash(reordered))).toEqual(Buffer.from(recipeHash(recipe)));
+  expect(Buffer.from(recipeHash({ ...recipe, initSeed: 2 }))).not.toEqual(Buffer.from(recipeHash(recipe)));
+});
+
+test("a recipe that matches the run's model_hash, learning rate, steps and sequence length is accepted", () => {
+  expect(() => checkRecipeAgainstRun(recipe, runFor(recipe))).not.toThrow();
+});
+
+test.each([
+  ["another recipe's hash", { ...recipe, initSeed: 7 }, runFor(recipe), /model_hash/],
+  [
+    "a different learning rate",
+    { ...recipe, schedule: { ...recipe.schedule, lr: 1e-3 } },
+    undefined,
+    /schedule lr 0.001, run learning_rate/,
+  ],
+  [
+    "a different step count",
+    { ...recipe, schedule: { ...recipe.schedule, totalSteps: 10 } },
+    undefined,
+    /totalSteps 10, run total_steps 1000/,
+  ],
+  [
+    "a different context length",
+    { ...recipe, model: { ...recipe.model, contextLength: 64 } },
+    undefined,
+    /contextLength 64, run sequence_length 128/,
+  ],
+])("a recipe with %s is refused", (_, r, config, message) => {
+  expectConcordError(() => checkRecipeAgainstRun(r, config ?? runFor(r)), CONCORD_ERROR__TRAINER__RECIPE_MISMATCH);
+  expect(() => checkRecipeAgainstRun(r, config ?? runFor(r))).toThrow(message);
+});
+
+test.each([
+  ["not JSON", "{", /not JSON/],
+  ["a wrong version", JSON.stringify({ ...recipe, version: 2 }), /version 2/],
+  ["a missing model field", JSON.stringify({ ...recipe, model: { ...recipe.model, width: undefined } }), /model.width/],
+  ["a negative seed", JSON.stringify({ ...recipe, initSeed: -1 }), /initSeed/],
+  ["a bad schedule", JSON.stringify({ ...recipe, schedule: { kind: "cosine", lr: -1 } }), /./],
+  ["a negative weight decay", JSON.stringify({ ...recipe, demo: { ...recipe.demo, weightDecay: -1 } }), /weightDecay/],
+])("a recipe file with %s gets a clear error", (_, text, message) => {
+  expectConcordError(() => parseRecipe(text), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
+  expect(() => parseRecipe(text)).toThrow(message);
+});

@@ -1,0 +1,91 @@
+// A run's training recipe: what every trainer and auditor must agree on that the on-chain RunConfig does not hold
+// (the model's architecture and initial-weight seed, the learning-rate schedule's shape, DeMo's off-chain settings).
+// The run records sha256 of the recipe's canonical JSON as its model_hash, so a node given a recipe file checks it
+// against the chain before training, and anyone can rebuild the initial weights from public data.
+import { sha256 } from "@noble/hashes/sha256";
+import type { RunConfig } from "./coordinatorAccounts";
+import { toBigInt } from "./coordinatorAccounts";
+import { canonicalJson } from "./data/datasetManifest";
+import type { AggregationRule } from "./demo/aggregate";
+import { ConcordError } from "./errors/concordError";
+import { CONCORD_ERROR__TRAINER__INVALID_CONFIG, CONCORD_ERROR__TRAINER__RECIPE_MISMATCH } from "./errors/codes";
+import type { LrSchedule } from "./lrSchedule";
+import { validateLrSchedule } from "./lrSchedule";
+
+export const RECIPE_VERSION = 1;
+
+export interface TrainingRecipe {
+  readonly version: number;
+  /** The transformer's shape (trainer/model/transformer.ts TransformerConfig). */
+  readonly model: {
+    readonly vocabSize: number;
+    readonly contextLength: number;
+    readonly layers: number;
+    readonly heads: number;
+    readonly width: number;
+  };
+  /** Seed of the initial weights. */
+  readonly initSeed: number;
+  /** Its `lr` must be the run's learning_rate and its `totalSteps` (when it has one) the run's total_steps. */
+  readonly schedule: LrSchedule;
+  /** DeMo settings the run config does not carry (chunk, top-k, decay and value format are on-chain). */
+  readonly demo: { readonly weightDecay: number; readonly gradClip: number; readonly aggregation: AggregationRule };
+}
+
+const invalid = (reason: string) =>
+  new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, { what: "recipe", reason });
+
+/** Checks a parsed recipe's fields (not against a run: see checkRecipeAgainstRun). */
+export function validateRecipe(value: unknown): TrainingRecipe {
+  const r = value as TrainingRecipe;
+  if (typeof r !== "object" || r === null) throw invalid("not an object");
+  if (r.version !== RECIPE_VERSION) throw invalid(`version ${String(r.version)}, this client reads ${RECIPE_VERSION}`);
+  const m = r.model as Record<string, unknown> | undefined;
+  for (const k of ["vocabSize", "contextLength", "layers", "heads", "width"]) {
+    const v = m?.[k];
+    if (!Number.isInteger(v) || (v as number) < 1) throw invalid(`model.${k} must be a positive integer`);
+  }
+  if (!Number.isInteger(r.initSeed) || r.initSeed < 0 || r.initSeed > 0xffffffff)
+    throw invalid("initSeed must be a 32-bit unsigned integer");
+  if (typeof r.schedule !== "object" || r.schedule === null) throw invalid("schedule missing");
+  validateLrSchedule(r.schedule);
+  const d = r.demo;
+  if (typeof d !== "object" || d === null) throw invalid("demo missing");
+  if (!(d.weightDecay >= 0) || !(d.gradClip >= 0)) throw invalid("demo.weightDecay and demo.gradClip must be >= 0");
+  if (typeof d.aggregation !== "object" || d.aggregation === null) throw invalid("demo.aggregation missing");
+  return r;
+}
+
+/** The recipe's bytes as the chain commits to them. */
+export function recipeBytes(recipe: TrainingRecipe): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(validateRecipe(recipe)));
+}
+
+/** sha256 of the canonical recipe: the run's model_hash. */
+export function recipeHash(recipe: TrainingRecipe): Uint8Array {
+  return sha256(recipeBytes(recipe));
+}
+
+/** Parses a recipe file's text. */
+export function parseRecipe(json: string): TrainingRecipe {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw invalid("not JSON");
+  }
+  return validateRecipe(value);
+}
+
+/** Throws RECIPE_MISMATCH unless `recipe` is the one run `config` committed to and agrees with its fields. */
+export function checkRecipeAgainstRun(recipe: TrainingRecipe, config: RunConfig): void {
+  const fail = (reason: string) => new ConcordError(CONCORD_ERROR__TRAINER__RECIPE_MISMATCH, { reason });
+  if (!Buffer.from(recipeHash(recipe)).equals(Buffer.from(config.modelHash)))
+    throw fail("its sha256 is not the run's model_hash");
+  if (Math.fround(recipe.schedule.lr) !== config.learningRate)
+    throw fail(`schedule lr ${recipe.schedule.lr}, run learning_rate ${config.learningRate}`);
+  if ("totalSteps" in recipe.schedule && BigInt(recipe.schedule.totalSteps) !== toBigInt(config.totalSteps))
+    throw fail(`schedule totalSteps ${recipe.schedule.totalSteps}, run total_steps ${config.totalSteps.toString()}`);
+  if (recipe.model.contextLength !== config.sequenceLength)
+    throw fail(`model contextLength ${recipe.model.contextLength}, run sequence_length ${config.sequenceLength}`);
+}

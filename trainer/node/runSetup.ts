@@ -1,0 +1,57 @@
+// Everything a node derives from a run before its first round: the recipe checked against the chain, the model's
+// shape, DeMo's settings (on-chain chunk, top-k, decay and value format; the recipe's rest), the schedule, and the
+// dataset checked against the run's dataset hash. Nodes, the replay and auditors all start here.
+import type { RunConfig } from "../../sdk/coordinatorAccounts";
+import { vocabSize } from "../../sdk/data/datasetManifest";
+import { ConcordError } from "../../sdk/errors/concordError";
+import { CONCORD_ERROR__TRAINER__RECIPE_MISMATCH } from "../../sdk/errors/codes";
+import type { LrSchedule } from "../../sdk/lrSchedule";
+import type { TrainingRecipe } from "../../sdk/trainingRecipe";
+import { checkRecipeAgainstRun } from "../../sdk/trainingRecipe";
+import type { TokenSource } from "../data/tokenSource";
+import type { Dataset } from "../data/tokenShards";
+import type { TransformerConfig } from "../model/transformer";
+import { validateConfig } from "../model/transformer";
+import type { DemoConfig } from "../optim/demo";
+import { validateDemoConfig } from "../optim/demo";
+
+export interface RunSetup {
+  readonly model: TransformerConfig;
+  readonly demo: DemoConfig;
+  /** The recipe's schedule at the run's learning rate. */
+  readonly schedule: LrSchedule;
+  readonly train: TokenSource;
+  readonly val: TokenSource;
+}
+
+/** The DeMo configuration of a run: the chain's fields, the recipe's off-chain settings. */
+export function runDemoConfig(config: RunConfig, recipe: TrainingRecipe): DemoConfig {
+  return validateDemoConfig({
+    chunk: config.demoChunk,
+    topK: config.demoTopK,
+    decay: config.demoDecay,
+    format: config.demoSign1bit ? "sign" : "f32",
+    ...recipe.demo,
+  });
+}
+
+export function runSetup(config: RunConfig, recipe: TrainingRecipe, dataset: Dataset): RunSetup {
+  checkRecipeAgainstRun(recipe, config);
+  const datasetHash = Buffer.from(config.datasetHash).toString("hex");
+  if (dataset.hash !== datasetHash)
+    throw new ConcordError(CONCORD_ERROR__TRAINER__RECIPE_MISMATCH, {
+      reason: `dataset ${dataset.dir} has hash ${dataset.hash}, the run's is ${datasetHash}`,
+    });
+  const model = validateConfig(recipe.model);
+  if (model.vocabSize !== vocabSize(dataset.manifest.tokenizer))
+    throw new ConcordError(CONCORD_ERROR__TRAINER__RECIPE_MISMATCH, {
+      reason: `model vocabSize ${model.vocabSize}, the dataset's tokenizer has ${vocabSize(dataset.manifest.tokenizer)}`,
+    });
+  return {
+    model,
+    demo: runDemoConfig(config, recipe),
+    schedule: { ...recipe.schedule, lr: config.learningRate },
+    train: dataset.split("train"),
+    val: dataset.split("val"),
+  };
+}

@@ -1,0 +1,465 @@
+// A compute provider's trainer node: one long-running process per member. It follows the Run account, joins with
+// stake, and for every round of the epochs it is in: trains its assigned rows, commits the update's hash on-chain,
+// publishes the bytes to its peers, witnesses when drawn, and applies exactly the accepted set.
+//
+// Ordering rule (the same on every honest node): round s is applied as soon as the chain has decided it (the run
+// left RoundWitness of step s), before the node trains round s + 1. Witnesses report the parameter hash after
+// rounds 0..s-1 with their witness of s. Psyche's pipelining (train s + 1 while s is witnessed, apply one round late)
+// is left for rounds of many local steps, where the overlap pays for itself.
+import type { Connection, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
+import { LAMPORTS_PER_SOL } from "@solana/web3.js";
+import { join } from "node:path";
+import { decodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
+import type { RunAccount } from "../../sdk/coordinatorAccounts";
+import { decodeMember, toBigInt } from "../../sdk/coordinatorAccounts";
+import * as ix from "../../sdk/coordinatorInstructions";
+import { findMemberAddress } from "../../sdk/coordinatorPdas";
+import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
+import { ConcordError } from "../../sdk/errors/concordError";
+import { CONCORD_ERROR__TRAINER__NOT_A_MEMBER } from "../../sdk/errors/codes";
+import { learningRate } from "../../sdk/lrSchedule";
+import type { ComputeDescriptor } from "../../sdk/receiptMetadata";
+import { checkReceiptMetadata, decodeReceiptMetadata, encodeReceiptMetadata } from "../../sdk/receiptMetadata";
+import { RunState, runStateOf } from "../../sdk/runState";
+import type { TrainingRecipe } from "../../sdk/trainingRecipe";
+import type { TransactionSender } from "../../sdk/transactionSender";
+import { programErrorCode } from "../../sdk/transactionSender";
+import type { Dataset } from "../data/tokenShards";
+import { Transformer } from "../model/transformer";
+import { DemoWorker } from "../optim/demo";
+import { ChainFollower } from "./chainFollower";
+import { parameterHash } from "./parameterHash";
+import type { RoundRef } from "./roundDecisions";
+import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
+import { assignedBatch, trainUpdate } from "./roundTraining";
+import { runSetup } from "./runSetup";
+import type { RunSetup } from "./runSetup";
+import { applyEncodedUpdates } from "./updateApplier";
+import type { ExchangeChain, ReceiptView } from "./updateExchange";
+import { UpdateExchange } from "./updateExchange";
+import type { StoredUpdate } from "./updateStore";
+import { UpdateStore } from "./updateStore";
+
+/** What a node reports as it goes: one event per thing that happened, for logs, the demo's live view and benches. */
+export type NodeEvent =
+  | { kind: "joined"; member: string; slot: number; endpoint: string }
+  | { kind: "trained"; step: number; loss: number; bytes: number; rows: number; computeMs: number; compressMs: number }
+  | { kind: "committed"; step: number; chainMs: number }
+  | { kind: "witnessed"; step: number; slots: number[]; waitMs: number; chainMs: number }
+  | { kind: "applied"; step: number; slots: number[]; fetchMs: number; paramsHash: string }
+  | { kind: "claimed"; lamports: number }
+  | { kind: "finished"; step: number; paramsHash: string; bytesSent: number; bytesReceived: number }
+  | { kind: "warning"; message: string };
+
+export interface TrainerNodeOptions {
+  readonly program: CoordinatorProgram;
+  /** Sends as the member (its payer is `keypair`). */
+  readonly sender: TransactionSender;
+  readonly keypair: Keypair;
+  readonly run: PublicKey;
+  readonly recipe: TrainingRecipe;
+  readonly dataset: Dataset;
+  readonly compute: ComputeDescriptor;
+  /** Where the peer server listens; port 0 picks a free one. */
+  readonly listen: { host: string; port: number };
+  /** The ws URL other members dial (default: the bound listen address). */
+  readonly advertise?: string;
+  /** Lamports to stake when joining (default: the run's min_stake). */
+  readonly stake?: bigint;
+  readonly stateDir: string;
+  readonly onEvent?: (event: NodeEvent) => void;
+  /** Longest wait, in ms, for a committed update's bytes before a witness vouches for what it has. */
+  readonly witnessWaitMs?: number;
+}
+
+export class TrainerNode {
+  private readonly connection: Connection;
+  private readonly emit: (event: NodeEvent) => void;
+  private follower!: ChainFollower;
+  private exchange!: UpdateExchange;
+  private setup!: RunSetup;
+  private model!: Transformer;
+  private worker!: DemoWorker;
+  /** Steps below this are applied. */
+  private nextApply = 0n;
+  /** Rounds this node saw open, by step: where their decisions are read. */
+  private readonly rounds = new Map<bigint, RoundRef>();
+  private trainedStep = -1n;
+  private witnessedStep = -1n;
+  private peersKey = "";
+  private busy?: Promise<void>;
+  private pending = false;
+  private readonly done = deferred();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly o: TrainerNodeOptions) {
+    this.connection = o.program.provider.connection;
+    this.emit = o.onEvent ?? (() => {});
+  }
+
+  /** Starts the node; resolves when the run is finished and this node has applied every round and claimed, or on stop(). */
+  async run(): Promise<void> {
+    const o = this.o;
+    this.follower = new ChainFollower(this.connection, o.run);
+    const state = await this.follower.start();
+    this.setup = runSetup(state.config, o.recipe, o.dataset);
+    if (toBigInt(state.step) > 0n)
+      throw new ConcordError(CONCORD_ERROR__TRAINER__NOT_A_MEMBER, {
+        member: o.keypair.publicKey.toBase58(),
+        run: o.run.toBase58(),
+        reason: `the run is at step ${state.step.toString()}; joining a run in progress needs a checkpoint`,
+      });
+    this.model = new Transformer(this.setup.model, { seed: o.recipe.initSeed });
+    this.worker = new DemoWorker(
+      this.model.specs.map((s) => s.shape),
+      this.setup.demo,
+    );
+    this.exchange = await UpdateExchange.start({
+      run: o.run,
+      keypair: o.keypair,
+      host: o.listen.host,
+      port: o.listen.port,
+      store: UpdateStore.open(join(o.stateDir, "updates")),
+      chain: this.exchangeChain(),
+      validate: (u, r) => this.validateUpdate(u, r),
+    });
+    await this.join(state);
+    this.follower.onChange(() => this.schedule());
+    this.schedule();
+    try {
+      await this.done.promise;
+    } finally {
+      this.abort.abort();
+      await this.follower.stop();
+      await this.exchange.close();
+    }
+  }
+
+  /** Stops the node (Ctrl-C): run() resolves once the peer server and the chain subscription are closed. */
+  stop(): void {
+    this.done?.resolve();
+  }
+
+  get parametersHash(): Uint8Array {
+    return parameterHash(this.model.getWeights());
+  }
+
+  private get me(): PublicKey {
+    return this.o.keypair.publicKey;
+  }
+
+  private slotOf(state: RunAccount, key = this.me): number {
+    return state.members.findIndex((m) => m.key.equals(key));
+  }
+
+  private async join(state: RunAccount): Promise<void> {
+    const o = this.o;
+    const endpoint = o.advertise ?? this.exchange.url;
+    const memberAddress = findMemberAddress(o.run, this.me, o.program.programId)[0];
+    const existing = await this.connection.getAccountInfo(memberAddress, "confirmed");
+    if (!existing) {
+      const stake = o.stake ?? toBigInt(state.config.minStake);
+      await o.sender.send([await ix.joinInstruction(o.program, { run: o.run, member: this.me, endpoint, stake })]);
+    } else {
+      const registered = decodeMember(existing.data, memberAddress.toBase58());
+      const onChain = Buffer.from(registered.endpoint.slice(0, registered.endpointLen)).toString("utf8");
+      if (onChain !== endpoint)
+        this.emit({
+          kind: "warning",
+          message: `already a member with endpoint ${onChain}; this node listens at ${endpoint}`,
+        });
+    }
+    const joined = await this.follower.refresh();
+    const slot = joined ? this.slotOf(joined) : -1;
+    if (slot < 0)
+      throw new ConcordError(CONCORD_ERROR__TRAINER__NOT_A_MEMBER, {
+        member: this.me.toBase58(),
+        run: o.run.toBase58(),
+        reason: "not in the run's member table after joining",
+      });
+    this.emit({ kind: "joined", member: this.me.toBase58(), slot, endpoint });
+  }
+
+  /** Runs `step()` for the newest state, one at a time; states that arrive meanwhile fold into one more pass. */
+  private schedule(): void {
+    if (this.busy) {
+      this.pending = true;
+      return;
+    }
+    this.busy = this.step()
+      .catch((e) => this.done.reject(e))
+      .finally(() => {
+        this.busy = undefined;
+        if (this.pending) {
+          this.pending = false;
+          this.schedule();
+        }
+      });
+  }
+
+  private async step(): Promise<void> {
+    const state = this.follower.latest;
+    const runState = runStateOf(state.state);
+    const step = toBigInt(state.step);
+    if (runState === RunState.RoundTrain || runState === RunState.RoundWitness)
+      this.rounds.set(step, { epoch: toBigInt(state.epoch), round: state.round, step });
+    await this.updatePeers(state);
+    await this.applyDecided(state);
+    if (runState === RunState.RoundTrain && step === this.nextApply && this.trainedStep < step) await this.train(state);
+    if (runState === RunState.RoundWitness && this.witnessedStep < step) await this.witness(state);
+    if (runState === RunState.Finished && this.nextApply >= step) await this.finish(state);
+  }
+
+  /** Keeps a connection to every other member's advertised endpoint. */
+  private async updatePeers(state: RunAccount): Promise<void> {
+    const keys = state.members.filter((m) => "active" in m.status && !m.key.equals(this.me)).map((m) => m.key);
+    const key = keys.map((k) => k.toBase58()).join(",");
+    if (key === this.peersKey) return;
+    const addresses = keys.map((k) => findMemberAddress(this.o.run, k, this.o.program.programId)[0]);
+    const infos = await this.connection.getMultipleAccountsInfo(addresses, "confirmed");
+    const urls = infos.flatMap((info, i) => {
+      if (!info) return [];
+      const m = decodeMember(info.data, addresses[i].toBase58());
+      return [Buffer.from(m.endpoint.slice(0, m.endpointLen)).toString("utf8")];
+    });
+    this.exchange.setPeers(urls);
+    this.peersKey = key;
+  }
+
+  /** Applies every round the chain has decided, in step order, fetching accepted bytes this node lacks. */
+  private async applyDecided(state: RunAccount): Promise<void> {
+    const step = toBigInt(state.step);
+    while (this.nextApply < step) {
+      const ref = this.rounds.get(this.nextApply);
+      if (!ref) {
+        // a step this node never saw open (no round of it ran while following): nothing it must apply
+        this.nextApply++;
+        continue;
+      }
+      const accepted = await roundDecision(this.connection, this.o.program.programId, this.o.run, state, ref);
+      if (!accepted) return;
+      const t0 = performance.now();
+      const updates: StoredUpdate[] = [];
+      for (const a of accepted)
+        updates.push(await this.exchange.fetch(a.member, Number(ref.step), a.hash, this.abort.signal));
+      const fetchMs = performance.now() - t0;
+      applyEncodedUpdates(
+        this.model,
+        this.worker.layout,
+        this.setup.demo,
+        updates.map((u) => u.bytes),
+        learningRate(this.setup.schedule, Number(ref.step)),
+      );
+      this.rounds.delete(ref.step);
+      this.nextApply = ref.step + 1n;
+      this.emit({
+        kind: "applied",
+        step: Number(ref.step),
+        slots: accepted.map((a) => a.slot),
+        fetchMs,
+        paramsHash: Buffer.from(this.parametersHash).toString("hex"),
+      });
+    }
+  }
+
+  private async train(state: RunAccount): Promise<void> {
+    const step = toBigInt(state.step);
+    this.trainedStep = step;
+    const slot = this.slotOf(state);
+    if (slot < 0 || !state.members[slot].inEpoch || state.roundReceipts[slot].committed) return;
+    const epochSlots = state.members.flatMap((m, s) => (m.inEpoch ? [s] : []));
+    const batch = assignedBatch(this.setup.train, this.setup.model.contextLength, {
+      seed: Uint8Array.from(state.seed),
+      epochSlots,
+      slot,
+      globalBatchSize: state.config.globalBatchSize,
+      step: Number(step),
+    });
+    if (!batch) return;
+    const lr = learningRate(this.setup.schedule, Number(step));
+    const update = trainUpdate(this.model, this.worker, batch, lr / this.setup.schedule.lr);
+    this.emit({
+      kind: "trained",
+      step: Number(step),
+      loss: update.loss,
+      bytes: update.bytes.length,
+      rows: batch.rows,
+      computeMs: update.computeMs,
+      compressMs: update.compressMs,
+    });
+    const hash = updateHash(update.bytes);
+    const epoch = toBigInt(state.epoch);
+    const metadata = encodeReceiptMetadata({
+      run: this.o.run,
+      member: this.me,
+      epoch: Number(epoch),
+      step: Number(step),
+      updateHash: hash,
+      updateBytes: update.bytes.length,
+      loss: Math.fround(update.loss),
+      compute: this.o.compute,
+    });
+    const t0 = performance.now();
+    const commit = await ix.commitInstruction(this.o.program, {
+      run: this.o.run,
+      member: this.me,
+      epoch,
+      step,
+      hash,
+      size: update.bytes.length,
+      loss: update.loss,
+    });
+    if (!(await this.sendRoundTransaction("commit", step, commit))) return;
+    this.emit({ kind: "committed", step: Number(step), chainMs: performance.now() - t0 });
+    await this.exchange.publish(Number(step), update.bytes, metadata);
+  }
+
+  /** When drawn as a witness: waits for the committed updates' bytes (or a deadline), then vouches for those held. */
+  private async witness(state: RunAccount): Promise<void> {
+    const step = toBigInt(state.step);
+    const slot = this.slotOf(state);
+    const mine = state.witnesses.slice(0, state.roundWitnessCount).find((w) => w.slot === slot);
+    if (!mine || mine.submitted) {
+      this.witnessedStep = step;
+      return;
+    }
+    const t0 = performance.now();
+    const committed = state.roundReceipts.flatMap((r, s) => (r.committed ? [s] : []));
+    const verifiedSlots = () => {
+      const held = this.exchange.verified(Number(step));
+      return committed.filter((s) => {
+        const u = held.get(state.members[s].key.toBase58());
+        return u !== undefined && Buffer.from(u.hash).equals(Buffer.from(state.roundReceipts[s].hash));
+      });
+    };
+    // Half the witness window at most, so the witness lands before the round closes without it.
+    const limit = Math.min(this.o.witnessWaitMs ?? 20_000, (state.config.roundWitnessTime * 1000) / 2);
+    await this.waitUntil(() => verifiedSlots().length === committed.length, limit);
+    const slots = verifiedSlots();
+    const waitMs = performance.now() - t0;
+    this.witnessedStep = step;
+    const instruction = await ix.witnessInstruction(this.o.program, {
+      run: this.o.run,
+      witness: this.me,
+      step,
+      bitmap: ix.memberBitmap(slots),
+      paramsHash: this.parametersHash,
+    });
+    const t1 = performance.now();
+    if (!(await this.sendRoundTransaction("witness", step, instruction))) return;
+    this.emit({ kind: "witnessed", step: Number(step), slots, waitMs, chainMs: performance.now() - t1 });
+  }
+
+  /**
+   * Sends a commit or witness; false when the program refused it (the round closed while this node worked, e.g. a
+   * slow round that hit max_round_train_time): the node goes on with the next round rather than stopping.
+   */
+  private async sendRoundTransaction(
+    what: string,
+    step: bigint,
+    instruction: TransactionInstruction,
+  ): Promise<boolean> {
+    try {
+      await this.o.sender.send([instruction]);
+      return true;
+    } catch (e) {
+      if (programErrorCode(e) === undefined) throw e;
+      this.emit({ kind: "warning", message: `${what} of step ${step} refused: ${(e as Error).message}` });
+      return false;
+    }
+  }
+
+  /** Resolves when `ready()` holds (checked after each verified update) or after `ms`. */
+  private waitUntil(ready: () => boolean, ms: number): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, ms);
+      const off = this.exchange.onVerified(() => ready() && finish());
+      this.abort.signal.addEventListener("abort", finish);
+      function finish() {
+        clearTimeout(timer);
+        off();
+        resolve();
+      }
+    });
+  }
+
+  private async finish(state: RunAccount): Promise<void> {
+    const slot = this.slotOf(state);
+    if (slot >= 0 && toBigInt(state.members[slot].rewardsOwed) > 0n) {
+      const before = await this.connection.getBalance(this.me, "confirmed");
+      await this.o.sender.send([
+        await ix.memberPayoutInstruction(this.o.program, "claim", { run: this.o.run, member: this.me }),
+      ]);
+      const lamports = (await this.connection.getBalance(this.me, "confirmed")) - before;
+      this.emit({ kind: "claimed", lamports });
+    }
+    this.emit({
+      kind: "finished",
+      step: Number(toBigInt(state.step)),
+      paramsHash: Buffer.from(this.parametersHash).toString("hex"),
+      bytesSent: this.exchange.stats.bytesSent,
+      bytesReceived: this.exchange.stats.bytesReceived,
+    });
+    this.done.resolve();
+  }
+
+  /** The chain as the update exchange sees it: receipts and members from the newest Run state. */
+  private exchangeChain(): ExchangeChain {
+    return {
+      receipt: async (member, step) => this.receiptOf(member, BigInt(step)),
+      isMember: (member) => this.slotOf(this.follower.latest, member) >= 0,
+      // One step of slack: a slow peer's announce may land after this node fetched and applied its update.
+      oldestLiveStep: () => Math.max(0, Number(minBig(this.nextApply, toBigInt(this.follower.latest.step))) - 1),
+    };
+  }
+
+  private async receiptOf(member: PublicKey, step: bigint): Promise<ReceiptView | null> {
+    let state = this.follower.latest;
+    if (toBigInt(state.step) < step) state = (await this.follower.refresh()) ?? state;
+    const slot = this.slotOf(state, member);
+    if (slot < 0) return null;
+    if (toBigInt(state.step) === step) {
+      const r = state.roundReceipts[slot];
+      if (!r.committed) {
+        state = (await this.follower.refresh()) ?? state;
+        if (!state.roundReceipts[slot].committed || toBigInt(state.step) !== step) return null;
+      }
+      const c = state.roundReceipts[slot];
+      return { hash: Uint8Array.from(c.hash), size: c.size, loss: c.loss, epoch: Number(toBigInt(state.epoch)) };
+    }
+    // An earlier step (a late fetch): its receipt is in the member's EpochReceipts of the round's epoch.
+    const ref = this.rounds.get(step);
+    if (!ref || toBigInt(state.step) < step) return null;
+    const [receipts] = await fetchEpochReceipts(
+      this.connection,
+      this.o.program.programId,
+      this.o.run,
+      [member],
+      ref.epoch,
+    );
+    const r = receipts?.receipts.find((x) => toBigInt(x.step) === step);
+    return r ? { hash: Uint8Array.from(r.hash), size: r.size, loss: r.loss, epoch: Number(ref.epoch) } : null;
+  }
+
+  private validateUpdate(u: StoredUpdate, r: ReceiptView): void {
+    decodeUpdate(u.bytes, this.worker.layout);
+    checkReceiptMetadata(decodeReceiptMetadata(u.metadata), {
+      run: this.o.run,
+      member: u.member,
+      step: u.step,
+      receipt: r,
+    });
+  }
+}
+
+const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
+
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ([resolve, reject] = [res, rej]));
+  return { promise, resolve, reject };
+}
+
+export const stakeFromSol = (sol: number): bigint => BigInt(Math.round(sol * LAMPORTS_PER_SOL));
