@@ -1,0 +1,20 @@
+// Bounded waits for tests over real sockets: a wait that would hang fails fast with what it was waiting for.
+export function within<T>(promise: Promise<T>, what: string, ms = 5_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves once `check()` holds, polling every 10 ms; fails after `ms` naming `what`. */
+export function eventually(check: () => boolean, what: string, ms = 5_000): Promise<void> {
+  return within(
+    new Promise<void>((resolve) => {
+      const poll = () => (check() ? resolve() : setTimeout(poll, 10).unref());
+      poll();
+    }),
+    what,
+    ms,
+  );
+}
