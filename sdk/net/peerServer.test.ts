@@ -1,6 +1,6 @@
 import { Keypair } from "@solana/web3.js";
 import { Packr } from "msgpackr";
-import { WebSocket } from "ws";
+import { RawPeer } from "../../tests/helpers/rawPeer";
 import { eventually, within } from "../../tests/helpers/within";
 import {
   CONCORD_ERROR__PEER__BAD_SIGNATURE,
@@ -13,7 +13,7 @@ import {
 } from "../errors/codes";
 import { ConcordError } from "../errors/concordError";
 import type { PeerMessage } from "../peer/peerMessages";
-import { MAX_MESSAGE_BYTES, decodePeerMessage, encodePeerMessage } from "../peer/peerMessages";
+import { MAX_MESSAGE_BYTES, encodePeerMessage } from "../peer/peerMessages";
 import { signHello } from "../peer/peerSignatures";
 import { BanList } from "./banList";
 import { PeerServer } from "./peerServer";
@@ -27,36 +27,6 @@ const bob = Keypair.generate();
 const outsider = Keypair.generate();
 const want: PeerMessage = { kind: "want", updateHash: new Uint8Array(32).fill(7) };
 
-/** A bare ws client that speaks raw bytes, so tests can send what a real peer never would. */
-class RawPeer {
-  readonly ws: WebSocket;
-  readonly received: PeerMessage[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  readonly opened: Promise<void>;
-
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
-    this.ws.on("error", () => {}); // a refused upgrade errors, then closes: the test reads the close
-    this.opened = new Promise((resolve) => this.ws.once("open", () => resolve()));
-    this.closed = new Promise((resolve) =>
-      this.ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-    this.ws.on("message", (data) => this.received.push(decodePeerMessage(data as Buffer)));
-  }
-
-  static async hello(url: string, keypair: Keypair, runKey = run): Promise<RawPeer> {
-    const peer = new RawPeer(url);
-    await within(peer.opened, "the connection to open");
-    const fields = { run: runKey, member: keypair.publicKey, timestamp: Date.now(), nonce: new Uint8Array(32) };
-    peer.ws.send(encodePeerMessage(signHello(fields, keypair.secretKey)));
-    return peer;
-  }
-
-  send(bytes: Uint8Array | string): void {
-    this.ws.send(bytes);
-  }
-}
-
 describe("peer server", () => {
   let bans: BanList;
   let peerServer: PeerServer;
@@ -65,7 +35,7 @@ describe("peer server", () => {
   const clients: RawPeer[] = [];
 
   const connect = async (keypair: Keypair) => {
-    const peer = await RawPeer.hello(peerServer.url, keypair);
+    const peer = await RawPeer.hello(peerServer.url, keypair, run);
     clients.push(peer);
     await eventually(() => ready.some((p) => p.member?.equals(keypair.publicKey)), "the server to accept the hello");
     return peer;
@@ -76,7 +46,7 @@ describe("peer server", () => {
     await within(peer.opened, "the connection to open");
     return peer;
   };
-  const closeOf = (peer: RawPeer) => within(peer.closed, "the server to close the connection");
+  const closeOf = (peer: RawPeer) => peer.closeCode();
   /** Alice's connection still delivers messages. */
   const stillWorks = async (peer: RawPeer, keypair: Keypair) => {
     const before = messages.length;
@@ -166,7 +136,7 @@ describe("peer server", () => {
     expect(messages.filter((m) => m.from === alice.publicKey.toBase58()).length).toBeLessThanOrEqual(20);
     await stillWorks(honest, bob);
     // the banned member cannot come back on a new connection
-    const again = await RawPeer.hello(peerServer.url, alice);
+    const again = await RawPeer.hello(peerServer.url, alice, run);
     clients.push(again);
     expect((await closeOf(again)).reason).toContain("banned");
   });
@@ -190,7 +160,7 @@ describe("peer server", () => {
     const other = await RawPeer.hello(peerServer.url, alice, Keypair.generate().publicKey);
     clients.push(other);
     expect((await closeOf(other)).code).toBe(CONCORD_ERROR__PEER__RUN_MISMATCH);
-    const stranger = await RawPeer.hello(peerServer.url, outsider);
+    const stranger = await RawPeer.hello(peerServer.url, outsider, run);
     clients.push(stranger);
     expect((await closeOf(stranger)).code).toBe(CONCORD_ERROR__PEER__NOT_A_MEMBER);
     expect(bans.isBanned(memberBanKey(alice.publicKey)) || bans.isBanned("address:127.0.0.1")).toBe(false);

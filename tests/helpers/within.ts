@@ -7,14 +7,15 @@ export function within<T>(promise: Promise<T>, what: string, ms = 5_000): Promis
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Resolves once `check()` holds, polling every 10 ms; fails after `ms` naming `what`. */
+/** Resolves once `check()` holds, polling every 10 ms; fails after `ms` naming `what`, and stops polling then. */
 export function eventually(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  return within(
-    new Promise<void>((resolve) => {
-      const poll = () => (check() ? resolve() : setTimeout(poll, 10).unref());
-      poll();
-    }),
-    what,
-    ms,
-  );
+  let timedOut = false;
+  const polled = new Promise<void>((resolve) => {
+    const poll = () => (timedOut ? undefined : check() ? resolve() : setTimeout(poll, 10).unref());
+    poll();
+  });
+  return within(polled, what, ms).catch((e: unknown) => {
+    timedOut = true;
+    throw e;
+  });
 }
