@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { Crank } from "../../coordinator/crank/crank";
 import { fundedKeypair, providerFor } from "../../coordinator/localnet/localnetClient";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
+import { TransactionSender } from "../../sdk/transactionSender";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "../../sdk/errors/codes";
 import { countParameters, Transformer } from "../../trainer/model/transformer";
@@ -176,7 +177,11 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
 
   // The crank ticks the run while the members train; any process may run one.
   const crankAbort = new AbortController();
-  const crank = new Crank(coordinatorProgram(providerFor(connection, authority)), run).run(crankAbort.signal);
+  const program = coordinatorProgram(providerFor(connection, authority));
+  const crank = new Crank(program, run, new TransactionSender(connection, authority)).runUntilFinished(
+    crankAbort.signal,
+    { pollMs: 1000, onError: (e) => say(`crank: ${e.message}`) },
+  );
   const stopAll = () => Promise.all(children.map((c) => c.stop()));
   o.signal?.addEventListener("abort", () => void stopAll());
   try {
@@ -200,7 +205,6 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
 
   // The replay: the chain's records and the bytes in member-0's store rebuild the model
   const store = UpdateStore.open(join(stateDirs[0], "updates"));
-  const program = coordinatorProgram(providerFor(connection, authority));
   const replayed = await replayRun(connection, program.programId, run, recipe, o.dataset, async (hash) => {
     const stored = store.getByHash(hash);
     if (!stored) throw new Error(`member-0 holds no update ${Buffer.from(hash).toString("hex")}`);

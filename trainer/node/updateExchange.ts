@@ -104,7 +104,7 @@ export class UpdateExchange {
   private readonly pulls = new Map<string, Promise<StoredUpdate>>();
   /** Updates whose bytes match their receipt but that the node's validate refused: never pulled again. */
   private readonly invalid = new Map<string, unknown>();
-  private readonly listeners: ((update: StoredUpdate) => void)[] = [];
+  private readonly listeners = new Set<(update: StoredUpdate) => void>();
   private readonly wakers = new Set<() => void>();
 
   private constructor(private readonly options: ExchangeOptions) {
@@ -199,8 +199,9 @@ export class UpdateExchange {
   }
 
   /** Called after each newly verified update from a peer. */
-  onVerified(listener: (update: StoredUpdate) => void): void {
-    this.listeners.push(listener);
+  onVerified(listener: (update: StoredUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   async close(): Promise<void> {

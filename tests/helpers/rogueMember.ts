@@ -1,0 +1,112 @@
+// A staked member that cheats: each round it commits the hash of one update and, when a peer asks for it, serves
+// other bytes; when drawn as a witness it vouches for every receipt, its own included. It speaks the real peer
+// protocol (sdk/net) and sends real transactions, so honest nodes meet it exactly as they would on a network.
+import type { Connection, PublicKey } from "@solana/web3.js";
+import { Keypair } from "@solana/web3.js";
+import { updateHash } from "../../sdk/codec/updateCodec";
+import type { RunAccount } from "../../sdk/coordinatorAccounts";
+import { toBigInt } from "../../sdk/coordinatorAccounts";
+import * as ix from "../../sdk/coordinatorInstructions";
+import { coordinatorProgram } from "../../sdk/coordinatorProgram";
+import { BanList } from "../../sdk/net/banList";
+import type { PeerSocket } from "../../sdk/net/peerSocket";
+import { PeerServer } from "../../sdk/net/peerServer";
+import { signAnnounce } from "../../sdk/peer/peerSignatures";
+import { RunState, runStateOf } from "../../sdk/runState";
+import { TransactionSender } from "../../sdk/transactionSender";
+import { providerFor } from "../../coordinator/localnet/localnetClient";
+import { ChainFollower } from "../../trainer/node/chainFollower";
+
+export class RogueMember {
+  readonly keypair = Keypair.generate();
+  /** Wants it answered with bytes that are not the committed ones. */
+  servedBadBytes = 0;
+  private readonly peers = new Set<PeerSocket>();
+  private server!: PeerServer;
+  private follower!: ChainFollower;
+  private committed = new Map<number, Uint8Array>();
+  private witnessed = -1n;
+  private busy = Promise.resolve();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly run: PublicKey,
+  ) {}
+
+  get program() {
+    return coordinatorProgram(providerFor(this.connection, this.keypair));
+  }
+
+  /** Listens, joins the run with `stake` lamports and starts cheating. */
+  async start(stake: bigint): Promise<void> {
+    await this.connection.confirmTransaction({
+      signature: await this.connection.requestAirdrop(this.keypair.publicKey, 2e9),
+      ...(await this.connection.getLatestBlockhash()),
+    });
+    this.server = await PeerServer.start("127.0.0.1", 0, {
+      run: this.run,
+      keypair: this.keypair,
+      bans: new BanList(),
+      admit: () => {},
+      onReady: (peer) => {
+        this.peers.add(peer);
+        for (const [step] of this.committed) this.announce(peer, step);
+      },
+      onMessage: (peer, m) => {
+        if (m.kind !== "want") return;
+        // the committed hash, other bytes of the same size
+        const bytes = new Uint8Array(this.committed.values().next().value?.length ?? 64).fill(7);
+        this.servedBadBytes++;
+        peer.send({ kind: "update", updateHash: m.updateHash, bytes, metadata: new Uint8Array(0) });
+      },
+      onClose: (peer) => this.peers.delete(peer),
+    });
+    const sender = new TransactionSender(this.connection, this.keypair);
+    await sender.send([
+      await ix.joinInstruction(this.program, { run: this.run, member: this.keypair.publicKey, endpoint: this.server.url, stake }),
+    ]);
+    this.follower = new ChainFollower(this.connection, this.run, { pollMs: 200 });
+    await this.follower.start();
+    this.follower.onChange((state) => (this.busy = this.busy.then(() => this.act(sender, state)).catch(() => {})));
+  }
+
+  private announce(peer: PeerSocket, step: number): void {
+    const bytes = this.committed.get(step)!;
+    peer.send(
+      signAnnounce(
+        { run: this.run, step, member: this.keypair.publicKey, updateHash: updateHash(bytes), size: bytes.length },
+        this.keypair.secretKey,
+      ),
+    );
+  }
+
+  private async act(sender: TransactionSender, state: RunAccount): Promise<void> {
+    const step = toBigInt(state.step);
+    const slot = state.members.findIndex((m) => m.key.equals(this.keypair.publicKey));
+    const runState = runStateOf(state.state);
+    if (runState === RunState.RoundTrain && !state.roundReceipts[slot].committed && state.members[slot].inEpoch) {
+      const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + Number(step)) & 0xff);
+      const epoch = toBigInt(state.epoch);
+      const commit = { run: this.run, member: this.keypair.publicKey, epoch, step, hash: updateHash(bytes) };
+      await sender.send([await ix.commitInstruction(this.program, { ...commit, size: bytes.length, loss: 1 })]);
+      this.committed.clear();
+      this.committed.set(Number(step), bytes);
+      for (const peer of this.peers) this.announce(peer, Number(step));
+    }
+    const mine = state.witnesses.slice(0, state.roundWitnessCount).find((w) => w.slot === slot);
+    if (runState === RunState.RoundWitness && mine && !mine.submitted && this.witnessed < step) {
+      this.witnessed = step;
+      const slots = state.roundReceipts.flatMap((r, s) => (r.committed ? [s] : []));
+      const bitmap = ix.memberBitmap(slots);
+      await sender.send([
+        await ix.witnessInstruction(this.program, { run: this.run, witness: this.keypair.publicKey, step, bitmap }),
+      ]);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.follower?.stop();
+    await this.busy;
+    await this.server?.close();
+  }
+}

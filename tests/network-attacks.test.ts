@@ -1,0 +1,201 @@
+// Bad actors on the wire, against real trainer nodes on 127.0.0.1 in a real run: a staked member that commits one
+// update and serves other bytes, and members that send malformed, oversized, unknown-version, badly signed,
+// foreign, replayed and flooding messages. Each offender is cut off; the honest nodes keep running, witness every
+// honest update (and never the cheat's), apply only what the quorum accepted, and end with the replay's parameters.
+import { Connection, Keypair } from "@solana/web3.js";
+import { Packr } from "msgpackr";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Crank } from "../coordinator/crank/crank";
+import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
+import type { Localnet } from "../coordinator/localnet/localnet";
+import { startLocalnet } from "../coordinator/localnet/localnet";
+import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
+import { createDemoRun } from "../scripts/demo/demoRun";
+import { toBigInt } from "../sdk/coordinatorAccounts";
+import * as ix from "../sdk/coordinatorInstructions";
+import * as codes from "../sdk/errors/codes";
+import { coordinatorProgram } from "../sdk/coordinatorProgram";
+import type { AnnounceMessage } from "../sdk/peer/peerMessages";
+import { encodePeerMessage, MAX_MESSAGE_BYTES, PEER_PROTOCOL_VERSION } from "../sdk/peer/peerMessages";
+import { signAnnounce } from "../sdk/peer/peerSignatures";
+import type { ComputeDescriptor } from "../sdk/receiptMetadata";
+import { RunState, runStateOf } from "../sdk/runState";
+import { TransactionSender } from "../sdk/transactionSender";
+import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
+import { generatedCorpus } from "../trainer/data/corpusText";
+import { prepareDataset } from "../trainer/data/prepareDataset";
+import { openDataset } from "../trainer/data/tokenShards";
+import { parameterHash } from "../trainer/node/parameterHash";
+import { acceptedHistory, replayRun } from "../trainer/node/runReplay";
+import type { NodeEvent } from "../trainer/node/trainerNode";
+import { TrainerNode } from "../trainer/node/trainerNode";
+import { UpdateStore } from "../trainer/node/updateStore";
+import { RawPeer } from "./helpers/rawPeer";
+import { RogueMember } from "./helpers/rogueMember";
+import { eventually, within } from "./helpers/within";
+
+let net: Localnet;
+let compute: ComputeDescriptor;
+let connection: Connection;
+const dir = mkdtempSync(join(tmpdir(), "concord-attacks-"));
+
+beforeAll(async () => {
+  compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
+  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
+  connection = new Connection(net.rpcUrl, "confirmed");
+});
+afterAll(async () => {
+  await waitForIdleWebsocket();
+  await net.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A member of the run that never trains (it joins after the epoch started): what a wire attacker needs to say hello. */
+async function joinedAttacker(run: Keypair["publicKey"]): Promise<Keypair> {
+  const k = await fundedKeypair(connection, 1);
+  const program = coordinatorProgram(providerFor(connection, k));
+  await new TransactionSender(connection, k).send([
+    await ix.joinInstruction(program, { run, member: k.publicKey, endpoint: "ws://127.0.0.1:9", stake: 10n ** 8n }),
+  ]);
+  return k;
+}
+
+test("a cheating member and wire attacks cost the honest nodes nothing: they train on and agree", async () => {
+  // Given a run of 5 rounds for three members: two honest trainer nodes and a rogue that serves wrong bytes
+  const { hash } = prepareDataset(generatedCorpus(30_000, 9), join(dir, "data"), {
+    name: "attacks",
+    tokenizer: "char",
+    trainFraction: 0.9,
+    shardTokens: 8192,
+  });
+  const dataset = openDataset(join(dir, "data"), hash);
+  const authority = await fundedKeypair(connection, 20);
+  const { run, recipe } = await createDemoRun(connection, authority, {
+    dataset,
+    members: 3,
+    rounds: 5,
+    globalBatchSize: 6,
+  });
+  const rogue = new RogueMember(connection, run);
+  await rogue.start(10n ** 8n);
+  const events: NodeEvent[][] = [[], []];
+  const honest = await Promise.all([0, 1].map(() => fundedKeypair(connection, 2)));
+  const nodes = honest.map(
+    (k, i) =>
+      new TrainerNode({
+        program: coordinatorProgram(providerFor(connection, k)),
+        sender: new TransactionSender(connection, k),
+        keypair: k,
+        run,
+        recipe,
+        dataset,
+        compute,
+        listen: { host: "127.0.0.1", port: 0 },
+        stateDir: join(dir, `node-${i}`),
+        onEvent: (e) => events[i].push(e),
+        witnessWaitMs: 1500,
+      }),
+  );
+  const runs = nodes.map((n) => n.run());
+  const program = coordinatorProgram(providerFor(connection, authority));
+  const crankStop = new AbortController();
+  const crank = new Crank(program, run, new TransactionSender(connection, authority)).runUntilFinished(
+    crankStop.signal,
+    { pollMs: 500 },
+  );
+
+  try {
+    // When, once the first round is under way, attackers connect to each honest node's peer server
+    await eventually(
+      () => events.every((e) => e.some((x) => x.kind === "joined")),
+      "both honest nodes to join",
+      60_000,
+    );
+    const urls = events.map((e) => (e.find((x) => x.kind === "joined") as { endpoint: string }).endpoint);
+    await eventually(() => events[0].some((e) => e.kind === "committed"), "the first commit", 60_000);
+    // Attackers are members (a hello from anyone else is refused before any of this), joined once the epoch started
+    // so they are never asked to train; the nodes' followers see them within their poll interval.
+    const attackers = await Promise.all(Array.from({ length: 14 }, () => joinedAttacker(run)));
+    await new Promise((r) => setTimeout(r, 2500));
+    const attack = async (url: string, what: string, expected: number, send: (peer: RawPeer, k: Keypair) => void) => {
+      const k = attackers.pop()!;
+      const peer = await RawPeer.hello(url, k, run);
+      await eventually(() => peer.received.some((m) => m.kind === "hello"), `${what}: the node's hello`);
+      send(peer, k);
+      const { code } = await peer.closeCode();
+      expect({ what, code }).toEqual({ what, code: expected });
+      return peer;
+    };
+    const step = Number(toBigInt((await program.account.run.fetch(run)).step));
+    const announce = (k: Keypair, fields: Partial<AnnounceMessage> = {}) =>
+      signAnnounce(
+        { run, step, member: k.publicKey, updateHash: new Uint8Array(32).fill(9), size: 100, ...fields },
+        k.secretKey,
+      );
+    // A peer that has said hello receives the node's live announce: keep node 0's for a replay later
+    let captured: AnnounceMessage | undefined;
+    for (const [i, url] of urls.entries()) {
+      const first = await attack(url, "malformed msgpack", codes.CONCORD_ERROR__PEER__MALFORMED_MESSAGE, (p) =>
+        p.send(Uint8Array.from([0xc1, 0xff, 0x00])),
+      );
+      if (i === 0) captured = first.received.find((m): m is AnnounceMessage => m.kind === "announce");
+      await attack(url, "an oversized message", 1009, (p) => p.send(new Uint8Array(MAX_MESSAGE_BYTES + 1)));
+      await attack(url, "an unknown version", codes.CONCORD_ERROR__PEER__UNSUPPORTED_VERSION, (p) =>
+        p.send(new Packr({ useRecords: false }).pack([PEER_PROTOCOL_VERSION + 1, "want", new Uint8Array(32)])),
+      );
+      await attack(url, "an announce with a bad signature", codes.CONCORD_ERROR__PEER__BAD_SIGNATURE, (p, k) =>
+        p.send(encodePeerMessage({ ...announce(k), signature: new Uint8Array(64).fill(3) })),
+      );
+      await attack(url, "an announce by a non-member", codes.CONCORD_ERROR__PEER__NOT_A_MEMBER, (p) =>
+        p.send(encodePeerMessage(announce(Keypair.generate()))),
+      );
+      await attack(url, "a flood", codes.CONCORD_ERROR__PEER__RATE_LIMITED, (p) => {
+        const want = encodePeerMessage({ kind: "want", updateHash: new Uint8Array(32) });
+        for (let n = 0; n < 1000; n++) p.send(want);
+      });
+    }
+    // And once two more rounds are applied, node 0's genuine announce of the first round is replayed to node 1
+    if (!captured) throw new Error("node 0 sent no live announce to a peer that said hello");
+    const replayed = captured;
+    await eventually(
+      () => events[1].some((e) => e.kind === "applied" && e.step >= replayed.step + 1),
+      "node 1 to apply two rounds",
+      60_000,
+    );
+    await attack(urls[1], "a replayed announce of an older step", codes.CONCORD_ERROR__PEER__STALE, (p) =>
+      p.send(encodePeerMessage(replayed)),
+    );
+
+    // Then the run finishes with both honest nodes, which never vouched for or applied the rogue's update
+    await within(Promise.all(runs), "the honest nodes to finish the run", 180_000);
+  } finally {
+    crankStop.abort();
+    await crank.catch(() => {});
+    for (const n of nodes) n.stop();
+    await rogue.stop();
+  }
+  expect(rogue.servedBadBytes).toBeGreaterThan(0);
+  const finalState = await program.account.run.fetch(run);
+  expect(runStateOf(finalState.state)).toBe(RunState.Finished);
+  const rogueSlot = finalState.members.findIndex((m) => m.key.equals(rogue.keypair.publicKey));
+  const honestSlots = honest.map((k) => finalState.members.findIndex((m) => m.key.equals(k.publicKey))).sort();
+  for (const e of events.flat()) {
+    if (e.kind === "witnessed") expect(e.slots).not.toContain(rogueSlot);
+    if (e.kind === "applied") expect(e.slots).toEqual(honestSlots);
+  }
+  const history = await acceptedHistory(connection, program.programId, run, finalState);
+  expect(history.map((h) => h.step)).toEqual([0n, 1n, 2n, 3n, 4n]);
+  for (const h of history) expect(h.updates.map((u) => u.slot)).toEqual(honestSlots);
+
+  // And both hold the parameters the replay rebuilds from the chain and the stored bytes
+  const store = UpdateStore.open(join(dir, "node-0", "updates"));
+  const replayed = await replayRun(connection, program.programId, run, recipe, dataset, async (h) => store.getByHash(h)!.bytes);
+  const replayHash = Buffer.from(parameterHash(replayed.getWeights())).toString("hex");
+  replayed.dispose();
+  for (const e of events) {
+    const finished = e.find((x) => x.kind === "finished") as { paramsHash: string } | undefined;
+    expect(finished?.paramsHash).toBe(replayHash);
+  }
+}, 300_000);
