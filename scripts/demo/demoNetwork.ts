@@ -9,7 +9,7 @@ import { sha256 } from "@noble/hashes/sha256";
 import type { PublicKey } from "@solana/web3.js";
 import { Connection, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { Crank } from "../../coordinator/crank/crank";
-import { fundedKeypair, providerFor, sendInstructions } from "../../coordinator/localnet/localnetClient";
+import { fundedKeypair, providerFor } from "../../coordinator/localnet/localnetClient";
 import { assignBatchRows, roundDataSeed } from "../../sdk/batchAssignment";
 import { decodeUpdate, encodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import type { RunAccount, RunConfig } from "../../sdk/coordinatorAccounts";
@@ -22,6 +22,7 @@ import { learningRate } from "../../sdk/lrSchedule";
 import type { ComputeDescriptor } from "../../sdk/receiptMetadata";
 import { checkReceiptMetadata, decodeReceiptMetadata, encodeReceiptMetadata } from "../../sdk/receiptMetadata";
 import { RunState, runStateOf } from "../../sdk/runState";
+import { TransactionSender } from "../../sdk/transactionSender";
 import type { Dataset } from "../../trainer/data/tokenShards";
 import { windowsToBatch } from "../../trainer/data/tokenSource";
 import type { TransformerConfig } from "../../trainer/model/transformer";
@@ -84,6 +85,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
   const connection = new Connection(o.rpcUrl, "confirmed");
   const authority = await fundedKeypair(connection, 50);
   const program = coordinatorProgram(providerFor(connection, authority));
+  const asAuthority = new TransactionSender(connection, authority);
   const train = o.dataset.split("train");
   const val = o.dataset.split("val");
 
@@ -136,13 +138,8 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
     demoSign1bit: true,
     padding: [0, 0, 0, 0, 0],
   };
-  await sendInstructions(
-    program,
-    await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config }),
-  );
-  await sendInstructions(program, [
-    await ix.fundInstruction(program, { run, funder: authority.publicKey, amount: SOL }),
-  ]);
+  await asAuthority.send(await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config }));
+  await asAuthority.send([await ix.fundInstruction(program, { run, funder: authority.publicKey, amount: SOL })]);
   log(
     `run ${run.toBase58()} created: ${o.rounds} rounds, global batch ${config.globalBatchSize}, model ${shapes.length} tensors`,
   );
@@ -150,8 +147,9 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
   // And members who stake and join
   const members = await Promise.all(Array.from({ length: o.members }, () => fundedKeypair(connection, 2)));
   const asMember = members.map((k) => coordinatorProgram(providerFor(connection, k)));
+  const memberSenders = members.map((k) => new TransactionSender(connection, k));
   for (const [i, k] of members.entries()) {
-    await sendInstructions(asMember[i], [
+    await memberSenders[i].send([
       await ix.joinInstruction(asMember[i], {
         run,
         member: k.publicKey,
@@ -170,7 +168,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
   let current: RoundReport | undefined;
   const slotOf = (account: RunAccount, key: PublicKey) => account.members.findIndex((m) => m.key.equals(key));
 
-  const crank = new Crank(program, run);
+  const crank = new Crank(program, run, asAuthority);
   for (;;) {
     await crank.untilIdle();
     const account = await program.account.run.fetch(run);
@@ -205,7 +203,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
           loss: Math.fround(lossValue),
           compute: o.compute,
         });
-        await sendInstructions(asMember[i], [
+        await memberSenders[i].send([
           await ix.commitInstruction(asMember[i], {
             run,
             member: k.publicKey,
@@ -240,7 +238,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
           return [slot];
         });
         const i = members.findIndex((k) => slotOf(account, k.publicKey) === w.slot);
-        await sendInstructions(asMember[i], [
+        await memberSenders[i].send([
           await ix.witnessInstruction(asMember[i], {
             run,
             witness: members[i].publicKey,
@@ -276,9 +274,7 @@ export async function runDemoNetwork(o: DemoNetworkOptions): Promise<DemoNetwork
   const rewards: bigint[] = [];
   for (const [i, k] of members.entries()) {
     const balance = BigInt(await connection.getBalance(k.publicKey));
-    await sendInstructions(asMember[i], [
-      await ix.memberPayoutInstruction(asMember[i], "claim", { run, member: k.publicKey }),
-    ]);
+    await memberSenders[i].send([await ix.memberPayoutInstruction(asMember[i], "claim", { run, member: k.publicKey })]);
     rewards.push(BigInt(await connection.getBalance(k.publicKey)) - balance);
   }
   log(`members claimed ${rewards.map((r) => `${Number(r) / LAMPORTS_PER_SOL} SOL`).join(", ")} (fees included)`);

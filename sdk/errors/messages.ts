@@ -55,4 +55,12 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRAINER__NATIVE_ARGUMENT]: "native kernel call rejected: $reason",
   [codes.CONCORD_ERROR__TRAINER__WASM_INTERNALS_CHANGED]:
     "the tfjs wasm backend differs from the one the native kernels were written for: $reason",
+  [codes.CONCORD_ERROR__TRANSACTION__PROGRAM_ERROR]:
+    "instruction $instruction failed with custom program error $code ($name); $outcome",
+  [codes.CONCORD_ERROR__TRANSACTION__FAILED]: "transaction failed: $err; $outcome",
+  [codes.CONCORD_ERROR__TRANSACTION__BLOCKHASH_EXPIRED]:
+    "transaction did not land in $attempts attempts, each under a fresh blockhash (last: $reason)",
+  [codes.CONCORD_ERROR__TRANSACTION__CONFIRMATION_TIMEOUT]:
+    "transaction $signature was not $commitment within $timeoutMs ms",
+  [codes.CONCORD_ERROR__TRANSACTION__RPC_FAILED]: "$method failed: $reason",
 };
