@@ -9,12 +9,7 @@ import { Crank } from "../coordinator/crank/crank";
 import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
-import {
-  fundedKeypair,
-  providerFor,
-  sendInstructions,
-  waitForIdleWebsocket,
-} from "../coordinator/localnet/localnetClient";
+import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { runDemoNetwork } from "../scripts/demo/demoNetwork";
 import type { ComputeDescriptor } from "../sdk/receiptMetadata";
 import { checkReceiptMetadata, decodeReceiptMetadata } from "../sdk/receiptMetadata";
@@ -24,6 +19,7 @@ import * as ix from "../sdk/coordinatorInstructions";
 import { findEpochReceiptsAddress } from "../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
+import { TransactionSender } from "../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
 import { generatedCorpus } from "../trainer/data/corpusText";
 import { prepareDataset } from "../trainer/data/prepareDataset";
@@ -94,12 +90,12 @@ test("members train, commit, get witnessed and accepted, and the run finishes wi
 async function runDueForWarmup(runId: bigint) {
   const authority = await fundedKeypair(connection, 10);
   const program = coordinatorProgram(providerFor(connection, authority));
+  const sender = new TransactionSender(connection, authority);
   const { run } = ix.runAddresses(program, runId);
-  await sendInstructions(
-    program,
+  await sender.send(
     await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config: runConfig() }),
   );
-  await sendInstructions(program, [
+  await sender.send([
     await ix.joinInstruction(program, {
       run,
       member: authority.publicKey,
@@ -107,17 +103,17 @@ async function runDueForWarmup(runId: bigint) {
       stake: BigInt(runConfig().minStake.toString()),
     }),
   ]);
-  return { program, run };
+  return { program, run, sender };
 }
 
 test("two cranks racing: one ticks, the other finds nothing due, and neither fails", async () => {
-  const { program, run } = await runDueForWarmup(7n);
+  const { program, run, sender } = await runDueForWarmup(7n);
   const crankers = [await fundedKeypair(connection, 1), await fundedKeypair(connection, 1)];
-  const as = (k: Keypair) => coordinatorProgram(providerFor(connection, k));
-  const results = await Promise.all(crankers.map((k) => new Crank(as(k), run).once()));
+  const crank = (k: Keypair) => new Crank(program, run, new TransactionSender(connection, k));
+  const results = await Promise.all(crankers.map((k) => crank(k).once()));
   expect(results.filter((r) => r !== null)).toEqual([{ from: RunState.WaitingForMembers, to: RunState.Warmup }]);
   expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
-  expect(await new Crank(program, run).once()).toBeNull(); // warmup has not elapsed
+  expect(await new Crank(program, run, sender).once()).toBeNull(); // warmup has not elapsed
 });
 
 test("a tick that lands failed because another crank ticked first is nothing due, not an error", async () => {
@@ -125,15 +121,15 @@ test("a tick that lands failed because another crank ticked first is nothing due
   const { program, run } = await runDueForWarmup(8n);
   // And a rival whose tick lands just after our crank's preflight passed, so ours is sent without preflight and
   // lands failed, as when two cranks' ticks reach a validator in one slot
-  const rival = coordinatorProgram(providerFor(connection, await fundedKeypair(connection, 1)));
+  const rival = new TransactionSender(connection, await fundedKeypair(connection, 1));
   class RacedConnection extends Connection {
     override async sendRawTransaction(raw: Buffer | Uint8Array | number[], options?: SendOptions): Promise<string> {
-      await sendInstructions(rival, [await ix.tickInstruction(rival, run)]);
+      await rival.send([await ix.tickInstruction(program, run)]);
       return super.sendRawTransaction(raw, { ...options, skipPreflight: true });
     }
   }
   const cranker = await fundedKeypair(connection, 1);
-  const crank = new Crank(coordinatorProgram(providerFor(new RacedConnection(net.rpcUrl, "confirmed"), cranker)), run);
+  const crank = new Crank(program, run, new TransactionSender(new RacedConnection(net.rpcUrl, "confirmed"), cranker));
 
   // When our crank ticks, it reports nothing due
   expect(await crank.once()).toBeNull();

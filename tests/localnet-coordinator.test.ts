@@ -4,18 +4,14 @@ import { Connection } from "@solana/web3.js";
 import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
-import {
-  fundedKeypair,
-  providerFor,
-  sendInstructions as send,
-  waitForIdleWebsocket,
-} from "../coordinator/localnet/localnetClient";
+import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { decodeRun } from "../sdk/coordinatorAccounts";
 import type { RunAccount } from "../sdk/coordinatorAccounts";
 import * as ix from "../sdk/coordinatorInstructions";
 import { findEpochReceiptsAddress } from "../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
+import { TransactionSender } from "../sdk/transactionSender";
 import { receiptHash, runConfig } from "./helpers/coordinatorHarness";
 
 // The chain's clock is injected so the test moves time instead of waiting for it.
@@ -37,13 +33,14 @@ test("create a run, join, tick, commit, and receive the run account's changes ov
   const member = await fundedKeypair(connection, 10);
   const asAuthority = coordinatorProgram(providerFor(connection, authority));
   const asMember = coordinatorProgram(providerFor(connection, member));
+  const authoritySends = new TransactionSender(connection, authority);
+  const memberSends = new TransactionSender(connection, member);
 
   // Given a run created in one transaction
   const runId = 42n;
   const { run } = ix.runAddresses(asAuthority, runId);
   const config = runConfig({ warmupTime: 5 });
-  await send(
-    asAuthority,
+  await authoritySends.send(
     await ix.createRunInstructions(asAuthority, { authority: authority.publicKey, runId, config }),
   );
   const fetched = await asAuthority.account.run.fetch(run);
@@ -59,7 +56,7 @@ test("create a run, join, tick, commit, and receive the run account's changes ov
   await new Promise((r) => setTimeout(r, 200));
 
   // When a member joins with the minimum stake
-  await send(asMember, [
+  await memberSends.send([
     await ix.joinInstruction(asMember, {
       run,
       member: member.publicKey,
@@ -71,10 +68,10 @@ test("create a run, join, tick, commit, and receive the run account's changes ov
   await waitFor(() => changes.some((c) => c.memberCount === 1));
 
   // When time passes and anyone ticks: WaitingForMembers -> Warmup -> RoundTrain
-  await send(asMember, [await ix.tickInstruction(asMember, run)]);
+  await memberSends.send([await ix.tickInstruction(asMember, run)]);
   expect(runStateOf((await asMember.account.run.fetch(run)).state)).toBe(RunState.Warmup);
   now += (config.warmupTime + 1) * 1000;
-  await send(asMember, [await ix.tickInstruction(asMember, run)]);
+  await memberSends.send([await ix.tickInstruction(asMember, run)]);
   const training = await asMember.account.run.fetch(run);
   expect(runStateOf(training.state)).toBe(RunState.RoundTrain);
   await waitFor(() => changes.some((c) => runStateOf(c.state) === RunState.RoundTrain));
@@ -83,7 +80,7 @@ test("create a run, join, tick, commit, and receive the run account's changes ov
   const step = BigInt(training.step.toString());
   const epoch = BigInt(training.epoch.toString());
   const hash = receiptHash(member.publicKey, step);
-  await send(asMember, [
+  await memberSends.send([
     await ix.commitInstruction(asMember, { run, member: member.publicKey, epoch, step, hash, size: 4096, loss: 2.25 }),
   ]);
 

@@ -21,8 +21,9 @@ import * as codes from "../../sdk/errors/codes";
 import { programDeploySteps } from "../../sdk/programDeploySteps";
 import { BPF_LOADER_UPGRADEABLE_ID } from "../../sdk/upgradeableLoader";
 import { RpcError } from "./rpcError";
-import type { TransactionErrorJson } from "./transactionError";
-import { customErrorCode, instructionError, transactionErrorFromFailure } from "./transactionError";
+import type { TransactionErrorJson } from "../../sdk/transactionError";
+import { customErrorCode, instructionError } from "../../sdk/transactionError";
+import { transactionErrorFromFailure } from "./transactionError";
 import { TransactionHistory } from "./transactionHistory";
 
 const bs58 = utils.bytes.bs58;

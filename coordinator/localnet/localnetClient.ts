@@ -1,27 +1,42 @@
 // What every web3.js/Anchor client of a local chain does: fund a fresh keypair from the faucet, make an Anchor
-// provider for a keypair, send instructions as one confirmed transaction, and let web3.js's websocket go idle
-// before the chain stops.
-import type { Provider } from "@coral-xyz/anchor";
+// provider for a keypair, and let web3.js's websocket go idle before the chain stops. Transactions go through the
+// SDK's TransactionSender.
 import { AnchorProvider, Wallet } from "@coral-xyz/anchor";
-import type { Connection, TransactionInstruction } from "@solana/web3.js";
-import { Keypair, LAMPORTS_PER_SOL, Transaction } from "@solana/web3.js";
+import type { Connection } from "@solana/web3.js";
+import { Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
+import * as codes from "../../sdk/errors/codes";
+import { ConcordError } from "../../sdk/errors/concordError";
+import { rpcFailed } from "../../sdk/errors/rpcFailed";
+import { confirmSignature } from "../../sdk/signatureConfirmation";
 
 /** A new keypair holding `sol` SOL from the cluster's faucet (requestAirdrop), confirmed. */
 export async function fundedKeypair(connection: Connection, sol: number): Promise<Keypair> {
   const keypair = Keypair.generate();
-  const signature = await connection.requestAirdrop(keypair.publicKey, sol * LAMPORTS_PER_SOL);
-  await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) });
+  let signature: string;
+  let blockhash;
+  try {
+    signature = await connection.requestAirdrop(keypair.publicKey, sol * LAMPORTS_PER_SOL);
+    blockhash = await connection.getLatestBlockhash();
+  } catch (e) {
+    throw rpcFailed("requestAirdrop", e);
+  }
+  const landed = await confirmSignature(connection, signature, blockhash, {
+    commitment: "confirmed",
+    timeoutMs: 30_000,
+  });
+  if (landed === "expired")
+    throw new ConcordError(codes.CONCORD_ERROR__TRANSACTION__BLOCKHASH_EXPIRED, { attempts: 1, reason: "airdrop" });
+  if (landed.err !== null)
+    throw new ConcordError(codes.CONCORD_ERROR__TRANSACTION__FAILED, {
+      err: JSON.stringify(landed.err),
+      outcome: `airdrop ${signature} landed failed`,
+    });
   return keypair;
 }
 
 /** An Anchor provider that signs with `keypair` and waits for confirmed commitment. */
 export function providerFor(connection: Connection, keypair: Keypair): AnchorProvider {
   return new AnchorProvider(connection, new Wallet(keypair), { commitment: "confirmed" });
-}
-
-/** Sends `instructions` as one transaction signed by the program's provider; resolves to its signature. */
-export function sendInstructions(program: { provider: Provider }, instructions: TransactionInstruction[]) {
-  return program.provider.sendAndConfirm!(new Transaction().add(...instructions));
 }
 
 /**

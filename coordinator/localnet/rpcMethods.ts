@@ -4,7 +4,7 @@ import { utils } from "@coral-xyz/anchor";
 import type { RpcMethods } from "./jsonRpc";
 import type { LocalChain, ReturnData, TransactionRecord } from "./localChain";
 import { transactionFee } from "./localChain";
-import type { TransactionErrorJson } from "./transactionError";
+import type { TransactionErrorJson } from "../../sdk/transactionError";
 import { encodeAccount, parseDataSlice } from "./accountEncoding";
 import {
   addressParam,

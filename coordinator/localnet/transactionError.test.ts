@@ -1,4 +1,4 @@
-import { customErrorCode, debugToJson, instructionError, transactionErrorFromFailure } from "./transactionError";
+import { debugToJson, transactionErrorFromFailure } from "./transactionError";
 
 describe("transaction errors in JSON-RPC form", () => {
   test.each([
@@ -17,15 +17,5 @@ describe("transaction errors in JSON-RPC form", () => {
       "FailedTransactionMetadata(FailedTransactionMetadata { err: InstructionError(0, Custom(6000)), meta: " +
       'TransactionMetadata { signature: 4RYH, logs: ["Program log: x"], fee: 5000 } })';
     expect(transactionErrorFromFailure(text)).toEqual({ InstructionError: [0, { Custom: 6000 }] });
-  });
-
-  test("instructionError and customErrorCode read an InstructionError and nothing else", () => {
-    expect(instructionError({ InstructionError: [1, { Custom: 6025 }] })).toEqual([1, { Custom: 6025 }]);
-    expect(customErrorCode({ InstructionError: [1, { Custom: 6025 }] })).toBe(6025);
-    expect(customErrorCode({ InstructionError: [0, "InvalidArgument"] })).toBeUndefined();
-    for (const other of ["AccountNotFound", { InsufficientFundsForRent: { account_index: 1 } }, null, [1, 2]]) {
-      expect(instructionError(other)).toBeUndefined();
-      expect(customErrorCode(other)).toBeUndefined();
-    }
   });
 });

@@ -3,7 +3,7 @@
 // which web3.js and Anchor read. The two forms map one to one, so this parses the Debug text rather than keeping a
 // hand-made table of variants that would drift from the runtime.
 
-export type TransactionErrorJson = string | number | { [variant: string]: unknown } | unknown[];
+import type { TransactionErrorJson } from "../../sdk/transactionError";
 
 class DebugParser {
   private i = 0;
@@ -96,20 +96,6 @@ class DebugParser {
 /** Parses one Rust Debug value, e.g. `InsufficientFundsForRent { account_index: 1 }`, into serde's JSON form. */
 export function debugToJson(text: string): TransactionErrorJson {
   return new DebugParser(text).value() as TransactionErrorJson;
-}
-
-/** The failing instruction's index and its error when `err` is an InstructionError; undefined for any other error. */
-export function instructionError(err: unknown): [index: number, error: unknown] | undefined {
-  if (typeof err !== "object" || err === null || Array.isArray(err) || !("InstructionError" in err)) return undefined;
-  return (err as { InstructionError: [number, unknown] }).InstructionError;
-}
-
-/** The program's own error code when `err` is `{ InstructionError: [i, { Custom: code }] }`. */
-export function customErrorCode(err: unknown): number | undefined {
-  const inner = instructionError(err)?.[1];
-  return typeof inner === "object" && inner !== null && "Custom" in inner
-    ? Number((inner as { Custom: unknown }).Custom)
-    : undefined;
 }
 
 /** The error of a failed litesvm transaction, from its `toString()`: `...{ err: <Debug>, meta: ... }`. */

@@ -72,4 +72,12 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRAINER__RECIPE_MISMATCH]: "the training recipe does not match the run on-chain: $reason",
   [codes.CONCORD_ERROR__TRAINER__NOT_A_MEMBER]: "$member is not a member of run $run: $reason",
   [codes.CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE]: "the accepted set of step $step cannot be read: $reason",
+  [codes.CONCORD_ERROR__TRANSACTION__PROGRAM_ERROR]:
+    "instruction $instruction failed with custom program error $code ($name); $outcome",
+  [codes.CONCORD_ERROR__TRANSACTION__FAILED]: "transaction failed: $err; $outcome",
+  [codes.CONCORD_ERROR__TRANSACTION__BLOCKHASH_EXPIRED]:
+    "transaction did not land in $attempts attempts, each under a fresh blockhash (last: $reason)",
+  [codes.CONCORD_ERROR__TRANSACTION__CONFIRMATION_TIMEOUT]:
+    "transaction $signature was not $commitment within $timeoutMs ms",
+  [codes.CONCORD_ERROR__TRANSACTION__RPC_FAILED]: "$method failed: $reason",
 };

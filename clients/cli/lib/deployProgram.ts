@@ -1,9 +1,11 @@
 // Deploys or upgrades a program through the upgradeable loader over JSON-RPC (any cluster, or the local chain).
-// Buffer writes go out several at a time; a failure names the buffer so its rent can be recovered.
-import type { Connection, Keypair, Signer, TransactionInstruction } from "@solana/web3.js";
-import { PublicKey, SendTransactionError, Transaction } from "@solana/web3.js";
+// Buffer writes go out several at a time (each resent under a fresh blockhash if it expires); a failure names the
+// buffer so its rent can be recovered.
+import type { Connection, Keypair } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import { createHash } from "node:crypto";
 import { programDeploySteps } from "../../../sdk/programDeploySteps";
+import { TransactionSender } from "../../../sdk/transactionSender";
 import type { DeployStep } from "../../../sdk/programDeploySteps";
 import {
   BPF_LOADER_UPGRADEABLE_ID,
@@ -31,32 +33,6 @@ const WRITE_CONCURRENCY = 8;
 /** The loader refuses to touch a program again in the slot it was deployed, extended or upgraded in. */
 async function waitForSlotAfter(connection: Connection, slot: number): Promise<void> {
   while ((await connection.getSlot()) <= slot) await new Promise((r) => setTimeout(r, 200));
-}
-const ATTEMPTS = 3;
-
-async function sendStep(
-  connection: Connection,
-  payer: Keypair,
-  instructions: TransactionInstruction[],
-  signers: Signer[],
-): Promise<string> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    try {
-      const latest = await connection.getLatestBlockhash();
-      const tx = new Transaction({ ...latest, feePayer: payer.publicKey }).add(...instructions);
-      tx.sign(payer, ...signers);
-      const signature = await connection.sendRawTransaction(tx.serialize());
-      const { value } = await connection.confirmTransaction({ signature, ...latest });
-      if (value.err) throw new Error(`transaction ${signature} failed: ${JSON.stringify(value.err)}`);
-      return signature;
-    } catch (e) {
-      // A refused simulation fails the same way every time; only transport trouble and expiry are worth a retry.
-      if (e instanceof SendTransactionError) throw e;
-      lastError = e;
-    }
-  }
-  throw lastError;
 }
 
 export async function deployProgram(args: {
@@ -99,11 +75,12 @@ export async function deployProgram(args: {
     rentExempt: (size) => rent.get(size)!,
   });
 
+  const sender = new TransactionSender(connection, payer);
   let done = 0;
   const report = (label: string) => args.onProgress?.({ done: ++done, total: steps.length, label });
   const run = async (step: DeployStep) => {
     try {
-      await sendStep(connection, payer, step.instructions, step.signers);
+      await sender.send(step.instructions, step.signers);
     } catch (e) {
       throw new Error(
         `${step.label} failed: ${(e as Error).message}\n` +
