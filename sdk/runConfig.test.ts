@@ -27,7 +27,7 @@ const valid: RunConfig = {
   demoChunk: 2,
   demoTopK: 4,
   slashBps: 1,
-  demoSign1bit: false,
+  demoSign1Bit: false,
   padding: [0, 0, 0, 0, 0],
 };
 

@@ -191,7 +191,14 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
 
   // And both hold the parameters the replay rebuilds from the chain and the stored bytes
   const store = UpdateStore.open(join(dir, "node-0", "updates"));
-  const replayed = await replayRun(connection, program.programId, run, recipe, dataset, async (h) => store.getByHash(h)!.bytes);
+  const replayed = await replayRun(
+    connection,
+    program.programId,
+    run,
+    recipe,
+    dataset,
+    async (h) => store.getByHash(h)!.bytes,
+  );
   const replayHash = Buffer.from(parameterHash(replayed.getWeights())).toString("hex");
   replayed.dispose();
   for (const e of events) {

@@ -77,6 +77,7 @@ test("three trainer processes train a run over websockets and end with the repla
   const program = coordinatorProgram(providerFor(connection, Keypair.generate()));
   const state = await program.account.run.fetch(report.run);
   expect(runStateOf(state.state)).toBe(RunState.Finished);
+  expect(state.config.demoSign1Bit).toBe(true); // 1-bit values: the run's config reached the chain as written
   const members = report.members.map((m) => state.members.find((x) => x.key.toBase58() === m.member)!.key);
   const receipts = await fetchEpochReceipts(connection, program.programId, report.run, members, 0n);
   receipts.forEach((account, i) => {

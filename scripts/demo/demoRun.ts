@@ -80,7 +80,7 @@ export async function createDemoRun(connection: Connection, authority: Keypair, 
     demoChunk: 64,
     demoTopK: 16,
     slashBps: 5000,
-    demoSign1bit: true,
+    demoSign1Bit: true,
     padding: [0, 0, 0, 0, 0],
   };
   const runId = BigInt(Date.now());

@@ -13,6 +13,7 @@ import { coordinatorProgram } from "../../sdk/coordinatorProgram";
 import { TransactionSender } from "../../sdk/transactionSender";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "../../sdk/errors/codes";
+import { selectBackend } from "../../trainer/backend/selectBackend";
 import { countParameters, Transformer } from "../../trainer/model/transformer";
 import { parameterHash } from "../../trainer/node/parameterHash";
 import { acceptedHistory, replayRun } from "../../trainer/node/runReplay";
@@ -77,6 +78,8 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
   const wall0 = performance.now();
   if (!Number.isInteger(o.members) || o.members < 1 || o.members > 16)
     throw new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, { what: "demo", reason: "members must be 1..16" });
+  // This process evaluates the model before and after, and replays the run
+  await selectBackend({ log: () => {} });
   const connection = new Connection(o.rpcUrl, "confirmed");
   const authority = await fundedKeypair(connection, 50);
   const { run, recipe, config } = await createDemoRun(connection, authority, o);

@@ -52,7 +52,7 @@ export function runConfig(overrides: Partial<RunConfig> = {}): RunConfig {
     demoChunk: 64,
     demoTopK: 32,
     slashBps: 5000,
-    demoSign1bit: true,
+    demoSign1Bit: true,
     padding: [0, 0, 0, 0, 0],
     ...overrides,
   };

@@ -63,7 +63,12 @@ export class RogueMember {
     });
     const sender = new TransactionSender(this.connection, this.keypair);
     await sender.send([
-      await ix.joinInstruction(this.program, { run: this.run, member: this.keypair.publicKey, endpoint: this.server.url, stake }),
+      await ix.joinInstruction(this.program, {
+        run: this.run,
+        member: this.keypair.publicKey,
+        endpoint: this.server.url,
+        stake,
+      }),
     ]);
     this.follower = new ChainFollower(this.connection, this.run, { pollMs: 200 });
     await this.follower.start();

@@ -30,7 +30,7 @@ export function runDemoConfig(config: RunConfig, recipe: TrainingRecipe): DemoCo
     chunk: config.demoChunk,
     topK: config.demoTopK,
     decay: config.demoDecay,
-    format: config.demoSign1bit ? "sign" : "f32",
+    format: config.demoSign1Bit ? "sign" : "f32",
     ...recipe.demo,
   });
 }
