@@ -4,7 +4,7 @@ import type { InferredOptionTypes, Options } from "yargs";
 export const GLOBAL_OPTIONS = {
   config: { type: "string", describe: "Anchor.toml to read cluster, wallet and program ids from", global: true },
   url: {
-    alias: "u",
+    alias: ["u", "rpc"],
     type: "string",
     describe: "RPC URL or moniker (localnet, devnet, testnet, mainnet); default: Anchor.toml's cluster",
     global: true,

@@ -1,5 +1,6 @@
 // The `concord` command line: one module per command under commands/, each delegating to a service.
 import yargs from "yargs";
+import { crankCommand } from "./commands/crank";
 import { deployCommand } from "./commands/deploy";
 import { localnetCommand } from "./commands/localnet";
 import { trainCommand } from "./commands/train";
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(localnetCommand)
     .command(deployCommand)
     .command(trainCommand)
+    .command(crankCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

@@ -1,0 +1,67 @@
+// `concord crank`: resolves cluster and wallet (flags, else Anchor.toml), checks the run exists, then ticks it until
+// it is Finished (exit 0) or the process is interrupted, one line per transition.
+import { Connection, PublicKey } from "@solana/web3.js";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { Crank } from "../../../coordinator/crank/crank";
+import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
+import { providerFor } from "../../../coordinator/localnet/localnetClient";
+import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
+import * as codes from "../../../sdk/errors/codes";
+import { ConcordError } from "../../../sdk/errors/concordError";
+import { RunState } from "../../../sdk/runState";
+import { TransactionSender } from "../../../sdk/transactionSender";
+import { clusterUrl, readAnchorToml } from "./anchorToml";
+
+/** web3.js pads short base58 strings to 32 bytes; only a string that round-trips is an address. */
+function runAddress(value: string): PublicKey {
+  let key: PublicKey | undefined;
+  try {
+    key = new PublicKey(value);
+  } catch {
+    key = undefined;
+  }
+  if (key?.toBase58() !== value)
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__INVALID_ADDRESS, { what: "--run", value });
+  return key;
+}
+
+export async function runCrank(args: {
+  config?: string;
+  url?: string;
+  keypair?: string;
+  run: string;
+  pollMs: number;
+}): Promise<void> {
+  const run = runAddress(args.run);
+  const anchor = args.url && args.keypair ? undefined : await readAnchorToml(args.config && resolve(args.config));
+  const url = args.url ? clusterUrl(args.url) : anchor!.rpcUrl;
+  const walletPath = args.keypair ? resolve(args.keypair) : anchor!.walletPath;
+  if (!existsSync(walletPath))
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__KEYPAIR_NOT_FOUND, { path: walletPath });
+  const payer = readKeypair(walletPath);
+  const connection = new Connection(url, "confirmed");
+  const crank = new Crank(
+    coordinatorProgram(providerFor(connection, payer)),
+    run,
+    new TransactionSender(connection, payer),
+  );
+  const start = await crank.view(); // a typed error, before any loop, for a run that does not exist
+  console.log(`cranking run ${run.toBase58()} on ${url} as ${payer.publicKey.toBase58()}: ${RunState[start.state]}`);
+
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const outcome = await crank.runUntilFinished(stop.signal, {
+      pollMs: args.pollMs,
+      onTransition: ({ from, to }) => console.log(`${new Date().toISOString()} ${RunState[from]} -> ${RunState[to]}`),
+      onError: (e) => console.error(`${new Date().toISOString()} will retry: ${e.message}`),
+    });
+    console.log(outcome === "finished" ? "run finished" : "stopped");
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
