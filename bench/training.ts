@@ -49,11 +49,11 @@ import { trainAdamW, trainDemo } from "../trainer/train/trainingRuns";
 import { shapeSize } from "../sdk/shapeSize";
 
 const SHAKESPEARE = join("..", "shared", "data", "tinyshakespeare.txt");
-const BATCH = 12;
+export const BATCH = 12;
 const WORKERS = 4;
 
 /** The DeMo settings chosen by short sweeps (BENCHMARKS.md explains the choice). */
-const BENCH_DEMO: DemoConfig = {
+export const BENCH_DEMO: DemoConfig = {
   chunk: 64,
   topK: 32,
   decay: 0.999,
@@ -62,7 +62,7 @@ const BENCH_DEMO: DemoConfig = {
   gradClip: 1,
   aggregation: { kind: "mean" },
 };
-const BENCH_DEMO_LR = 2e-3;
+export const BENCH_DEMO_LR = 2e-3;
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
@@ -242,7 +242,7 @@ function codec(repeats: number, transform: ChunkedDct, topK: TopKSelector) {
 const SHAKESPEARE_DIR = join("target", "data", "tinyshakespeare");
 
 /** The anchor corpus as token shards (prepared here unless `hash` names an already prepared one). */
-function shakespeare(hash?: string): Dataset | null {
+export function shakespeare(hash?: string): Dataset | null {
   if (hash) return openDataset(SHAKESPEARE_DIR, hash);
   if (!existsSync(SHAKESPEARE)) {
     console.log(`SKIP training runs: ${SHAKESPEARE} is absent (the anchor corpus; see ../shared/data)`);
@@ -289,21 +289,26 @@ function baselineRun(data: Dataset, steps: number): RunResult {
   return result;
 }
 
-function demoRun(data: Dataset, steps: number): DemoRunResult & { config: DemoConfig; lr: number } {
+function demoRun(
+  data: Dataset,
+  steps: number,
+  workers: number,
+): DemoRunResult & { config: DemoConfig; lr: number; workers: number } {
   const model = new Transformer({ ...BABY_GPT, vocabSize: vocabSize(data.manifest.tokenizer) }, { seed: 1337 });
   const lr = BENCH_DEMO_LR;
   const schedule: LrSchedule = { kind: "cosine", lr, minLr: lr / 10, warmupSteps: warmup(steps), totalSteps: steps };
-  const result = trainDemo(model, runOptions(data, steps, schedule, "demo"), BENCH_DEMO, WORKERS);
+  const result = trainDemo(model, runOptions(data, steps, schedule, "demo"), BENCH_DEMO, workers);
   model.dispose();
-  return { ...result, config: BENCH_DEMO, lr };
+  return { ...result, config: BENCH_DEMO, lr, workers };
 }
 
-const warmup = (steps: number) => Math.min(100, Math.floor(steps / 10));
+export const warmup = (steps: number) => Math.min(100, Math.floor(steps / 10));
 
 /** Each training part in its own child process (baseline-stock on plain wasm), at once or one after the other. */
 async function runInChildren(
   parts: string[],
   steps: number,
+  workers: number,
   hash: string,
   outDir: string,
   parallel: boolean,
@@ -312,6 +317,7 @@ async function runInChildren(
     new Promise<[string, unknown]>((resolve, reject) => {
       const out = join(outDir, `training-${part}.json`);
       const args = [process.argv[1], "--parts", part, "--steps", String(steps), "--dataset-hash", hash, "--out", out];
+      args.push("--demo-workers", String(workers));
       const env = part === "baseline-stock" ? { ...process.env, CONCORD_BACKEND: "wasm" } : process.env;
       spawn(process.execPath, [...process.execArgv, ...args], { stdio: ["ignore", "inherit", "inherit"], env }).on(
         "exit",
@@ -337,6 +343,7 @@ async function main(): Promise<void> {
     .option("speed-steps", { type: "number", default: 10 })
     .option("parallel", { type: "boolean", default: false, describe: "run the training parts in processes at once" })
     .option("out", { type: "string", default: join("target", "bench", "training.json") })
+    .option("demo-workers", { type: "number", default: WORKERS, describe: "simulated DeMo workers sharing the batch" })
     .option("dataset-hash", { type: "string", hidden: true, describe: "use the already prepared anchor dataset" })
     .strict()
     .parseSync();
@@ -385,8 +392,12 @@ async function main(): Promise<void> {
       // a child process: run its part here (baseline-stock's parent set CONCORD_BACKEND=wasm)
       if (parts.has("baseline")) results.baseline = baselineRun(data, a.steps);
       if (parts.has("baseline-stock")) results["baseline-stock"] = baselineRun(data, a.steps);
-      if (parts.has("demo")) results.demo = demoRun(data, a.steps);
-    } else Object.assign(results, await runInChildren(runs, a.steps, data.hash, dirname(a.out), a.parallel));
+      if (parts.has("demo")) results.demo = demoRun(data, a.steps, a["demo-workers"]);
+    } else
+      Object.assign(
+        results,
+        await runInChildren(runs, a.steps, a["demo-workers"], data.hash, dirname(a.out), a.parallel),
+      );
     const base = results.baseline as RunResult | undefined;
     const stock = results["baseline-stock"] as RunResult | undefined;
     if (stock)
@@ -408,7 +419,7 @@ async function main(): Promise<void> {
       );
     if (demo)
       console.log(
-        `DeMo x${WORKERS}: val loss ${demo.finalValLoss.toFixed(4)}, ${demo.bytesPerWorkerStep.toFixed(0)} bytes per ` +
+        `DeMo x${a["demo-workers"]}: val loss ${demo.finalValLoss.toFixed(4)}, ${demo.bytesPerWorkerStep.toFixed(0)} bytes per ` +
           `worker per step vs ${demo.denseBytes} dense fp32: ${(demo.denseBytes / demo.bytesPerWorkerStep).toFixed(1)}x ` +
           `fewer; ${demo.tokensPerSecond.toFixed(0)} tok/s (DeMo's own work ${(demo.demoSecondsPerStep * 1000).toFixed(0)} ms/step)`,
       );
@@ -427,7 +438,8 @@ async function main(): Promise<void> {
   console.log(`results: ${a.out}`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (require.main === module)
+  main().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });

@@ -28,7 +28,8 @@ import { generatedCorpus } from "../trainer/data/corpusText";
 import { prepareDataset } from "../trainer/data/prepareDataset";
 import { openDataset } from "../trainer/data/tokenShards";
 import { parameterHash } from "../trainer/node/parameterHash";
-import { acceptedHistory, replayRun } from "../trainer/node/runReplay";
+import { runHistory } from "../trainer/node/runHistory";
+import { replayRun } from "../trainer/node/runReplay";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { TrainerNode } from "../trainer/node/trainerNode";
 import { UpdateStore } from "../trainer/node/updateStore";
@@ -185,7 +186,7 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
     if (e.kind === "witnessed") expect(e.slots).not.toContain(rogueSlot);
     if (e.kind === "applied") expect(e.slots).toEqual(honestSlots);
   }
-  const history = await acceptedHistory(connection, program.programId, run, finalState);
+  const history = await runHistory(connection, program.programId, run);
   expect(history.map((h) => h.step)).toEqual([0n, 1n, 2n, 3n, 4n]);
   for (const h of history) expect(h.updates.map((u) => u.slot)).toEqual(honestSlots);
 

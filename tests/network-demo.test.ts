@@ -11,13 +11,13 @@ import { startLocalnet } from "../coordinator/localnet/localnet";
 import { providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { runNetworkDemo } from "../scripts/demo/networkDemo";
 import { updateHash } from "../sdk/codec/updateCodec";
-import { toBigInt } from "../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
 import { generatedCorpus } from "../trainer/data/corpusText";
 import { prepareDataset } from "../trainer/data/prepareDataset";
 import { openDataset } from "../trainer/data/tokenShards";
-import { fetchEpochReceipts } from "../trainer/node/roundDecisions";
+import { runHistory } from "../trainer/node/runHistory";
+import { checkReceiptMetadata, decodeReceiptMetadata } from "../sdk/receiptMetadata";
 import { UpdateStore } from "../trainer/node/updateStore";
 
 let net: Localnet;
@@ -47,7 +47,8 @@ test("three trainer processes train a run over websockets and end with the repla
     rpcUrl: net.rpcUrl,
     dataset,
     members: 3,
-    rounds: 4,
+    rounds: 5,
+    roundsPerEpoch: 2, // three epochs: the nodes and the replay cross epoch boundaries
     globalBatchSize: 6,
     workDir: join(dir, "work"),
     basePort: 0,
@@ -55,7 +56,7 @@ test("three trainer processes train a run over websockets and end with the repla
   });
 
   // Then every round had three receipts and all were accepted
-  expect(report.rounds.map((r) => r.step)).toEqual([0, 1, 2, 3]);
+  expect(report.rounds.map((r) => r.step)).toEqual([0, 1, 2, 3, 4]);
   for (const round of report.rounds) {
     expect(round.receipts).toBe(3);
     expect(round.accepted).toHaveLength(3);
@@ -64,11 +65,11 @@ test("three trainer processes train a run over websockets and end with the repla
   expect(report.replayHash).toMatch(/^[0-9a-f]{64}$/);
   for (const m of report.members) {
     expect(m.paramsHash).toBe(report.replayHash);
-    expect(m.receiptsAccepted).toBe(4);
+    expect(m.receiptsAccepted).toBe(5);
     expect(m.claimedLamports).toBeGreaterThan(0);
     // updates went over the wire, far smaller than a dense gradient per round
     expect(m.bytesSent).toBeGreaterThan(0);
-    expect(m.bytesSent / 4).toBeLessThan(report.denseBytes / 20);
+    expect(m.bytesSent / 5).toBeLessThan(report.denseBytes / 20);
   }
   expect(report.valLossAfter).toBeLessThan(report.valLossBefore);
 
@@ -78,12 +79,20 @@ test("three trainer processes train a run over websockets and end with the repla
   const state = await program.account.run.fetch(report.run);
   expect(runStateOf(state.state)).toBe(RunState.Finished);
   expect(state.config.demoSign1Bit).toBe(true); // 1-bit values: the run's config reached the chain as written
-  const members = report.members.map((m) => state.members.find((x) => x.key.toBase58() === m.member)!.key);
-  const receipts = await fetchEpochReceipts(connection, program.programId, report.run, members, 0n);
-  receipts.forEach((account, i) => {
-    const store = UpdateStore.open(join(dir, "work", report.members[i].name, "updates"));
-    expect(account!.receipts.map((r) => toBigInt(r.step))).toEqual([0n, 1n, 2n, 3n]);
-    for (const r of account!.receipts)
-      expect(Buffer.from(updateHash(store.get(members[i], r.step.toNumber())!.bytes))).toEqual(Buffer.from(r.hash));
-  });
+  const history = await runHistory(connection, program.programId, report.run);
+  expect(history.map((h) => h.step)).toEqual([0n, 1n, 2n, 3n, 4n]);
+  expect(new Set(history.flatMap((h) => h.updates.map((u) => u.epoch)))).toEqual(new Set([0n, 1n, 2n]));
+  for (const { step, updates } of history)
+    for (const u of updates) {
+      const i = report.members.findIndex((m) => m.member === u.member.toBase58());
+      const stored = UpdateStore.open(join(dir, "work", report.members[i].name, "updates")).get(u.member, Number(step));
+      expect(Buffer.from(updateHash(stored!.bytes))).toEqual(Buffer.from(u.hash));
+      // and the metadata published with it binds the compute that produced it to that receipt
+      const metadata = decodeReceiptMetadata(stored!.metadata);
+      const receipt = { hash: u.hash, size: u.size, loss: metadata.loss };
+      expect(() =>
+        checkReceiptMetadata(metadata, { run: report.run, member: u.member, step: Number(step), receipt }),
+      ).not.toThrow();
+      expect(metadata.compute.backend).toBe("wasm");
+    }
 }, 240_000);

@@ -23,6 +23,11 @@ export interface DemoRunOptions {
   readonly globalBatchSize?: number;
   readonly model?: Partial<TrainingRecipe["model"]>;
   readonly learningRate?: number;
+  /** Warm-up steps of the cosine schedule (default 2). */
+  readonly warmupSteps?: number;
+  /** DeMo coefficients sent per chunk (default 16). */
+  readonly demoTopK?: number;
+  readonly initSeed?: number;
   /** Rounds per epoch (at most 64; default min(rounds, 64)). */
   readonly roundsPerEpoch?: number;
 }
@@ -46,8 +51,8 @@ export function demoRecipe(o: DemoRunOptions): TrainingRecipe {
       width: 64,
       ...o.model,
     },
-    initSeed: 1,
-    schedule: { kind: "cosine", lr, minLr: lr / 10, warmupSteps: 2, totalSteps: o.rounds },
+    initSeed: o.initSeed ?? 1,
+    schedule: { kind: "cosine", lr, minLr: lr / 10, warmupSteps: o.warmupSteps ?? 2, totalSteps: o.rounds },
     demo: { weightDecay: 0, gradClip: 1, aggregation: { kind: "mean" } },
   };
 }
@@ -78,7 +83,7 @@ export async function createDemoRun(connection: Connection, authority: Keypair, 
     witnessNodes: Math.min(2, o.members),
     roundsPerEpoch: o.roundsPerEpoch ?? Math.min(o.rounds, 64),
     demoChunk: 64,
-    demoTopK: 16,
+    demoTopK: o.demoTopK ?? 16,
     slashBps: 5000,
     demoSign1Bit: true,
     padding: [0, 0, 0, 0, 0],

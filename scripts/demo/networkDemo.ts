@@ -16,7 +16,8 @@ import { CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "../../sdk/errors/codes";
 import { selectBackend } from "../../trainer/backend/selectBackend";
 import { countParameters, Transformer } from "../../trainer/model/transformer";
 import { parameterHash } from "../../trainer/node/parameterHash";
-import { acceptedHistory, replayRun } from "../../trainer/node/runReplay";
+import { runHistory } from "../../trainer/node/runHistory";
+import { replayRun } from "../../trainer/node/runReplay";
 import type { NodeEvent } from "../../trainer/node/trainerNode";
 import { UpdateStore } from "../../trainer/node/updateStore";
 import { evaluateLoss } from "../../trainer/train/evaluate";
@@ -37,6 +38,10 @@ export interface NetworkDemoOptions extends DemoRunOptions {
   readonly progress?: boolean;
   /** Stops the demo (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** Every event of every member (member index, event): for benchmarks. */
+  readonly onEvent?: (member: number, event: NodeEvent) => void;
+  /** Validation-loss points of the replay every `every` steps over the first `windows` windows. */
+  readonly curve?: { readonly every: number; readonly windows: number };
 }
 
 export interface MemberReport {
@@ -67,6 +72,10 @@ export interface NetworkDemoReport {
   readonly denseBytes: number;
   /** The replay's parameter hash (chain records + stored bytes). */
   readonly replayHash: string;
+  /** With options.curve: (step, validation loss) of the replay, from step 0. */
+  readonly curve: { step: number; valLoss: number }[];
+  /** From the members' start to the last one's exit: the network's own time. */
+  readonly networkSeconds: number;
   readonly wallSeconds: number;
 }
 
@@ -113,6 +122,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
   const say = (line: string) => (bars ? bars.log(`${line}\n`) : log(line));
 
   const onEvent = (i: number, e: NodeEvent) => {
+    o.onEvent?.(i, e);
     const round = (step: number) => {
       let r = rounds.get(step);
       if (!r) rounds.set(step, (r = { losses: new Map(), applied: 0, accepted: [], bytes: 0 }));
@@ -162,6 +172,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
   };
 
   const stateDirs = names.map((n) => join(o.workDir, n));
+  const network0 = performance.now();
   const children = keypairs.map((k, i) => {
     const keypairFile = join(o.workDir, `${names[i]}.json`);
     writeFileSync(keypairFile, JSON.stringify(Array.from(k.secretKey)), { mode: 0o600 });
@@ -205,20 +216,31 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
     await crank.catch(() => {});
   }
   if (o.signal?.aborted) throw new Error("stopped");
+  const networkSeconds = (performance.now() - network0) / 1000;
 
   // The replay: the chain's records and the bytes in member-0's store rebuild the model
   const store = UpdateStore.open(join(stateDirs[0], "updates"));
-  const replayed = await replayRun(connection, program.programId, run, recipe, o.dataset, async (hash) => {
+  const curve: { step: number; valLoss: number }[] = [];
+  if (o.curve) {
+    const fresh = new Transformer(recipe.model, { seed: recipe.initSeed });
+    curve.push({ step: 0, valLoss: evaluateLoss(fresh, val, o.curve.windows) });
+    fresh.dispose();
+  }
+  const fetchBytes = async (hash: Uint8Array) => {
     const stored = store.getByHash(hash);
     if (!stored) throw new Error(`member-0 holds no update ${Buffer.from(hash).toString("hex")}`);
     return stored.bytes;
+  };
+  const replayed = await replayRun(connection, program.programId, run, recipe, o.dataset, fetchBytes, (step, model) => {
+    const done = Number(step) + 1;
+    if (o.curve && done % o.curve.every === 0)
+      curve.push({ step: done, valLoss: evaluateLoss(model, val, o.curve.windows) });
   });
   const replayHash = Buffer.from(parameterHash(replayed.getWeights())).toString("hex");
   const valLossAfter = evaluateLoss(replayed, val, o.valWindows);
   replayed.dispose();
 
-  const state = await program.account.run.fetch(run);
-  const history = await acceptedHistory(connection, program.programId, run, state);
+  const history = await runHistory(connection, program.programId, run);
   const accepted = new Map<number, number>();
   for (const s of history)
     for (const u of s.updates) {
@@ -242,6 +264,8 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
     valLossAfter,
     denseBytes,
     replayHash,
+    curve,
+    networkSeconds,
     wallSeconds: (performance.now() - wall0) / 1000,
   };
   summarize(report, o.rounds, log);

@@ -1,0 +1,62 @@
+import { BN } from "@coral-xyz/anchor";
+import { Keypair } from "@solana/web3.js";
+import { expectConcordError } from "../tests/helpers/expectConcordError";
+import { memberBitmap } from "./coordinatorInstructions";
+import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "./errors/codes";
+import type { CoordinatorEvent } from "./roundHistory";
+import { acceptedSteps, bitmapSlots } from "./roundHistory";
+
+const members = [Keypair.generate().publicKey, Keypair.generate().publicKey, Keypair.generate().publicKey];
+const commit = (slot: number, step: number, epoch = 0): CoordinatorEvent => ({
+  name: "receiptCommitted",
+  data: {
+    slot,
+    member: members[slot],
+    epoch: new BN(epoch),
+    step: new BN(step),
+    hash: new Array(32).fill(slot + 10 * step),
+    size: 100 + slot,
+  },
+});
+const witness = (step: number, slots: number[]): CoordinatorEvent => ({
+  name: "witnessSubmitted",
+  data: { step: new BN(step), newlyAccepted: memberBitmap(slots) },
+});
+
+test("bitmapSlots reads the program's member bitmap", () => {
+  expect(bitmapSlots(memberBitmap([0, 7, 8, 255]))).toEqual([0, 7, 8, 255]);
+  expect(bitmapSlots(new Array(32).fill(0))).toEqual([]);
+});
+
+test("accepted steps: slots brought to quorum by any witness, ascending, with their commits; steps in order", () => {
+  const events = [
+    commit(2, 1, 1),
+    commit(0, 0),
+    witness(1, [2]),
+    commit(1, 0),
+    commit(2, 0),
+    witness(0, [2]),
+    witness(0, [0]), // a second witness brings slot 0 to quorum
+    witness(0, []), // and a third adds nothing new
+    { name: "stateChanged", data: {} },
+  ];
+  const steps = acceptedSteps(events);
+  expect(steps.map((s) => s.step)).toEqual([0n, 1n]);
+  expect(steps[0].updates.map((u) => [u.slot, u.member, u.size])).toEqual([
+    [0, members[0], 100],
+    [2, members[2], 102],
+  ]);
+  expect(steps[1].updates[0]).toMatchObject({
+    slot: 2,
+    epoch: 1n,
+    step: 1n,
+    hash: Uint8Array.from(new Array(32).fill(12)),
+  });
+});
+
+test("a slot accepted with no commit on record is refused, not skipped", () => {
+  expectConcordError(
+    () => acceptedSteps([commit(0, 3), witness(3, [0, 1])]),
+    CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE,
+  );
+});

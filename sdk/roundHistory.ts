@@ -1,0 +1,96 @@
+// A run's record of every round, from the coordinator's own events: ReceiptCommitted (member, slot, epoch, step,
+// hash, size) and WitnessSubmitted (the slots a witness brought to quorum). Together they say, for any step of any
+// epoch, which updates every honest node applied and in what order, without the accounts' bitmaps (which cover only
+// the last two epochs) or EpochReceipts flags (settled lazily). Pure: the caller fetches the transaction logs.
+import { BorshCoder, EventParser } from "@coral-xyz/anchor";
+import type { PublicKey } from "@solana/web3.js";
+import { toBigInt } from "./coordinatorAccounts";
+import { COORDINATOR_IDL } from "./coordinatorProgram";
+import { ConcordError } from "./errors/concordError";
+import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "./errors/codes";
+
+export interface CommittedUpdate {
+  readonly slot: number;
+  readonly member: PublicKey;
+  readonly epoch: bigint;
+  readonly step: bigint;
+  readonly hash: Uint8Array;
+  readonly size: number;
+}
+
+export interface AcceptedStep {
+  readonly step: bigint;
+  /** Ascending by slot: the order every node applies them in. */
+  readonly updates: CommittedUpdate[];
+}
+
+export interface CoordinatorEvent {
+  readonly name: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** The coordinator's events in one transaction's logs, in order. */
+export function coordinatorEvents(programId: PublicKey, logs: readonly string[]): CoordinatorEvent[] {
+  const parser = new EventParser(programId, new BorshCoder(COORDINATOR_IDL));
+  return [...parser.parseLogs([...logs])].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
+}
+
+/** Slots set in a 32-byte member bitmap (bit i of byte i / 8), ascending. */
+export function bitmapSlots(bitmap: readonly number[] | Uint8Array): number[] {
+  const slots: number[] = [];
+  for (let i = 0; i < bitmap.length * 8; i++) if ((bitmap[i >> 3] >> (i & 7)) & 1) slots.push(i);
+  return slots;
+}
+
+/**
+ * Every step with at least one accepted receipt, ascending, from the events of a run's successful transactions
+ * (any order). Throws ROUND_UNDECIDABLE when a witness accepted a slot with no commit of that step on record.
+ */
+export function acceptedSteps(events: readonly CoordinatorEvent[]): AcceptedStep[] {
+  const commits = new Map<string, CommittedUpdate>();
+  const accepted = new Map<bigint, Set<number>>();
+  for (const e of events) {
+    if (e.name === "receiptCommitted") {
+      const d = e.data as {
+        slot: number;
+        member: PublicKey;
+        epoch: object;
+        step: object;
+        hash: number[];
+        size: number;
+      };
+      const step = toBigInt(d.step);
+      commits.set(`${step}/${d.slot}`, {
+        slot: d.slot,
+        member: d.member,
+        epoch: toBigInt(d.epoch),
+        step,
+        hash: Uint8Array.from(d.hash),
+        size: d.size,
+      });
+    } else if (e.name === "witnessSubmitted") {
+      const d = e.data as { step: object; newlyAccepted: number[] };
+      const step = toBigInt(d.step);
+      const set = accepted.get(step) ?? new Set<number>();
+      for (const slot of bitmapSlots(d.newlyAccepted)) set.add(slot);
+      accepted.set(step, set);
+    }
+  }
+  return [...accepted.entries()]
+    .filter(([, slots]) => slots.size > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([step, slots]) => ({
+      step,
+      updates: [...slots]
+        .sort((a, b) => a - b)
+        .map((slot) => {
+          const commit = commits.get(`${step}/${slot}`);
+          if (!commit)
+            throw new ConcordError(CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE, {
+              step,
+              reason: `slot ${slot} was accepted but no commit of it is on record`,
+            });
+          return commit;
+        }),
+    }));
+}

@@ -1,0 +1,45 @@
+// Reads a run's record from a cluster: every successful transaction that names the run, its coordinator events
+// parsed, and from them the accepted updates of every step (sdk/roundHistory.ts). Needs an RPC node that still holds
+// the run's transactions (an archival node on a public cluster; the local chain keeps them all).
+import type { Connection, PublicKey } from "@solana/web3.js";
+import type { AcceptedStep, CoordinatorEvent } from "../../sdk/roundHistory";
+import { acceptedSteps, coordinatorEvents } from "../../sdk/roundHistory";
+
+/** Signatures per getSignaturesForAddress page, and transactions per batched getTransactions request. */
+const PAGE = 1000;
+const BATCH = 100;
+
+/** The coordinator events of every successful transaction naming `run`, oldest first. */
+export async function runEvents(
+  connection: Connection,
+  programId: PublicKey,
+  run: PublicKey,
+): Promise<CoordinatorEvent[]> {
+  const signatures: string[] = [];
+  for (let before: string | undefined; ;) {
+    const page = await connection.getSignaturesForAddress(run, { before, limit: PAGE }, "confirmed");
+    signatures.push(...page.filter((s) => !s.err).map((s) => s.signature));
+    if (page.length < PAGE) break;
+    before = page[page.length - 1].signature;
+  }
+  signatures.reverse();
+  const events: CoordinatorEvent[] = [];
+  for (let i = 0; i < signatures.length; i += BATCH) {
+    const txs = await connection.getTransactions(signatures.slice(i, i + BATCH), {
+      commitment: "confirmed",
+      maxSupportedTransactionVersion: 0,
+    });
+    for (const tx of txs)
+      if (tx?.meta && !tx.meta.err) events.push(...coordinatorEvents(programId, tx.meta.logMessages ?? []));
+  }
+  return events;
+}
+
+/** Every step with accepted updates, ascending, as the chain recorded it. */
+export async function runHistory(
+  connection: Connection,
+  programId: PublicKey,
+  run: PublicKey,
+): Promise<AcceptedStep[]> {
+  return acceptedSteps(await runEvents(connection, programId, run));
+}
