@@ -76,5 +76,6 @@ test("a tick that lands failed because another crank ticked first is nothing due
   // Then the run moved once (the rival's tick), and our tick is on-chain, failed with NoTransitionDue
   expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
   const [tick] = await connection.getSignaturesForAddress(cranker.publicKey, { limit: 1 });
-  expect(tick.err).toEqual({ InstructionError: [0, { Custom: COORDINATOR_ERROR_CODES.noTransitionDue }] });
+  // (instruction 1: instruction 0 is the compute-unit limit that tags the transition)
+  expect(tick.err).toEqual({ InstructionError: [1, { Custom: COORDINATOR_ERROR_CODES.noTransitionDue }] });
 });

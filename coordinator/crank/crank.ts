@@ -2,7 +2,8 @@
 // mirror of the program) says a transition is due by the chain's own clock. Two cranks racing is harmless: the
 // loser's tick fails with NoTransitionDue and changes nothing. It speaks plain JSON-RPC, so it runs on any cluster.
 import type { Connection, PublicKey } from "@solana/web3.js";
-import { SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
+import type { TransactionInstruction } from "@solana/web3.js";
+import { ComputeBudgetProgram, SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
 import { decodeRun } from "../../sdk/coordinatorAccounts";
 import { COORDINATOR_ERROR_CODES } from "../../sdk/coordinatorErrors";
 import { tickInstruction } from "../../sdk/coordinatorInstructions";
@@ -51,6 +52,20 @@ export interface CrankRunOptions {
   onError?: (e: ConcordError) => void;
 }
 
+/** Above the largest tick's cost (22,578 CU at 256 members, BENCHMARKS.md), so the limit never binds. */
+const TICK_COMPUTE_LIMIT = 100_000;
+
+/**
+ * Every tick is the same instruction, and identical transactions under one blockhash are one transaction: the sender
+ * would wait for the next blockhash (a slot, 400 ms) before a round's second tick. A compute-unit limit that names
+ * the transition (step and state) makes each transition's tick its own transaction, while two cranks ticking the
+ * same transition still send the same one.
+ */
+function transitionTag(view: ScheduleView): TransactionInstruction {
+  const units = TICK_COMPUTE_LIMIT + Number((view.step * 8n + BigInt(view.state)) % 10_000n);
+  return ComputeBudgetProgram.setComputeUnitLimit({ units });
+}
+
 export class Crank {
   constructor(
     private readonly program: CoordinatorProgram,
@@ -83,7 +98,7 @@ export class Crank {
     const to = nextRunState(view, await chainTime(this.sender.connection));
     if (to === view.state) return null;
     try {
-      await this.sender.send([await tickInstruction(this.program, this.run)]);
+      await this.sender.send([transitionTag(view), await tickInstruction(this.program, this.run)]);
     } catch (e) {
       // Another crank ticked first: preflight refused ours, or ours landed after theirs (fee paid, nothing changed).
       if (programErrorCode(e) === NO_TRANSITION_DUE) return null;

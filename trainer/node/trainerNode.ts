@@ -100,38 +100,42 @@ export class TrainerNode {
   /** Starts the node; resolves when the run is finished and this node has applied every round and claimed, or on stop(). */
   async run(): Promise<void> {
     const o = this.o;
-    this.follower = new ChainFollower(this.connection, o.run);
-    const state = await this.follower.start();
-    this.setup = runSetup(state.config, o.recipe, o.dataset);
-    if (toBigInt(state.step) > 0n)
-      throw new ConcordError(CONCORD_ERROR__TRAINER__NOT_A_MEMBER, {
-        member: o.keypair.publicKey.toBase58(),
-        run: o.run.toBase58(),
-        reason: `the run is at step ${state.step.toString()}; joining a run in progress needs a checkpoint`,
-      });
-    this.model = new Transformer(this.setup.model, { seed: o.recipe.initSeed });
-    this.worker = new DemoWorker(
-      this.model.specs.map((s) => s.shape),
-      this.setup.demo,
-    );
-    this.exchange = await UpdateExchange.start({
-      run: o.run,
-      keypair: o.keypair,
-      host: o.listen.host,
-      port: o.listen.port,
-      store: UpdateStore.open(join(o.stateDir, "updates")),
-      chain: this.exchangeChain(),
-      validate: (u, r) => this.validateUpdate(u, r),
-    });
-    await this.join(state);
-    this.follower.onChange(() => this.schedule());
-    this.schedule();
+    // Everything the run's account can refuse is checked before the node listens, joins or stakes
+    const follower = new ChainFollower(this.connection, o.run);
+    const state = await follower.start();
     try {
+      this.setup = runSetup(state.config, o.recipe, o.dataset);
+      if (toBigInt(state.step) > 0n)
+        throw new ConcordError(CONCORD_ERROR__TRAINER__NOT_A_MEMBER, {
+          member: o.keypair.publicKey.toBase58(),
+          run: o.run.toBase58(),
+          reason: `the run is at step ${state.step.toString()}; joining a run in progress needs a checkpoint`,
+        });
+      this.follower = follower;
+      this.model = new Transformer(this.setup.model, { seed: o.recipe.initSeed });
+      this.worker = new DemoWorker(
+        this.model.specs.map((s) => s.shape),
+        this.setup.demo,
+      );
+      this.exchange = await UpdateExchange.start({
+        run: o.run,
+        keypair: o.keypair,
+        host: o.listen.host,
+        port: o.listen.port,
+        store: UpdateStore.open(join(o.stateDir, "updates")),
+        chain: this.exchangeChain(),
+        validate: (u, r) => this.validateUpdate(u, r),
+      });
+      await this.join(state);
+      follower.onChange(() => this.schedule());
+      this.schedule();
       await this.done.promise;
     } finally {
       this.abort.abort();
-      await this.follower.stop();
-      await this.exchange.close();
+      await follower.stop();
+      await this.busy; // a round in flight ends (its waits abort) before its model goes
+      await this.exchange?.close();
+      this.model?.dispose();
     }
   }
 

@@ -1,0 +1,97 @@
+// `concord train` in-process through main(), against the real local chain: every bad input is refused with one line
+// and exit 1 before the node touches the run (no join, no stake moved).
+import { Connection, PublicKey } from "@solana/web3.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../clients/cli/index";
+import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
+import type { Localnet } from "../coordinator/localnet/localnet";
+import { startLocalnet } from "../coordinator/localnet/localnet";
+import { fundedKeypair, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
+import { createDemoRun } from "../scripts/demo/demoRun";
+import type { TrainingRecipe } from "../sdk/trainingRecipe";
+import { generatedCorpus } from "../trainer/data/corpusText";
+import { prepareDataset } from "../trainer/data/prepareDataset";
+import { openDataset } from "../trainer/data/tokenShards";
+
+let net: Localnet;
+let connection: Connection;
+const dir = mkdtempSync(join(tmpdir(), "concord-cli-train-"));
+let logged: string[] = [];
+let base: string[];
+let recipe: TrainingRecipe;
+let run: string;
+let memberBalance: number;
+let memberKey: string;
+
+beforeAll(async () => {
+  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
+  connection = new Connection(net.rpcUrl, "confirmed");
+  const data = (name: string, seed: number) => {
+    const out = join(dir, name);
+    prepareDataset(generatedCorpus(20_000, seed), out, {
+      name,
+      tokenizer: "char",
+      trainFraction: 0.9,
+      shardTokens: 8192,
+    });
+    return out;
+  };
+  const dataset = openDataset(data("data", 1));
+  data("other-data", 2);
+  const created = await createDemoRun(connection, await fundedKeypair(connection, 20), {
+    dataset,
+    members: 2,
+    rounds: 2,
+  });
+  recipe = created.recipe;
+  run = created.run.toBase58();
+  writeFileSync(join(dir, "recipe.json"), JSON.stringify(recipe));
+  writeFileSync(join(dir, "other-recipe.json"), JSON.stringify({ ...recipe, initSeed: 99 }));
+  writeFileSync(join(dir, "not-json.json"), "{");
+  const member = await fundedKeypair(connection, 2);
+  memberKey = member.publicKey.toBase58();
+  writeFileSync(join(dir, "member.json"), JSON.stringify(Array.from(member.secretKey)));
+  memberBalance = await connection.getBalance(member.publicKey);
+  base = ["train", "--url", net.rpcUrl, "--state-dir", join(dir, "state")];
+});
+beforeEach(() => {
+  logged = [];
+  for (const stream of ["log", "error"] as const)
+    jest.spyOn(console, stream).mockImplementation((...args) => void logged.push(args.join(" ")));
+});
+afterEach(() => jest.restoreAllMocks());
+afterAll(async () => {
+  await waitForIdleWebsocket();
+  await net.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const args = (over: Record<string, string>) => {
+  const o = {
+    run,
+    recipe: join(dir, "recipe.json"),
+    data: join(dir, "data"),
+    keypair: join(dir, "member.json"),
+    ...over,
+  };
+  return [...base, ...Object.entries(o).flatMap(([k, v]) => [`--${k}`, v])];
+};
+
+test.each([
+  ["a run address that is not base58", { run: "not-an-address" }, /--run not-an-address is not a base58 address/],
+  ["a run that does not exist", { run: "11111111111111111111111111111112" }, /does not exist/],
+  ["a recipe file that is missing", { recipe: join(dir, "absent.json") }, /recipe .*absent.json not found/],
+  ["a recipe file that is not JSON", { recipe: join(dir, "not-json.json") }, /invalid recipe configuration: not JSON/],
+  ["another run's recipe", { recipe: join(dir, "other-recipe.json") }, /does not match the run on-chain: its sha256/],
+  ["another dataset", { data: join(dir, "other-data") }, /dataset .*other-data has hash [0-9a-f]+, the run's is/],
+  ["a listen address without a port", { listen: "127.0.0.1" }, /--listen 127.0.0.1: expected HOST:PORT/],
+  ["a keypair file that is missing", { keypair: join(dir, "nobody.json") }, /keypair .*nobody.json not found/],
+])("%s: one line, exit 1, nothing sent", async (_, over, message) => {
+  expect(await main(args(over))).toBe(1);
+  const errors = logged.filter((l) => l.startsWith("error: "));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(message);
+  expect(await connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
+});
