@@ -23,7 +23,7 @@ export interface DemoRunOptions {
   readonly globalBatchSize?: number;
   readonly model?: Partial<TrainingRecipe["model"]>;
   readonly learningRate?: number;
-  /** Warm-up steps of the cosine schedule (default 2). */
+  /** Warm-up steps of the cosine schedule (default 2, fewer for runs of 1-2 rounds). */
   readonly warmupSteps?: number;
   /** DeMo coefficients sent per chunk (default 16). */
   readonly demoTopK?: number;
@@ -52,7 +52,13 @@ export function demoRecipe(o: DemoRunOptions): TrainingRecipe {
       ...o.model,
     },
     initSeed: o.initSeed ?? 1,
-    schedule: { kind: "cosine", lr, minLr: lr / 10, warmupSteps: o.warmupSteps ?? 2, totalSteps: o.rounds },
+    schedule: {
+      kind: "cosine",
+      lr,
+      minLr: lr / 10,
+      warmupSteps: o.warmupSteps ?? Math.min(2, o.rounds - 1),
+      totalSteps: o.rounds,
+    },
     demo: { weightDecay: 0, gradClip: 1, aggregation: { kind: "mean" } },
   };
 }

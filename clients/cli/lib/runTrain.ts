@@ -102,5 +102,10 @@ export async function runTrain(args: {
   const stop = () => node.stop();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  await node.run();
+  try {
+    await node.run();
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
 }
