@@ -14,23 +14,18 @@ import * as ix from "../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
 import { TransactionSender } from "../sdk/transactionSender";
+import { captureConsole } from "./helpers/capturedConsole";
 import { runConfig } from "./helpers/coordinatorHarness";
 
 let net: Localnet;
 let connection: Connection;
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-crank-"));
-let logged: string[] = [];
+const logged = captureConsole();
 
 beforeAll(async () => {
   net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
   connection = new Connection(net.rpcUrl, "confirmed");
 });
-beforeEach(() => {
-  logged = [];
-  for (const stream of ["log", "error"] as const)
-    jest.spyOn(console, stream).mockImplementation((...args) => void logged.push(args.join(" ")));
-});
-afterEach(() => jest.restoreAllMocks());
 afterAll(async () => {
   await waitForIdleWebsocket();
   await net.close();

@@ -11,14 +11,13 @@ import { startLocalnet } from "../coordinator/localnet/localnet";
 import { fundedKeypair, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import type { TrainingRecipe } from "../sdk/trainingRecipe";
-import { generatedCorpus } from "../trainer/data/corpusText";
-import { prepareDataset } from "../trainer/data/prepareDataset";
-import { openDataset } from "../trainer/data/tokenShards";
+import { captureConsole } from "./helpers/capturedConsole";
+import { generatedDataset } from "./helpers/generatedDataset";
 
 let net: Localnet;
 let connection: Connection;
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-train-"));
-let logged: string[] = [];
+const logged = captureConsole();
 let base: string[];
 let recipe: TrainingRecipe;
 let run: string;
@@ -28,18 +27,8 @@ let memberKey: string;
 beforeAll(async () => {
   net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
   connection = new Connection(net.rpcUrl, "confirmed");
-  const data = (name: string, seed: number) => {
-    const out = join(dir, name);
-    prepareDataset(generatedCorpus(20_000, seed), out, {
-      name,
-      tokenizer: "char",
-      trainFraction: 0.9,
-      shardTokens: 8192,
-    });
-    return out;
-  };
-  const dataset = openDataset(data("data", 1));
-  data("other-data", 2);
+  const dataset = generatedDataset(join(dir, "data"), 20_000, 1);
+  generatedDataset(join(dir, "other-data"), 20_000, 2);
   const created = await createDemoRun(connection, await fundedKeypair(connection, 20), {
     dataset,
     members: 2,
@@ -56,12 +45,6 @@ beforeAll(async () => {
   memberBalance = await connection.getBalance(member.publicKey);
   base = ["train", "--url", net.rpcUrl, "--state-dir", join(dir, "state")];
 });
-beforeEach(() => {
-  logged = [];
-  for (const stream of ["log", "error"] as const)
-    jest.spyOn(console, stream).mockImplementation((...args) => void logged.push(args.join(" ")));
-});
-afterEach(() => jest.restoreAllMocks());
 afterAll(async () => {
   await waitForIdleWebsocket();
   await net.close();

@@ -24,15 +24,13 @@ import type { ComputeDescriptor } from "../sdk/receiptMetadata";
 import { RunState, runStateOf } from "../sdk/runState";
 import { TransactionSender } from "../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
-import { generatedCorpus } from "../trainer/data/corpusText";
-import { prepareDataset } from "../trainer/data/prepareDataset";
-import { openDataset } from "../trainer/data/tokenShards";
 import { parameterHash } from "../trainer/node/parameterHash";
 import { runHistory } from "../trainer/node/runHistory";
 import { replayRun } from "../trainer/node/runReplay";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { TrainerNode } from "../trainer/node/trainerNode";
 import { UpdateStore } from "../trainer/node/updateStore";
+import { generatedDataset } from "./helpers/generatedDataset";
 import { RawPeer } from "./helpers/rawPeer";
 import { RogueMember } from "./helpers/rogueMember";
 import { eventually, within } from "./helpers/within";
@@ -65,13 +63,7 @@ async function joinedAttacker(run: Keypair["publicKey"]): Promise<Keypair> {
 
 test("a cheating member and wire attacks cost the honest nodes nothing: they train on and agree", async () => {
   // Given a run of 5 rounds for three members: two honest trainer nodes and a rogue that serves wrong bytes
-  const { hash } = prepareDataset(generatedCorpus(30_000, 9), join(dir, "data"), {
-    name: "attacks",
-    tokenizer: "char",
-    trainFraction: 0.9,
-    shardTokens: 8192,
-  });
-  const dataset = openDataset(join(dir, "data"), hash);
+  const dataset = generatedDataset(join(dir, "data"), 30_000, 9);
   const authority = await fundedKeypair(connection, 20);
   const { run, recipe } = await createDemoRun(connection, authority, {
     dataset,

@@ -2,6 +2,7 @@
 // exchanging updates over websockets on 127.0.0.1. Every member ends with the parameters of an in-process replay of
 // the run from what the chain recorded and the stored update bytes.
 import { Connection, Keypair } from "@solana/web3.js";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +14,7 @@ import { runNetworkDemo } from "../scripts/demo/networkDemo";
 import { updateHash } from "../sdk/codec/updateCodec";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
-import { generatedCorpus } from "../trainer/data/corpusText";
-import { prepareDataset } from "../trainer/data/prepareDataset";
-import { openDataset } from "../trainer/data/tokenShards";
+import { generatedDataset } from "./helpers/generatedDataset";
 import { runHistory } from "../trainer/node/runHistory";
 import { checkReceiptMetadata, decodeReceiptMetadata } from "../sdk/receiptMetadata";
 import { UpdateStore } from "../trainer/node/updateStore";
@@ -34,13 +33,7 @@ afterAll(async () => {
 
 test("three trainer processes train a run over websockets and end with the replay's parameters", async () => {
   // Given a small dataset and a run of 4 rounds for 3 members
-  const { hash } = prepareDataset(generatedCorpus(40_000, 5), join(dir, "data"), {
-    name: "network",
-    tokenizer: "char",
-    trainFraction: 0.9,
-    shardTokens: 8192,
-  });
-  const dataset = openDataset(join(dir, "data"), hash);
+  const dataset = generatedDataset(join(dir, "data"), 40_000, 5);
 
   // When three `concord train` processes and a crank run it to the end
   const report = await runNetworkDemo({
@@ -96,3 +89,31 @@ test("three trainer processes train a run over websockets and end with the repla
       expect(metadata.compute.backend).toBe("wasm");
     }
 }, 240_000);
+
+test("a member process that dies stops the demo with its last lines, and no member process is left running", async () => {
+  // Given the demo network starting on a small run
+  const dataset = generatedDataset(join(dir, "data-2"), 20_000, 6);
+  const workDir = join(dir, "dies");
+  const demo = runNetworkDemo({
+    rpcUrl: net.rpcUrl,
+    dataset,
+    members: 3,
+    rounds: 30,
+    globalBatchSize: 6,
+    workDir,
+    basePort: 0,
+    valWindows: 8,
+    // When member-1 has trained its first round, it is killed (as by the OOM killer or a crash)
+    onEvent: (member, event) => {
+      if (member !== 1 || event.kind !== "trained" || event.step !== 0) return;
+      const pid = execFileSync("pgrep", ["-f", join(workDir, "member-1.json")], { encoding: "utf8" }).trim();
+      process.kill(Number(pid.split("\n")[0]), "SIGKILL");
+    },
+  });
+
+  // Then the demo fails naming it, with its output's last lines
+  await expect(demo).rejects.toThrow(/member-1 exited with a signal; its last lines:\n.*"kind":"trained"/s);
+  // And the other members were stopped
+  const left = spawnSync("pgrep", ["-f", workDir], { encoding: "utf8" }).stdout.trim();
+  expect(left).toBe("");
+}, 120_000);

@@ -20,8 +20,15 @@ function reply(res: ServerResponse, status: number, body: string | undefined, cl
   res.end(body);
 }
 
+/**
+ * Longer than any client keeps an idle connection (undici, under fetch and web3.js, closes after 4 s): with Node's
+ * default 5 s, a process whose event loop was busy (training, evaluating) found both timers due at once and could
+ * send its next request on a socket the server was closing (ECONNRESET, seen once at the end of bench:network).
+ */
+const KEEP_ALIVE_MS = 65_000;
+
 export function createRpcHttpServer(methods: RpcMethods, beforeRequest: () => void): Server {
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === "OPTIONS") return reply(res, 204, undefined);
     if (req.method !== "POST") {
       const e = new RpcError(codes.CONCORD_ERROR__RPC__INVALID_REQUEST, {
@@ -57,4 +64,7 @@ export function createRpcHttpServer(methods: RpcMethods, beforeRequest: () => vo
     });
     req.on("error", () => res.destroy());
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
+  return server;
 }
