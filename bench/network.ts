@@ -135,11 +135,14 @@ async function main(): Promise<void> {
     writeFileSync(a.out, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(
       a.svg,
-      lossCurvesSvg(`Validation loss (first 512 windows), tiny Shakespeare, baby GPT, ${a.steps} steps of ${BATCH} sequences`, [
-        { name: `network (${a.members} trainer processes)`, points: report.curve },
-        ...(single.demo ? [{ name: `DeMo, one process (${a.members} workers)`, points: single.demo.curve }] : []),
-        ...(single.baseline ? [{ name: "AdamW, one process", points: single.baseline.curve }] : []),
-      ]),
+      lossCurvesSvg(
+        `Validation loss (first 512 windows), tiny Shakespeare, baby GPT, ${a.steps} steps of ${BATCH} sequences`,
+        [
+          { name: `network (${a.members} trainer processes)`, points: report.curve },
+          ...(single.demo ? [{ name: `DeMo, one process (${a.members} workers)`, points: single.demo.curve }] : []),
+          ...(single.baseline ? [{ name: "AdamW, one process", points: single.baseline.curve }] : []),
+        ],
+      ),
     );
     const n = results.network;
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
