@@ -1,10 +1,7 @@
 // trainer/node/chainFollower.ts against the real local chain: it sees every change of the Run account through
 // accountSubscribe, and keeps seeing them by polling when the subscription is gone.
 import { Connection } from "@solana/web3.js";
-import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
-import type { Localnet } from "../coordinator/localnet/localnet";
-import { startLocalnet } from "../coordinator/localnet/localnet";
-import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
 import { CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND } from "../sdk/errors/codes";
 import { isConcordError } from "../sdk/errors/concordError";
 import type { RunAccount } from "../sdk/coordinatorAccounts";
@@ -14,15 +11,11 @@ import { TransactionSender } from "../sdk/transactionSender";
 import { ChainFollower } from "../trainer/node/chainFollower";
 import { runConfig } from "./helpers/coordinatorHarness";
 import { eventually } from "./helpers/within";
+import { useTestLocalnet } from "./helpers/testLocalnet";
 
-let net: Localnet;
-beforeAll(async () => {
-  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
-});
-afterAll(async () => {
-  await waitForIdleWebsocket();
-  await net.close();
-});
+const chain = useTestLocalnet();
+beforeAll(async () => {});
+afterAll(async () => {});
 
 /** A Connection whose account subscriptions never deliver: what a dropped websocket looks like to web3.js. */
 class DeafConnection extends Connection {
@@ -53,7 +46,7 @@ test.each([
   ["through the subscription", (url: string) => new Connection(url, "confirmed"), 60_000],
   ["by polling when the subscription delivers nothing", (url: string) => new DeafConnection(url, "confirmed"), 200],
 ])("a follower sees every join %s", async (_, connect, pollMs) => {
-  const connection = connect(net.rpcUrl);
+  const connection = connect(chain.rpcUrl);
   const { run, join } = await newRun(connection, BigInt(pollMs));
   const follower = new ChainFollower(connection, run, { pollMs });
   const seen: RunAccount[] = [];
@@ -72,7 +65,7 @@ test.each([
 });
 
 test("following a run that does not exist is a clear error", async () => {
-  const connection = new Connection(net.rpcUrl, "confirmed");
+  const connection = new Connection(chain.rpcUrl, "confirmed");
   const { run } = ix.runAddresses(
     coordinatorProgram(providerFor(connection, await fundedKeypair(connection, 1))),
     424242n,

@@ -1,40 +1,32 @@
 // `concord crank` in-process through main(), against the real local chain and program: it ticks a short run from
 // WaitingForMembers through a round to Finished and exits 0; bad input gets one line and exit 1.
 import { BN } from "@coral-xyz/anchor";
-import { Connection, Keypair } from "@solana/web3.js";
+import { Keypair } from "@solana/web3.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
-import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
-import type { Localnet } from "../coordinator/localnet/localnet";
-import { startLocalnet } from "../coordinator/localnet/localnet";
-import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
 import * as ix from "../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
 import { TransactionSender } from "../sdk/transactionSender";
 import { captureConsole } from "./helpers/capturedConsole";
 import { runConfig } from "./helpers/coordinatorHarness";
+import { useTestLocalnet } from "./helpers/testLocalnet";
 
-let net: Localnet;
-let connection: Connection;
+const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-crank-"));
 const logged = captureConsole();
 
-beforeAll(async () => {
-  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
-  connection = new Connection(net.rpcUrl, "confirmed");
-});
+beforeAll(async () => {});
 afterAll(async () => {
-  await waitForIdleWebsocket();
-  await net.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** A keypair file in the Solana CLI's format, funded. */
 async function keypairFile(name: string): Promise<{ keypair: Keypair; path: string }> {
-  const keypair = await fundedKeypair(connection, 5);
+  const keypair = await fundedKeypair(chain.connection, 5);
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(Array.from(keypair.secretKey)));
   return { keypair, path };
@@ -43,8 +35,8 @@ async function keypairFile(name: string): Promise<{ keypair: Keypair; path: stri
 test("ticks a one-step run through every state to Finished, one line per transition, and exits 0", async () => {
   // Given a one-step run with one-second phases and a member, so the move to Warmup is due
   const { keypair: authority } = await keypairFile("authority");
-  const program = coordinatorProgram(providerFor(connection, authority));
-  const sender = new TransactionSender(connection, authority);
+  const program = coordinatorProgram(providerFor(chain.connection, authority));
+  const sender = new TransactionSender(chain.connection, authority);
   const runId = 77n;
   const { run } = ix.runAddresses(program, runId);
   const config = runConfig({
@@ -70,7 +62,7 @@ test("ticks a one-step run through every state to Finished, one line per transit
   const code = await main([
     "crank",
     "--rpc",
-    net.rpcUrl,
+    chain.rpcUrl,
     "--run",
     run.toBase58(),
     "--keypair",
@@ -99,7 +91,7 @@ test.each([
   ["a missing keypair file", { keypair: "/nonexistent/id.json" }, /keypair file \/nonexistent\/id.json not found/],
 ])("%s gets a one-line error and exit 1", async (_, override: Record<string, string>, message) => {
   const { path } = await keypairFile("any");
-  const options = { url: net.rpcUrl, run: Keypair.generate().publicKey.toBase58(), keypair: path, ...override };
+  const options = { url: chain.rpcUrl, run: Keypair.generate().publicKey.toBase58(), keypair: path, ...override };
   expect(await main(["crank", ...Object.entries(options).flatMap(([k, v]) => [`--${k}`, v])])).toBe(1);
   expect(logged).toHaveLength(1);
   expect(logged[0]).toMatch(/^error: /);

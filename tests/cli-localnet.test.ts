@@ -72,7 +72,7 @@ test("loads a saved chain where the program was never built", async () => {
   // Given a checkout with no target/ (the CLI's sources, the program keypair and paths only) and a chain saved with the
   // coordinator deployed
   const root = mkdtempSync(join(tmpdir(), "concord-cli-unbuilt-"));
-  for (const dir of ["clients", "coordinator", "scripts", "sdk"])
+  for (const dir of ["clients", "coordinator", "scripts", "sdk", "trainer"])
     cpSync(join(REPO, dir), join(root, dir), { recursive: true });
   mkdirSync(join(root, "programs", "coordinator"), { recursive: true });
   cpSync(COORDINATOR_KEYPAIR, join(root, "programs", "coordinator", "program-keypair.json"));

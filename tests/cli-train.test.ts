@@ -1,21 +1,18 @@
 // `concord train` in-process through main(), against the real local chain: every bad input is refused with one line
 // and exit 1 before the node touches the run (no join, no stake moved).
-import { Connection, PublicKey } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
-import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
-import type { Localnet } from "../coordinator/localnet/localnet";
-import { startLocalnet } from "../coordinator/localnet/localnet";
-import { fundedKeypair, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import type { TrainingRecipe } from "../sdk/trainingRecipe";
 import { captureConsole } from "./helpers/capturedConsole";
 import { generatedDataset } from "./helpers/generatedDataset";
+import { useTestLocalnet } from "./helpers/testLocalnet";
 
-let net: Localnet;
-let connection: Connection;
+const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-train-"));
 const logged = captureConsole();
 let base: string[];
@@ -25,11 +22,9 @@ let memberBalance: number;
 let memberKey: string;
 
 beforeAll(async () => {
-  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
-  connection = new Connection(net.rpcUrl, "confirmed");
   const dataset = generatedDataset(join(dir, "data"), 20_000, 1);
   generatedDataset(join(dir, "other-data"), 20_000, 2);
-  const created = await createDemoRun(connection, await fundedKeypair(connection, 20), {
+  const created = await createDemoRun(chain.connection, await fundedKeypair(chain.connection, 20), {
     dataset,
     members: 2,
     rounds: 2,
@@ -39,15 +34,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, "recipe.json"), JSON.stringify(recipe));
   writeFileSync(join(dir, "other-recipe.json"), JSON.stringify({ ...recipe, initSeed: 99 }));
   writeFileSync(join(dir, "not-json.json"), "{");
-  const member = await fundedKeypair(connection, 2);
+  const member = await fundedKeypair(chain.connection, 2);
   memberKey = member.publicKey.toBase58();
   writeFileSync(join(dir, "member.json"), JSON.stringify(Array.from(member.secretKey)));
-  memberBalance = await connection.getBalance(member.publicKey);
-  base = ["train", "--url", net.rpcUrl, "--state-dir", join(dir, "state")];
+  memberBalance = await chain.connection.getBalance(member.publicKey);
+  base = ["train", "--url", chain.rpcUrl, "--state-dir", join(dir, "state")];
 });
 afterAll(async () => {
-  await waitForIdleWebsocket();
-  await net.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -76,5 +69,5 @@ test.each([
   const errors = logged.filter((l) => l.startsWith("error: "));
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(message);
-  expect(await connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
+  expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
 });

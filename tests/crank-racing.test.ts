@@ -2,34 +2,25 @@
 import type { SendOptions, Keypair } from "@solana/web3.js";
 import { Connection } from "@solana/web3.js";
 import { Crank } from "../coordinator/crank/crank";
-import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
-import type { Localnet } from "../coordinator/localnet/localnet";
-import { startLocalnet } from "../coordinator/localnet/localnet";
-import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
 import { COORDINATOR_ERROR_CODES } from "../sdk/coordinatorErrors";
 import * as ix from "../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
 import { TransactionSender } from "../sdk/transactionSender";
 import { runConfig } from "./helpers/coordinatorHarness";
+import { useTestLocalnet } from "./helpers/testLocalnet";
 
-let net: Localnet;
-let connection: Connection;
+const chain = useTestLocalnet();
 
-beforeAll(async () => {
-  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
-  connection = new Connection(net.rpcUrl, "confirmed");
-});
-afterAll(async () => {
-  await waitForIdleWebsocket();
-  await net.close();
-});
+beforeAll(async () => {});
+afterAll(async () => {});
 
 /** A run whose authority has joined it, so the move to Warmup is due. */
 async function runDueForWarmup(runId: bigint) {
-  const authority = await fundedKeypair(connection, 10);
-  const program = coordinatorProgram(providerFor(connection, authority));
-  const sender = new TransactionSender(connection, authority);
+  const authority = await fundedKeypair(chain.connection, 10);
+  const program = coordinatorProgram(providerFor(chain.connection, authority));
+  const sender = new TransactionSender(chain.connection, authority);
   const { run } = ix.runAddresses(program, runId);
   await sender.send(
     await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config: runConfig() }),
@@ -47,8 +38,8 @@ async function runDueForWarmup(runId: bigint) {
 
 test("two cranks racing: one ticks, the other finds nothing due, and neither fails", async () => {
   const { program, run, sender } = await runDueForWarmup(7n);
-  const crankers = [await fundedKeypair(connection, 1), await fundedKeypair(connection, 1)];
-  const crank = (k: Keypair) => new Crank(program, run, new TransactionSender(connection, k));
+  const crankers = [await fundedKeypair(chain.connection, 1), await fundedKeypair(chain.connection, 1)];
+  const crank = (k: Keypair) => new Crank(program, run, new TransactionSender(chain.connection, k));
   const results = await Promise.all(crankers.map((k) => crank(k).once()));
   expect(results.filter((r) => r !== null)).toEqual([{ from: RunState.WaitingForMembers, to: RunState.Warmup }]);
   expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
@@ -60,22 +51,22 @@ test("a tick that lands failed because another crank ticked first is nothing due
   const { program, run } = await runDueForWarmup(8n);
   // And a rival whose tick lands just after our crank's preflight passed, so ours is sent without preflight and
   // lands failed, as when two cranks' ticks reach a validator in one slot
-  const rival = new TransactionSender(connection, await fundedKeypair(connection, 1));
+  const rival = new TransactionSender(chain.connection, await fundedKeypair(chain.connection, 1));
   class RacedConnection extends Connection {
     override async sendRawTransaction(raw: Buffer | Uint8Array | number[], options?: SendOptions): Promise<string> {
       await rival.send([await ix.tickInstruction(program, run)]);
       return super.sendRawTransaction(raw, { ...options, skipPreflight: true });
     }
   }
-  const cranker = await fundedKeypair(connection, 1);
-  const crank = new Crank(program, run, new TransactionSender(new RacedConnection(net.rpcUrl, "confirmed"), cranker));
+  const cranker = await fundedKeypair(chain.connection, 1);
+  const crank = new Crank(program, run, new TransactionSender(new RacedConnection(chain.rpcUrl, "confirmed"), cranker));
 
   // When our crank ticks, it reports nothing due
   expect(await crank.once()).toBeNull();
 
   // Then the run moved once (the rival's tick), and our tick is on-chain, failed with NoTransitionDue
   expect(runStateOf((await program.account.run.fetch(run)).state)).toBe(RunState.Warmup);
-  const [tick] = await connection.getSignaturesForAddress(cranker.publicKey, { limit: 1 });
+  const [tick] = await chain.connection.getSignaturesForAddress(cranker.publicKey, { limit: 1 });
   // (instruction 1: instruction 0 is the compute-unit limit that tags the transition)
   expect(tick.err).toEqual({ InstructionError: [1, { Custom: COORDINATOR_ERROR_CODES.noTransitionDue }] });
 });

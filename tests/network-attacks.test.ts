@@ -2,16 +2,13 @@
 // update and serves other bytes, and members that send malformed, oversized, unknown-version, badly signed,
 // foreign, replayed and flooding messages. Each offender is cut off; the honest nodes keep running, witness every
 // honest update (and never the cheat's), apply only what the quorum accepted, and end with the replay's parameters.
-import { Connection, Keypair } from "@solana/web3.js";
+import { Keypair } from "@solana/web3.js";
 import { Packr } from "msgpackr";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Crank } from "../coordinator/crank/crank";
-import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
-import type { Localnet } from "../coordinator/localnet/localnet";
-import { startLocalnet } from "../coordinator/localnet/localnet";
-import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { toBigInt } from "../sdk/coordinatorAccounts";
 import * as ix from "../sdk/coordinatorInstructions";
@@ -34,28 +31,24 @@ import { generatedDataset } from "./helpers/generatedDataset";
 import { RawPeer } from "./helpers/rawPeer";
 import { RogueMember } from "./helpers/rogueMember";
 import { eventually, within } from "./helpers/within";
+import { useTestLocalnet } from "./helpers/testLocalnet";
 
-let net: Localnet;
+const chain = useTestLocalnet();
 let compute: ComputeDescriptor;
-let connection: Connection;
 const dir = mkdtempSync(join(tmpdir(), "concord-attacks-"));
 
 beforeAll(async () => {
   compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
-  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
-  connection = new Connection(net.rpcUrl, "confirmed");
 });
 afterAll(async () => {
-  await waitForIdleWebsocket();
-  await net.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** A member of the run that never trains (it joins after the epoch started): what a wire attacker needs to say hello. */
 async function joinedAttacker(run: Keypair["publicKey"]): Promise<Keypair> {
-  const k = await fundedKeypair(connection, 1);
-  const program = coordinatorProgram(providerFor(connection, k));
-  await new TransactionSender(connection, k).send([
+  const k = await fundedKeypair(chain.connection, 1);
+  const program = coordinatorProgram(providerFor(chain.connection, k));
+  await new TransactionSender(chain.connection, k).send([
     await ix.joinInstruction(program, { run, member: k.publicKey, endpoint: "ws://127.0.0.1:9", stake: 10n ** 8n }),
   ]);
   return k;
@@ -64,22 +57,22 @@ async function joinedAttacker(run: Keypair["publicKey"]): Promise<Keypair> {
 test("a cheating member and wire attacks cost the honest nodes nothing: they train on and agree", async () => {
   // Given a run of 5 rounds for three members: two honest trainer nodes and a rogue that serves wrong bytes
   const dataset = generatedDataset(join(dir, "data"), 30_000, 9);
-  const authority = await fundedKeypair(connection, 20);
-  const { run, recipe } = await createDemoRun(connection, authority, {
+  const authority = await fundedKeypair(chain.connection, 20);
+  const { run, recipe } = await createDemoRun(chain.connection, authority, {
     dataset,
     members: 3,
     rounds: 5,
     globalBatchSize: 6,
   });
-  const rogue = new RogueMember(connection, run);
+  const rogue = new RogueMember(chain.connection, run);
   await rogue.start(10n ** 8n);
   const events: NodeEvent[][] = [[], []];
-  const honest = await Promise.all([0, 1].map(() => fundedKeypair(connection, 2)));
+  const honest = await Promise.all([0, 1].map(() => fundedKeypair(chain.connection, 2)));
   const nodes = honest.map(
     (k, i) =>
       new TrainerNode({
-        program: coordinatorProgram(providerFor(connection, k)),
-        sender: new TransactionSender(connection, k),
+        program: coordinatorProgram(providerFor(chain.connection, k)),
+        sender: new TransactionSender(chain.connection, k),
         keypair: k,
         run,
         recipe,
@@ -92,9 +85,9 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
       }),
   );
   const runs = nodes.map((n) => n.run());
-  const program = coordinatorProgram(providerFor(connection, authority));
+  const program = coordinatorProgram(providerFor(chain.connection, authority));
   const crankStop = new AbortController();
-  const crank = new Crank(program, run, new TransactionSender(connection, authority)).runUntilFinished(
+  const crank = new Crank(program, run, new TransactionSender(chain.connection, authority)).runUntilFinished(
     crankStop.signal,
     { pollMs: 500 },
   );
@@ -178,14 +171,14 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
     if (e.kind === "witnessed") expect(e.slots).not.toContain(rogueSlot);
     if (e.kind === "applied") expect(e.slots).toEqual(honestSlots);
   }
-  const history = await runHistory(connection, program.programId, run);
+  const history = await runHistory(chain.connection, program.programId, run);
   expect(history.map((h) => h.step)).toEqual([0n, 1n, 2n, 3n, 4n]);
   for (const h of history) expect(h.updates.map((u) => u.slot)).toEqual(honestSlots);
 
   // And both hold the parameters the replay rebuilds from the chain and the stored bytes
   const store = UpdateStore.open(join(dir, "node-0", "updates"));
   const replayed = await replayRun(
-    connection,
+    chain.connection,
     program.programId,
     run,
     recipe,

@@ -6,10 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
-import type { Localnet } from "../coordinator/localnet/localnet";
-import { startLocalnet } from "../coordinator/localnet/localnet";
-import { providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
+import { providerFor } from "../coordinator/localnet/localnetClient";
 import { runNetworkDemo } from "../scripts/demo/networkDemo";
 import { updateHash } from "../sdk/codec/updateCodec";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
@@ -18,16 +15,13 @@ import { generatedDataset } from "./helpers/generatedDataset";
 import { runHistory } from "../trainer/node/runHistory";
 import { checkReceiptMetadata, decodeReceiptMetadata } from "../sdk/receiptMetadata";
 import { UpdateStore } from "../trainer/node/updateStore";
+import { useTestLocalnet } from "./helpers/testLocalnet";
 
-let net: Localnet;
+const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-network-"));
 
-beforeAll(async () => {
-  net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
-});
+beforeAll(async () => {});
 afterAll(async () => {
-  await waitForIdleWebsocket();
-  await net.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,7 +31,7 @@ test("three trainer processes train a run over websockets and end with the repla
 
   // When three `concord train` processes and a crank run it to the end
   const report = await runNetworkDemo({
-    rpcUrl: net.rpcUrl,
+    rpcUrl: chain.rpcUrl,
     dataset,
     members: 3,
     rounds: 5,
@@ -67,7 +61,7 @@ test("three trainer processes train a run over websockets and end with the repla
   expect(report.valLossAfter).toBeLessThan(report.valLossBefore);
 
   // And each member's store holds, for every receipt it committed, exactly the bytes the receipt hashes
-  const connection = new Connection(net.rpcUrl, "confirmed");
+  const connection = new Connection(chain.rpcUrl, "confirmed");
   const program = coordinatorProgram(providerFor(connection, Keypair.generate()));
   const state = await program.account.run.fetch(report.run);
   expect(runStateOf(state.state)).toBe(RunState.Finished);
@@ -95,7 +89,7 @@ test("a member process that dies stops the demo with its last lines, and no memb
   const dataset = generatedDataset(join(dir, "data-2"), 20_000, 6);
   const workDir = join(dir, "dies");
   const demo = runNetworkDemo({
-    rpcUrl: net.rpcUrl,
+    rpcUrl: chain.rpcUrl,
     dataset,
     members: 3,
     rounds: 30,
