@@ -12,7 +12,7 @@ import { waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { MANIFEST_FILE, openDataset } from "../trainer/data/tokenShards";
 import { buildProgram } from "./build-program";
 import { REPO_ROOT } from "../programs/coordinator/paths";
-import { runNetworkDemo } from "./demo/networkDemo";
+import { DemoStoppedError, runNetworkDemo } from "./demo/networkDemo";
 import { main as prepareDatasetMain } from "./prepare-dataset";
 
 const DATA_DIR = join(REPO_ROOT, "target", "data");
@@ -98,6 +98,6 @@ main(process.argv.slice(2)).then(
   () => process.exit(0), // tfjs's wasm backend keeps no handles, but the chain's sockets may linger briefly
   (e) => {
     console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
+    process.exit(e instanceof DemoStoppedError ? 130 : 1); // 130: the shell's code for a Ctrl-C
   },
 );

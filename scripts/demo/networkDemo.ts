@@ -82,6 +82,9 @@ export interface NetworkDemoReport {
 /** A child that died: its name, exit code and last lines. */
 export class TrainerDiedError extends Error {}
 
+/** The demo was stopped through its signal (Ctrl-C) and has stopped its processes. */
+export class DemoStoppedError extends Error {}
+
 export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemoReport> {
   const log = o.log ?? (() => {});
   const wall0 = performance.now();
@@ -215,7 +218,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
     await stopAll();
     await crank.catch(() => {});
   }
-  if (o.signal?.aborted) throw new Error("stopped");
+  if (o.signal?.aborted) throw new DemoStoppedError("interrupted: every member process is stopped");
   const networkSeconds = (performance.now() - network0) / 1000;
 
   // The replay: the chain's records and the bytes in member-0's store rebuild the model
