@@ -118,7 +118,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
   const lines: RoundLine[] = [];
   // Round lines print above the bar (MultiBar.log), so the two do not overwrite each other.
   const bars = o.progress
-    ? new MultiBar({ format: "run {bar} {value}/{total} rounds | {eta_formatted} s left" })
+    ? new MultiBar({ format: "run {bar} {value}/{total} rounds | {eta_formatted} left" })
     : null;
   const bar = bars?.create(o.rounds, 0);
   let lastLine = performance.now();
