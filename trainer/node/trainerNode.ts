@@ -86,6 +86,7 @@ export class TrainerNode {
   private readonly rounds = new Map<bigint, RoundRef>();
   private trainedStep = -1n;
   private witnessedStep = -1n;
+  private finished = false;
   private peersKey = "";
   private busy?: Promise<void>;
   private pending = false;
@@ -211,7 +212,7 @@ export class TrainerNode {
     await this.applyDecided(state);
     if (runState === RunState.RoundTrain && step === this.nextApply && this.trainedStep < step) await this.train(state);
     if (runState === RunState.RoundWitness && this.witnessedStep < step) await this.witness(state);
-    if (runState === RunState.Finished && this.nextApply >= step) await this.finish(state);
+    if (runState === RunState.Finished && !this.finished && this.nextApply >= step) await this.finish(state);
   }
 
   /** Keeps a connection to every other member's advertised endpoint. */
@@ -232,8 +233,10 @@ export class TrainerNode {
 
   /** Applies every round the chain has decided, in step order, fetching accepted bytes this node lacks. */
   private async applyDecided(state: RunAccount): Promise<void> {
-    const step = toBigInt(state.step);
-    while (this.nextApply < step) {
+    // A run finished by its authority mid-round keeps that round's step: it is decided too (finish closes it)
+    const finished = runStateOf(state.state) === RunState.Finished;
+    const end = toBigInt(state.step) + (finished ? 1n : 0n);
+    while (this.nextApply < end) {
       const ref = this.rounds.get(this.nextApply);
       if (!ref) {
         // a step this node never saw open (no round of it ran while following): nothing it must apply
@@ -389,6 +392,7 @@ export class TrainerNode {
   }
 
   private async finish(state: RunAccount): Promise<void> {
+    this.finished = true;
     const slot = this.slotOf(state);
     if (slot >= 0 && toBigInt(state.members[slot].rewardsOwed) > 0n) {
       const before = await this.connection.getBalance(this.me, "confirmed");
