@@ -114,12 +114,17 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
   const byKey = new Map(keypairs.map((k, i) => [k.publicKey.toBase58(), i]));
   const finished = new Map<number, Extract<NodeEvent, { kind: "finished" }>>();
   const claimed = new Map<number, number>();
-  const rounds = new Map<number, { losses: Map<number, number>; applied: number; accepted: number[]; bytes: number }>();
+  type RoundTally = {
+    losses: Map<number, number>;
+    receipts: number;
+    applied: number;
+    accepted: number[];
+    bytes: number;
+  };
+  const rounds = new Map<number, RoundTally>();
   const lines: RoundLine[] = [];
   // Round lines print above the bar (MultiBar.log), so the two do not overwrite each other.
-  const bars = o.progress
-    ? new MultiBar({ format: "run {bar} {value}/{total} rounds | {eta_formatted} left" })
-    : null;
+  const bars = o.progress ? new MultiBar({ format: "run {bar} {value}/{total} rounds | {eta_formatted} left" }) : null;
   const bar = bars?.create(o.rounds, 0);
   let lastLine = performance.now();
   const say = (line: string) => (bars ? bars.log(`${line}\n`) : log(line));
@@ -128,13 +133,16 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
     o.onEvent?.(i, e);
     const round = (step: number) => {
       let r = rounds.get(step);
-      if (!r) rounds.set(step, (r = { losses: new Map(), applied: 0, accepted: [], bytes: 0 }));
+      if (!r) rounds.set(step, (r = { losses: new Map(), receipts: 0, applied: 0, accepted: [], bytes: 0 }));
       return r;
     };
     switch (e.kind) {
       case "trained":
         round(e.step).losses.set(i, e.loss);
         round(e.step).bytes = e.bytes;
+        return;
+      case "committed":
+        round(e.step).receipts++;
         return;
       case "applied": {
         const r = round(e.step);
@@ -144,7 +152,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
         const line: RoundLine = {
           step: e.step,
           losses: [...r.losses.entries()].sort(([a], [b]) => a - b).map(([, l]) => l),
-          receipts: r.losses.size,
+          receipts: r.receipts,
           accepted: r.accepted,
           updateBytes: r.bytes,
           seconds: (now - lastLine) / 1000,
