@@ -17,29 +17,19 @@ import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import type { AnnounceMessage } from "../sdk/peer/peerMessages";
 import { encodePeerMessage, MAX_MESSAGE_BYTES, PEER_PROTOCOL_VERSION } from "../sdk/peer/peerMessages";
 import { signAnnounce } from "../sdk/peer/peerSignatures";
-import type { ComputeDescriptor } from "../sdk/receiptMetadata";
 import { RunState, runStateOf } from "../sdk/runState";
 import { TransactionSender } from "../sdk/transactionSender";
-import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
-import { parameterHash } from "../trainer/node/parameterHash";
 import { runHistory } from "../trainer/node/runHistory";
-import { replayRun } from "../trainer/node/runReplay";
-import type { NodeEvent } from "../trainer/node/trainerNode";
-import { TrainerNode } from "../trainer/node/trainerNode";
-import { UpdateStore } from "../trainer/node/updateStore";
 import { generatedDataset } from "./helpers/generatedDataset";
+import { finishedHashes, replayHash, startNodes } from "./helpers/inProcessNodes";
 import { RawPeer } from "./helpers/rawPeer";
 import { RogueMember } from "./helpers/rogueMember";
 import { eventually, within } from "./helpers/within";
 import { useTestLocalnet } from "./helpers/testLocalnet";
 
 const chain = useTestLocalnet();
-let compute: ComputeDescriptor;
 const dir = mkdtempSync(join(tmpdir(), "concord-attacks-"));
 
-beforeAll(async () => {
-  compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
-});
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
@@ -66,25 +56,13 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
   });
   const rogue = new RogueMember(chain.connection, run);
   await rogue.start(10n ** 8n);
-  const events: NodeEvent[][] = [[], []];
-  const honest = await Promise.all([0, 1].map(() => fundedKeypair(chain.connection, 2)));
-  const nodes = honest.map(
-    (k, i) =>
-      new TrainerNode({
-        program: coordinatorProgram(providerFor(chain.connection, k)),
-        sender: new TransactionSender(chain.connection, k),
-        keypair: k,
-        run,
-        recipe,
-        dataset,
-        compute,
-        listen: { host: "127.0.0.1", port: 0 },
-        stateDir: join(dir, `node-${i}`),
-        onEvent: (e) => events[i].push(e),
-        witnessWaitMs: 1500,
-      }),
-  );
-  const runs = nodes.map((n) => n.run());
+  const dirs = { run, recipe, dataset, dir };
+  const {
+    events,
+    runs,
+    keys: honest,
+    stop,
+  } = await startNodes(chain.connection, { ...dirs, count: 2, witnessWaitMs: 1500 });
   const program = coordinatorProgram(providerFor(chain.connection, authority));
   const crankStop = new AbortController();
   const crank = new Crank(program, run, new TransactionSender(chain.connection, authority)).runUntilFinished(
@@ -159,14 +137,14 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
   } finally {
     crankStop.abort();
     await crank.catch(() => {});
-    for (const n of nodes) n.stop();
+    stop();
     await rogue.stop();
   }
   expect(rogue.servedBadBytes).toBeGreaterThan(0);
   const finalState = await program.account.run.fetch(run);
   expect(runStateOf(finalState.state)).toBe(RunState.Finished);
   const rogueSlot = finalState.members.findIndex((m) => m.key.equals(rogue.keypair.publicKey));
-  const honestSlots = honest.map((k) => finalState.members.findIndex((m) => m.key.equals(k.publicKey))).sort();
+  const honestSlots = honest.map((k) => finalState.members.findIndex((m) => m.key.equals(k))).sort();
   for (const e of events.flat()) {
     if (e.kind === "witnessed") expect(e.slots).not.toContain(rogueSlot);
     if (e.kind === "applied") expect(e.slots).toEqual(honestSlots);
@@ -176,19 +154,6 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
   for (const h of history) expect(h.updates.map((u) => u.slot)).toEqual(honestSlots);
 
   // And both hold the parameters the replay rebuilds from the chain and the stored bytes
-  const store = UpdateStore.open(join(dir, "node-0", "updates"));
-  const replayed = await replayRun(
-    chain.connection,
-    program.programId,
-    run,
-    recipe,
-    dataset,
-    async (h) => store.getByHash(h)!.bytes,
-  );
-  const replayHash = Buffer.from(parameterHash(replayed.getWeights())).toString("hex");
-  replayed.dispose();
-  for (const e of events) {
-    const finished = e.find((x) => x.kind === "finished") as { paramsHash: string } | undefined;
-    expect(finished?.paramsHash).toBe(replayHash);
-  }
+  const expected = await replayHash(chain.connection, program.programId, dirs);
+  expect(finishedHashes(events)).toEqual([expected, expected]);
 }, 300_000);
