@@ -11,11 +11,12 @@ import { cpus } from "node:os";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import yargs from "yargs";
-import { Connection, PublicKey } from "@solana/web3.js";
+import { Connection } from "@solana/web3.js";
 import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
 import { startLocalnet } from "../coordinator/localnet/localnet";
 import { waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { runNetworkDemo } from "../scripts/demo/networkDemo";
+import { addressSignatures } from "../trainer/node/runHistory";
 import { BABY_GPT } from "../trainer/model/transformer";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import type { RunResult } from "../trainer/train/trainingRuns";
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       onEvent: (member, event) => events.push({ member, event }),
     });
     const connection = new Connection(net.rpcUrl, "confirmed");
-    const signatures = await countSignatures(connection, report.run.toBase58());
+    const signatures = (await addressSignatures(connection, report.run)).length;
     const of = <K extends NodeEvent["kind"]>(kind: K) =>
       events.flatMap((e) => (e.event.kind === kind ? [e.event as Extract<NodeEvent, { kind: K }>] : []));
     const rounds = report.rounds.slice(1); // round 0 includes the processes' start
@@ -166,18 +167,6 @@ async function main(): Promise<void> {
   } finally {
     await waitForIdleWebsocket();
     await net.close();
-  }
-}
-
-/** Every transaction that names the run. */
-async function countSignatures(connection: Connection, run: string): Promise<number> {
-  let count = 0;
-  let before: string | undefined;
-  for (;;) {
-    const page = await connection.getSignaturesForAddress(new PublicKey(run), { before, limit: 1000 });
-    count += page.length;
-    if (page.length < 1000) return count;
-    before = page[page.length - 1].signature;
   }
 }
 

@@ -86,6 +86,10 @@ function decode<T>(name: CoordinatorAccountName, data: Uint8Array, address: stri
   }
 }
 
+/** A Member account's endpoint as the text it joined with. */
+export const memberEndpoint = (m: MemberAccount): string =>
+  Buffer.from(m.endpoint.slice(0, m.endpointLen)).toString("utf8");
+
 export const decodeRun = (data: Uint8Array, address = "?") => decode<RunAccount>("run", data, address);
 export const decodeMember = (data: Uint8Array, address = "?") => decode<MemberAccount>("member", data, address);
 export const decodeVault = (data: Uint8Array, address = "?") => decode<VaultAccount>("vault", data, address);

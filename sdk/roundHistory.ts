@@ -29,9 +29,14 @@ export interface CoordinatorEvent {
   readonly data: Record<string, unknown>;
 }
 
+// Built once per program id: a replay parses the logs of every transaction of a run.
+const parsers = new Map<string, EventParser>();
+
 /** The coordinator's events in one transaction's logs, in order. */
 export function coordinatorEvents(programId: PublicKey, logs: readonly string[]): CoordinatorEvent[] {
-  const parser = new EventParser(programId, new BorshCoder(COORDINATOR_IDL));
+  let parser = parsers.get(programId.toBase58());
+  if (!parser)
+    parsers.set(programId.toBase58(), (parser = new EventParser(programId, new BorshCoder(COORDINATOR_IDL))));
   return [...parser.parseLogs([...logs])].map((e) => ({ name: e.name, data: e.data as Record<string, unknown> }));
 }
 

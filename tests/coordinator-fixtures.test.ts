@@ -12,6 +12,7 @@ import {
   decodeMember,
   decodeRun,
   decodeVault,
+  memberEndpoint,
 } from "../sdk/coordinatorAccounts";
 import { RunState } from "../sdk/runState";
 import { CoordinatorHarness, memberKeypair, SOL, START_TIME } from "./helpers/coordinatorHarness";
@@ -44,7 +45,7 @@ function summarize(accounts: Record<string, Buffer>): Record<string, unknown> {
       member0: { stake: run.members[0].stake.toString(), acceptedRounds: run.members[0].acceptedRounds.toString() },
     },
     vault: decodeVault(accounts.vault).run.toBase58(),
-    member: { slot: member.slot, endpoint: Buffer.from(member.endpoint.slice(0, member.endpointLen)).toString() },
+    member: { slot: member.slot, endpoint: memberEndpoint(member) },
     receipts: receipts.receipts.map((r) => ({ step: r.step.toString(), loss: r.loss, size: r.size, round: r.round })),
     challenge: {
       step: challenge.step.toString(),

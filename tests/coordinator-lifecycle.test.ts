@@ -2,7 +2,7 @@
 // a pause requested mid-round and runs to Finished), and the events Anchor's EventParser reads from the logs.
 import { BN } from "@coral-xyz/anchor";
 import { sha256 } from "@noble/hashes/sha256";
-import { ACCOUNT_SIZES, toBigInt } from "../sdk/coordinatorAccounts";
+import { ACCOUNT_SIZES, memberEndpoint, toBigInt } from "../sdk/coordinatorAccounts";
 import { coordinatorErrorName } from "../sdk/coordinatorErrors";
 import { receiptStatus } from "../sdk/receiptStatus";
 import { RUN_STATE_EDGES, RunState, runStateOf } from "../sdk/runState";
@@ -328,7 +328,7 @@ describe("coordinator lifecycle", () => {
     const r = h.expectOk(await h.join(m, 3n * SOL, "ws://b:1"));
     expect(toBigInt(parseEvents(h, r.logs)[0].data.stake as object)).toBe(4n * SOL);
     const account = h.memberAccount(m.publicKey);
-    expect(Buffer.from(account.endpoint.slice(0, account.endpointLen)).toString()).toBe("ws://b:1");
+    expect(memberEndpoint(account)).toBe("ws://b:1");
     expect(toBigInt(h.runAccount().totalStake)).toBe(4n * SOL);
     const v = await h.program.methods.version().view();
     expect([v.major, v.minor, v.patch]).toEqual([0, 2, 0]);

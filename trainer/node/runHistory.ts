@@ -1,7 +1,7 @@
 // Reads a run's record from a cluster: every successful transaction that names the run, its coordinator events
 // parsed, and from them the accepted updates of every step (sdk/roundHistory.ts). Needs an RPC node that still holds
 // the run's transactions (an archival node on a public cluster; the local chain keeps them all).
-import type { Connection, PublicKey } from "@solana/web3.js";
+import type { ConfirmedSignatureInfo, Connection, PublicKey } from "@solana/web3.js";
 import type { AcceptedStep, CoordinatorEvent } from "../../sdk/roundHistory";
 import { acceptedSteps, coordinatorEvents } from "../../sdk/roundHistory";
 
@@ -9,20 +9,27 @@ import { acceptedSteps, coordinatorEvents } from "../../sdk/roundHistory";
 const PAGE = 1000;
 const BATCH = 100;
 
+/** Every transaction naming `address` (failed ones too), newest first. */
+export async function addressSignatures(connection: Connection, address: PublicKey): Promise<ConfirmedSignatureInfo[]> {
+  const all: ConfirmedSignatureInfo[] = [];
+  for (let before: string | undefined; ;) {
+    const page = await connection.getSignaturesForAddress(address, { before, limit: PAGE }, "confirmed");
+    all.push(...page);
+    if (page.length < PAGE) return all;
+    before = page[page.length - 1].signature;
+  }
+}
+
 /** The coordinator events of every successful transaction naming `run`, oldest first. */
 export async function runEvents(
   connection: Connection,
   programId: PublicKey,
   run: PublicKey,
 ): Promise<CoordinatorEvent[]> {
-  const signatures: string[] = [];
-  for (let before: string | undefined; ;) {
-    const page = await connection.getSignaturesForAddress(run, { before, limit: PAGE }, "confirmed");
-    signatures.push(...page.filter((s) => !s.err).map((s) => s.signature));
-    if (page.length < PAGE) break;
-    before = page[page.length - 1].signature;
-  }
-  signatures.reverse();
+  const signatures = (await addressSignatures(connection, run))
+    .filter((s) => !s.err)
+    .map((s) => s.signature)
+    .reverse();
   const events: CoordinatorEvent[] = [];
   for (let i = 0; i < signatures.length; i += BATCH) {
     const txs = await connection.getTransactions(signatures.slice(i, i + BATCH), {

@@ -11,7 +11,7 @@ import { LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { join } from "node:path";
 import { decodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import type { RunAccount } from "../../sdk/coordinatorAccounts";
-import { decodeMember, toBigInt } from "../../sdk/coordinatorAccounts";
+import { decodeMember, memberEndpoint, toBigInt } from "../../sdk/coordinatorAccounts";
 import * as ix from "../../sdk/coordinatorInstructions";
 import { findMemberAddress } from "../../sdk/coordinatorPdas";
 import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
@@ -167,7 +167,7 @@ export class TrainerNode {
       await o.sender.send([await ix.joinInstruction(o.program, { run: o.run, member: this.me, endpoint, stake })]);
     } else {
       const registered = decodeMember(existing.data, memberAddress.toBase58());
-      const onChain = Buffer.from(registered.endpoint.slice(0, registered.endpointLen)).toString("utf8");
+      const onChain = memberEndpoint(registered);
       if (onChain !== endpoint)
         this.emit({
           kind: "warning",
@@ -225,7 +225,7 @@ export class TrainerNode {
     const urls = infos.flatMap((info, i) => {
       if (!info) return [];
       const m = decodeMember(info.data, addresses[i].toBase58());
-      return [Buffer.from(m.endpoint.slice(0, m.endpointLen)).toString("utf8")];
+      return [memberEndpoint(m)];
     });
     this.exchange.setPeers(urls);
     this.peersKey = key;
