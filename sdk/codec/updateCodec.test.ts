@@ -10,10 +10,10 @@ import { mulberry32 } from "../seededRandom";
 import { decodeUpdate, DEFAULT_UPDATE_LIMITS, encodedUpdateSize, encodeUpdate, updateHash } from "./updateCodec";
 import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
-const FORMATS: ValueFormat[] = ["f32", "f16", "sign"];
+const FORMATS: ValueFormat[] = ["f32", "f16", "sign", "q2"];
 
 /** A valid update over random tensors, compressed the way DeMo does it. */
-function randomUpdate(seed: number, format: ValueFormat = FORMATS[seed % 3]): SparseUpdate {
+function randomUpdate(seed: number, format: ValueFormat = FORMATS[seed % FORMATS.length]): SparseUpdate {
   const u = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(u() * (hi - lo + 1));
   const tensors: SparseTensor[] = [];
@@ -33,6 +33,21 @@ const small = (values: number[], format: ValueFormat = "f32", indices = [1, 5]):
   tensors: [{ shape: [8], chunk: [8], k: 2, indices: Uint32Array.from(indices), values: Float32Array.from(values) }],
 });
 
+/** Hand-made q2 update: a vector of 8 in chunks of `8 / scales.length`, k 2 in each, indices 0 and 1. */
+const q2 = (values: number[], scales: number[] = [0.5]): SparseUpdate => ({
+  format: "q2",
+  tensors: [
+    {
+      shape: [8],
+      chunk: [8 / scales.length],
+      k: 2,
+      indices: Uint32Array.from(scales.flatMap(() => [0, 1])),
+      values: Float32Array.from(values),
+      scales: Float32Array.from(scales),
+    },
+  ],
+});
+
 describe("update codec", () => {
   test.each(FORMATS)("%s: decode(encode(u)) = u and encode(decode(b)) = b", (format) => {
     for (let seed = 1; seed <= 30; seed++) {
@@ -48,6 +63,7 @@ describe("update codec", () => {
         expect(t.k).toBe(o.k);
         expect(Array.from(t.indices)).toEqual(Array.from(o.indices));
         expect(Array.from(t.values)).toEqual(Array.from(o.values));
+        expect(t.scales && Array.from(t.scales)).toEqual(o.scales && Array.from(o.scales));
       });
       expect(encodeUpdate(back)).toEqual(bytes);
     }
@@ -60,6 +76,23 @@ describe("update codec", () => {
     expect(updateHash(bytes)).toEqual(sha256(bytes));
     const sign = encodeUpdate(small([1, -1], "sign"));
     expect(sign[sign.length - 1]).toBe(0b10); // entry 1 is negative: bit 1
+    // format q2 | same tensor header, indices 0 1 | f16 scale 0.5 | codes 0 (-1.5 s) and 2 (+0.5 s): 0b10_00
+    expect(bytesToHex(encodeUpdate(q2([-0.75, 0.25])))).toBe("43444d4f0103010001080000000800020000000001003808");
+  });
+
+  test("q2 packs four codes a byte after one float16 scale per chunk, and decodes to level * scale", () => {
+    const levels = [-1.5, -0.5, 0.5, 1.5];
+    const scales = [2 ** -24, 3, 65504, 0.1875]; // smallest subnormal, an integer, the largest float16, a fraction
+    const values = scales.flatMap((s, q) => [levels[q] * s, levels[3 - q] * s]);
+    const update = q2(values, scales);
+    const bytes = encodeUpdate(update);
+    expect(bytes.length).toBe(8 + 11 + 8 + 2 * 4 + 2);
+    // codes 0 3 | 1 2 | 2 1 | 3 0, LSB first
+    expect(Array.from(bytes.subarray(-2))).toEqual([0b10_01_11_00, 0b00_11_01_10]);
+    const back = decodeUpdate(bytes).tensors[0];
+    expect(Array.from(back.values)).toEqual(values);
+    expect(Array.from(back.scales ?? [])).toEqual(scales);
+    expect(decodeUpdate(encodeUpdate(small([1, 2]))).tensors[0]).not.toHaveProperty("scales");
   });
 
   test("index width follows the chunk length", () => {
@@ -93,7 +126,7 @@ describe("update codec", () => {
     };
     expectConcordError(() => decodeUpdate(patched(0, 0x58)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
     expectConcordError(() => decodeUpdate(patched(4, 2)), codes.CONCORD_ERROR__CODEC__UNSUPPORTED_VERSION);
-    expectConcordError(() => decodeUpdate(patched(5, 3)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
+    expectConcordError(() => decodeUpdate(patched(5, 4)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
     expectConcordError(() => decodeUpdate(patched(6, 0, 0)), codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE);
     expectConcordError(() => decodeUpdate(patched(8, 3)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // rank 3
     expectConcordError(() => decodeUpdate(patched(13, 3)), codes.CONCORD_ERROR__CODEC__INVALID_SHAPE); // chunk 3 of 8
@@ -125,6 +158,47 @@ describe("update codec", () => {
       () => encodeUpdate({ format: "f32", tensors: [] }),
       codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE,
     );
+  });
+
+  test("rejects each kind of invalid q2 update, encoding or decoding", () => {
+    const good = encodeUpdate(q2([-0.75, 0.25]));
+    const patched = (offset: number, ...b: number[]) => {
+      const c = Uint8Array.from(good);
+      c.set(b, offset);
+      return c;
+    };
+    const { INVALID_SHAPE, INVALID_VALUE, MALFORMED_UPDATE, NONCANONICAL } = {
+      INVALID_SHAPE: codes.CONCORD_ERROR__CODEC__INVALID_SHAPE,
+      INVALID_VALUE: codes.CONCORD_ERROR__CODEC__INVALID_VALUE,
+      MALFORMED_UPDATE: codes.CONCORD_ERROR__CODEC__MALFORMED_UPDATE,
+      NONCANONICAL: codes.CONCORD_ERROR__CODEC__NONCANONICAL,
+    };
+    // The scale (f16 at byte 21): zero, negative zero, negative, infinity, NaN.
+    for (const bits of [0x0000, 0x8000, 0xb800, 0x7c00, 0x7e00])
+      expectConcordError(() => decodeUpdate(patched(21, bits & 0xff, bits >> 8)), INVALID_VALUE);
+    expect(decodeUpdate(patched(21, 0x01, 0x00)).tensors[0].scales?.[0]).toBe(2 ** -24); // subnormal is fine
+    expectConcordError(() => decodeUpdate(patched(23, 0x08 | 0x10)), NONCANONICAL); // unused code bits
+    expectConcordError(() => decodeUpdate(patched(23, 0x08 | 0x80)), NONCANONICAL);
+    expectConcordError(() => decodeUpdate(good.subarray(0, good.length - 1)), MALFORMED_UPDATE); // no codes
+    expectConcordError(() => decodeUpdate(good.subarray(0, good.length - 2)), MALFORMED_UPDATE); // half a scale
+    expectConcordError(() => decodeUpdate(Uint8Array.of(...good, 0)), MALFORMED_UPDATE);
+
+    for (const scale of [0, -0, -0.5, NaN, Infinity, 0.1, 2 ** -25, 65520])
+      expectConcordError(() => encodeUpdate(q2([-1.5 * scale, 0.5 * scale], [scale])), INVALID_VALUE);
+    expectConcordError(() => encodeUpdate(q2([0.3, 0.25])), INVALID_VALUE); // not a level
+    expectConcordError(() => encodeUpdate(q2([0, 0.25])), INVALID_VALUE);
+    expectConcordError(() => encodeUpdate(q2([-0.75, NaN])), INVALID_VALUE);
+    expectConcordError(() => encodeUpdate(q2([1.5, 0.5, 1.5, 1], [1, 2])), INVALID_VALUE); // chunk 0's level in chunk 1
+    expect(decodeUpdate(encodeUpdate(q2([1.5, 0.5, 3, 1], [1, 2]))).tensors[0].values).toEqual(
+      Float32Array.of(1.5, 0.5, 3, 1),
+    );
+    const without = (u: SparseUpdate, scales?: Float32Array): SparseUpdate => ({
+      format: u.format,
+      tensors: [{ ...u.tensors[0], scales }],
+    });
+    expectConcordError(() => encodeUpdate(without(q2([-0.75, 0.25]))), INVALID_SHAPE); // no scales
+    expectConcordError(() => encodeUpdate(without(q2([-0.75, 0.25]), Float32Array.of(0.5, 0.5))), INVALID_SHAPE);
+    expectConcordError(() => encodeUpdate(without(small([1, 1]), Float32Array.of(1))), INVALID_SHAPE); // not q2
   });
 
   test("size limits are checked before anything is allocated", () => {
@@ -185,7 +259,7 @@ describe("update codec fuzz (seeded)", () => {
     for (let i = 0; i < 3000; i++) {
       const bytes = Uint8Array.from({ length: Math.floor(u() * 64) }, () => Math.floor(u() * 256));
       // Half the time start with a valid header so the fuzzing reaches the tensor parser.
-      if (i % 2 && bytes.length >= 8) bytes.set([0x43, 0x44, 0x4d, 0x4f, 1, i % 3, 1, 0]);
+      if (i % 2 && bytes.length >= 8) bytes.set([0x43, 0x44, 0x4d, 0x4f, 1, (i >> 1) % FORMATS.length, 1, 0]);
       decodesCanonicallyOrRejects(bytes);
     }
   });

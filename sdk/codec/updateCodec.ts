@@ -3,12 +3,15 @@
 // rejects everything else with a ConcordError (2000 block) before allocating more than the input's size.
 //
 // Layout, little-endian:
-//   "CDMO"  u8 version (1)  u8 value format (0 f32, 1 f16, 2 sign)  u16 tensor count (>= 1)
+//   "CDMO"  u8 version (1)  u8 value format (0 f32, 1 f16, 2 sign, 3 q2)  u16 tensor count (>= 1)
 //   per tensor, in the model's parameter order:
 //     u8 rank (1 or 2)  u32 dims[rank]  u16 chunk sides[rank] (each divides its dim)  u32 k (1..chunkLen)
 //     indices: numChunks * k chunk-local indices, u8 if chunkLen <= 256, u16 if <= 65536, else u32,
 //              strictly increasing within each chunk
-//     values:  f32 or f16 (finite), or sign: one bit per entry, LSB first, 1 = -1, 0 = +1, unused bits zero
+//     values:  f32 or f16 (finite), or sign: one bit per entry, LSB first, 1 = -1, 0 = +1, unused bits zero,
+//              or q2: numChunks f16 scales (finite, > 0), then 2 bits per entry, LSB first, code c standing for
+//              Q2_LEVELS[c] (-1.5, -0.5, 0.5, 1.5) times its chunk's scale, unused bits zero
+// q2 is a new value of the format byte, which decoders before it reject as unknown: the version stays 1.
 import { sha256 } from "@noble/hashes/sha256";
 import { ConcordError } from "../errors/concordError";
 import {
@@ -21,6 +24,7 @@ import {
   CONCORD_ERROR__CODEC__UNSUPPORTED_VERSION,
   CONCORD_ERROR__CODEC__UPDATE_TOO_LARGE,
 } from "../errors/codes";
+import { Q2_LEVELS } from "../demo/sparseUpdate";
 import type { SparseTensor, SparseUpdate, ValueFormat } from "../demo/sparseUpdate";
 import { fromFloat16Bits, roundToFloat16, toFloat16Bits } from "./float16";
 import { shapeSize } from "../shapeSize";
@@ -28,7 +32,7 @@ import { readUint, uintWidth, writeUint } from "../uintWidth";
 
 export const UPDATE_MAGIC = "CDMO";
 export const UPDATE_VERSION = 1;
-const FORMATS: readonly ValueFormat[] = ["f32", "f16", "sign"];
+const FORMATS: readonly ValueFormat[] = ["f32", "f16", "sign", "q2"];
 const HEADER_BYTES = 8;
 
 export interface UpdateLimits {
@@ -52,8 +56,15 @@ export interface UpdateLayout {
   }[];
 }
 
-function valueBytes(format: ValueFormat, entries: number): number {
-  return format === "f32" ? 4 * entries : format === "f16" ? 2 * entries : Math.ceil(entries / 8);
+/** Bytes of a tensor's values; q2's include its chunks' scales. */
+function valueBytes(format: ValueFormat, entries: number, numChunks: number): number {
+  if (format === "f32") return 4 * entries;
+  if (format === "f16") return 2 * entries;
+  return format === "sign" ? packedBytes(1, entries) : 2 * numChunks + packedBytes(2, entries);
+}
+
+function packedBytes(bits: number, count: number): number {
+  return Math.ceil((bits * count) / 8);
 }
 
 /** Size of the canonical encoding of `update`. */
@@ -61,8 +72,8 @@ export function encodedUpdateSize(update: SparseUpdate): number {
   let n = HEADER_BYTES;
   for (const t of update.tensors) {
     const chunkLen = shapeSize(t.chunk);
-    n +=
-      1 + 6 * t.shape.length + 4 + t.indices.length * uintWidth(chunkLen) + valueBytes(update.format, t.values.length);
+    const values = valueBytes(update.format, t.values.length, shapeSize(t.shape) / chunkLen);
+    n += 1 + 6 * t.shape.length + 4 + t.indices.length * uintWidth(chunkLen) + values;
   }
   return n;
 }
@@ -92,11 +103,12 @@ export function encodeUpdate(update: SparseUpdate, limits: UpdateLimits = DEFAUL
     }
     if (update.format === "f32") for (const v of t.values) view.setFloat32((o += 4) - 4, v, true);
     else if (update.format === "f16") for (const v of t.values) view.setUint16((o += 2) - 2, toFloat16Bits(v), true);
+    else if (update.format === "sign") o = writeCodes(bytes, o, 1, t.values.length, (j) => (t.values[j] < 0 ? 1 : 0));
     else {
-      t.values.forEach((v, j) => {
-        if (v < 0) bytes[o + (j >> 3)] |= 1 << (j & 7);
-      });
-      o += valueBytes("sign", t.values.length);
+      const scales = t.scales ?? new Float32Array(0); // validated: one per chunk
+      for (const s of scales) view.setUint16((o += 2) - 2, toFloat16Bits(s), true);
+      const code = (j: number) => Q2_LEVELS.indexOf(t.values[j] / scales[Math.floor(j / t.k)]);
+      o = writeCodes(bytes, o, 2, t.values.length, code);
     }
   }
   return bytes;
@@ -140,23 +152,24 @@ export function decodeUpdate(
     for (let r = 0; r < rank; r++) chunk.push(view.getUint16((o += 2) - 2, true));
     const k = view.getUint32(o, true);
     o += 4;
-    const { chunkLen, entries } = checkTensorHeader(ti, shape, chunk, k, limits);
+    const { chunkLen, numChunks, entries } = checkTensorHeader(ti, shape, chunk, k, limits);
     const width = uintWidth(chunkLen);
-    need(entries * width + valueBytes(format, entries), `tensor ${ti}'s entries`);
+    need(entries * width + valueBytes(format, entries, numChunks), `tensor ${ti}'s entries`);
     const indices = new Uint32Array(entries);
     for (let j = 0; j < entries; j++, o += width) indices[j] = readUint(view, o, width);
     const values = new Float32Array(entries);
+    let scales: Float32Array | undefined;
     if (format === "f32") for (let j = 0; j < entries; j++, o += 4) values[j] = view.getFloat32(o, true);
     else if (format === "f16")
       for (let j = 0; j < entries; j++, o += 2) values[j] = fromFloat16Bits(view.getUint16(o, true));
+    else if (format === "sign") o = readCodes(bytes, o, 1, entries, ti, (j, c) => (values[j] = c ? -1 : 1));
     else {
-      for (let j = 0; j < entries; j++) values[j] = (bytes[o + (j >> 3)] >> (j & 7)) & 1 ? -1 : 1;
-      const used = entries & 7;
-      if (used !== 0 && bytes[o + (entries >> 3)] >> used !== 0)
-        throw new ConcordError(CONCORD_ERROR__CODEC__NONCANONICAL, { reason: `tensor ${ti}: unused sign bits set` });
-      o += valueBytes("sign", entries);
+      const s = (scales = new Float32Array(numChunks));
+      for (let q = 0; q < numChunks; q++, o += 2) s[q] = fromFloat16Bits(view.getUint16(o, true));
+      // Exact in float32 for every float16 scale; a bad scale is refused by validateUpdate below.
+      o = readCodes(bytes, o, 2, entries, ti, (j, c) => (values[j] = Q2_LEVELS[c] * s[Math.floor(j / k)]));
     }
-    tensors.push({ shape, chunk, k, indices, values });
+    tensors.push(scales ? { shape, chunk, k, indices, values, scales } : { shape, chunk, k, indices, values });
   }
   if (o !== bytes.length) malformed(`${bytes.length - o} trailing bytes`);
   const update: SparseUpdate = { format, tensors };
@@ -196,29 +209,35 @@ export function validateUpdate(update: SparseUpdate, limits: UpdateLimits = DEFA
   update.tensors.forEach((t, ti) => {
     if (t.shape.length !== 1 && t.shape.length !== 2) invalidShape(ti, `rank ${t.shape.length} (must be 1 or 2)`);
     if (t.chunk.length !== t.shape.length) invalidShape(ti, `${t.chunk.length} chunk sides for rank ${t.shape.length}`);
-    const { chunkLen, entries } = checkTensorHeader(ti, t.shape, t.chunk, t.k, limits);
+    const { chunkLen, numChunks, entries } = checkTensorHeader(ti, t.shape, t.chunk, t.k, limits);
     if (t.indices.length !== entries || t.values.length !== entries)
       invalidShape(ti, `${t.indices.length} indices and ${t.values.length} values, expected ${entries}`);
-    const { indices, values, k } = t;
+    const { indices, values, scales, k } = t;
+    if (update.format === "q2" ? scales?.length !== numChunks : scales !== undefined)
+      invalidShape(
+        ti,
+        `${scales?.length ?? "no"} scales in format ${update.format} (q2 has one per chunk, here ${numChunks})`,
+      );
     for (let j = 0; j < entries; j++) {
       const i = indices[j];
       if (i >= chunkLen || (j % k !== 0 && i <= indices[j - 1]))
         throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_INDEX, { tensor: ti, chunk: Math.floor(j / k), index: i });
     }
+    const isF16 = (v: number) => Number.isFinite(v) && roundToFloat16(v) === v;
+    scales?.forEach((s, q) => {
+      if (!(s > 0 && isF16(s))) invalidValue(ti, `chunk ${q}'s scale`, s, update.format);
+    });
+    // Products of a float16 scale and 0.5 or 1.5 are exact, so equality decides membership.
+    const isQ2Level = (v: number, s: number) => Math.abs(v) === 0.5 * s || Math.abs(v) === 1.5 * s;
     const representable =
       update.format === "sign"
         ? (v: number) => v === 1 || v === -1
         : update.format === "f16"
-          ? (v: number) => Number.isFinite(v) && roundToFloat16(v) === v
-          : Number.isFinite;
-    for (let j = 0; j < entries; j++)
-      if (!representable(values[j]))
-        throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_VALUE, {
-          tensor: ti,
-          entry: j,
-          value: values[j],
-          format: update.format,
-        });
+          ? isF16
+          : update.format === "q2"
+            ? (v: number, j: number) => scales !== undefined && isQ2Level(v, scales[Math.floor(j / k)])
+            : Number.isFinite;
+    for (let j = 0; j < entries; j++) if (!representable(values[j], j)) invalidValue(ti, j, values[j], update.format);
   });
 }
 
@@ -228,7 +247,7 @@ function checkTensorHeader(
   chunk: readonly number[],
   k: number,
   limits: UpdateLimits,
-): { chunkLen: number; entries: number } {
+): { chunkLen: number; numChunks: number; entries: number } {
   shape.forEach((d, r) => {
     if (!Number.isInteger(d) || d < 1) invalidShape(ti, `dimension ${r} is ${d}`);
     const c = chunk[r];
@@ -239,7 +258,30 @@ function checkTensorHeader(
   if (size > limits.maxTensorSize) tooLarge(`tensor ${ti} has ${size} elements, limit ${limits.maxTensorSize}`);
   const chunkLen = shapeSize(chunk);
   if (!Number.isInteger(k) || k < 1 || k > chunkLen) invalidShape(ti, `k ${k} outside 1..${chunkLen}`);
-  return { chunkLen, entries: (size / chunkLen) * k };
+  return { chunkLen, numChunks: size / chunkLen, entries: (size / chunkLen) * k };
+}
+
+/** Packs `count` codes of `bits` bits each from byte `o`, LSB first; returns the offset after them. */
+function writeCodes(bytes: Uint8Array, o: number, bits: number, count: number, code: (j: number) => number): number {
+  for (let j = 0; j < count; j++) bytes[o + ((j * bits) >> 3)] |= code(j) << ((j * bits) & 7);
+  return o + packedBytes(bits, count);
+}
+
+/** Unpacks what writeCodes packed, refusing set unused bits; returns the offset after the codes. */
+function readCodes(
+  bytes: Uint8Array,
+  o: number,
+  bits: number,
+  count: number,
+  ti: number,
+  take: (j: number, code: number) => void,
+): number {
+  const mask = (1 << bits) - 1;
+  for (let j = 0; j < count; j++) take(j, (bytes[o + ((j * bits) >> 3)] >> ((j * bits) & 7)) & mask);
+  const used = (count * bits) & 7;
+  if (used !== 0 && bytes[o + ((count * bits) >> 3)] >> used !== 0)
+    throw new ConcordError(CONCORD_ERROR__CODEC__NONCANONICAL, { reason: `tensor ${ti}: unused value bits set` });
+  return o + packedBytes(bits, count);
 }
 
 function malformed(reason: string): never {
@@ -250,4 +292,7 @@ function tooLarge(reason: string): never {
 }
 function invalidShape(tensor: number, reason: string): never {
   throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_SHAPE, { tensor, reason });
+}
+function invalidValue(tensor: number, entry: number | string, value: number, format: ValueFormat): never {
+  throw new ConcordError(CONCORD_ERROR__CODEC__INVALID_VALUE, { tensor, entry, value, format });
 }

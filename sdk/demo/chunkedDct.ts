@@ -67,11 +67,11 @@ export function chunkedIdct(
 
 export const jsChunkedDct: ChunkedDct = { name: "js", forward: chunkedDct, inverse: chunkedIdct };
 
-/** tileGeometry plus the chunk grid's width, the two transforms and scratch tiles. */
+/** tileGeometry plus the two transforms and scratch tiles. */
 function tileWork(layout: ChunkLayout) {
   const g = tileGeometry(layout);
   const scratch = () => new Float64Array(layout.chunkLen);
-  return { ...g, gridCols: g.cols / g.c, rowT: dct(g.c), colT: dct(g.r), tile: scratch(), spare: scratch() };
+  return { ...g, rowT: dct(g.c), colT: dct(g.r), tile: scratch(), spare: scratch() };
 }
 
 /** [rows, cols] of a chunk; a vector's chunk is one row. */
@@ -83,7 +83,8 @@ function rowLength(layout: ChunkLayout): number {
   return layout.shape.length === 2 ? layout.shape[1] : layout.size;
 }
 
-/** Offset in the row-major tensor of chunk q's first element. */
-function tileBase(w: { r: number; c: number; cols: number; gridCols: number }, q: number): number {
-  return Math.floor(q / w.gridCols) * w.r * w.cols + (q % w.gridCols) * w.c;
+/** Offset in the row-major tensor of chunk q's first element (`w` from tileGeometry). */
+export function tileBase(w: { r: number; c: number; cols: number }, q: number): number {
+  const gridCols = w.cols / w.c;
+  return Math.floor(q / gridCols) * w.r * w.cols + (q % gridCols) * w.c;
 }
