@@ -3,7 +3,8 @@ import { mulberry32 } from "../seededRandom";
 import { aggregateCoefficients, aggregateUpdates } from "./aggregate";
 import { chunkLayout } from "./chunkLayout";
 import { chunkedDct, chunkedIdct } from "./chunkedDct";
-import { compressTensor, scatterSelection } from "./compress";
+import { compressTensor, dequantizedValues, scatterSelection } from "./compress";
+import { decodeUpdate, encodeUpdate } from "../codec/updateCodec";
 import type { SparseTensor, SparseUpdate, ValueFormat } from "./sparseUpdate";
 import { expectConcordError } from "../../tests/helpers/expectConcordError";
 
@@ -48,6 +49,22 @@ describe("aggregation", () => {
     expect(aggregateCoefficients(signs, { kind: "clippedMean" })).toEqual(
       aggregateCoefficients(signs, { kind: "mean" }),
     );
+  });
+
+  test("q2 updates aggregate as their dequantized values; clippedMean compares their magnitudes", () => {
+    const peers = [1, 2, 3].map((s) => peer(s, "q2"));
+    const mean = aggregateCoefficients(peers, { kind: "mean" });
+    const dense = peers.map((p) => scatterSelection({ indices: p.indices, values: dequantizedValues(p) }, layout, p.k));
+    for (let i = 0; i < layout.size; i++) expect(mean[i]).toBe(dense.reduce((s, d) => s + d[i] * (1 / 3), 0));
+    // Through the codec: what receivers decode aggregates to the same bits.
+    const received = peers.map((t) => decodeUpdate(encodeUpdate({ format: "q2", tensors: [t] })));
+    expect(aggregateUpdates(received, { kind: "mean" })[0]).toEqual(chunkedIdct(mean, layout));
+    // A peer whose momentum is 1000x larger has 1000x larger scales, and is clipped back to the median norm.
+    const attacker = peer(4, "q2", 16, 1000);
+    expect(attacker.scales?.[0]).toBeGreaterThan(100 * (peers[0].scales?.[0] ?? 0));
+    const norm = (a: Float64Array) => Math.sqrt(a.reduce((s, v) => s + v * v, 0));
+    const clipped = aggregateCoefficients([...peers, attacker], { kind: "clippedMean" });
+    expect(norm(aggregateCoefficients([...peers, attacker], { kind: "mean" }))).toBeGreaterThan(100 * norm(clipped));
   });
 
   test("trimmedMean drops the extremes of every coefficient", () => {

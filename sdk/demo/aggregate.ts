@@ -11,7 +11,8 @@ import { layoutOfSparse, scatterSelection } from "./compress";
 /**
  * mean: the plain average of the peers' coefficients (a coefficient a peer did not send counts as 0).
  * clippedMean: first scales each peer's tensor down to the median L2 norm among peers (Templar's rule), so one
- *   peer's outsized values cannot dominate. With sign values every peer has the same norm and this equals mean.
+ *   peer's outsized values cannot dominate. With sign values every peer has the same norm and this equals mean; q2
+ *   values are already level * scale, so their norms follow the peers' scales.
  * trimmedMean: per coefficient, drops the `trim` largest and `trim` smallest peer values, then averages (trim is
  *   clamped so at least one value remains).
  */
