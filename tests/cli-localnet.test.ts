@@ -132,3 +132,22 @@ test("refuses an unknown option with usage help", async () => {
   expect(await exited(child)).toBe(1);
   expect(output()).toMatch(/Unknown argument: bogus/);
 });
+
+test("serves under cluster latency when asked, and refuses an unknown latency on one line", async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), "concord-cli-latency-"));
+  const cli = startCli(["localnet", "--port", "0", "--state-dir", stateDir, "--latency", "cluster"]);
+  const connection = new Connection(await cli.url, "confirmed");
+  expect(cli.output()).toContain("latency: cluster");
+  const payer = Keypair.generate();
+  await connection.confirmTransaction(await connection.requestAirdrop(payer.publicKey, LAMPORTS_PER_SOL));
+  expect(await connection.getBalance(payer.publicKey)).toBe(LAMPORTS_PER_SOL);
+  await waitForIdleWebsocket();
+  cli.child.kill("SIGINT");
+  expect(await exited(cli.child)).toBe(0);
+
+  const bogus = startCli(["localnet", "--latency", "bogus"]);
+  expect(await exited(bogus.child)).toBe(1);
+  expect(bogus.output()).toMatch(
+    /^error: Invalid values: Argument: latency, Given: "bogus", Choices: "instant", "cluster"$/m,
+  );
+}, 60_000);

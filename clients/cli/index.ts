@@ -19,9 +19,9 @@ export async function main(argv: string[]): Promise<number> {
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {
-      // Throwing stops yargs from running the command after a usage error; main() reports it.
+      // Throwing stops yargs from running the command after a usage error; main() reports it, on one line.
       if (!error) y.showHelp();
-      throw error ?? new Error(message);
+      throw error ?? new Error(message.replace(/\s*\n\s*/g, " "));
     })
     .help();
   try {

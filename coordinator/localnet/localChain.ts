@@ -6,6 +6,9 @@
 // (its record and the accounts it wrote, as they are after it) to a journal before its signature is returned, and the
 // record to the history file; a snapshot of litesvm's accounts is taken now and then (and before closing), after
 // which the journal starts empty. Loading = the snapshot, then the journal's later entries replayed in order.
+//
+// Under cluster latency (see latency.ts) a transaction is journaled when it lands, at the next slot boundary: a kill
+// before then loses it, as a cluster drops what its leader never included; a graceful close lands it first.
 import type { PublicKey, Signer, TransactionInstruction } from "@solana/web3.js";
 import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction, VersionedTransaction } from "@solana/web3.js";
 import { getTransactionDecoder, address } from "@solana/kit";
@@ -25,6 +28,8 @@ import type { TransactionErrorJson } from "../../sdk/transactionError";
 import { customErrorCode, instructionError } from "../../sdk/transactionError";
 import { transactionErrorFromFailure } from "./transactionError";
 import { TransactionHistory } from "./transactionHistory";
+import type { Commitment, Latency } from "./latency";
+import { commitmentAt, nextStop } from "./latency";
 
 const bs58 = utils.bytes.bs58;
 /** A transaction in the form litesvm runs (decoded by @solana/kit). */
@@ -108,6 +113,16 @@ export interface LocalChainOptions {
   now?: () => number;
   /** Programs deployed through the upgradeable loader at genesis. */
   programs?: { keypair: Keypair; elf: Buffer }[];
+  /** When sent transactions land and are confirmed (latency.ts); default "instant". */
+  latency?: Latency;
+}
+
+/** A transaction sendTransaction accepted (decoded and checked), as it waits to land under cluster latency. */
+interface Accepted {
+  bytes: Uint8Array;
+  tx: VersionedTransaction;
+  kitTx: KitTransaction;
+  signature: string;
 }
 
 interface PersistedMeta {
@@ -182,10 +197,15 @@ function describeError(err: TransactionErrorJson): string {
   return typeof err === "string" ? err : JSON.stringify(err);
 }
 
+/** The error a validator answers for a transaction that fails before executing, and so could never land. */
+const rejected = (err: TransactionErrorJson, logs: string[]) =>
+  new RpcError(codes.CONCORD_ERROR__RPC__TRANSACTION_REJECTED, { reason: describeError(err) }, { err, logs });
+
 export class LocalChain extends EventEmitter {
   readonly svm: LiteSVM;
   readonly genesisHash: string;
   readonly faucet: Keypair;
+  readonly latency: Latency;
   private readonly now: () => number;
   private readonly stateDir?: string;
   private baseSlot: number;
@@ -197,12 +217,16 @@ export class LocalChain extends EventEmitter {
   /** The last journal entry written, and how many the journal holds since the snapshot. */
   private journalSeq: number;
   private journaled = 0;
+  /** Cluster latency: accepted, to land at the next slot, in arrival order (Map keeps it); and landed, unconfirmed. */
+  private readonly pending = new Map<string, Accepted>();
+  private landed: TransactionRecord[] = [];
 
   private constructor(svm: LiteSVM, meta: Omit<PersistedMeta, "version">, options: LocalChainOptions) {
     super();
     // blockhash window is ours; see syncClock
     this.svm = svm.withBlockhashCheck(false).withSigverify(true).withTransactionHistory(LITESVM_HISTORY);
     this.now = options.now ?? Date.now;
+    this.latency = options.latency ?? "instant";
     this.stateDir = options.stateDir;
     this.genesisHash = meta.genesisHash;
     this.faucet = Keypair.fromSecretKey(Uint8Array.from(meta.faucetSecretKey));
@@ -360,7 +384,9 @@ export class LocalChain extends EventEmitter {
     this.saveTimer.unref();
   }
 
+  /** Saves the state; under cluster latency what is waiting lands first (in the next slot, as it would have). */
   close(): void {
+    if (this.pending.size) this.startSlot(this.slot + 1);
     this.save();
   }
 
@@ -368,23 +394,57 @@ export class LocalChain extends EventEmitter {
     return Number(this.svm.getClock().slot);
   }
 
-  /** Advances slot, blockhash and Clock sysvar to wall time; called before every request is served. */
+  /**
+   * Advances the Clock sysvar, slot and blockhash to wall time, landing and confirming waiting transactions in the
+   * slots they are due; called before every request is served and at every slot boundary.
+   */
   syncClock(): void {
-    const target = this.baseSlot + Math.floor((this.now() - this.baseTime) / SLOT_MS);
-    if (target > this.slot || this.blockhashes.size === 0) {
-      if (target > this.slot) this.svm.warpToSlot(BigInt(target));
-      this.svm.expireBlockhash();
-      this.blockhashes.set(this.svm.latestBlockhash(), this.slot);
-      for (const [hash, slot] of this.blockhashes) {
-        if (slot < this.slot - BLOCKHASH_VALID_SLOTS) this.blockhashes.delete(hash);
-      }
-      this.emit("slot", this.slot);
-    }
+    // The time first (warps keep it), so transactions landing on the way carry it.
     this.unixTimestamp = Math.max(this.unixTimestamp, Math.floor(this.now() / 1000));
     const c = this.svm.getClock();
     this.svm.setClock(
       new Clock(c.slot, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, BigInt(this.unixTimestamp)),
     );
+    const target = this.baseSlot + Math.floor((this.now() - this.baseTime) / SLOT_MS);
+    if (this.blockhashes.size === 0) this.startSlot(this.slot);
+    while (target > this.slot) this.startSlot(nextStop(this.slot, target, this.pending.size + this.landed.length > 0));
+  }
+
+  /** Milliseconds until the next slot begins by wall time. */
+  msToNextSlot(): number {
+    return SLOT_MS - ((this.now() - this.baseTime) % SLOT_MS);
+  }
+
+  /**
+   * Begins `slot` with a fresh blockhash; then (cluster latency) confirms what landed in the slot before, telling
+   * subscribers while the accounts are as it left them, and lands what arrived since.
+   */
+  private startSlot(slot: number): void {
+    if (slot > this.slot) this.svm.warpToSlot(BigInt(slot));
+    this.svm.expireBlockhash();
+    this.blockhashes.set(this.svm.latestBlockhash(), this.slot);
+    for (const [hash, issued] of this.blockhashes) {
+      if (issued < this.slot - BLOCKHASH_VALID_SLOTS) this.blockhashes.delete(hash);
+    }
+    this.emit("slot", this.slot);
+    const confirmed = this.landed;
+    this.landed = [];
+    for (const record of confirmed) this.emit("transaction", record);
+    for (const accepted of this.pending.values()) {
+      // A leader drops what expired while it waited, and what now fails before executing (its fee payer spent).
+      if (!this.isBlockhashValid(accepted.tx.message.recentBlockhash)) continue;
+      try {
+        this.landed.push(this.land(accepted));
+      } catch (e) {
+        if (!(e instanceof RpcError)) throw e;
+      }
+    }
+    this.pending.clear();
+  }
+
+  /** How far a landed transaction has come: finalized at once under instant latency (latency.ts). */
+  commitment(record: TransactionRecord): Commitment {
+    return commitmentAt(this.latency, record.slot, this.slot);
   }
 
   latestBlockhash(): { blockhash: string; lastValidBlockHeight: number } {
@@ -502,16 +562,25 @@ export class LocalChain extends EventEmitter {
   }
 
   /**
-   * Executes a wire-format transaction. With preflight (the default) a failing transaction changes nothing and
-   * throws the simulation error, as validators do; with skipPreflight it lands as a failed transaction.
+   * Takes a wire-format transaction and returns its signature; it lands at once (instant latency) or at the next slot
+   * (cluster). With preflight (the default) a failing transaction changes nothing and throws the simulation error, as
+   * validators do; with skipPreflight it lands as a failed transaction.
    */
   sendTransaction(bytes: Uint8Array, options: { skipPreflight?: boolean } = {}): string {
     this.syncClock();
-    return this.execute(bytes, options);
+    return this.submit(bytes, options);
   }
 
   /** sendTransaction on a clock the caller has just synced. */
-  private execute(bytes: Uint8Array, options: { skipPreflight?: boolean }): string {
+  private submit(bytes: Uint8Array, options: { skipPreflight?: boolean }): string {
+    const accepted = this.accept(bytes, options);
+    if (this.latency === "instant") this.emit("transaction", this.land(accepted));
+    else if (!this.pending.has(accepted.signature)) this.pending.set(accepted.signature, accepted); // a resend is one
+    return accepted.signature;
+  }
+
+  /** What a validator checks before taking a transaction; throws the error it would answer. */
+  private accept(bytes: Uint8Array, options: { skipPreflight?: boolean }): Accepted {
     const tx = this.decode(bytes);
     if (tx.signatures.length === 0 || tx.signatures.some((s) => s.every((b) => b === 0))) {
       throw new RpcError(codes.CONCORD_ERROR__RPC__SIGNATURE_VERIFICATION_FAILED);
@@ -541,8 +610,16 @@ export class LocalChain extends EventEmitter {
           { ...sim, accounts: null },
         );
       }
+    } else if (this.latency === "cluster") {
+      // Landing is too late to answer what could never land (a bad signature, an unknown fee payer): check it now.
+      const sim = this.simulateDecoded(kitTx, true);
+      if (sim.err !== null && !instructionError(sim.err)) throw rejected(sim.err, sim.logs);
     }
+    return { bytes, tx, kitTx, signature };
+  }
 
+  /** Executes an accepted transaction against the bank and records it; throws when it fails before executing. */
+  private land({ bytes, tx, kitTx, signature }: Accepted): TransactionRecord {
     const message = tx.message;
     const keys = message.staticAccountKeys.map((k) => k.toBase58());
     const balance = (k: string) => this.getAccount(k)?.lamports ?? 0;
@@ -557,13 +634,7 @@ export class LocalChain extends EventEmitter {
     const meta = res instanceof FailedTransactionMetadata ? res.meta() : res;
     const err = res instanceof FailedTransactionMetadata ? transactionErrorFromFailure(res.toString()) : null;
     // Errors raised before execution (bad signature, unknown fee payer, duplicate) never land on a real cluster.
-    if (err !== null && !instructionError(err)) {
-      throw new RpcError(
-        codes.CONCORD_ERROR__RPC__TRANSACTION_REJECTED,
-        { reason: describeError(err) },
-        { err, logs: meta.logs() },
-      );
-    }
+    if (err !== null && !instructionError(err)) throw rejected(err, meta.logs());
     const header = message.header;
     const writable = keys.filter((_, i) => message.isAccountWritable(i));
     const record: TransactionRecord = {
@@ -594,8 +665,7 @@ export class LocalChain extends EventEmitter {
       version: message.version,
     };
     this.persist(record);
-    this.emit("transaction", record);
-    return signature;
+    return record;
   }
 
   /** Sends lamports from the faucet in a real, recorded transaction. */
@@ -603,20 +673,24 @@ export class LocalChain extends EventEmitter {
     if (!Number.isSafeInteger(lamports) || lamports <= 0 || lamports > MAX_AIRDROP_LAMPORTS) {
       throw new RpcError(codes.CONCORD_ERROR__RPC__AIRDROP_TOO_LARGE, { lamports, limit: MAX_AIRDROP_LAMPORTS });
     }
-    return this.sendFromFaucet([SystemProgram.transfer({ fromPubkey: this.faucet.publicKey, toPubkey: to, lamports })]);
+    const transfer = SystemProgram.transfer({ fromPubkey: this.faucet.publicKey, toPubkey: to, lamports });
+    return this.submit(this.faucetTransaction([transfer]), {});
   }
 
-  /** Sends `instructions` in one transaction paid and signed by the faucet (and `signers`), under a fresh blockhash. */
-  private sendFromFaucet(instructions: TransactionInstruction[], signers: Signer[] = []): string {
+  /** `instructions` in one transaction paid and signed by the faucet (and `signers`), under a fresh blockhash. */
+  private faucetTransaction(instructions: TransactionInstruction[], signers: Signer[] = []): Uint8Array {
     this.syncClock();
     const tx = new Transaction({ recentBlockhash: this.svm.latestBlockhash(), feePayer: this.faucet.publicKey }).add(
       ...instructions,
     );
     tx.sign(this.faucet, ...signers);
-    return this.execute(tx.serialize(), {});
+    return tx.serialize();
   }
 
-  /** Deploys through the upgradeable loader, paid by the faucet; the program is callable from the next slot. */
+  /**
+   * Deploys through the upgradeable loader, paid by the faucet, landing at once whatever the latency (at genesis,
+   * before anyone can send); the program is callable from the next slot.
+   */
   deployProgram(programKeypair: Keypair, elf: Buffer): void {
     const steps = programDeploySteps({
       elf,
@@ -625,7 +699,7 @@ export class LocalChain extends EventEmitter {
       buffer: Keypair.generate(),
       rentExempt: (n) => this.rentExempt(n),
     });
-    for (const step of steps) this.sendFromFaucet(step.instructions, step.signers);
+    for (const step of steps) this.land(this.accept(this.faucetTransaction(step.instructions, step.signers), {}));
     this.baseSlot += 1; // the deployed program becomes visible in the next slot
     this.syncClock();
   }

@@ -4,7 +4,7 @@ import type { Server } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LocalChainOptions } from "./localChain";
-import { LocalChain, SLOT_MS } from "./localChain";
+import { LocalChain } from "./localChain";
 import { createRpcHttpServer } from "./httpServer";
 import { createRpcMethods } from "./rpcMethods";
 import { attachSubscriptions } from "./subscriptions";
@@ -21,7 +21,7 @@ export interface Localnet {
   chain: LocalChain;
   rpcUrl: string;
   wsUrl: string;
-  /** Stops serving and saves the state. */
+  /** Stops serving and saves the state (landing any transaction still waiting for its slot). */
   close(): Promise<void>;
 }
 
@@ -65,16 +65,22 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
   const wsHttp = createServer((_, res) => res.writeHead(426).end("websocket only"));
   const wss = attachSubscriptions(wsHttp, chain);
   const port = await bindPair(http, wsHttp, options.port ?? DEFAULT_RPC_PORT, host);
-  // Slots and the Clock sysvar follow wall time even when nobody calls.
-  const clock = setInterval(() => chain.syncClock(), SLOT_MS);
-  clock.unref();
+  // Slots and the Clock sysvar follow wall time even when nobody calls; woken just after each slot boundary (timers
+  // may fire a millisecond short), since under cluster latency this is what lands and confirms transactions.
+  let clock: NodeJS.Timeout;
+  const tick = () => {
+    chain.syncClock();
+    clock = setTimeout(tick, chain.msToNextSlot() + 1);
+    clock.unref();
+  };
+  tick();
   const urlHost = host.includes(":") ? `[${host}]` : host;
   return {
     chain,
     rpcUrl: `http://${urlHost}:${port}`,
     wsUrl: `ws://${urlHost}:${port + 1}`,
     async close() {
-      clearInterval(clock);
+      clearTimeout(clock);
       for (const client of wss.clients) client.terminate();
       wss.close();
       http.closeAllConnections();

@@ -74,13 +74,15 @@ function transactionMeta(t: TransactionRecord) {
   };
 }
 
-function signatureStatus(t: TransactionRecord) {
+function signatureStatus(chain: LocalChain, t: TransactionRecord) {
+  const commitment = chain.commitment(t);
   return {
     slot: t.slot,
-    confirmations: null,
+    // slots since it landed, null once rooted, as validators count them
+    confirmations: commitment === "finalized" ? null : chain.slot - t.slot,
     err: t.err,
     status: statusOf(t.err),
-    confirmationStatus: "finalized",
+    confirmationStatus: commitment,
   };
 }
 
@@ -210,7 +212,7 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
       return withContext(
         sigs.map((s) => {
           const t = chain.getTransaction(s);
-          return t ? signatureStatus(t) : null;
+          return t ? signatureStatus(chain, t) : null;
         }),
       );
     },
@@ -240,7 +242,7 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
         err: t.err,
         memo: null,
         blockTime: t.blockTime,
-        confirmationStatus: "finalized",
+        confirmationStatus: chain.commitment(t),
       }));
     },
   };

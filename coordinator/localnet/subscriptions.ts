@@ -1,5 +1,6 @@
 // The websocket side of the RPC (HTTP port + 1, as solana-test-validator): account, program, signature, logs and
-// slot subscriptions, fed by the chain's events.
+// slot subscriptions, fed by the chain's events: a transaction's as it is confirmed (under instant latency, as it
+// lands), whatever commitment the subscription asked for.
 import type { Server } from "node:http";
 import { createHash } from "node:crypto";
 import type { WebSocket } from "ws";
@@ -120,7 +121,8 @@ export function attachSubscriptions(server: Server, chain: LocalChain): WebSocke
         const signature = stringParam(params, 0, "signature");
         const id = add({ kind: "signature", signature });
         const done = chain.getTransaction(signature);
-        if (done) setImmediate(() => signatureDone(id, done)); // after the subscribe answer
+        // after the subscribe answer; one landed but not yet confirmed is told of when it is (cluster latency)
+        if (done && chain.commitment(done) !== "processed") setImmediate(() => signatureDone(id, done));
         return id;
       },
       signatureUnsubscribe: remove("signature"),

@@ -2,6 +2,7 @@
 // stopped after them (once web3.js's websocket has gone idle).
 import { Connection } from "@solana/web3.js";
 import { coordinatorProgram } from "../../coordinator/localnet/coordinatorProgram";
+import type { Latency } from "../../coordinator/localnet/latency";
 import type { Localnet } from "../../coordinator/localnet/localnet";
 import { startLocalnet } from "../../coordinator/localnet/localnet";
 import { waitForIdleWebsocket } from "../../coordinator/localnet/localnetClient";
@@ -13,11 +14,11 @@ export interface TestLocalnet {
   readonly connection: Connection;
 }
 
-export function useTestLocalnet(): TestLocalnet {
+export function useTestLocalnet(options: { latency?: Latency } = {}): TestLocalnet {
   let net: Localnet | undefined;
   let connection: Connection | undefined;
   beforeAll(async () => {
-    net = await startLocalnet({ port: 0, programs: [coordinatorProgram()] });
+    net = await startLocalnet({ port: 0, programs: [coordinatorProgram()], latency: options.latency });
     connection = new Connection(net.rpcUrl, "confirmed");
   });
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
+import { LATENCIES } from "../../../coordinator/localnet/latency";
 import { DEFAULT_RPC_PORT } from "../../../coordinator/localnet/localnet";
 import type { GlobalOptions } from "../globalOptions";
 import { runLocalnet } from "../lib/runLocalnet";
@@ -8,6 +9,13 @@ const options = {
   host: { type: "string", default: "127.0.0.1", describe: "address to listen on" },
   "state-dir": { type: "string", default: ".concord/localnet", describe: "where the chain is saved between runs" },
   reset: { type: "boolean", default: false, describe: "discard the saved chain and start from genesis" },
+  latency: {
+    choices: LATENCIES,
+    default: "instant" as const,
+    describe:
+      "instant: transactions land and notify as they arrive; cluster: as on a real cluster, they land at the next " +
+      "400 ms slot and are confirmed (and notified) one slot later",
+  },
 } satisfies Record<string, Options>;
 
 export const localnetCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {

@@ -6,12 +6,14 @@ import { coordinatorProgram, readKeypair } from "../../../coordinator/localnet/c
 import { COORDINATOR_KEYPAIR } from "../../../programs/coordinator/paths";
 import { LocalChain } from "../../../coordinator/localnet/localChain";
 import { startLocalnet } from "../../../coordinator/localnet/localnet";
+import type { Latency } from "../../../coordinator/localnet/latency";
 
 export async function runLocalnet(args: {
   port: number;
   host: string;
   stateDir: string;
   reset: boolean;
+  latency: Latency;
 }): Promise<void> {
   const stateDir = resolve(args.stateDir);
   if (args.reset) rmSync(stateDir, { recursive: true, force: true });
@@ -22,12 +24,14 @@ export async function runLocalnet(args: {
     host: args.host,
     stateDir,
     programs: fresh ? [coordinatorProgram()] : [],
+    latency: args.latency,
   });
   const faucetFile = join(stateDir, "faucet.json");
   writeFileSync(faucetFile, JSON.stringify(Array.from(net.chain.faucet.secretKey)) + "\n", { mode: 0o600 });
   console.log(`concord localnet ${fresh ? "created" : "loaded"} in ${stateDir}`);
   console.log(`RPC URL: ${net.rpcUrl}`);
   console.log(`websocket: ${net.wsUrl}`);
+  console.log(`latency: ${args.latency}`);
   // From the keypair alone: a loaded chain already holds its program, and the build may be absent.
   console.log(`coordinator program: ${readKeypair(COORDINATOR_KEYPAIR).publicKey.toBase58()}`);
   console.log(`faucet: ${net.chain.faucet.publicKey.toBase58()} (keypair ${faucetFile}; or use requestAirdrop)`);
