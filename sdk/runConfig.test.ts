@@ -20,15 +20,18 @@ const valid: RunConfig = {
   sequenceLength: 1,
   learningRate: 1e-4,
   demoDecay: 0.5,
+  outerLearningRate: 1,
+  outerMomentum: 0,
   minClients: 1,
   initMinClients: 1,
   witnessNodes: 1,
   roundsPerEpoch: 1,
+  innerSteps: 1,
   demoChunk: 2,
   demoTopK: 4,
   slashBps: 1,
-  demoSign1Bit: false,
-  padding: [0, 0, 0, 0, 0],
+  valueBits: 32,
+  padding: [0, 0, 0],
 };
 
 describe("runConfig", () => {
