@@ -1,8 +1,8 @@
 import { BN } from "@coral-xyz/anchor";
 import { expectConcordError } from "../tests/helpers/expectConcordError";
 import type { RunConfig } from "./coordinatorAccounts";
-import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG } from "./errors/codes";
-import { assertValidRunConfig, runConfigViolation } from "./runConfig";
+import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG, CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "./errors/codes";
+import { assertValidRunConfig, runConfigViolation, valueFormatOf } from "./runConfig";
 
 const valid: RunConfig = {
   totalSteps: new BN(10),
@@ -57,5 +57,12 @@ describe("runConfig", () => {
       CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG,
     );
     expect(error.message).toBe("invalid run configuration: demo_decay must be in (0, 1)");
+  });
+
+  test("value_bits selects the update value format; 2-bit values are refused by this client", () => {
+    expect([1, 16, 32].map(valueFormatOf)).toEqual(["sign", "f16", "f32"]);
+    const error = expectConcordError(() => valueFormatOf(2), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
+    expect(error.message).toMatch(/2-bit values .* not supported by this client yet/);
+    expectConcordError(() => valueFormatOf(8), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
   });
 });
