@@ -75,7 +75,7 @@ static uint64_t check_rounds(const RunConfig *c, ConfigRule *rule) {
     if (c->_padding[i]) FAIL(ConcordError_InvalidConfigValueBits, "the padding after value_bits must be zero");
   if (!f32_positive_finite(c->outer_learning_rate) || c->outer_learning_rate > F32_SIXTEEN)
     FAIL(ConcordError_InvalidConfigOuterOptimizer, "outer_learning_rate must be in (0, 16]");
-  // below 1.0's bits: +0 up to 1 exclusive, never negative, NaN or infinite; -0 is zero too
+  /* below 1.0's bits: +0 up to 1 exclusive, never negative, NaN or infinite; -0 is zero too */
   if (c->outer_momentum >= F32_ONE && c->outer_momentum != 0x80000000u)
     FAIL(ConcordError_InvalidConfigOuterOptimizer, "outer_momentum must be in [0, 1)");
   return 0;
