@@ -12,7 +12,7 @@ const vaultBytes = (version = 1) =>
 
 describe("coordinatorAccounts", () => {
   test("sizes match the program's static_asserts", () => {
-    expect(ACCOUNT_SIZES).toEqual({ run: 31336, member: 184, vault: 48, epochReceipts: 96, challenge: 232 });
+    expect(ACCOUNT_SIZES).toEqual({ run: 31376, member: 184, vault: 48, epochReceipts: 96, challenge: 232 });
   });
 
   test("decodes what the coder encodes", async () => {

@@ -27,7 +27,7 @@ export type CoordinatorAccountName = "run" | "member" | "vault" | "epochReceipts
 
 /** Layout versions this client reads (the byte after the discriminator). */
 export const ACCOUNT_VERSIONS: Readonly<Record<CoordinatorAccountName, number>> = {
-  run: 1,
+  run: 2,
   member: 1,
   vault: 1,
   epochReceipts: 1,

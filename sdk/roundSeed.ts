@@ -7,7 +7,7 @@ import { COORDINATOR_IDL } from "./coordinatorProgram";
 import { idlFieldLayout } from "./idlLayout";
 
 export interface RoundSeedInputs {
-  /** The run's seed before the transition. */
+  /** The run's seed before the transition; the new round keeps it as its data_seed (the rows it trains). */
   previousSeed: Uint8Array;
   run: PublicKey;
   /** The run's epoch and step before the transition. */

@@ -1,8 +1,8 @@
 import { BN } from "@coral-xyz/anchor";
 import { expectConcordError } from "../tests/helpers/expectConcordError";
 import type { RunConfig } from "./coordinatorAccounts";
-import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG } from "./errors/codes";
-import { assertValidRunConfig, runConfigViolation } from "./runConfig";
+import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG, CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "./errors/codes";
+import { assertValidRunConfig, runConfigViolation, valueFormatOf } from "./runConfig";
 
 const valid: RunConfig = {
   totalSteps: new BN(10),
@@ -20,15 +20,18 @@ const valid: RunConfig = {
   sequenceLength: 1,
   learningRate: 1e-4,
   demoDecay: 0.5,
+  outerLearningRate: 1,
+  outerMomentum: 0,
   minClients: 1,
   initMinClients: 1,
   witnessNodes: 1,
   roundsPerEpoch: 1,
+  innerSteps: 1,
   demoChunk: 2,
   demoTopK: 4,
   slashBps: 1,
-  demoSign1Bit: false,
-  padding: [0, 0, 0, 0, 0],
+  valueBits: 32,
+  padding: [0, 0, 0],
 };
 
 describe("runConfig", () => {
@@ -54,5 +57,12 @@ describe("runConfig", () => {
       CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG,
     );
     expect(error.message).toBe("invalid run configuration: demo_decay must be in (0, 1)");
+  });
+
+  test("value_bits selects the update value format; 2-bit values are refused by this client", () => {
+    expect([1, 16, 32].map(valueFormatOf)).toEqual(["sign", "f16", "f32"]);
+    const error = expectConcordError(() => valueFormatOf(2), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
+    expect(error.message).toMatch(/2-bit values .* not supported by this client yet/);
+    expectConcordError(() => valueFormatOf(8), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
   });
 });

@@ -2,7 +2,8 @@
 // learns before sending what the program would refuse (tests/coordinator-schedule.test.ts compares the two).
 import type { RunConfig } from "./coordinatorAccounts";
 import type { CoordinatorErrorName } from "./coordinatorErrors";
-import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG } from "./errors/codes";
+import type { ValueFormat } from "./demo/sparseUpdate";
+import { CONCORD_ERROR__CLIENT__INVALID_RUN_CONFIG, CONCORD_ERROR__TRAINER__INVALID_CONFIG } from "./errors/codes";
 import { ConcordError } from "./errors/concordError";
 import { f32Bits, f32PositiveFinite } from "./f32";
 import { toBigInt } from "./coordinatorAccounts";
@@ -10,6 +11,9 @@ import { toBigInt } from "./coordinatorAccounts";
 export const MAX_MEMBERS = 256;
 export const MAX_WITNESSES = 32;
 export const MAX_ROUNDS_PER_EPOCH = 64;
+export const MAX_INNER_STEPS = 1024;
+/** Widths update values may travel in: sign, 2-bit scaled, f16, f32. */
+export const VALUE_BITS = [1, 2, 16, 32] as const;
 export const MAX_REWARD_PER_EPOCH = 1n << 56n;
 export const BPS_DENOMINATOR = 10_000;
 
@@ -20,6 +24,9 @@ export interface RunConfigViolation {
 }
 
 const isZero = (bytes: number[]) => bytes.every((b) => b === 0);
+const F32_ONE = 0x3f800000;
+const F32_SIXTEEN = 0x41800000;
+const F32_NEGATIVE_ZERO = 0x80000000;
 
 type Check = [RunConfigViolation["error"], string, (c: RunConfig) => boolean];
 
@@ -77,10 +84,30 @@ const CHECKS: Check[] = [
   [
     "invalidConfigDemo",
     "demo_decay must be in (0, 1)",
-    (c) => !f32PositiveFinite(f32Bits(c.demoDecay)) || f32Bits(c.demoDecay) >= 0x3f800000,
+    (c) => !f32PositiveFinite(f32Bits(c.demoDecay)) || f32Bits(c.demoDecay) >= F32_ONE,
   ],
-  // demo_sign_1bit is a bool: Borsh cannot encode anything else, so the program's check never fires from clients.
-  ["invalidConfigDemo", "the padding after demo_sign_1bit must be zero", (c) => !isZero(c.padding)],
+  [
+    "invalidConfigInnerSteps",
+    "inner_steps must be in [1, 1024]",
+    (c) => c.innerSteps === 0 || c.innerSteps > MAX_INNER_STEPS,
+  ],
+  [
+    "invalidConfigValueBits",
+    "value_bits must be 1, 2, 16 or 32",
+    (c) => !(VALUE_BITS as readonly number[]).includes(c.valueBits),
+  ],
+  ["invalidConfigValueBits", "the padding after value_bits must be zero", (c) => !isZero(c.padding)],
+  [
+    "invalidConfigOuterOptimizer",
+    "outer_learning_rate must be in (0, 16]",
+    (c) => !f32PositiveFinite(f32Bits(c.outerLearningRate)) || f32Bits(c.outerLearningRate) > F32_SIXTEEN,
+  ],
+  [
+    "invalidConfigOuterOptimizer",
+    "outer_momentum must be in [0, 1)",
+    // on the bits, as the program: below 1.0's bits is +0 up to 1; -0 is zero too
+    (c) => f32Bits(c.outerMomentum) >= F32_ONE && f32Bits(c.outerMomentum) !== F32_NEGATIVE_ZERO,
+  ],
   ["invalidConfigEconomics", "min_stake must be > 0", (c) => toBigInt(c.minStake) === 0n],
   [
     "invalidConfigEconomics",
@@ -109,4 +136,29 @@ export function assertValidRunConfig(config: RunConfig): void {
       rule: violation.rule,
       programError: violation.error,
     });
+}
+
+/**
+ * The update value format a run's value_bits selects. 2-bit scaled values are valid on-chain but this client has no
+ * codec for them yet: it refuses such a run rather than train in another format than its peers.
+ */
+export function valueFormatOf(valueBits: number): ValueFormat {
+  switch (valueBits) {
+    case 1:
+      return "sign";
+    case 16:
+      return "f16";
+    case 32:
+      return "f32";
+    case 2:
+      throw new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, {
+        what: "run",
+        reason: "2-bit values (value_bits 2) are not supported by this client yet",
+      });
+    default:
+      throw new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, {
+        what: "run",
+        reason: `value_bits ${valueBits} is not 1, 2, 16 or 32`,
+      });
+  }
 }

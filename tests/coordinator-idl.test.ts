@@ -94,8 +94,17 @@ describe("coordinator IDL", () => {
     }));
     expect(fromC.length).toBeGreaterThan(50);
     expect(idl.errors).toEqual(fromC);
-    // grouped in fives, numbered without gaps from 6000
-    expect(fromC.map((e) => e.code)).toEqual(fromC.map((_, i) => 6000 + i));
+    // grouped in fives from 6000: each group's codes follow its marker (`/* 6060: … */`) without gaps, and a new
+    // group starts after the last one, so a group's unused codes stay free and nothing is ever renumbered
+    const groups = [...header.matchAll(/\/\* (\d+): .*?\*\/((?:\s*ConcordError_\w+ = \d+,[^\n]*)+)/g)].map((m) => ({
+      start: Number(m[1]),
+      codes: [...m[2].matchAll(/ = (\d+),/g)].map((c) => Number(c[1])),
+    }));
+    expect(groups.flatMap((g) => g.codes)).toEqual(fromC.map((e) => e.code));
+    groups.forEach((g, i) => {
+      expect(g.start).toBe(6000 + 5 * i);
+      expect(g.codes).toEqual(g.codes.map((_, k) => g.start + k));
+    });
   });
 
   test("generated files are current: the SDK's IDL module and the C error log table", () => {

@@ -163,6 +163,32 @@ describe("coordinator lifecycle", () => {
     record(h);
   });
 
+  test("a round's data seed is the seed of the round before it, at every round start", async () => {
+    // Given a run of two rounds per epoch, about to start its first round
+    const h = await CoordinatorHarness.create({ members: 1, config: { roundsPerEpoch: 2 } });
+    await h.tickFrom(RunState.WaitingForMembers);
+    const seeds = [Buffer.from(h.runAccount().seed)]; // what the run held before its first round
+    const expectNewRound = () => {
+      const run = h.runAccount();
+      expect(Buffer.from(run.dataSeed)).toEqual(seeds[seeds.length - 1]);
+      expect(Buffer.from(run.seed)).not.toEqual(seeds[seeds.length - 1]);
+      seeds.push(Buffer.from(run.seed));
+    };
+    // When Warmup starts round 0, its data seed is the seed the run held
+    expect(await h.tickFrom(RunState.Warmup)).toBe(RunState.RoundTrain);
+    expectNewRound();
+    // And RoundWitness -> RoundTrain gives round 1 the seed of round 0
+    expect(await h.playRound()).toBe(RunState.RoundTrain);
+    expectNewRound();
+    // And the next epoch's first round (Warmup -> RoundTrain again) gets the last seed of the epoch before
+    expect(await h.playRound()).toBe(RunState.Cooldown);
+    await h.tickFrom(RunState.Cooldown);
+    await h.tickFrom(RunState.WaitingForMembers);
+    expect(await h.tickFrom(RunState.Warmup)).toBe(RunState.RoundTrain);
+    expectNewRound();
+    record(h);
+  });
+
   test("the epoch cools down when epoch_time runs out, then a new epoch needs min_clients", async () => {
     // Given a run whose epoch time allows about one round
     const h = await CoordinatorHarness.create({

@@ -1,6 +1,6 @@
 // The SDK's pure mirrors against the program, on random runs: roundSchedule.ts predicts exactly what tick does
-// (state, refusal), roundSeed.ts the seed it draws, witnessSelection.ts the witnesses, runConfig.ts which
-// configurations initialize_run refuses and with which error.
+// (state, refusal), roundSeed.ts the seed it draws (the one it replaces becomes the data seed), witnessSelection.ts
+// the witnesses, runConfig.ts which configurations initialize_run refuses and with which error.
 import { BN } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import type { RunConfig } from "../sdk/coordinatorAccounts";
@@ -107,6 +107,8 @@ describe("coordinator schedule mirror", () => {
           roundReceipts: roundReceiptsBytes(before),
         });
         expect(Buffer.from(after.seed)).toEqual(Buffer.from(seed));
+        // and the round trains on the rows of the seed it replaced
+        expect(Buffer.from(after.dataSeed)).toEqual(Buffer.from(beforeRun.seed));
         const epochSlots = after.members.flatMap((m, slot) => (m.inEpoch ? [slot] : []));
         const expected = selectWitnesses(seed, epochSlots, after.config.witnessNodes);
         expect(after.witnesses.slice(0, after.roundWitnessCount).map((w) => w.slot)).toEqual(expected);
@@ -167,7 +169,11 @@ describe("coordinator schedule mirror", () => {
       (c) => (c.datasetHash = rng.chance(0.5) ? new Array(32).fill(0) : c.datasetHash),
       (c) => (c.demoChunk = rng.pick([0, 1, 2, 3, 48, 64, 256, 512])),
       (c) => (c.demoTopK = rng.pick([0, 1, 4, 16, 4096, 4097, 65535])),
-      (c) => (c.padding = rng.chance(0.5) ? [0, 0, 1, 0, 0] : c.padding),
+      (c) => (c.innerSteps = rng.pick([0, 1, 2, 1024, 1025, 65535])),
+      (c) => (c.valueBits = rng.pick([0, 1, 2, 3, 8, 16, 32, 33, 255])),
+      (c) => (c.padding = rng.chance(0.5) ? [0, 1, 0] : c.padding),
+      (c) => (c.outerLearningRate = rng.pick([...floats, 16, 16 + 2 ** -19, 17])),
+      (c) => (c.outerMomentum = rng.pick(floats)),
       (c) => (c.minStake = new BN(rng.pick(u64Edges).toString())),
       (c) => (c.rewardPerEpoch = new BN(rng.pick(u64Edges).toString())),
       (c) => (c.challengeBond = new BN(rng.pick(u64Edges).toString())),
@@ -195,6 +201,6 @@ describe("coordinator schedule mirror", () => {
       }
     }
     expect(accepted).toBeGreaterThan(5);
-    expect(errors.size).toBe(5);
+    expect(errors.size).toBe(8);
   });
 });

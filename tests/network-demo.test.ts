@@ -65,7 +65,7 @@ test("three trainer processes train a run over websockets and end with the repla
   const program = coordinatorProgram(providerFor(connection, Keypair.generate()));
   const state = await program.account.run.fetch(report.run);
   expect(runStateOf(state.state)).toBe(RunState.Finished);
-  expect(state.config.demoSign1Bit).toBe(true); // 1-bit values: the run's config reached the chain as written
+  expect(state.config.valueBits).toBe(1); // 1-bit values: the run's config reached the chain as written
   const history = await runHistory(connection, program.programId, report.run);
   expect(history.map((h) => h.step)).toEqual([0n, 1n, 2n, 3n, 4n]);
   expect(new Set(history.flatMap((h) => h.updates.map((u) => u.epoch)))).toEqual(new Set([0n, 1n, 2n]));

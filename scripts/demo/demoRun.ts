@@ -30,6 +30,14 @@ export interface DemoRunOptions {
   readonly initSeed?: number;
   /** Rounds per epoch (at most 64; default min(rounds, 64)). */
   readonly roundsPerEpoch?: number;
+  /** Local optimizer steps per round, H (default 1: one step per round, today's DeMo). */
+  readonly innerSteps?: number;
+  /** Width of the update values: 1 (sign, the default), 2, 16 or 32 bits. */
+  readonly valueBits?: number;
+  /** The outer step's learning rate (default the run's learning rate). */
+  readonly outerLearningRate?: number;
+  /** The outer step's momentum (default 0). */
+  readonly outerMomentum?: number;
 }
 
 export interface DemoRun {
@@ -84,15 +92,18 @@ export async function createDemoRun(connection: Connection, authority: Keypair, 
     sequenceLength: recipe.model.contextLength,
     learningRate: recipe.schedule.lr,
     demoDecay: 0.999,
+    outerLearningRate: o.outerLearningRate ?? recipe.schedule.lr,
+    outerMomentum: o.outerMomentum ?? 0,
     minClients: o.members,
     initMinClients: o.members,
     witnessNodes: Math.min(2, o.members),
     roundsPerEpoch: o.roundsPerEpoch ?? Math.min(o.rounds, 64),
+    innerSteps: o.innerSteps ?? 1,
     demoChunk: 64,
     demoTopK: o.demoTopK ?? 16,
     slashBps: 5000,
-    demoSign1Bit: true,
-    padding: [0, 0, 0, 0, 0],
+    valueBits: o.valueBits ?? 1,
+    padding: [0, 0, 0],
   };
   const runId = BigInt(Date.now());
   const { run } = ix.runAddresses(program, runId);

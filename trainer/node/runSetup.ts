@@ -8,6 +8,7 @@ import { CONCORD_ERROR__TRAINER__RECIPE_MISMATCH } from "../../sdk/errors/codes"
 import type { LrSchedule } from "../../sdk/lrSchedule";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import { checkRecipeAgainstRun } from "../../sdk/trainingRecipe";
+import { valueFormatOf } from "../../sdk/runConfig";
 import type { TokenSource } from "../data/tokenSource";
 import type { Dataset } from "../data/tokenShards";
 import type { TransformerConfig } from "../model/transformer";
@@ -30,7 +31,7 @@ export function runDemoConfig(config: RunConfig, recipe: TrainingRecipe): DemoCo
     chunk: config.demoChunk,
     topK: config.demoTopK,
     decay: config.demoDecay,
-    format: config.demoSign1Bit ? "sign" : "f32",
+    format: valueFormatOf(config.valueBits),
     ...recipe.demo,
   });
 }

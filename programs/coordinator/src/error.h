@@ -33,7 +33,7 @@ typedef enum {
   ConcordError_InvalidConfigTiming = 6015,    /** warmup, round, witness, cooldown or epoch times are inconsistent */
   ConcordError_InvalidConfigMembers = 6016,   /** member counts or witness count are out of range */
   ConcordError_InvalidConfigTraining = 6017,  /** steps, rounds per epoch, batch, learning rate or hashes are invalid */
-  ConcordError_InvalidConfigDemo = 6018,      /** DeMo chunk, top-k, decay or sign flag are invalid */
+  ConcordError_InvalidConfigDemo = 6018,      /** DeMo chunk, top-k or decay are invalid */
   ConcordError_InvalidConfigEconomics = 6019, /** stake, reward, bond or slash settings are invalid */
   /* 6020: run state */
   ConcordError_InvalidRunState = 6020, /** the instruction is not allowed in the run's current state */
@@ -80,4 +80,8 @@ typedef enum {
   /* 6055: run account lifecycle */
   ConcordError_RunNotReady = 6055,     /** the run account is not fully allocated yet (extend_run) */
   ConcordError_RunAlreadySized = 6056, /** the run account already has its full size */
+  /* 6060: rounds of inner steps */
+  ConcordError_InvalidConfigInnerSteps = 6060,     /** inner steps per round are out of range */
+  ConcordError_InvalidConfigValueBits = 6061,      /** the update value width is not 1, 2, 16 or 32 bits */
+  ConcordError_InvalidConfigOuterOptimizer = 6062, /** the outer learning rate or momentum is out of range */
 } ConcordError;

@@ -28,7 +28,7 @@ static const ErrorLogLine ERROR_LOG_LINES[] = {
     {6015, "AnchorError occurred. Error Code: InvalidConfigTiming. Error Number: 6015. Error Message: warmup, round, witness, cooldown or epoch times are inconsistent.", 155},
     {6016, "AnchorError occurred. Error Code: InvalidConfigMembers. Error Number: 6016. Error Message: member counts or witness count are out of range.", 139},
     {6017, "AnchorError occurred. Error Code: InvalidConfigTraining. Error Number: 6017. Error Message: steps, rounds per epoch, batch, learning rate or hashes are invalid.", 160},
-    {6018, "AnchorError occurred. Error Code: InvalidConfigDemo. Error Number: 6018. Error Message: DeMo chunk, top-k, decay or sign flag are invalid.", 138},
+    {6018, "AnchorError occurred. Error Code: InvalidConfigDemo. Error Number: 6018. Error Message: DeMo chunk, top-k or decay are invalid.", 127},
     {6019, "AnchorError occurred. Error Code: InvalidConfigEconomics. Error Number: 6019. Error Message: stake, reward, bond or slash settings are invalid.", 143},
     {6020, "AnchorError occurred. Error Code: InvalidRunState. Error Number: 6020. Error Message: the instruction is not allowed in the run's current state.", 144},
     {6021, "AnchorError occurred. Error Code: RunNotHalted. Error Number: 6021. Error Message: the configuration changes only while the run waits for members or is paused.", 159},
@@ -67,4 +67,7 @@ static const ErrorLogLine ERROR_LOG_LINES[] = {
     {6054, "AnchorError occurred. Error Code: InvalidAmount. Error Number: 6054. Error Message: the amount must be greater than zero.", 121},
     {6055, "AnchorError occurred. Error Code: RunNotReady. Error Number: 6055. Error Message: the run account is not fully allocated yet (extend_run).", 138},
     {6056, "AnchorError occurred. Error Code: RunAlreadySized. Error Number: 6056. Error Message: the run account already has its full size.", 128},
+    {6060, "AnchorError occurred. Error Code: InvalidConfigInnerSteps. Error Number: 6060. Error Message: inner steps per round are out of range.", 133},
+    {6061, "AnchorError occurred. Error Code: InvalidConfigValueBits. Error Number: 6061. Error Message: the update value width is not 1, 2, 16 or 32 bits.", 143},
+    {6062, "AnchorError occurred. Error Code: InvalidConfigOuterOptimizer. Error Number: 6062. Error Message: the outer learning rate or momentum is out of range.", 150},
 };

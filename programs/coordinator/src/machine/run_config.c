@@ -1,8 +1,8 @@
 /**
  * Run configuration rules. Psyche's checks are the floor (warmup < epoch time, 0 < max round train time < epoch
  * time, 1 <= min_clients <= init_min_clients <= MAX_MEMBERS, witnesses <= min_clients, batch sizes and total steps
- * > 0); Concord adds the witness window, rounds per epoch (EpochReceipts capacity), DeMo settings, hashes and the
- * economics. Mirrored by sdk/runConfig.ts.
+ * > 0); Concord adds the witness window, rounds per epoch (EpochReceipts capacity), DeMo settings, hashes, the
+ * rounds of inner steps (H, value width, outer optimizer) and the economics. Mirrored by sdk/runConfig.ts.
  */
 #include "run_machine.h"
 #include "../error.h"
@@ -12,6 +12,10 @@
     *rule = (ConfigRule){(text), sizeof(text) - 1};                                                            \
     return (code);                                                                                              \
   } while (0)
+
+/** f32 bits of 1.0 and 16.0: positive finite floats order like their bits. */
+#define F32_ONE 0x3f800000u
+#define F32_SIXTEEN 0x41800000u
 
 static bool all_zero(const uint8_t *bytes, uint64_t n) {
   for (uint64_t i = 0; i < n; i++)
@@ -56,11 +60,24 @@ static uint64_t check_demo(const RunConfig *c, ConfigRule *rule) {
     FAIL(ConcordError_InvalidConfigDemo, "demo_chunk must be a power of two in [2, 256]");
   if (c->demo_top_k == 0 || c->demo_top_k > chunk * chunk)
     FAIL(ConcordError_InvalidConfigDemo, "demo_top_k must be in [1, demo_chunk^2]");
-  if (!f32_positive_finite(c->demo_decay) || c->demo_decay >= 0x3f800000u)
+  if (!f32_positive_finite(c->demo_decay) || c->demo_decay >= F32_ONE)
     FAIL(ConcordError_InvalidConfigDemo, "demo_decay must be in (0, 1)");
-  if (c->demo_sign_1bit > 1) FAIL(ConcordError_InvalidConfigDemo, "demo_sign_1bit must be a bool");
-  for (int i = 0; i < 5; i++)
-    if (c->_padding[i]) FAIL(ConcordError_InvalidConfigDemo, "the padding after demo_sign_1bit must be zero");
+  return 0;
+}
+
+static uint64_t check_rounds(const RunConfig *c, ConfigRule *rule) {
+  if (c->inner_steps == 0 || c->inner_steps > MAX_INNER_STEPS)
+    FAIL(ConcordError_InvalidConfigInnerSteps, "inner_steps must be in [1, 1024]");
+  uint8_t bits = c->value_bits;
+  if (bits != 1 && bits != 2 && bits != 16 && bits != 32)
+    FAIL(ConcordError_InvalidConfigValueBits, "value_bits must be 1, 2, 16 or 32");
+  for (int i = 0; i < 3; i++)
+    if (c->_padding[i]) FAIL(ConcordError_InvalidConfigValueBits, "the padding after value_bits must be zero");
+  if (!f32_positive_finite(c->outer_learning_rate) || c->outer_learning_rate > F32_SIXTEEN)
+    FAIL(ConcordError_InvalidConfigOuterOptimizer, "outer_learning_rate must be in (0, 16]");
+  /* below 1.0's bits: +0 up to 1 exclusive, never negative, NaN or infinite; -0 is zero too */
+  if (c->outer_momentum >= F32_ONE && c->outer_momentum != 0x80000000u)
+    FAIL(ConcordError_InvalidConfigOuterOptimizer, "outer_momentum must be in [0, 1)");
   return 0;
 }
 
@@ -79,6 +96,7 @@ uint64_t run_config_validate(const RunConfig *config, ConfigRule *rule) {
   if (!rc) rc = check_members(config, rule);
   if (!rc) rc = check_training(config, rule);
   if (!rc) rc = check_demo(config, rule);
+  if (!rc) rc = check_rounds(config, rule);
   if (!rc) rc = check_economics(config, rule);
   return rc;
 }

@@ -68,9 +68,16 @@ static void start_epoch(Run *run, int64_t now) {
   run->round = 0;
 }
 
-/** A new round: its seed, its witnesses, and an empty receipt table (the previous one was mixed into the seed). */
+/**
+ * A new round: its seed, its witnesses, and an empty receipt table (the previous one was mixed into the seed). The
+ * round's rows come from the seed it replaces, known a round ahead, so members can train round s while round s-1 is
+ * witnessed; the witness draw keeps the fresh seed nobody could predict.
+ */
 static void start_round(Run *run, const Transition *t) {
-  for (int i = 0; i < 32; i++) run->seed[i] = t->seed[i];
+  for (int i = 0; i < 32; i++) {
+    run->data_seed[i] = run->seed[i];
+    run->seed[i] = t->seed[i];
+  }
   run_select_witnesses(run, t->seed, t->scratch);
   uint64_t *table = (uint64_t *)run->round_receipts;
   for (uint32_t i = 0; i < sizeof(run->round_receipts) / 8; i++) table[i] = 0;

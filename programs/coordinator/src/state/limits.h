@@ -8,6 +8,8 @@
 #define MAX_WITNESSES 32
 /** Rounds per epoch: EpochReceipts holds at most this many receipts, and a u64 bitmap records their acceptance. */
 #define MAX_ROUNDS_PER_EPOCH 64
+/** Local optimizer steps per round (H): bounds a round's compute, so max_round_train_time stays meaningful. */
+#define MAX_INNER_STEPS 1024
 #define MAX_ENDPOINT_LEN 64
 #define MAX_URI_LEN 127
 /** Epoch rewards are split pro rata to points (at most MAX_ROUNDS_PER_EPOCH per member): reward * points stays < 2^63. */

@@ -2,14 +2,14 @@
  * @brief Run ["run", run_id u64 le]: configuration, state machine, member table and the current round's receipts.
  *
  * Fixed capacity (MAX_MEMBERS members), explicit-width fields and explicit padding, so the C layout is the Borsh
- * layout the IDL describes (tests/coordinator-idl.test.ts compares every offset). 31,336 bytes: more than a CPI may
+ * layout the IDL describes (tests/coordinator-idl.test.ts compares every offset). 31,376 bytes: more than a CPI may
  * allocate in one instruction (10 KiB), so initialize_run creates the first 10 KiB and extend_run grows it.
  */
 #pragma once
 #include "../solana_sdk.h"
 #include "limits.h"
 
-#define RUN_ACCOUNT_VERSION 1
+#define RUN_ACCOUNT_VERSION 2
 
 typedef enum {
   RunState_Uninitialized = 0, /** created, not yet extended to its full size */
@@ -46,19 +46,23 @@ typedef struct {
   uint32_t sequence_length;      /** tokens per sequence */
   uint32_t learning_rate;        /** f32 */
   uint32_t demo_decay;           /** f32, DeMo momentum decay in (0, 1) */
+  uint32_t outer_learning_rate;  /** f32 in (0, 16]: the step applied to a round's aggregated update */
+  uint32_t outer_momentum;       /** f32 in [0, 1): momentum across rounds of the outer step */
   uint16_t min_clients;
   uint16_t init_min_clients;
   uint16_t witness_nodes;
   uint16_t rounds_per_epoch;
+  uint16_t inner_steps; /** H: local optimizer steps per round, 1..MAX_INNER_STEPS */
   uint16_t demo_chunk; /** DCT chunk edge, a power of two in [2, 256] */
   uint16_t demo_top_k; /** coefficients kept per chunk, 1..chunk^2 */
   uint16_t slash_bps;  /** share of stake a confirmed challenge slashes, 1..10000 */
-  uint8_t demo_sign_1bit; /** bool */
-  uint8_t _padding[5];
+  uint8_t value_bits;  /** how update values travel: 1 (sign), 2 (2-bit scaled), 16 (f16) or 32 (f32) */
+  uint8_t _padding[3];
 } RunConfig;
-static_assert(sizeof(RunConfig) == 152, "RunConfig layout");
+static_assert(sizeof(RunConfig) == 160, "RunConfig layout");
 static_assert(offsetof(RunConfig, warmup_time) == 96, "RunConfig layout");
-static_assert(offsetof(RunConfig, min_clients) == 132, "RunConfig layout");
+static_assert(offsetof(RunConfig, min_clients) == 140, "RunConfig layout");
+static_assert(offsetof(RunConfig, value_bits) == 156, "RunConfig layout");
 
 /** The latest checkpoint the authority recorded: content hash and where to fetch it. */
 typedef struct {
@@ -123,7 +127,8 @@ typedef struct {
   uint64_t step;              /** rounds completed since the run began: the current round's step */
   int64_t state_started_at;   /** unix time the current state began */
   int64_t epoch_started_at;   /** unix time the current epoch's warmup began */
-  uint8_t seed[32];           /** the current round's seed */
+  uint8_t seed[32];           /** the current round's seed: draws its witnesses */
+  uint8_t data_seed[32];      /** the previous round's seed: assigns the current round's rows (known a round ahead) */
   uint64_t total_stake;       /** sum of members[].stake */
   uint64_t reward_pool;       /** funded lamports not yet allocated to anyone */
   uint64_t rewards_owed;      /** sum of members[].rewards_owed */
@@ -139,10 +144,11 @@ typedef struct {
 } Run;
 static_assert(offsetof(Run, authority) == 16, "Run layout");
 static_assert(offsetof(Run, config) == 56, "Run layout");
-static_assert(offsetof(Run, epoch) == 208, "Run layout");
-static_assert(offsetof(Run, round) == 304, "Run layout");
-static_assert(offsetof(Run, checkpoint) == 312, "Run layout");
-static_assert(offsetof(Run, witnesses) == 488, "Run layout");
-static_assert(offsetof(Run, members) == 1640, "Run layout");
-static_assert(offsetof(Run, round_receipts) == 20072, "Run layout");
-static_assert(sizeof(Run) == 31336, "Run layout");
+static_assert(offsetof(Run, epoch) == 216, "Run layout");
+static_assert(offsetof(Run, data_seed) == 280, "Run layout");
+static_assert(offsetof(Run, round) == 344, "Run layout");
+static_assert(offsetof(Run, checkpoint) == 352, "Run layout");
+static_assert(offsetof(Run, witnesses) == 528, "Run layout");
+static_assert(offsetof(Run, members) == 1680, "Run layout");
+static_assert(offsetof(Run, round_receipts) == 20112, "Run layout");
+static_assert(sizeof(Run) == 31376, "Run layout");

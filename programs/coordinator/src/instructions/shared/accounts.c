@@ -66,14 +66,15 @@ uint64_t check_program_account(const SolParameters *params, const SolAccountInfo
     sol_log_pubkey(account->key);
     return ConcordError_WrongAccountType;
   }
+  /* the version before the size: an account of another layout version has another size */
+  if (account->data_len < 9 || account->data[8] != type->version) {
+    sol_log("Error: unsupported account version");
+    return ConcordError_UnsupportedAccountVersion;
+  }
   if (account->data_len != type->size) {
     sol_log("Error: wrong account size");
     sol_log_64_(account->data_len, type->size, 0, 0, 0);
     return ConcordError_WrongAccountSize;
-  }
-  if (account->data[8] != type->version) {
-    sol_log("Error: unsupported account version");
-    return ConcordError_UnsupportedAccountVersion;
   }
   return SUCCESS;
 }
@@ -94,8 +95,9 @@ uint64_t load_run(const SolParameters *params, SolAccountInfo *account, Run **ru
   static const AccountType RUN = {ACCOUNT_RUN, sizeof(Run), RUN_ACCOUNT_VERSION};
   uint64_t rc = check_writable(account);
   if (rc) return rc;
-  if (SolPubkey_same(account->owner, params->program_id) && account->data_len >= 8 &&
-      read_u64(account->data) == ACCOUNT_RUN && account->data_len < sizeof(Run)) {
+  if (SolPubkey_same(account->owner, params->program_id) && account->data_len >= 9 &&
+      read_u64(account->data) == ACCOUNT_RUN && account->data[8] == RUN_ACCOUNT_VERSION &&
+      account->data_len < sizeof(Run)) {
     sol_log("Error: the run account is not fully allocated yet (extend_run)");
     return ConcordError_RunNotReady;
   }
