@@ -42,27 +42,25 @@ import type { ModelOps } from "../trainer/model/ops";
 import { stockOps, wasmOps } from "../trainer/model/ops";
 import { BABY_GPT, countParameters, parameterSpecs, Transformer } from "../trainer/model/transformer";
 import { AdamW, NANOGPT_ADAMW } from "../trainer/optim/adamw";
-import type { DemoConfig } from "../trainer/optim/demo";
-import { DemoWorker } from "../trainer/optim/demo";
-import type { DemoRunResult, RunOptions, RunResult } from "../trainer/train/trainingRuns";
-import { trainAdamW, trainDemo } from "../trainer/train/trainingRuns";
+import type { RoundConfig } from "../trainer/optim/roundConfig";
+import { PSYCHE_DEMO } from "../trainer/optim/roundConfig";
+import { UpdateCompressor } from "../trainer/optim/updateCompressor";
+import type { RoundRunResult, RunOptions, RunResult } from "../trainer/train/trainingRuns";
+import { trainAdamW, trainRounds } from "../trainer/train/trainingRuns";
 import { shapeSize } from "../sdk/shapeSize";
 
 const SHAKESPEARE = join("..", "shared", "data", "tinyshakespeare.txt");
 export const BATCH = 12;
 const WORKERS = 4;
 
-/** The DeMo settings chosen by short sweeps (BENCHMARKS.md explains the choice). */
-export const BENCH_DEMO: DemoConfig = {
-  chunk: 64,
+export const BENCH_DEMO_LR = 2e-3;
+/** The DeMo settings chosen by short sweeps (BENCHMARKS.md explains the choice): one step per round. */
+export const BENCH_DEMO: RoundConfig = {
+  ...PSYCHE_DEMO,
   topK: 32,
   decay: 0.999,
-  format: "sign",
-  weightDecay: 0,
-  gradClip: 1,
-  aggregation: { kind: "mean" },
+  outerLr: BENCH_DEMO_LR,
 };
-export const BENCH_DEMO_LR = 2e-3;
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
@@ -203,7 +201,7 @@ function codec(repeats: number, transform: ChunkedDct, topK: TopKSelector) {
   const u = mulberry32(7);
   const grads = shapes.map((s) => Float32Array.from({ length: shapeSize(s) }, () => (u() - 0.5) * 1e-2));
   const denseMB = (4 * countParameters(BABY_GPT)) / 1e6;
-  const workers = Array.from({ length: WORKERS }, () => new DemoWorker(shapes, BENCH_DEMO, transform, topK));
+  const workers = Array.from({ length: WORKERS }, () => new UpdateCompressor(shapes, BENCH_DEMO, transform, topK));
   let compressMs = 0;
   let decompressMs = 0;
   let encodeMs = 0;
@@ -212,7 +210,7 @@ function codec(repeats: number, transform: ChunkedDct, topK: TopKSelector) {
   for (let r = -5; r < repeats; r++) {
     if (r === 0) compressMs = decompressMs = encodeMs = decodeMs = bytes = 0; // five untimed rounds warm the JIT up
     let t = performance.now();
-    const updates = workers.map((w) => w.step(grads, 1));
+    const updates = workers.map((w) => w.compress(grads, 1));
     compressMs += performance.now() - t;
     t = performance.now();
     const encoded = updates.map((up) => encodeUpdate(up));
@@ -271,7 +269,7 @@ function runOptions(data: Dataset, steps: number, schedule: LrSchedule, tag: str
   };
 }
 
-function curveTable(base: RunResult | undefined, demo: DemoRunResult | undefined): string {
+function curveTable(base: RunResult | undefined, demo: RoundRunResult | undefined): string {
   const rows = (base ?? demo)?.curve.map((p, i) => {
     const b = base?.curve[i]?.valLoss.toFixed(3) ?? "";
     const d = demo?.curve[i]?.valLoss.toFixed(3) ?? "";
@@ -293,11 +291,11 @@ function demoRun(
   data: Dataset,
   steps: number,
   workers: number,
-): DemoRunResult & { config: DemoConfig; lr: number; workers: number } {
+): RoundRunResult & { config: RoundConfig; lr: number; workers: number } {
   const model = new Transformer({ ...BABY_GPT, vocabSize: vocabSize(data.manifest.tokenizer) }, { seed: 1337 });
   const lr = BENCH_DEMO_LR;
   const schedule: LrSchedule = { kind: "cosine", lr, minLr: lr / 10, warmupSteps: warmup(steps), totalSteps: steps };
-  const result = trainDemo(model, runOptions(data, steps, schedule, "demo"), BENCH_DEMO, workers);
+  const result = trainRounds(model, runOptions(data, steps, schedule, "demo"), BENCH_DEMO, workers);
   model.dispose();
   return { ...result, config: BENCH_DEMO, lr, workers };
 }
@@ -411,7 +409,7 @@ async function main(): Promise<void> {
           `${(base.wallSeconds / stock.wallSeconds).toFixed(3)} (bar <= 0.333); val loss ${base.finalValLoss.toFixed(4)} ` +
           `vs ${stock.finalValLoss.toFixed(4)}${a.parallel ? " (runs were parallel: wall times compete for the cores)" : ""}`,
       );
-    const demo = results.demo as DemoRunResult | undefined;
+    const demo = results.demo as RoundRunResult | undefined;
     if (base)
       console.log(
         `baseline AdamW: val loss ${base.finalValLoss.toFixed(4)} (whole val split), ${base.tokensPerSecond.toFixed(0)} ` +

@@ -59,10 +59,8 @@ describe("runConfig", () => {
     expect(error.message).toBe("invalid run configuration: demo_decay must be in (0, 1)");
   });
 
-  test("value_bits selects the update value format; 2-bit values are refused by this client", () => {
-    expect([1, 16, 32].map(valueFormatOf)).toEqual(["sign", "f16", "f32"]);
-    const error = expectConcordError(() => valueFormatOf(2), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
-    expect(error.message).toMatch(/2-bit values .* not supported by this client yet/);
+  test("value_bits selects the update value format; other widths are refused", () => {
+    expect([1, 2, 16, 32].map(valueFormatOf)).toEqual(["sign", "q2", "f16", "f32"]);
     expectConcordError(() => valueFormatOf(8), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
   });
 });

@@ -151,10 +151,7 @@ export function valueFormatOf(valueBits: number): ValueFormat {
     case 32:
       return "f32";
     case 2:
-      throw new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, {
-        what: "run",
-        reason: "2-bit values (value_bits 2) are not supported by this client yet",
-      });
+      return "q2";
     default:
       throw new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, {
         what: "run",

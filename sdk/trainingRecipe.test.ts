@@ -10,7 +10,14 @@ const recipe: TrainingRecipe = {
   model: { vocabSize: 65, contextLength: 128, layers: 2, heads: 4, width: 64 },
   initSeed: 1,
   schedule: { kind: "cosine", lr: 3e-4, minLr: 3e-5, warmupSteps: 2, totalSteps: 1000 },
-  demo: { weightDecay: 0, gradClip: 1, aggregation: { kind: "mean" } },
+  round: {
+    inner: { kind: "gradient" },
+    transform: "dct",
+    outer: "sign",
+    weightDecay: 0,
+    gradClip: 1,
+    aggregation: { kind: "mean" },
+  },
 };
 // As the chain stores it: learning_rate is an f32.
 const runFor = (r: TrainingRecipe) =>
@@ -18,7 +25,7 @@ const runFor = (r: TrainingRecipe) =>
 
 test("the recipe hash is over canonical JSON: key order in the file does not change it", () => {
   const reordered = parseRecipe(
-    JSON.stringify({ demo: recipe.demo, schedule: recipe.schedule, initSeed: 1, model: recipe.model, version: 1 }),
+    JSON.stringify({ round: recipe.round, schedule: recipe.schedule, initSeed: 1, model: recipe.model, version: 2 }),
   );
   expect(Buffer.from(recipeHash(reordered))).toEqual(Buffer.from(recipeHash(recipe)));
   expect(Buffer.from(recipeHash({ ...recipe, initSeed: 2 }))).not.toEqual(Buffer.from(recipeHash(recipe)));
@@ -55,11 +62,22 @@ test.each([
 
 test.each([
   ["not JSON", "{", /not JSON/],
-  ["a wrong version", JSON.stringify({ ...recipe, version: 2 }), /version 2/],
+  ["a wrong version", JSON.stringify({ ...recipe, version: 1 }), /version 1/],
   ["a missing model field", JSON.stringify({ ...recipe, model: { ...recipe.model, width: undefined } }), /model.width/],
   ["a negative seed", JSON.stringify({ ...recipe, initSeed: -1 }), /initSeed/],
   ["a bad schedule", JSON.stringify({ ...recipe, schedule: { kind: "cosine", lr: -1 } }), /./],
-  ["a negative weight decay", JSON.stringify({ ...recipe, demo: { ...recipe.demo, weightDecay: -1 } }), /weightDecay/],
+  [
+    "a negative weight decay",
+    JSON.stringify({ ...recipe, round: { ...recipe.round, weightDecay: -1 } }),
+    /weightDecay/,
+  ],
+  [
+    "an unknown inner optimizer",
+    JSON.stringify({ ...recipe, round: { ...recipe.round, inner: { kind: "lion" } } }),
+    /round.inner.kind/,
+  ],
+  ["an unknown transform", JSON.stringify({ ...recipe, round: { ...recipe.round, transform: "fft" } }), /transform/],
+  ["an unknown outer rule", JSON.stringify({ ...recipe, round: { ...recipe.round, outer: "adam" } }), /round.outer/],
 ])("a recipe file with %s gets a clear error", (_, text, message) => {
   expectConcordError(() => parseRecipe(text), CONCORD_ERROR__TRAINER__INVALID_CONFIG);
   expect(() => parseRecipe(text)).toThrow(message);

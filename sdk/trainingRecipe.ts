@@ -1,5 +1,6 @@
 // A run's training recipe: what every trainer and auditor must agree on that the on-chain RunConfig does not hold
-// (the model's architecture and initial-weight seed, the learning-rate schedule's shape, DeMo's off-chain settings).
+// (the model's architecture and initial-weight seed, the learning-rate schedule's shape, how a round trains and
+// applies: trainer/optim/roundConfig.ts).
 // The run records sha256 of the recipe's canonical JSON as its model_hash, so a node given a recipe file checks it
 // against the chain before training, and anyone can rebuild the initial weights from public data.
 import { sha256 } from "@noble/hashes/sha256";
@@ -12,7 +13,33 @@ import { CONCORD_ERROR__TRAINER__INVALID_CONFIG, CONCORD_ERROR__TRAINER__RECIPE_
 import type { LrSchedule } from "./lrSchedule";
 import { validateLrSchedule } from "./lrSchedule";
 
-export const RECIPE_VERSION = 1;
+export const RECIPE_VERSION = 2;
+
+/** How a member turns a round's H batches into its pseudo-gradient. */
+export type InnerOptimizer =
+  | { readonly kind: "gradient" }
+  | {
+      readonly kind: "adamw";
+      readonly beta1: number;
+      readonly beta2: number;
+      readonly eps: number;
+      /** Decoupled weight decay of the inner steps (tensors with their decay flag). */
+      readonly weightDecay: number;
+    };
+
+/** The round's choices the run config does not carry (H, chunk, top-k, decay, value bits and outer lr/μ are on-chain). */
+export interface RoundRecipe {
+  readonly inner: InnerOptimizer;
+  /** Chunked DCT (DeMo) or chunks as they are (SparseLoCo's chunked top-k). */
+  readonly transform: "dct" | "none";
+  /** DeMo's sign descent, or SGD with the run's outer momentum (Nesterov; none is SparseLoCo's rule). */
+  readonly outer: "sign" | "sgd";
+  /** Decoupled weight decay of the outer step. */
+  readonly weightDecay: number;
+  /** Global gradient-norm limit per member (inner steps); 0 disables clipping. */
+  readonly gradClip: number;
+  readonly aggregation: AggregationRule;
+}
 
 export interface TrainingRecipe {
   readonly version: number;
@@ -28,8 +55,7 @@ export interface TrainingRecipe {
   readonly initSeed: number;
   /** Its `lr` must be the run's learning_rate and its `totalSteps` (when it has one) the run's total_steps. */
   readonly schedule: LrSchedule;
-  /** DeMo settings the run config does not carry (chunk, top-k, decay and value format are on-chain). */
-  readonly demo: { readonly weightDecay: number; readonly gradClip: number; readonly aggregation: AggregationRule };
+  readonly round: RoundRecipe;
 }
 
 const invalid = (reason: string) =>
@@ -49,10 +75,15 @@ export function validateRecipe(value: unknown): TrainingRecipe {
     throw invalid("initSeed must be a 32-bit unsigned integer");
   if (typeof r.schedule !== "object" || r.schedule === null) throw invalid("schedule missing");
   validateLrSchedule(r.schedule);
-  const d = r.demo;
-  if (typeof d !== "object" || d === null) throw invalid("demo missing");
-  if (!(d.weightDecay >= 0) || !(d.gradClip >= 0)) throw invalid("demo.weightDecay and demo.gradClip must be >= 0");
-  if (typeof d.aggregation !== "object" || d.aggregation === null) throw invalid("demo.aggregation missing");
+  const d = r.round;
+  if (typeof d !== "object" || d === null) throw invalid("round missing");
+  const inner = d.inner as { kind?: unknown } | undefined;
+  if (inner?.kind !== "gradient" && inner?.kind !== "adamw")
+    throw invalid(`round.inner.kind must be gradient or adamw`);
+  if (d.transform !== "dct" && d.transform !== "none") throw invalid(`round.transform must be dct or none`);
+  if (d.outer !== "sign" && d.outer !== "sgd") throw invalid(`round.outer must be sign or sgd`);
+  if (!(d.weightDecay >= 0) || !(d.gradClip >= 0)) throw invalid("round.weightDecay and round.gradClip must be >= 0");
+  if (typeof d.aggregation !== "object" || d.aggregation === null) throw invalid("round.aggregation missing");
   return r;
 }
 

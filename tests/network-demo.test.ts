@@ -84,6 +84,45 @@ test("three trainer processes train a run over websockets and end with the repla
     }
 }, 240_000);
 
+test("rounds of H inner steps (AdamW, chunked top-k, 2-bit values, outer SGD): every member ends with the replay's parameters", async () => {
+  // Given a run of 4 rounds of 3 inner steps each, SparseLoCo's compression, over two epochs
+  const dataset = generatedDataset(join(dir, "data-inner"), 40_000, 7);
+  const report = await runNetworkDemo({
+    rpcUrl: chain.rpcUrl,
+    dataset,
+    members: 3,
+    rounds: 4,
+    roundsPerEpoch: 2,
+    globalBatchSize: 6,
+    innerSteps: 3,
+    valueBits: 2,
+    demoTopK: 64,
+    demoDecay: 0.95,
+    outerLearningRate: 1,
+    outerMomentum: 0.5,
+    learningRate: 3e-3,
+    round: {
+      inner: { kind: "adamw", beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 },
+      transform: "none",
+      outer: "sgd",
+      weightDecay: 0,
+    },
+    workDir: join(dir, "work-inner"),
+    basePort: 0,
+    valWindows: 64,
+  });
+
+  // Then every receipt was accepted and every member holds the replay's parameters
+  expect(report.rounds.map((r) => r.accepted.length)).toEqual([3, 3, 3, 3]);
+  for (const m of report.members) expect(m.paramsHash).toBe(report.replayHash);
+  expect(report.valLossAfter).toBeLessThan(report.valLossBefore);
+  // And the run's config reached the chain as written
+  const connection = new Connection(chain.rpcUrl, "confirmed");
+  const program = coordinatorProgram(providerFor(connection, Keypair.generate()));
+  const state = await program.account.run.fetch(report.run);
+  expect([state.config.innerSteps, state.config.valueBits, state.config.outerMomentum]).toEqual([3, 2, 0.5]);
+}, 240_000);
+
 test("a member process that dies stops the demo with its last lines, and no member process is left running", async () => {
   // Given the demo network starting on a small run
   const dataset = generatedDataset(join(dir, "data-2"), 20_000, 6);

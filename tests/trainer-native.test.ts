@@ -11,8 +11,9 @@ import { nativeOps } from "../trainer/model/nativeOps";
 import { wasmOps } from "../trainer/model/ops";
 import { BABY_GPT, Transformer } from "../trainer/model/transformer";
 import { AdamW, NANOGPT_ADAMW } from "../trainer/optim/adamw";
-import { DemoWorker } from "../trainer/optim/demo";
-import type { DemoConfig } from "../trainer/optim/demo";
+import type { RoundConfig } from "../trainer/optim/roundConfig";
+import { PSYCHE_DEMO } from "../trainer/optim/roundConfig";
+import { UpdateCompressor } from "../trainer/optim/updateCompressor";
 import type { NativeAddon } from "../trainer/native/nativeAddon";
 import { loadNativeAddon } from "../trainer/native/nativeAddon";
 import { nativeChunkedDct } from "../trainer/native/nativeDct";
@@ -93,23 +94,15 @@ describe("trainer on wasm+native", () => {
   });
 
   test("DeMo: the native DCT selects the same coefficients and encodes the same bytes as the JavaScript DCT", () => {
-    const config: DemoConfig = {
-      chunk: 64,
-      topK: 32,
-      decay: 0.999,
-      format: "f32",
-      weightDecay: 0,
-      gradClip: 1,
-      aggregation: { kind: "mean" },
-    };
+    const config: RoundConfig = { ...PSYCHE_DEMO, topK: 32, decay: 0.999, format: "f32" };
     const model = new Transformer(BABY_GPT, { seed: 2 });
     const shapes = model.specs.map((s) => s.shape);
-    const native = new DemoWorker(shapes, config, nativeChunkedDct(addon), nativeTopK(addon));
-    const js = new DemoWorker(shapes, config, jsChunkedDct, jsTopK);
+    const native = new UpdateCompressor(shapes, config, nativeChunkedDct(addon), nativeTopK(addon));
+    const js = new UpdateCompressor(shapes, config, jsChunkedDct, jsTopK);
     for (const [x, y] of batches(2, 3)) {
       const { loss, grads } = model.lossAndGrads(x, y);
       const arrays = grads.map((g) => Float32Array.from(g.dataSync()));
-      const [a, b] = [native.step(arrays, 1), js.step(arrays, 0.5 + 0.5)];
+      const [a, b] = [native.compress(arrays, 1), js.compress(arrays, 0.5 + 0.5)];
       expect(Buffer.from(encodeUpdate(a)).equals(encodeUpdate(b))).toBe(true);
       const [da, db] = [
         aggregateUpdates([a, b], config.aggregation, nativeChunkedDct(addon)),
@@ -118,7 +111,7 @@ describe("trainer on wasm+native", () => {
       da.forEach((d, i) => expect(Buffer.from(d.buffer).equals(Buffer.from(db[i].buffer))).toBe(true));
       tf.dispose([x, y, loss, ...grads]);
     }
-    native.momentumState().forEach((m, i) => expect(m).toEqual(js.momentumState()[i]));
+    native.bufferState().forEach((m, i) => expect(m).toEqual(js.bufferState()[i]));
     model.dispose();
   });
 

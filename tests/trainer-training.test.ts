@@ -1,24 +1,25 @@
 // Small versions of the acceptance runs, on a generated corpus prepared into shards by the test itself:
-// AdamW learns, DeMo with simulated workers learns, and the same step from the same state gives the same bytes.
+// AdamW learns, rounds with simulated members learn (DeMo's one step, and H inner steps with SparseLoCo's
+// compression), and the same round from the same state gives the same bytes and the same shared parameters.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { batchOffsets } from "../sdk/data/batchSampling";
 import { vocabSize } from "../sdk/data/datasetManifest";
-import { decodeUpdate, encodeUpdate, updateHash } from "../sdk/codec/updateCodec";
+import { updateHash } from "../sdk/codec/updateCodec";
 import { selectBackend } from "../trainer/backend/selectBackend";
 import { generatedCorpus } from "../trainer/data/corpusText";
 import { prepareDataset } from "../trainer/data/prepareDataset";
 import type { Dataset } from "../trainer/data/tokenShards";
 import { openDataset } from "../trainer/data/tokenShards";
-import { windowsToBatch } from "../trainer/data/tokenSource";
 import type { TransformerConfig } from "../trainer/model/transformer";
 import { Transformer } from "../trainer/model/transformer";
 import { NANOGPT_ADAMW } from "../trainer/optim/adamw";
-import type { DemoConfig } from "../trainer/optim/demo";
-import { applyDemoUpdates, DemoWorker } from "../trainer/optim/demo";
+import type { RoundConfig } from "../trainer/optim/roundConfig";
+import { PSYCHE_DEMO } from "../trainer/optim/roundConfig";
+import { batchRows, innerBatchId, RoundTrainer, runToEnd } from "../trainer/node/roundTraining";
+import { SharedParameters } from "../trainer/node/sharedParameters";
 import type { RunOptions } from "../trainer/train/trainingRuns";
-import { trainAdamW, trainDemo } from "../trainer/train/trainingRuns";
+import { trainAdamW, trainRounds } from "../trainer/train/trainingRuns";
 
 let dir: string;
 let dataset: Dataset;
@@ -49,14 +50,19 @@ const run = (steps: number, lr: number): RunOptions => ({
   curveWindows: 64,
 });
 
-const demo: DemoConfig = {
-  chunk: 64,
-  topK: 8,
-  decay: 0.999,
-  format: "sign",
-  weightDecay: 0,
-  gradClip: 1,
-  aggregation: { kind: "mean" },
+const demo: RoundConfig = { ...PSYCHE_DEMO, topK: 8, decay: 0.999, outerLr: 1e-2 };
+
+/** H AdamW steps per round, chunked top-k without DCT, 2-bit values, plain outer SGD (SparseLoCo's round). */
+const inner: RoundConfig = {
+  ...demo,
+  innerSteps: 4,
+  inner: { kind: "adamw", beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 },
+  transform: "none",
+  topK: 256,
+  decay: 1,
+  format: "q2",
+  outer: "sgd",
+  outerLr: 1,
 };
 
 describe("trainer: small training runs", () => {
@@ -71,49 +77,50 @@ describe("trainer: small training runs", () => {
     model.dispose();
   });
 
-  test("DeMo, 2 simulated workers sending 1-bit updates: validation loss falls within 40 steps", () => {
+  test("DeMo, 2 simulated members sending 1-bit updates: validation loss falls within 40 rounds", () => {
     const model = new Transformer(config, { seed: 1 });
-    const result = trainDemo(model, run(40, 1e-2), demo, 2);
+    const result = trainRounds(model, run(40, 1e-2), demo, 2);
     expect(result.finalValLoss).toBeLessThan(result.curve[0].valLoss - 0.7);
     expect(result.denseBytes / result.bytesPerWorkerStep).toBeGreaterThan(10);
     model.dispose();
   });
 
-  test("the same step from the same state and batch gives byte-identical updates", () => {
-    // Two independent trainers: same seed, same run data, each with its own DeMo state.
-    const trainers = [0, 1].map(() => {
+  test("rounds of 4 AdamW steps, 2 members sending 2-bit chunked top-k: validation loss falls within 20 rounds", () => {
+    const model = new Transformer(config, { seed: 1 });
+    const result = trainRounds(model, run(20, 1e-2), inner, 2);
+    expect(result.finalValLoss).toBeLessThan(result.curve[0].valLoss - 0.7);
+    expect(result.denseBytes / result.bytesPerWorkerStep).toBeGreaterThan(10);
+    model.dispose();
+  });
+
+  test.each([
+    ["DeMo's one step", demo],
+    ["H AdamW steps", inner],
+  ])("%s: the same round from the same state gives byte-identical updates and shared parameters", (_, c) => {
+    // Two independent members: same seed, same run data, each with its own round state.
+    const members = [0, 1].map(() => {
       const model = new Transformer(config, { seed: 9 });
-      return {
-        model,
-        worker: new DemoWorker(
-          model.specs.map((s) => s.shape),
-          demo,
-        ),
-      };
+      const schedule = run(3, 1e-2).schedule;
+      const trainer = new RoundTrainer(model, c, schedule);
+      const shared = new SharedParameters(model.getWeights(), model.specs, c, trainer.compressor.layout, schedule);
+      return { model, trainer, shared };
     });
     const train = dataset.split("train");
     for (let step = 0; step < 3; step++) {
-      const offsets = batchOffsets({ seed: 3, batchId: step, firstRow: 0, rows: 4, seqLen: 32 }, train.length);
-      const { inputs, targets } = windowsToBatch(train, offsets, 32);
-      const encoded = trainers.map(({ model, worker }) =>
-        encodeUpdate(worker.step(model.lossAndGradArrays({ inputs, targets }, 4).grads, 1)),
+      const batches = Array.from({ length: c.innerSteps }, (_, h) =>
+        batchRows(train, 32, { seed: 3, batchId: innerBatchId(step, c.innerSteps, h), firstRow: 0, rows: 4 }),
       );
+      const encoded = members.map(({ trainer, shared }) => runToEnd(trainer.train(shared.params, batches, step)).bytes);
       expect(Buffer.from(encoded[0]).equals(encoded[1])).toBe(true);
       expect(updateHash(encoded[0])).toEqual(updateHash(encoded[1]));
-      // Both apply the update they received (as every honest trainer applies the accepted set): still identical.
-      const update = decodeUpdate(encoded[0], trainers[0].worker.layout);
-      for (const { model } of trainers)
-        applyDemoUpdates(
-          model.params,
-          model.specs.map((s) => s.decay),
-          [update],
-          1e-3,
-          demo,
-          model.ops,
-        );
+      // Both apply the update they received (as every honest member applies the accepted set): still identical.
+      for (const { shared } of members) shared.applyRound(step, [encoded[0]]);
     }
-    const [w0, w1] = trainers.map((t) => t.model.getWeights());
-    w0.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(w1[i].buffer))).toBe(true));
-    trainers.forEach((t) => t.model.dispose());
+    expect(members[0].shared.hash()).toEqual(members[1].shared.hash());
+    expect(members[0].shared.params[0]).not.toEqual(members[0].model.getWeights()[0].map(() => 0));
+    members.forEach((m) => {
+      m.trainer.dispose();
+      m.model.dispose();
+    });
   });
 });

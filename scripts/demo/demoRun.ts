@@ -7,7 +7,7 @@ import type { RunConfig } from "../../sdk/coordinatorAccounts";
 import * as ix from "../../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
 import { vocabSize } from "../../sdk/data/datasetManifest";
-import type { TrainingRecipe } from "../../sdk/trainingRecipe";
+import type { RoundRecipe, TrainingRecipe } from "../../sdk/trainingRecipe";
 import { RECIPE_VERSION, recipeHash } from "../../sdk/trainingRecipe";
 import { TransactionSender } from "../../sdk/transactionSender";
 import { providerFor } from "../../coordinator/localnet/localnetClient";
@@ -38,6 +38,10 @@ export interface DemoRunOptions {
   readonly outerLearningRate?: number;
   /** The outer step's momentum (default 0). */
   readonly outerMomentum?: number;
+  /** Error-feedback (DeMo momentum) decay per round (default 0.999). */
+  readonly demoDecay?: number;
+  /** The round's recipe choices (default: DeMo's one step: gradient, DCT, sign descent, mean). */
+  readonly round?: Partial<RoundRecipe>;
 }
 
 export interface DemoRun {
@@ -46,7 +50,7 @@ export interface DemoRun {
   readonly config: RunConfig;
 }
 
-/** The demo's recipe: a small transformer, cosine schedule to total steps, DeMo's mean aggregation. */
+/** The demo's recipe: a small transformer, cosine schedule to total steps, DeMo's round unless told otherwise. */
 export function demoRecipe(o: DemoRunOptions): TrainingRecipe {
   const lr = o.learningRate ?? 4e-3;
   return {
@@ -67,7 +71,15 @@ export function demoRecipe(o: DemoRunOptions): TrainingRecipe {
       warmupSteps: o.warmupSteps ?? Math.min(2, o.rounds - 1),
       totalSteps: o.rounds,
     },
-    demo: { weightDecay: 0, gradClip: 1, aggregation: { kind: "mean" } },
+    round: {
+      inner: { kind: "gradient" },
+      transform: "dct",
+      outer: "sign",
+      weightDecay: 0,
+      gradClip: 1,
+      aggregation: { kind: "mean" },
+      ...o.round,
+    },
   };
 }
 
@@ -91,7 +103,7 @@ export async function createDemoRun(connection: Connection, authority: Keypair, 
     globalBatchSize: o.globalBatchSize ?? 12,
     sequenceLength: recipe.model.contextLength,
     learningRate: recipe.schedule.lr,
-    demoDecay: 0.999,
+    demoDecay: o.demoDecay ?? 0.999,
     outerLearningRate: o.outerLearningRate ?? recipe.schedule.lr,
     outerMomentum: o.outerMomentum ?? 0,
     minClients: o.members,

@@ -1,13 +1,24 @@
-// One member's part of a round: the rows of the global batch the round seed assigns it, its gradient on them folded
-// into its DeMo momentum, and the encoded update it sends. The trainer node and the single-process DeMo run
-// (trainer/train/trainingRuns.ts) both train through trainUpdate, so a round is computed one way everywhere.
+// One member's part of a round: its rows of the round's H global batches, H inner steps from the round's shared
+// parameters, and the compressed, encoded update it sends (roundConfig.ts has the rules). The trainer node and the
+// single-process runs (trainer/train/trainingRuns.ts) both train through RoundTrainer, so a round is computed one way
+// everywhere; training is a generator that yields between inner steps, so a node keeps serving its peers and the
+// chain while it trains.
+import * as tf from "@tensorflow/tfjs";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { assignBatchRows, roundDataSeed } from "../../sdk/batchAssignment";
 import { encodeUpdate } from "../../sdk/codec/updateCodec";
 import { batchOffsets } from "../../sdk/data/batchSampling";
+import { ConcordError } from "../../sdk/errors/concordError";
+import { CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE, CONCORD_ERROR__TRAINER__NON_FINITE } from "../../sdk/errors/codes";
+import type { LrSchedule } from "../../sdk/lrSchedule";
+import { learningRate } from "../../sdk/lrSchedule";
 import type { TokenSource } from "../data/tokenSource";
 import { windowsToBatch } from "../data/tokenSource";
 import type { Transformer } from "../model/transformer";
-import type { DemoWorker } from "../optim/demo";
+import { AdamW } from "../optim/adamw";
+import { clipScale, globalNorm } from "../optim/gradClip";
+import type { RoundConfig } from "../optim/roundConfig";
+import { UpdateCompressor } from "../optim/updateCompressor";
 
 export interface Batch {
   readonly inputs: Int32Array;
@@ -25,35 +36,150 @@ export function batchRows(
   return { ...windowsToBatch(train, offsets, seqLen), rows: request.rows };
 }
 
+/** Global batch id of inner step `h` of round `step`: a round of H steps covers ids step·H .. step·H + H − 1. */
+export function innerBatchId(step: number, innerSteps: number, h: number): number {
+  const id = step * innerSteps + h;
+  if (!Number.isSafeInteger(id) || id > 0xffffffff)
+    throw new ConcordError(CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE, { reason: `batch id ${id} exceeds 32 bits` });
+  return id;
+}
+
 /**
- * The batch a member trains on in a round of the network: its rows of the global batch by the round seed (the
- * epoch members in slot order, globalBatchSize rows), batch id = the step; null when it is assigned none.
+ * The batches a member trains on in round `step` of the network: its rows of each of the round's H global batches
+ * under the round's data seed (the previous round's seed, so rows are known one round ahead), the epoch members in
+ * slot order; null when it is assigned none. Auditors call the same function to re-execute a contribution.
  */
-export function assignedBatch(
+export function assignedBatches(
   train: TokenSource,
   seqLen: number,
-  round: { seed: Uint8Array; epochSlots: readonly number[]; slot: number; globalBatchSize: number; step: number },
-): Batch | null {
-  const rows = assignBatchRows(round.seed, round.epochSlots, round.slot, round.globalBatchSize);
+  round: {
+    dataSeed: Uint8Array;
+    epochSlots: readonly number[];
+    slot: number;
+    globalBatchSize: number;
+    step: number;
+    innerSteps: number;
+  },
+): Batch[] | null {
+  const rows = assignBatchRows(round.dataSeed, round.epochSlots, round.slot, round.globalBatchSize);
   if (!rows) return null;
-  return batchRows(train, seqLen, { seed: roundDataSeed(round.seed), batchId: round.step >>> 0, ...rows });
+  const seed = roundDataSeed(round.dataSeed);
+  return Array.from({ length: round.innerSteps }, (_, h) =>
+    batchRows(train, seqLen, { seed, batchId: innerBatchId(round.step, round.innerSteps, h), ...rows }),
+  );
 }
 
 export interface TrainedUpdate {
-  /** Mean training loss on the batch. */
+  /** Mean training loss over the inner steps. */
   readonly loss: number;
   /** The canonical encoded update (what the receipt hashes). */
   readonly bytes: Uint8Array;
-  /** Milliseconds in the forward/backward pass, and in DeMo compression + encoding. */
+  /** Milliseconds in the inner steps (forward, backward, inner optimizer), and in compression + encoding. */
   readonly computeMs: number;
   readonly compressMs: number;
 }
 
-/** Trains on `batch` at `lrScale` (lr / peak lr) and returns the encoded update; the worker's momentum moves on. */
-export function trainUpdate(model: Transformer, worker: DemoWorker, batch: Batch, lrScale: number): TrainedUpdate {
-  const t0 = performance.now();
-  const { loss, grads } = model.lossAndGradArrays(batch, batch.rows);
-  const t1 = performance.now();
-  const bytes = encodeUpdate(worker.step(grads, lrScale));
-  return { loss, bytes, computeMs: t1 - t0, compressMs: performance.now() - t1 };
+/** A member's private round state (error feedback, inner optimizer) and the way it trains a round. */
+export class RoundTrainer {
+  readonly compressor: UpdateCompressor;
+  private readonly adamw: AdamW | null;
+
+  constructor(
+    private readonly model: Transformer,
+    private readonly config: RoundConfig,
+    private readonly schedule: LrSchedule,
+    compressor?: UpdateCompressor,
+  ) {
+    this.compressor =
+      compressor ??
+      new UpdateCompressor(
+        model.specs.map((s) => s.shape),
+        config,
+      );
+    const inner = config.inner;
+    this.adamw =
+      inner.kind === "adamw"
+        ? new AdamW(
+            model.params,
+            model.specs.map((s) => s.decay),
+            { ...inner, gradClip: config.gradClip },
+            model.ops,
+          )
+        : null;
+  }
+
+  /**
+   * Trains round `step` from `base` (the round's shared parameters; loaded into the model) on `batches`, one per
+   * inner step, yielding after each; returns the encoded update.
+   */
+  *train(base: readonly Float32Array[], batches: readonly Batch[], step: number): Generator<void, TrainedUpdate> {
+    this.model.setWeights(base);
+    // The base may move while this round trains (the node applies decided rounds meanwhile): keep its start
+    const start = this.adamw ? base.map((b) => Float32Array.from(b)) : base;
+    const lrScale = learningRate(this.schedule, step) / this.schedule.lr;
+    const t0 = performance.now();
+    let lossSum = 0;
+    let delta: Float32Array[];
+    let scale = 1;
+    if (this.adamw) {
+      const H = batches.length;
+      for (let h = 0; h < H; h++) {
+        const { inputs, targets, rows } = batches[h];
+        const shape: [number, number] = [rows, inputs.length / rows];
+        const [x, y] = [tf.tensor2d(inputs, shape, "int32"), tf.tensor2d(targets, shape, "int32")];
+        const { loss, grads } = this.model.lossAndGrads(x, y);
+        // The schedule in rounds, read at fractions of a round so the rate moves smoothly through its inner steps
+        this.adamw.step(grads, learningRate(this.schedule, step + h / H));
+        lossSum += loss.dataSync()[0];
+        tf.dispose([x, y, loss, ...grads]);
+        yield;
+      }
+      const end = this.model.getWeights();
+      delta = start.map((b, i) => end[i].map((e, j) => b[j] - e));
+    } else {
+      // Gradient accumulation over the H batches at the same parameters: one DeMo step of an H times larger batch
+      let sum: Float32Array[] | null = null;
+      for (const batch of batches) {
+        const { loss, grads } = this.model.lossAndGradArrays(batch, batch.rows);
+        if (sum) sum.forEach((s, i) => grads[i].forEach((g, j) => (s[j] += g)));
+        else sum = grads;
+        lossSum += loss;
+        yield;
+      }
+      delta = sum!;
+      if (batches.length > 1) for (const d of delta) for (let j = 0; j < d.length; j++) d[j] /= batches.length;
+      const norm = globalNorm(delta);
+      if (!Number.isFinite(norm))
+        throw new ConcordError(CONCORD_ERROR__TRAINER__NON_FINITE, { what: "gradient", reason: `global norm ${norm}` });
+      scale = lrScale * clipScale(norm, this.config.gradClip);
+    }
+    const t1 = performance.now();
+    const bytes = encodeUpdate(this.compressor.compress(delta, scale));
+    return { loss: lossSum / batches.length, bytes, computeMs: t1 - t0, compressMs: performance.now() - t1 };
+  }
+
+  dispose(): void {
+    this.adamw?.dispose();
+  }
+}
+
+/** Runs a training generator to its end without yielding (single-process runs). */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Runs a training generator, letting the event loop turn after every inner step (a node's I/O goes on); an abort
+ * stops it between steps.
+ */
+export async function runYielding<T>(steps: Generator<void, T>, signal?: AbortSignal): Promise<T> {
+  for (;;) {
+    signal?.throwIfAborted();
+    const r = steps.next();
+    if (r.done) return r.value;
+    await nextTurn();
+  }
 }

@@ -11,14 +11,13 @@ import {
   CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND,
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
 } from "../../sdk/errors/codes";
-import { learningRate } from "../../sdk/lrSchedule";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
 import { planUpdateLayout } from "../../sdk/demo/compress";
 import { runHistory } from "./runHistory";
 import { runSetup } from "./runSetup";
-import { applyEncodedUpdates } from "./updateApplier";
+import { SharedParameters } from "./sharedParameters";
 
 /**
  * The model a run's honest nodes hold after its last decided round, rebuilt from the recipe, the chain and
@@ -41,10 +40,11 @@ export async function replayRun(
   const model = new Transformer(setup.model, { seed: recipe.initSeed });
   const layout = planUpdateLayout(
     model.specs.map((s) => s.shape),
-    setup.demo.chunk,
-    setup.demo.topK,
-    setup.demo.format,
+    setup.round.chunk,
+    setup.round.topK,
+    setup.round.format,
   );
+  const shared = new SharedParameters(model.getWeights(), model.specs, setup.round, layout, setup.schedule);
   for (const { step, updates } of await runHistory(connection, programId, run)) {
     const bytes: Uint8Array[] = [];
     for (const u of updates) {
@@ -55,8 +55,12 @@ export async function replayRun(
         });
       bytes.push(b);
     }
-    applyEncodedUpdates(model, layout, setup.demo, bytes, learningRate(setup.schedule, Number(step)));
-    onStep?.(step, model);
+    shared.applyRound(Number(step), bytes);
+    if (onStep) {
+      model.setWeights(shared.params);
+      onStep(step, model);
+    }
   }
+  model.setWeights(shared.params);
   return model;
 }

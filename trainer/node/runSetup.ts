@@ -1,6 +1,7 @@
 // Everything a node derives from a run before its first round: the recipe checked against the chain, the model's
-// shape, DeMo's settings (on-chain chunk, top-k, decay and value format; the recipe's rest), the schedule, and the
-// dataset checked against the run's dataset hash. Nodes, the replay and auditors all start here.
+// shape, the round's settings (on-chain H, chunk, top-k, decay, value bits, outer lr and momentum; the recipe's
+// rest), the schedule, and the dataset checked against the run's dataset hash. Nodes, the replay and auditors all
+// start here.
 import type { RunConfig } from "../../sdk/coordinatorAccounts";
 import { vocabSize } from "../../sdk/data/datasetManifest";
 import { ConcordError } from "../../sdk/errors/concordError";
@@ -13,26 +14,29 @@ import type { TokenSource } from "../data/tokenSource";
 import type { Dataset } from "../data/tokenShards";
 import type { TransformerConfig } from "../model/transformer";
 import { validateConfig } from "../model/transformer";
-import type { DemoConfig } from "../optim/demo";
-import { validateDemoConfig } from "../optim/demo";
+import type { RoundConfig } from "../optim/roundConfig";
+import { validateRoundConfig } from "../optim/roundConfig";
 
 export interface RunSetup {
   readonly model: TransformerConfig;
-  readonly demo: DemoConfig;
+  readonly round: RoundConfig;
   /** The recipe's schedule at the run's learning rate. */
   readonly schedule: LrSchedule;
   readonly train: TokenSource;
   readonly val: TokenSource;
 }
 
-/** The DeMo configuration of a run: the chain's fields, the recipe's off-chain settings. */
-export function runDemoConfig(config: RunConfig, recipe: TrainingRecipe): DemoConfig {
-  return validateDemoConfig({
+/** The round configuration of a run: the chain's fields, the recipe's choices. */
+export function runRoundConfig(config: RunConfig, recipe: TrainingRecipe): RoundConfig {
+  return validateRoundConfig({
+    innerSteps: config.innerSteps,
     chunk: config.demoChunk,
     topK: config.demoTopK,
     decay: config.demoDecay,
     format: valueFormatOf(config.valueBits),
-    ...recipe.demo,
+    outerLr: config.outerLearningRate,
+    outerMomentum: config.outerMomentum,
+    ...recipe.round,
   });
 }
 
@@ -50,7 +54,7 @@ export function runSetup(config: RunConfig, recipe: TrainingRecipe, dataset: Dat
     });
   return {
     model,
-    demo: runDemoConfig(config, recipe),
+    round: runRoundConfig(config, recipe),
     schedule: { ...recipe.schedule, lr: config.learningRate },
     train: dataset.split("train"),
     val: dataset.split("val"),

@@ -2,10 +2,13 @@
 // stake, and for every round of the epochs it is in: trains its assigned rows, commits the update's hash on-chain,
 // publishes the bytes to its peers, witnesses when drawn, and applies exactly the accepted set.
 //
-// Ordering rule (the same on every honest node): round s is applied as soon as the chain has decided it (the run
-// left RoundWitness of step s), before the node trains round s + 1. Witnesses report the parameter hash after
-// rounds 0..s-1 with their witness of s. Psyche's pipelining (train s + 1 while s is witnessed, apply one round late)
-// is left for rounds of many local steps, where the overlap pays for itself.
+// Pipelining rule (the same on every honest node, and what an auditor re-executes): round s trains from the shared
+// parameters after rounds 0..s-2, on rows drawn from the data seed of round s (the seed of round s-1), so a member
+// trains round s while round s-1 is witnessed and decided, and the chain's latency hides behind its compute, as in
+// Psyche and streaming DiLoCo. The shared parameters take round s's outer step as soon as the chain decided it.
+// Witnesses report the parameter hash after rounds 0..s-1 with their witness of s. Two loops run side by side: the
+// chain loop (apply, commit, witness, finish: one pass per new Run state) and the compute loop (one round at a time,
+// yielding to the event loop between inner steps).
 import type { Connection, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { join } from "node:path";
@@ -17,7 +20,6 @@ import { findMemberAddress } from "../../sdk/coordinatorPdas";
 import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__NOT_A_MEMBER } from "../../sdk/errors/codes";
-import { learningRate } from "../../sdk/lrSchedule";
 import type { ComputeDescriptor } from "../../sdk/receiptMetadata";
 import { checkReceiptMetadata, decodeReceiptMetadata, encodeReceiptMetadata } from "../../sdk/receiptMetadata";
 import { RunState, runStateOf } from "../../sdk/runState";
@@ -26,15 +28,14 @@ import type { TransactionSender } from "../../sdk/transactionSender";
 import { programErrorCode } from "../../sdk/transactionSender";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
-import { DemoWorker } from "../optim/demo";
 import { ChainFollower } from "./chainFollower";
-import { parameterHash } from "./parameterHash";
 import type { RoundRef } from "./roundDecisions";
 import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
-import { assignedBatch, trainUpdate } from "./roundTraining";
+import type { TrainedUpdate } from "./roundTraining";
+import { assignedBatches, RoundTrainer, runYielding } from "./roundTraining";
 import { runSetup } from "./runSetup";
 import type { RunSetup } from "./runSetup";
-import { applyEncodedUpdates } from "./updateApplier";
+import { SharedParameters } from "./sharedParameters";
 import type { ExchangeChain, ReceiptView } from "./updateExchange";
 import { UpdateExchange } from "./updateExchange";
 import type { StoredUpdate } from "./updateStore";
@@ -43,7 +44,16 @@ import { UpdateStore } from "./updateStore";
 /** What a node reports as it goes: one event per thing that happened, for logs, the demo's live view and benches. */
 export type NodeEvent =
   | { kind: "joined"; member: string; slot: number; endpoint: string }
-  | { kind: "trained"; step: number; loss: number; bytes: number; rows: number; computeMs: number; compressMs: number }
+  | {
+      kind: "trained";
+      step: number;
+      loss: number;
+      bytes: number;
+      rows: number;
+      innerSteps: number;
+      computeMs: number;
+      compressMs: number;
+    }
   | { kind: "committed"; step: number; chainMs: number }
   | { kind: "witnessed"; step: number; slots: number[]; waitMs: number; chainMs: number }
   | { kind: "applied"; step: number; slots: number[]; fetchMs: number; paramsHash: string }
@@ -72,6 +82,25 @@ export interface TrainerNodeOptions {
   readonly witnessWaitMs?: number;
 }
 
+/** A round's update trained ahead, with the inputs it was trained on (checked again when the round opens). */
+interface ReadyUpdate {
+  readonly update: TrainedUpdate;
+  /** Data seed and epoch slots the rows came from: a new epoch with other members voids it. */
+  readonly inputs: string;
+}
+
+/** What the compute loop trains next: round `step` from `base` on the rows of `dataSeed` among `epochSlots`. */
+interface Computation {
+  readonly step: bigint;
+  readonly base: readonly Float32Array[];
+  readonly dataSeed: Uint8Array;
+  readonly epochSlots: number[];
+  readonly slot: number;
+}
+
+const inputsKey = (dataSeed: Uint8Array, epochSlots: readonly number[]) =>
+  `${Buffer.from(dataSeed).toString("hex")}/${epochSlots.join(",")}`;
+
 export class TrainerNode {
   private readonly connection: Connection;
   private readonly emit: (event: NodeEvent) => void;
@@ -79,16 +108,25 @@ export class TrainerNode {
   private exchange!: UpdateExchange;
   private setup!: RunSetup;
   private model!: Transformer;
-  private worker!: DemoWorker;
+  private trainer!: RoundTrainer;
+  private shared!: SharedParameters;
+  /** The shared parameters before the last applied round: a round trains from these when it opens one round late. */
+  private previous!: Float32Array[];
   /** Steps below this are applied. */
   private nextApply = 0n;
   /** Rounds this node saw open, by step: where their decisions are read. */
   private readonly rounds = new Map<bigint, RoundRef>();
-  private trainedStep = -1n;
+  /** Data seeds by step, as the Run showed them (its seed is the next round's, its data_seed the current one's). */
+  private readonly dataSeeds = new Map<bigint, Uint8Array>();
+  private readonly ready = new Map<bigint, ReadyUpdate>();
+  /** Steps up to this one were trained (or skipped). */
+  private computedStep = -1n;
+  private committedStep = -1n;
   private witnessedStep = -1n;
   private finished = false;
   private peersKey = "";
   private busy?: Promise<void>;
+  private computing?: Promise<void>;
   private pending = false;
   private readonly done = deferred();
   private readonly abort = new AbortController();
@@ -114,9 +152,15 @@ export class TrainerNode {
         });
       this.follower = follower;
       this.model = new Transformer(this.setup.model, { seed: o.recipe.initSeed });
-      this.worker = new DemoWorker(
-        this.model.specs.map((s) => s.shape),
-        this.setup.demo,
+      this.trainer = new RoundTrainer(this.model, this.setup.round, this.setup.schedule);
+      const initial = this.model.getWeights();
+      this.previous = initial.map((w) => Float32Array.from(w));
+      this.shared = new SharedParameters(
+        initial,
+        this.model.specs,
+        this.setup.round,
+        this.trainer.compressor.layout,
+        this.setup.schedule,
       );
       this.exchange = await UpdateExchange.start({
         run: o.run,
@@ -135,7 +179,9 @@ export class TrainerNode {
       this.abort.abort();
       await follower.stop();
       await this.busy; // a round in flight ends (its waits abort) before its model goes
+      await this.computing;
       await this.exchange?.close();
+      this.trainer?.dispose();
       this.model?.dispose();
     }
   }
@@ -145,8 +191,9 @@ export class TrainerNode {
     this.done?.resolve();
   }
 
+  /** The hash of the shared parameters (every decided round this node applied). */
   get parametersHash(): Uint8Array {
-    return parameterHash(this.model.getWeights());
+    return this.shared.hash();
   }
 
   private get me(): PublicKey {
@@ -206,11 +253,18 @@ export class TrainerNode {
     const state = this.follower.latest;
     const runState = runStateOf(state.state);
     const step = toBigInt(state.step);
-    if (runState === RunState.RoundTrain || runState === RunState.RoundWitness)
+    const inRound = runState === RunState.RoundTrain || runState === RunState.RoundWitness;
+    if (inRound) {
       this.rounds.set(step, { epoch: toBigInt(state.epoch), round: state.round, step });
+      this.dataSeeds.set(step, Uint8Array.from(state.dataSeed));
+    }
+    // The Run's seed draws the rows of the round after the current one (or of the next one, before it starts)
+    if (inRound || runState === RunState.Warmup)
+      this.dataSeeds.set(inRound ? step + 1n : step, Uint8Array.from(state.seed));
     await this.updatePeers(state);
     await this.applyDecided(state);
-    if (runState === RunState.RoundTrain && step === this.nextApply && this.trainedStep < step) await this.train(state);
+    this.maybeCompute(state);
+    if (runState === RunState.RoundTrain && this.committedStep < step) await this.commit(state);
     if (runState === RunState.RoundWitness && this.witnessedStep < step) await this.witness(state);
     if (runState === RunState.Finished && !this.finished && this.nextApply >= step) await this.finish(state);
   }
@@ -240,7 +294,7 @@ export class TrainerNode {
       const ref = this.rounds.get(this.nextApply);
       if (!ref) {
         // a step this node never saw open (no round of it ran while following): nothing it must apply
-        this.nextApply++;
+        this.advanceApplied(this.nextApply + 1n);
         continue;
       }
       const accepted = await roundDecision(this.connection, this.o.program.programId, this.o.run, state, ref);
@@ -250,15 +304,13 @@ export class TrainerNode {
       for (const a of accepted)
         updates.push(await this.exchange.fetch(a.member, Number(ref.step), a.hash, this.abort.signal));
       const fetchMs = performance.now() - t0;
-      applyEncodedUpdates(
-        this.model,
-        this.worker.layout,
-        this.setup.demo,
+      this.shared.params.forEach((p, i) => this.previous[i].set(p));
+      this.shared.applyRound(
+        Number(ref.step),
         updates.map((u) => u.bytes),
-        learningRate(this.setup.schedule, Number(ref.step)),
       );
       this.rounds.delete(ref.step);
-      this.nextApply = ref.step + 1n;
+      this.advanceApplied(ref.step + 1n);
       this.emit({
         kind: "applied",
         step: Number(ref.step),
@@ -269,31 +321,98 @@ export class TrainerNode {
     }
   }
 
-  private async train(state: RunAccount): Promise<void> {
-    const step = toBigInt(state.step);
-    this.trainedStep = step;
+  private advanceApplied(next: bigint): void {
+    this.nextApply = next;
+    for (const s of this.dataSeeds.keys()) if (s < next - 1n) this.dataSeeds.delete(s);
+  }
+
+  /**
+   * The round the compute loop can train now, if any: the next one this node has not trained whose base (the
+   * shared parameters after rounds 0..s-2: the current ones or the previous ones) and data seed it holds, and which
+   * is still open on the chain.
+   */
+  private nextComputation(state: RunAccount): Computation | null {
+    const runState = runStateOf(state.state);
+    if (![RunState.Warmup, RunState.RoundTrain, RunState.RoundWitness].includes(runState)) return null;
     const slot = this.slotOf(state);
-    if (slot < 0 || !state.members[slot].inEpoch || state.roundReceipts[slot].committed) return;
-    const epochSlots = state.members.flatMap((m, s) => (m.inEpoch ? [s] : []));
-    const batch = assignedBatch(this.setup.train, this.setup.model.contextLength, {
-      seed: Uint8Array.from(state.seed),
-      epochSlots,
-      slot,
-      globalBatchSize: state.config.globalBatchSize,
-      step: Number(step),
+    if (slot < 0 || !state.members[slot].inEpoch) return null;
+    const chainStep = toBigInt(state.step);
+    const bases: [bigint, readonly Float32Array[]][] = [
+      [this.nextApply, this.previous],
+      [this.nextApply + 1n, this.shared.params],
+    ];
+    for (const [step, base] of bases) {
+      if (step <= this.computedStep || step >= toBigInt(state.config.totalSteps)) continue;
+      // A round already past training on the chain is lost to this node: it trains a later one
+      if (step < chainStep || (step === chainStep && runState === RunState.RoundWitness)) continue;
+      if (step === chainStep && runState === RunState.RoundTrain && state.roundReceipts[slot].committed) continue;
+      const dataSeed = this.dataSeeds.get(step);
+      if (!dataSeed) continue;
+      const epochSlots = state.members.flatMap((m, s) => (m.inEpoch ? [s] : []));
+      return { step, base, dataSeed, epochSlots, slot };
+    }
+    return null;
+  }
+
+  /** Starts training the next round the node can, unless one is in training. */
+  private maybeCompute(state: RunAccount): void {
+    if (this.computing || this.finished) return;
+    const next = this.nextComputation(state);
+    if (!next) return;
+    this.computedStep = next.step;
+    this.computing = this.compute(next)
+      .catch((e) => {
+        if (!this.abort.signal.aborted) this.done.reject(e);
+      })
+      .finally(() => {
+        this.computing = undefined;
+        this.schedule();
+      });
+  }
+
+  private async compute(c: Computation): Promise<void> {
+    const step = Number(c.step);
+    const batches = assignedBatches(this.setup.train, this.setup.model.contextLength, {
+      dataSeed: c.dataSeed,
+      epochSlots: c.epochSlots,
+      slot: c.slot,
+      globalBatchSize: this.follower.latest.config.globalBatchSize,
+      step,
+      innerSteps: this.setup.round.innerSteps,
     });
-    if (!batch) return;
-    const lr = learningRate(this.setup.schedule, Number(step));
-    const update = trainUpdate(this.model, this.worker, batch, lr / this.setup.schedule.lr);
+    if (!batches) return;
+    const update = await runYielding(this.trainer.train(c.base, batches, step), this.abort.signal);
+    this.ready.set(c.step, { update, inputs: inputsKey(c.dataSeed, c.epochSlots) });
     this.emit({
       kind: "trained",
-      step: Number(step),
+      step,
       loss: update.loss,
       bytes: update.bytes.length,
-      rows: batch.rows,
+      rows: batches[0].rows,
+      innerSteps: batches.length,
       computeMs: update.computeMs,
       compressMs: update.compressMs,
     });
+  }
+
+  /** Commits and publishes the update trained for the open round, when it was trained on the round's inputs. */
+  private async commit(state: RunAccount): Promise<void> {
+    const step = toBigInt(state.step);
+    const ready = this.ready.get(step);
+    if (!ready) return;
+    this.committedStep = step;
+    for (const s of this.ready.keys()) if (s <= step) this.ready.delete(s);
+    const slot = this.slotOf(state);
+    if (slot < 0 || !state.members[slot].inEpoch || state.roundReceipts[slot].committed) return;
+    const epochSlots = state.members.flatMap((m, s) => (m.inEpoch ? [s] : []));
+    if (ready.inputs !== inputsKey(Uint8Array.from(state.dataSeed), epochSlots)) {
+      // Trained before an epoch change moved the members: train this round again if there is still time
+      this.emit({ kind: "warning", message: `round ${step} opened with other members; training it again` });
+      this.committedStep = step - 1n;
+      if (this.computedStep >= step) this.computedStep = step - 1n;
+      return;
+    }
+    const { update } = ready;
     const hash = updateHash(update.bytes);
     const epoch = toBigInt(state.epoch);
     const metadata = encodeReceiptMetadata({
@@ -350,7 +469,8 @@ export class TrainerNode {
       witness: this.me,
       step,
       bitmap: ix.memberBitmap(slots),
-      paramsHash: this.parametersHash,
+      // The hash after rounds 0..s-1, the one every honest witness of s reports; none while still behind
+      paramsHash: this.nextApply === step ? this.parametersHash : undefined,
     });
     const t1 = performance.now();
     if (!(await this.sendRoundTransaction("witness", step, instruction))) return;
@@ -451,7 +571,7 @@ export class TrainerNode {
   }
 
   private validateUpdate(u: StoredUpdate, r: ReceiptView): void {
-    decodeUpdate(u.bytes, this.worker.layout);
+    decodeUpdate(u.bytes, this.trainer.compressor.layout);
     checkReceiptMetadata(decodeReceiptMetadata(u.metadata), {
       run: this.o.run,
       member: u.member,

@@ -1,6 +1,7 @@
 // The two training loops the acceptance figures compare on the same data and schedule: AdamW on the global batch (the
-// baseline) and DeMo with n simulated workers, each computing gradients on its slice of the same global batch and
-// sending only its encoded sparse update, which every worker decodes (with full validation) and applies.
+// baseline) and rounds (DeMo, or H inner steps) with n simulated members, each training its slice of the round's
+// global batches and sending only its encoded sparse update, which is decoded (with full validation) and applied
+// one round late, exactly as the network's nodes do (the same RoundTrainer and SharedParameters).
 import * as tf from "@tensorflow/tfjs";
 import type { LrSchedule } from "../../sdk/lrSchedule";
 import { learningRate, validateLrSchedule } from "../../sdk/lrSchedule";
@@ -9,10 +10,9 @@ import type { Transformer } from "../model/transformer";
 import { countParameters } from "../model/transformer";
 import type { AdamWConfig } from "../optim/adamw";
 import { AdamW } from "../optim/adamw";
-import type { DemoConfig } from "../optim/demo";
-import { DemoWorker } from "../optim/demo";
-import { batchRows, trainUpdate } from "../node/roundTraining";
-import { applyEncodedUpdates } from "../node/updateApplier";
+import type { RoundConfig } from "../optim/roundConfig";
+import { batchRows, innerBatchId, RoundTrainer, runToEnd } from "../node/roundTraining";
+import { SharedParameters } from "../node/sharedParameters";
 import { evaluateLoss } from "./evaluate";
 
 export interface RunOptions {
@@ -20,6 +20,7 @@ export interface RunOptions {
   readonly val: TokenSource;
   /** Data seed: batch b of the run is batchOffsets(seed, b, ...). */
   readonly seed: number;
+  /** Optimizer steps (AdamW) or rounds. */
   readonly steps: number;
   /** Sequences in the global batch. */
   readonly batchRows: number;
@@ -48,12 +49,12 @@ export interface RunResult {
   readonly wallSeconds: number;
 }
 
-export interface DemoRunResult extends RunResult {
-  /** Mean encoded update size per worker per step. */
+export interface RoundRunResult extends RunResult {
+  /** Mean encoded update size per member per round. */
   readonly bytesPerWorkerStep: number;
   /** A dense fp32 gradient of all parameters. */
   readonly denseBytes: number;
-  /** Mean time per step in DeMo's own work, all workers: DCT, top-k, encode, decode, aggregate, apply. */
+  /** Mean time per round in the rounds' own work, all members: transform, top-k, encode, decode, aggregate, apply. */
   readonly demoSecondsPerStep: number;
 }
 
@@ -63,8 +64,17 @@ function batchTensors(o: RunOptions, seqLen: number, step: number, firstRow: num
   return [tf.tensor2d(inputs, [rows, seqLen], "int32"), tf.tensor2d(targets, [rows, seqLen], "int32")] as const;
 }
 
-/** Runs `stepFn(step, lr)` (returning the training loss) with evaluation and timing around it. */
-function runLoop(model: Transformer, o: RunOptions, stepFn: (step: number, lr: number) => number): RunResult {
+/**
+ * Runs `stepFn(step, lr)` (returning the training loss) with evaluation and timing around it; `weights` gives the
+ * parameters to evaluate (default: the model's own), `tokensPerStep` the training tokens of one step.
+ */
+function runLoop(
+  model: Transformer,
+  o: RunOptions,
+  stepFn: (step: number, lr: number) => number,
+  weights?: () => readonly Float32Array[],
+  tokensPerStep = o.batchRows * model.config.contextLength,
+): RunResult {
   validateLrSchedule(o.schedule);
   const log = o.log ?? (() => {});
   const curve: CurvePoint[] = [];
@@ -72,8 +82,12 @@ function runLoop(model: Transformer, o: RunOptions, stepFn: (step: number, lr: n
   let trainMs = 0;
   let lossSum = 0;
   let lossCount = 0;
+  const evaluate = (windows?: number) => {
+    if (weights) model.setWeights(weights());
+    return evaluateLoss(model, o.val, windows);
+  };
   const point = (step: number) => {
-    const valLoss = evaluateLoss(model, o.val, o.curveWindows);
+    const valLoss = evaluate(o.curveWindows);
     curve.push({ step, valLoss, trainLoss: lossCount ? lossSum / lossCount : NaN });
     log(`step ${step}: val ${valLoss.toFixed(4)}${lossCount ? `, train ${(lossSum / lossCount).toFixed(4)}` : ""}`);
     lossSum = lossCount = 0;
@@ -87,9 +101,9 @@ function runLoop(model: Transformer, o: RunOptions, stepFn: (step: number, lr: n
     lossCount++;
   }
   point(o.steps);
-  const finalValLoss = evaluateLoss(model, o.val);
+  const finalValLoss = evaluate();
   log(`final: val ${finalValLoss.toFixed(4)} on the whole split`);
-  const tokens = o.steps * o.batchRows * model.config.contextLength;
+  const tokens = o.steps * tokensPerStep;
   return {
     curve,
     finalValLoss,
@@ -122,34 +136,66 @@ export function trainAdamW(model: Transformer, o: RunOptions, config: AdamWConfi
   }
 }
 
-/** DeMo with `workers` simulated trainers sharing the global batch (batchRows must divide evenly). */
-export function trainDemo(model: Transformer, o: RunOptions, config: DemoConfig, workers: number): DemoRunResult {
+/**
+ * Rounds with `workers` simulated members sharing each round's global batches (batchRows must divide evenly): round
+ * s trains from the shared parameters after rounds 0..s-2 and is applied once trained, as on the network. The run's
+ * steps are rounds; each member trains H = config.innerSteps inner steps per round.
+ */
+export function trainRounds(model: Transformer, o: RunOptions, config: RoundConfig, workers: number): RoundRunResult {
   const seqLen = model.config.contextLength;
   const rows = o.batchRows / workers;
-  const shapes = model.specs.map((s) => s.shape);
-  const states = Array.from({ length: workers }, () => new DemoWorker(shapes, config));
+  const H = config.innerSteps;
+  const members = Array.from({ length: workers }, () => new RoundTrainer(model, config, o.schedule));
+  const shared = new SharedParameters(
+    model.getWeights(),
+    model.specs,
+    config,
+    members[0].compressor.layout,
+    o.schedule,
+  );
+  let pending: Uint8Array[] | null = null;
   let bytes = 0;
   let codecMs = 0;
-  const result = runLoop(model, o, (step, lr) => {
-    let lossSum = 0;
-    const received: Uint8Array[] = [];
-    for (let w = 0; w < workers; w++) {
-      const batch = batchRows(o.train, seqLen, { seed: o.seed, batchId: step, firstRow: w * rows, rows });
-      const update = trainUpdate(model, states[w], batch, lr / o.schedule.lr);
-      lossSum += update.loss;
-      codecMs += update.compressMs;
-      bytes += update.bytes.length;
-      received.push(update.bytes);
-    }
+  const applyPending = (step: number) => {
     const t0 = performance.now();
-    applyEncodedUpdates(model, states[0].layout, config, received, lr);
+    if (pending) shared.applyRound(step, pending);
     codecMs += performance.now() - t0;
-    return lossSum / workers;
-  });
-  return {
-    ...result,
-    bytesPerWorkerStep: bytes / (o.steps * workers),
-    denseBytes: 4 * countParameters(model.config),
-    demoSecondsPerStep: codecMs / 1000 / o.steps,
   };
+  try {
+    const result = runLoop(
+      model,
+      o,
+      (step) => {
+        let lossSum = 0;
+        const received: Uint8Array[] = [];
+        for (let w = 0; w < workers; w++) {
+          const batches = Array.from({ length: H }, (_, h) =>
+            batchRows(o.train, seqLen, { seed: o.seed, batchId: innerBatchId(step, H, h), firstRow: w * rows, rows }),
+          );
+          const update = runToEnd(members[w].train(shared.params, batches, step));
+          lossSum += update.loss;
+          codecMs += update.compressMs;
+          bytes += update.bytes.length;
+          received.push(update.bytes);
+        }
+        applyPending(step - 1);
+        pending = received;
+        if (step === o.steps - 1) {
+          applyPending(step);
+          pending = null;
+        }
+        return lossSum / workers;
+      },
+      () => shared.params,
+      o.batchRows * seqLen * H,
+    );
+    return {
+      ...result,
+      bytesPerWorkerStep: bytes / (o.steps * workers),
+      denseBytes: 4 * countParameters(model.config),
+      demoSecondsPerStep: codecMs / 1000 / o.steps,
+    };
+  } finally {
+    for (const m of members) m.dispose();
+  }
 }

@@ -1,5 +1,9 @@
-// Short DeMo (or AdamW) runs on tiny Shakespeare to choose DeMo's settings; prints one JSON line per run.
-//   npx tsx bench/demoSweep.ts --optimizer demo --steps 400 --lr 3e-4 --topk 32 --decay 0.999 --format sign
+// Short round (or AdamW) runs on tiny Shakespeare, simulated in one process through the network's own modules, to
+// choose a run's settings; prints one JSON line per run. --steps counts rounds; --inner-steps H trains H inner steps
+// per member per round (--inner adamw) or accumulates H batches (--inner gradient).
+//   npx tsx bench/roundSweep.ts --steps 400 --lr 3e-4 --topk 32 --decay 0.999 --format sign          (DeMo)
+//   npx tsx bench/roundSweep.ts --steps 40 --inner-steps 50 --inner adamw --transform none --format q2 \
+//     --outer sgd --outer-lr 1 --topk 64 --decay 0.95 --lr 1e-3 --warmup 2 --workers 3            (SparseLoCo)
 import { readFileSync } from "node:fs";
 import yargs from "yargs";
 import { selectBackend } from "../trainer/backend/selectBackend";
@@ -7,12 +11,19 @@ import { charSpecFor, makeTokenizer } from "../trainer/data/tokenizer";
 import { arrayTokenSource } from "../trainer/data/tokenSource";
 import { BABY_GPT, Transformer } from "../trainer/model/transformer";
 import { NANOGPT_ADAMW } from "../trainer/optim/adamw";
-import { trainAdamW, trainDemo } from "../trainer/train/trainingRuns";
+import type { RoundConfig } from "../trainer/optim/roundConfig";
+import { trainAdamW, trainRounds } from "../trainer/train/trainingRuns";
 import type { LrSchedule } from "../sdk/lrSchedule";
 
 async function main(): Promise<void> {
   const a = yargs(process.argv.slice(2))
-    .option("optimizer", { choices: ["adamw", "demo"] as const, default: "demo" as const })
+    .option("optimizer", { choices: ["adamw", "rounds"] as const, default: "rounds" as const })
+    .option("inner-steps", { type: "number", default: 1 })
+    .option("inner", { choices: ["gradient", "adamw"] as const, default: "gradient" as const })
+    .option("transform", { choices: ["dct", "none"] as const, default: "dct" as const })
+    .option("outer", { choices: ["sign", "sgd"] as const, default: "sign" as const })
+    .option("outer-lr", { type: "number", describe: "default: --lr (sign) or 1 (sgd)" })
+    .option("outer-momentum", { type: "number", default: 0 })
     .option("steps", { type: "number", default: 400 })
     .option("lr", { type: "number", default: 3e-4 })
     .option("min-lr-ratio", { type: "number", default: 0.1 })
@@ -21,17 +32,22 @@ async function main(): Promise<void> {
     .option("topk", { type: "number", default: 32 })
     .option("chunk", { type: "number", default: 64 })
     .option("decay", { type: "number", default: 0.999 })
-    .option("format", { choices: ["f32", "f16", "sign"] as const, default: "sign" as const })
+    .option("format", { choices: ["f32", "f16", "sign", "q2"] as const, default: "sign" as const })
     .option("wd", { type: "number", default: 0 })
     .option("workers", { type: "number", default: 4 })
     .option("eval-every", { type: "number", default: 100 })
     .option("curve-windows", { type: "number", default: 256 })
     .option("seed", { type: "number", default: 0 })
     .option("tag", { type: "string", default: "" })
+    .option("backend", {
+      choices: ["wasm", "default"] as const,
+      default: "wasm" as const,
+      describe: "wasm: the earlier sweeps' backend; default: native kernels when they load",
+    })
     .strict()
     .parseSync();
-  // plain wasm: the sweeps in BENCHMARKS.md were measured on it, before the native kernels
-  const backend = await selectBackend({ order: ["wasm"] });
+  // plain wasm by default: the DeMo sweeps in BENCHMARKS.md were measured on it, before the native kernels
+  const backend = await selectBackend(a.backend === "wasm" ? { order: ["wasm"] } : {});
   const text = readFileSync(process.env.SHAKESPEARE ?? "../shared/data/tinyshakespeare.txt", "utf8");
   const tokenizer = makeTokenizer(charSpecFor(text));
   const tokens = tokenizer.encode(text);
@@ -62,19 +78,24 @@ async function main(): Promise<void> {
     curveWindows: a["curve-windows"],
     log: (l: string) => console.error(`[${a.tag}] ${l}`),
   };
-  const config = {
+  const adamw = { ...NANOGPT_ADAMW, weightDecay: a.wd || NANOGPT_ADAMW.weightDecay };
+  const config: RoundConfig = {
+    innerSteps: a["inner-steps"],
+    inner: a.inner === "adamw" ? { kind: "adamw", ...adamw } : { kind: "gradient" },
+    transform: a.transform,
     chunk: a.chunk,
     topK: a.topk,
     decay: a.decay,
     format: a.format,
-    weightDecay: a.wd,
+    outer: a.outer,
+    outerLr: a["outer-lr"] ?? (a.outer === "sign" ? a.lr : 1),
+    outerMomentum: a["outer-momentum"],
+    weightDecay: a.inner === "adamw" ? 0 : a.wd,
     gradClip: 1,
     aggregation: { kind: "mean" as const },
   };
   const result =
-    a.optimizer === "adamw"
-      ? trainAdamW(model, options, { ...NANOGPT_ADAMW, weightDecay: a.wd || NANOGPT_ADAMW.weightDecay })
-      : trainDemo(model, options, config, a.workers);
+    a.optimizer === "adamw" ? trainAdamW(model, options, adamw) : trainRounds(model, options, config, a.workers);
   console.log(JSON.stringify({ tag: a.tag, args: { ...a, _: undefined, $0: undefined }, backend, ...result }));
 }
 
