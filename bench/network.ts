@@ -5,13 +5,13 @@
 //   demo:  DeMo's one step per round (the trainer benchmark's settings); at cluster latency fewer rounds
 //          (--cluster-demo-rounds), since its utilisation is what is compared;
 //   inner: H AdamW steps per member per round, chunked top-k without DCT, 2-bit values, error feedback, outer SGD
-//          (SparseLoCo's rule); H from a short sweep (in-process simulations through the same modules, full token
-//          budget) as the smallest swept H whose compute hides the cluster's round time.
+//          (SparseLoCo's rule); H from a short sweep (in-process simulations through the same modules at half the
+//          token budget) as the smallest swept H whose compute hides the cluster's round time.
 // For each: whole-split validation loss, wall time, bytes per member per optimizer step against dense fp32, compute
 // utilisation per member (compute time / wall time), and the goals with how far each is missed and why. It writes
 // the validation-loss curves (against optimizer steps of 12 sequences) as an SVG that BENCHMARKS.md shows.
 // Options: --steps N (2000), --members N (3), --parts baseline,sweep,demo-local,demo-cluster,inner-local,
-// inner-cluster, --sweep 25,50,100, --inner-steps H (skips the choice), --out FILE, --svg FILE.
+// inner-cluster, --sweep 25,50,100, --sweep-steps 1000, --inner-steps H (skips the choice), --out FILE, --svg FILE.
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,15 +35,21 @@ import { BATCH, BENCH_DEMO, BENCH_DEMO_LR, shakespeare, warmup } from "./trainin
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** The inner-steps round: SparseLoCo's compression (1.6% of each 64x64 chunk, 2 bits) with AdamW inner steps. */
+/**
+ * The inner-steps round: AdamW inner steps at the baseline's rate, SparseLoCo's compression (chunked top-k of the
+ * error-feedback buffer, 2-bit values) and outer rule (SGD at rate 1 on the mean, no momentum). The density grows with
+ * H so that an update stays at ~1/1400 of dense fp32 per optimizer step: k = 5.12 H of every 64x64 chunk (6.25% at
+ * H = 50). Chosen by short sweeps at a quarter of the token budget (BENCHMARKS.md).
+ */
 const INNER = {
   lr: 1e-3,
-  topK: 64,
-  decay: 0.95,
+  topKPerInnerStep: 5.12,
+  decay: 0.999,
   valueBits: 2,
   outerLearningRate: 1,
   outerMomentum: 0,
 };
+const innerTopK = (H: number) => Math.min(4096, Math.round(INNER.topKPerInnerStep * H));
 const GOALS = { utilisation: 0.95, valLossRatio: 1.03, valLossAim: 1.94, compression: 1000 };
 
 type Latency = "instant" | "cluster";
@@ -168,7 +174,7 @@ function innerRun(steps: number, H: number): Partial<DemoRunOptions> {
   return {
     learningRate: INNER.lr,
     warmupSteps: Math.max(1, Math.ceil(warmup(steps) / H)),
-    demoTopK: INNER.topK,
+    demoTopK: innerTopK(H),
     demoDecay: INNER.decay,
     valueBits: INNER.valueBits,
     outerLearningRate: INNER.outerLearningRate,
@@ -197,7 +203,7 @@ function sweepPoint(steps: number, members: number, H: number): SweepPoint {
   const args = [
     ...["--steps", rounds, "--inner-steps", H, "--inner", "adamw", "--transform", "none", "--format", "q2"],
     ...["--outer", "sgd", "--outer-lr", INNER.outerLearningRate, "--outer-momentum", INNER.outerMomentum],
-    ...["--topk", INNER.topK, "--decay", INNER.decay, "--lr", INNER.lr, "--wd", NANOGPT_ADAMW.weightDecay],
+    ...["--topk", innerTopK(H), "--decay", INNER.decay, "--lr", INNER.lr, "--wd", NANOGPT_ADAMW.weightDecay],
     ...["--warmup", Math.max(1, Math.ceil(warmup(steps) / H)), "--workers", members, "--eval-every", 0],
     ...["--backend", "default", "--tag", `H=${H}`],
   ].map(String);
@@ -248,6 +254,7 @@ async function main(): Promise<void> {
     .option("members", { type: "number", default: 3 })
     .option("parts", { type: "string", default: "baseline,sweep,demo-local,demo-cluster,inner-local,inner-cluster" })
     .option("sweep", { type: "string", default: "25,50,100", describe: "inner-step counts the sweep tries" })
+    .option("sweep-steps", { type: "number", default: 1000, describe: "the sweep's token budget, in baseline steps" })
     .option("inner-steps", { type: "number", describe: "H for the inner-steps network (default: the sweep's choice)" })
     .option("cluster-demo-rounds", { type: "number", default: 100 })
     .option("out", { type: "string", default: join("target", "bench", "network.json") })
@@ -285,7 +292,7 @@ async function main(): Promise<void> {
   const sweep: SweepPoint[] = [];
   if (parts.has("sweep") && a.sweep)
     for (const H of a.sweep.split(",").map(Number)) {
-      sweep.push(sweepPoint(a.steps, a.members, H));
+      sweep.push(sweepPoint(a["sweep-steps"], a.members, H));
       results.sweep = sweep;
       save();
     }
