@@ -1,4 +1,4 @@
-import { elapsed, nextRunState, nextTransitionAt } from "./roundSchedule";
+import { elapsed, nextRunState, nextTransitionAt, stateAfterCommit, stateAfterWitness } from "./roundSchedule";
 import type { ScheduleView } from "./roundSchedule";
 import { RunState } from "./runState";
 
@@ -56,6 +56,16 @@ describe("roundSchedule", () => {
     expect(nextRunState({ ...waiting, epoch: 0n }, 0n)).toBe(RunState.WaitingForMembers);
     expect(nextRunState(waiting, 0n)).toBe(RunState.Warmup);
     expect(nextTransitionAt({ ...waiting, epoch: 0n })).toBeNull();
+  });
+
+  test("the commit and the witness that complete the round make tick's transition; earlier ones change nothing", () => {
+    const training = view({ state: RunState.RoundTrain, committedCount: 1 });
+    expect(stateAfterCommit(training, 1000n)).toBe(RunState.RoundTrain);
+    expect(stateAfterCommit({ ...training, committedCount: 2 }, 1000n)).toBe(RunState.RoundWitness);
+    expect(stateAfterWitness(view(), 1000n)).toBe(RunState.RoundWitness);
+    expect(stateAfterWitness(view({ witnessesSubmitted: 1 }), 1000n)).toBe(RunState.RoundTrain);
+    expect(stateAfterWitness(view({ witnessesSubmitted: 1, round: 3 }), 1000n)).toBe(RunState.Cooldown);
+    expect(stateAfterWitness(view({ witnessesSubmitted: 1, pendingPause: true }), 1000n)).toBe(RunState.Paused);
   });
 
   test("nextTransitionAt: the state's start when due by counters, else start + the state's time", () => {

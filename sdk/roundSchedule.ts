@@ -1,6 +1,8 @@
 // The run's state machine timing, mirrored from programs/coordinator/src/machine/run_transition.c: from a Run
-// account and a time, the state `tick` would move the run to, and when the next transition becomes due. Clients
-// and cranks use it to tick exactly when it helps; tests/coordinator-schedule.test.ts checks it against the program.
+// account and a time, the state `tick` would move the run to, the state a commit or witness leaves it in (the one
+// that completes the round's commits or witnesses makes tick's transition itself), and when the next transition
+// becomes due. Clients and cranks use it to tick exactly when it helps; tests/coordinator-schedule.test.ts checks it
+// against the program.
 import type { RunAccount } from "./coordinatorAccounts";
 import { RunState, runStateOf } from "./runState";
 import { toBigInt } from "./coordinatorAccounts";
@@ -125,4 +127,22 @@ export function nextTransitionAt(v: ScheduleView): bigint | null {
     default:
       return null;
   }
+}
+
+/**
+ * The state an accepted commit leaves the run in, `v` being the run before it: the one that completes the round's
+ * commits makes tick's transition (to RoundWitness), any other leaves the state as it was.
+ */
+export function stateAfterCommit(v: ScheduleView, now: bigint): RunState {
+  const after = { ...v, committedCount: v.committedCount + 1 };
+  return after.committedCount >= after.epochMemberCount ? nextRunState(after, now) : v.state;
+}
+
+/**
+ * The state an accepted witness leaves the run in, `v` being the run before it: the last of the round's witnesses
+ * makes tick's transition (the next round, Cooldown or Paused), any other leaves the state as it was.
+ */
+export function stateAfterWitness(v: ScheduleView, now: bigint): RunState {
+  const after = { ...v, witnessesSubmitted: v.witnessesSubmitted + 1 };
+  return after.witnessesSubmitted >= after.roundWitnessCount ? nextRunState(after, now) : v.state;
 }

@@ -1,16 +1,23 @@
 // The SDK's pure mirrors against the program, on random runs: roundSchedule.ts predicts exactly what tick does
-// (state, refusal), roundSeed.ts the seed it draws (the one it replaces becomes the data seed), witnessSelection.ts
+// (state, refusal) and which commit or witness makes tick's transition itself, roundSeed.ts the seed it draws (the one it replaces becomes the data seed), witnessSelection.ts
 // the witnesses, runConfig.ts which configurations initialize_run refuses and with which error.
 import { BN } from "@coral-xyz/anchor";
 import { PublicKey } from "@solana/web3.js";
 import type { RunConfig } from "../sdk/coordinatorAccounts";
 import { COORDINATOR_ERROR_CODES, coordinatorErrorName } from "../sdk/coordinatorErrors";
 import { createRunInstructions } from "../sdk/coordinatorInstructions";
-import { nextRunState, nextTransitionAt, scheduleView } from "../sdk/roundSchedule";
+import type { RunAccount } from "../sdk/coordinatorAccounts";
+import {
+  nextRunState,
+  nextTransitionAt,
+  scheduleView,
+  stateAfterCommit,
+  stateAfterWitness,
+} from "../sdk/roundSchedule";
 import { deriveRoundSeed, roundReceiptsBytes } from "../sdk/roundSeed";
 import { runConfigViolation } from "../sdk/runConfig";
 import { RunState } from "../sdk/runState";
-import { selectWitnesses } from "../sdk/witnessSelection";
+import { selectWitnesses, witnessQuorum } from "../sdk/witnessSelection";
 import { CoordinatorHarness, runConfig, SOL } from "./helpers/coordinatorHarness";
 import { SeededRandom } from "./helpers/seededRandom";
 import { toBigInt } from "../sdk/coordinatorAccounts";
@@ -36,10 +43,47 @@ function randomConfig(rng: SeededRandom): Partial<RunConfig> {
   };
 }
 
+const RECEIPT_SIZE = 44; // RoundReceipt: hash 32, size 4, loss 4, witness_count, committed, accepted, padding
+
+/** The round table after a witness's confirmations (what the seed of a round it closes mixes). */
+function witnessedTable(before: Uint8Array, run: RunAccount, slots: number[]): Uint8Array {
+  const table = Uint8Array.from(before);
+  const quorum = witnessQuorum(run.roundWitnessCount);
+  for (const slot of slots) {
+    const at = slot * RECEIPT_SIZE;
+    table[at + 40]++;
+    if (table[at + 40] >= quorum && run.members[slot].inEpoch) table[at + 42] = 1;
+  }
+  return table;
+}
+
+/** The round `h`'s last transaction started has the mirror's seed, data seed and witnesses. */
+function expectMirroredRoundStart(h: CoordinatorHarness, beforeRun: RunAccount, roundReceipts: Uint8Array): void {
+  const after = h.runAccount();
+  const [slotHash] = h.chain.svm.getSlotHashes();
+  const seed = deriveRoundSeed({
+    previousSeed: Uint8Array.from(beforeRun.seed),
+    run: h.run,
+    epoch: toBigInt(beforeRun.epoch),
+    step: toBigInt(beforeRun.step),
+    slot: h.chain.svm.getClock().slot,
+    unixTimestamp: h.time,
+    slotHash: { slot: slotHash.slot, hash: new PublicKey(slotHash.hash).toBytes() },
+    roundReceipts,
+  });
+  expect(Buffer.from(after.seed)).toEqual(Buffer.from(seed));
+  // and the round trains on the rows of the seed it replaced
+  expect(Buffer.from(after.dataSeed)).toEqual(Buffer.from(beforeRun.seed));
+  const epochSlots = after.members.flatMap((m, slot) => (m.inEpoch ? [slot] : []));
+  const expected = selectWitnesses(seed, epochSlots, after.config.witnessNodes);
+  expect(after.witnesses.slice(0, after.roundWitnessCount).map((w) => w.slot)).toEqual(expected);
+}
+
 describe("coordinator schedule mirror", () => {
   test(`roundSchedule, roundSeed and witnessSelection predict the program over ${RUNS} random runs`, async () => {
     let transitions = 0;
     let refusals = 0;
+    let completions = 0;
     const statesReached = new Set<RunState>();
     for (let run = 0; run < RUNS; run++) {
       const rng = new SeededRandom(1000 + run);
@@ -60,14 +104,29 @@ describe("coordinator schedule mirror", () => {
         }
         if (rng.chance(0.03) && h.members.length) await h.leave(rng.pick(h.members));
         const current = h.runAccount();
+        // The commit and the witness that complete the round make tick's transition, as the mirror says
         if (state === RunState.RoundTrain) {
           const waiting = h.epochMembers().filter((m) => !current.roundReceipts[h.slotOf(m.publicKey)].committed);
-          for (const m of rng.subset(waiting, 0.6)) h.expectOk(await h.commit(m));
+          for (const m of rng.subset(waiting, 0.6)) {
+            const predicted = stateAfterCommit(h.view(), h.time);
+            h.expectOk(await h.commit(m));
+            expect({ run, i, state: RunState[h.state()] }).toEqual({ run, i, state: RunState[predicted] });
+            if (predicted !== state) completions++;
+          }
         }
         if (state === RunState.RoundWitness) {
           const committed = current.roundReceipts.flatMap((r, slot) => (r.committed ? [slot] : []));
           const silent = h.witnesses().filter((_, k) => !current.witnesses[k].submitted);
-          for (const w of rng.subset(silent, 0.6)) h.expectOk(await h.witness(w, rng.subset(committed, 0.8)));
+          for (const w of rng.subset(silent, 0.6)) {
+            const beforeRun = h.runAccount();
+            const predicted = stateAfterWitness(scheduleView(beforeRun), h.time);
+            const slots = rng.subset(committed, 0.8);
+            const table = witnessedTable(roundReceiptsBytes(h.data(h.run)), beforeRun, slots);
+            h.expectOk(await h.witness(w, slots));
+            expect({ run, i, state: RunState[h.state()] }).toEqual({ run, i, state: RunState[predicted] });
+            if (predicted !== state) completions++;
+            if (predicted === RunState.RoundTrain) expectMirroredRoundStart(h, beforeRun, table);
+          }
         }
         if (rng.chance(0.04)) await h.control(state === RunState.Paused ? "resume" : "pause");
         h.chain.svm.setSlotHashes([{ slot: rng.u64() >> 8n, hash: new PublicKey(rng.bytes(32)).toBase58() }]);
@@ -94,24 +153,7 @@ describe("coordinator schedule mirror", () => {
         if (predicted !== RunState.RoundTrain) continue;
 
         // Then a new round's seed and witnesses are the mirror's too
-        const after = h.runAccount();
-        const [slotHash] = h.chain.svm.getSlotHashes();
-        const seed = deriveRoundSeed({
-          previousSeed: Uint8Array.from(beforeRun.seed),
-          run: h.run,
-          epoch: view.epoch,
-          step: view.step,
-          slot: h.chain.svm.getClock().slot,
-          unixTimestamp: h.time,
-          slotHash: { slot: slotHash.slot, hash: new PublicKey(slotHash.hash).toBytes() },
-          roundReceipts: roundReceiptsBytes(before),
-        });
-        expect(Buffer.from(after.seed)).toEqual(Buffer.from(seed));
-        // and the round trains on the rows of the seed it replaced
-        expect(Buffer.from(after.dataSeed)).toEqual(Buffer.from(beforeRun.seed));
-        const epochSlots = after.members.flatMap((m, slot) => (m.inEpoch ? [slot] : []));
-        const expected = selectWitnesses(seed, epochSlots, after.config.witnessNodes);
-        expect(after.witnesses.slice(0, after.roundWitnessCount).map((w) => w.slot)).toEqual(expected);
+        expectMirroredRoundStart(h, beforeRun, roundReceiptsBytes(before));
       }
     }
     // Every state that tick can reach was reached, and both answers (move, refuse) were checked often
@@ -128,6 +170,7 @@ describe("coordinator schedule mirror", () => {
     );
     expect(transitions).toBeGreaterThan(100);
     expect(refusals).toBeGreaterThan(50);
+    expect(completions).toBeGreaterThan(20);
   });
 
   test("nextTransitionAt is the first second at which the mirror moves, when nothing else happens", async () => {

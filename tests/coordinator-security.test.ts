@@ -282,12 +282,18 @@ describe("coordinator security", () => {
   });
 
   test("witness by a member that is not this round's witness, twice, or naming absent receipts", async () => {
-    const h = await inFirstRound();
+    // two witnesses among three members: the round stays open after one witness reported
+    const h = await CoordinatorHarness.create({
+      members: 3,
+      config: { witnessNodes: 2, minClients: 2, initMinClients: 2 },
+    });
+    await h.tickFrom(RunState.WaitingForMembers);
+    await h.tickFrom(RunState.Warmup);
     const [a, b] = h.members;
     h.expectOk(await h.commit(a));
     await h.tickFrom(RunState.RoundTrain);
     const [witness] = h.witnesses();
-    const other = witness === a ? b : a;
+    const other = h.members.find((m) => !h.witnesses().includes(m))!;
     await expectRefused(h, () => h.witness(other, [h.slotOf(a.publicKey)]), "notAWitness", /not a witness/);
     await expectRefused(
       h,

@@ -1,6 +1,8 @@
 // The crank: anyone may run it, and none is trusted. It ticks a run whenever the state machine's timing (the SDK's
 // mirror of the program) says a transition is due by the chain's own clock. Two cranks racing is harmless: the
-// loser's tick fails with NoTransitionDue and changes nothing. It speaks plain JSON-RPC, so it runs on any cluster.
+// loser's tick fails with NoTransitionDue and changes nothing, as does a tick that lands after the commit or witness
+// completing a round made the transition itself (so the crank is left the timeouts and the states between epochs).
+// It speaks plain JSON-RPC, so it runs on any cluster.
 import type { Connection, PublicKey } from "@solana/web3.js";
 import type { TransactionInstruction } from "@solana/web3.js";
 import { ComputeBudgetProgram, SYSVAR_CLOCK_PUBKEY } from "@solana/web3.js";
@@ -52,7 +54,7 @@ export interface CrankRunOptions {
   onError?: (e: ConcordError) => void;
 }
 
-/** Above the largest tick's cost (22,578 CU at 256 members, BENCHMARKS.md), so the limit never binds. */
+/** Above the largest tick's cost (22,627 CU at 256 members, BENCHMARKS.md), so the limit never binds. */
 const TICK_COMPUTE_LIMIT = 100_000;
 
 /**

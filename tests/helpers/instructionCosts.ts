@@ -101,7 +101,8 @@ export async function measureInstructions(members: number): Promise<Map<string, 
   h.advance(config.warmupTime);
   await tick("tick Warmup -> RoundTrain (seed, witness draw)");
 
-  const playRound = async (label: string) => {
+  /** A full round: the last commit and the last witness make the round's transitions, `midRound` runs between. */
+  const playRound = async (label: string, closes: string, midRound: () => Promise<void> = async () => {}) => {
     const run = h.runAccount();
     const step = toBigInt(run.step);
     const epoch = toBigInt(run.epoch);
@@ -115,10 +116,10 @@ export async function measureInstructions(members: number): Promise<Map<string, 
         size: 1 << 20,
         loss: 2.5,
       });
-      if (m === last) b.send(h, `commit (${label}, last slot)`, [commit], [m]);
+      if (m === last) b.send(h, `commit (${label}, last slot, completes: -> RoundWitness)`, [commit], [m]);
       else h.expectOk(h.send([commit], [m]));
     }
-    await tick("tick RoundTrain -> RoundWitness");
+    await midRound();
     const bitmap = ix.memberBitmap(all.map((_, slot) => slot));
     const round = h.witnesses();
     for (const [k, w] of round.entries()) {
@@ -129,17 +130,17 @@ export async function measureInstructions(members: number): Promise<Map<string, 
         bitmap,
         paramsHash: sha256("params"),
       });
-      // the witness whose confirmation completes the quorum accepts every receipt: the costly one
+      // the witness whose confirmation completes the quorum accepts every receipt; the last one closes the round
       if (k === witnessQuorum(round.length) - 1) b.send(h, "witness (full bitmap, reaches quorum)", [witness], [w]);
+      else if (k === round.length - 1) b.send(h, `witness (full bitmap, the last: ${closes})`, [witness], [w]);
       else h.expectOk(h.send([witness], [w]));
     }
   };
-  await playRound("creates receipts account");
-  b.send(h, "pause (pending, mid-round)", [await ix.authorityInstruction(p, "pause", authority)]);
-  b.send(h, "resume (cancels pending pause)", [await ix.authorityInstruction(p, "resume", authority)]);
-  await tick("tick RoundWitness -> RoundTrain (seed, witness draw)");
-  await playRound("receipts account exists");
-  await tick("tick RoundWitness -> Cooldown");
+  await playRound("creates receipts account", "-> RoundTrain, seed, witness draw", async () => {
+    b.send(h, "pause (pending, mid-round)", [await ix.authorityInstruction(p, "pause", authority)]);
+    b.send(h, "resume (cancels pending pause)", [await ix.authorityInstruction(p, "resume", authority)]);
+  });
+  await playRound("receipts account exists", "-> Cooldown");
   b.send(h, "checkpoint", [
     await ix.checkpointInstruction(p, {
       ...authority,

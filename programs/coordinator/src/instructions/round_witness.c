@@ -8,10 +8,12 @@
  * During RoundWitness, for the current step: bit i of the bitmap says the witness received member slot i's update
  * and found it matches its receipt. Bits may only name slots that committed this round. A receipt confirmed by
  * witness_quorum(witnesses) witnesses is accepted and earns its member one point. `params_hash` records the hash
- * of the model parameters the witness holds, so diverging replicas are visible on-chain.
+ * of the model parameters the witness holds, so diverging replicas are visible on-chain. The witness that completes
+ * the round's witnesses closes the round as tick would (next round, Cooldown or Paused), saving a confirmation.
  */
 #include "instructions.h"
 #include "shared/accounts.h"
+#include "shared/advance.h"
 #include "shared/args.h"
 #include "shared/events.h"
 #include "../error.h"
@@ -89,5 +91,6 @@ uint64_t process_witness(SolParameters *params) {
   e.has_params_hash = has_params_hash;
   if (has_params_hash) __builtin_memcpy(e.params_hash, params_hash, 32);
   emit_event(&e, sizeof(e));
+  if (run->witnesses_submitted >= run->round_witness_count) return advance_run(params->ka[1].key, run);
   return SUCCESS;
 }
