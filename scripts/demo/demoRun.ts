@@ -38,6 +38,8 @@ export interface DemoRunOptions {
   readonly outerLearningRate?: number;
   /** The outer step's momentum (default 0). */
   readonly outerMomentum?: number;
+  /** Witnesses drawn per round (default min(2, members)). */
+  readonly witnessNodes?: number;
   /** Error-feedback (DeMo momentum) decay per round (default 0.999). */
   readonly demoDecay?: number;
   /** The round's recipe choices (default: DeMo's one step: gradient, DCT, sign descent, mean). */
@@ -108,7 +110,7 @@ export async function createDemoRun(connection: Connection, authority: Keypair, 
     outerMomentum: o.outerMomentum ?? 0,
     minClients: o.members,
     initMinClients: o.members,
-    witnessNodes: Math.min(2, o.members),
+    witnessNodes: o.witnessNodes ?? Math.min(2, o.members),
     roundsPerEpoch: o.roundsPerEpoch ?? Math.min(o.rounds, 64),
     innerSteps: o.innerSteps ?? 1,
     demoChunk: 64,
