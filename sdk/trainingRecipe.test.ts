@@ -3,21 +3,14 @@ import { runConfig } from "../tests/helpers/coordinatorHarness";
 import { expectConcordError } from "../tests/helpers/expectConcordError";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG, CONCORD_ERROR__TRAINER__RECIPE_MISMATCH } from "./errors/codes";
 import type { TrainingRecipe } from "./trainingRecipe";
-import { checkRecipeAgainstRun, parseRecipe, recipeHash, RECIPE_VERSION } from "./trainingRecipe";
+import { checkRecipeAgainstRun, DEMO_ROUND, parseRecipe, recipeHash, RECIPE_VERSION } from "./trainingRecipe";
 
 const recipe: TrainingRecipe = {
   version: RECIPE_VERSION,
   model: { vocabSize: 65, contextLength: 128, layers: 2, heads: 4, width: 64 },
   initSeed: 1,
   schedule: { kind: "cosine", lr: 3e-4, minLr: 3e-5, warmupSteps: 2, totalSteps: 1000 },
-  round: {
-    inner: { kind: "gradient" },
-    transform: "dct",
-    outer: "sign",
-    weightDecay: 0,
-    gradClip: 1,
-    aggregation: { kind: "mean" },
-  },
+  round: DEMO_ROUND,
 };
 // As the chain stores it: learning_rate is an f32.
 const runFor = (r: TrainingRecipe) =>

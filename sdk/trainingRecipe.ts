@@ -41,6 +41,16 @@ export interface RoundRecipe {
   readonly aggregation: AggregationRule;
 }
 
+/** DeMo's round as Psyche runs it: the (clipped) gradient, the chunked DCT, sign descent, the plain mean. */
+export const DEMO_ROUND: RoundRecipe = {
+  inner: { kind: "gradient" },
+  transform: "dct",
+  outer: "sign",
+  weightDecay: 0,
+  gradClip: 1,
+  aggregation: { kind: "mean" },
+};
+
 export interface TrainingRecipe {
   readonly version: number;
   /** The transformer's shape (trainer/model/transformer.ts TransformerConfig). */

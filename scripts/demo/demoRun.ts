@@ -8,7 +8,7 @@ import * as ix from "../../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
 import { vocabSize } from "../../sdk/data/datasetManifest";
 import type { RoundRecipe, TrainingRecipe } from "../../sdk/trainingRecipe";
-import { RECIPE_VERSION, recipeHash } from "../../sdk/trainingRecipe";
+import { DEMO_ROUND, RECIPE_VERSION, recipeHash } from "../../sdk/trainingRecipe";
 import { TransactionSender } from "../../sdk/transactionSender";
 import { providerFor } from "../../coordinator/localnet/localnetClient";
 import type { Dataset } from "../../trainer/data/tokenShards";
@@ -73,15 +73,7 @@ export function demoRecipe(o: DemoRunOptions): TrainingRecipe {
       warmupSteps: o.warmupSteps ?? Math.min(2, o.rounds - 1),
       totalSteps: o.rounds,
     },
-    round: {
-      inner: { kind: "gradient" },
-      transform: "dct",
-      outer: "sign",
-      weightDecay: 0,
-      gradClip: 1,
-      aggregation: { kind: "mean" },
-      ...o.round,
-    },
+    round: { ...DEMO_ROUND, ...o.round },
   };
 }
 
