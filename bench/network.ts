@@ -239,7 +239,10 @@ function describe(n: NetworkResult, baselineLoss: number | undefined): string[] 
     lines.push(
       `  MISSED val loss within 3% of AdamW (${(baselineLoss * GOALS.valLossRatio).toFixed(4)}) by ` +
         `${(n.valLoss - baselineLoss * GOALS.valLossRatio).toFixed(4)}` +
-        (n.innerSteps === 1 && n.rounds * n.innerSteps < 2000 ? ` (a shorter run: ${n.rounds} rounds)` : ""),
+        (n.innerSteps === 1
+          ? ` (a shorter run: ${n.rounds} rounds)`
+          : `: the token budget leaves ${n.rounds} outer steps at H = ${n.innerSteps}, each sparse and one round ` +
+            `late (BENCHMARKS.md measures both costs); the sweep's loss rises with H`),
     );
   if (compression < GOALS.compression)
     lines.push(
