@@ -2,6 +2,7 @@
 // update and serves other bytes, and members that send malformed, oversized, unknown-version, badly signed,
 // foreign, replayed and flooding messages. Each offender is cut off; the honest nodes keep running, witness every
 // honest update (and never the cheat's), apply only what the quorum accepted, and end with the replay's parameters.
+// And a member that re-sends its first update every round, whose stale updates the witnesses' checks refuse.
 import { Keypair } from "@solana/web3.js";
 import { Packr } from "msgpackr";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -19,6 +20,9 @@ import { encodePeerMessage, MAX_MESSAGE_BYTES, PEER_PROTOCOL_VERSION } from "../
 import { signAnnounce } from "../sdk/peer/peerSignatures";
 import { RunState, runStateOf } from "../sdk/runState";
 import { TransactionSender } from "../sdk/transactionSender";
+import { planUpdateLayout } from "../sdk/demo/compress";
+import { valueFormatOf } from "../sdk/runConfig";
+import { parameterSpecs } from "../trainer/model/transformer";
 import { runHistory } from "../trainer/node/runHistory";
 import { generatedDataset } from "./helpers/generatedDataset";
 import { finishedHashes, replayHash, startNodes } from "./helpers/inProcessNodes";
@@ -157,3 +161,54 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
   const expected = await replayHash(chain.connection, program.programId, dirs);
   expect(finishedHashes(events)).toEqual([expected, expected]);
 }, 300_000);
+
+test("a member that re-sends its first update every round is refused by the witnesses as stale", async () => {
+  // Given two honest trainer nodes and a member that sends one well-formed update, then the same bytes every round
+  const dataset = generatedDataset(join(dir, "data-stale"), 30_000, 10);
+  const authority = await fundedKeypair(chain.connection, 20);
+  const { run, recipe, config } = await createDemoRun(chain.connection, authority, {
+    dataset,
+    members: 3,
+    rounds: 4,
+    globalBatchSize: 6,
+  });
+  const shapes = parameterSpecs(recipe.model).map((s) => s.shape);
+  const rogue = new RogueMember(
+    chain.connection,
+    run,
+    planUpdateLayout(shapes, config.demoChunk, config.demoTopK, valueFormatOf(config.valueBits)),
+  );
+  await rogue.start(10n ** 8n);
+  const dirs = { run, recipe, dataset, dir: join(dir, "stale") };
+  const { events, runs, stop } = await startNodes(chain.connection, { ...dirs, count: 2, witnessWaitMs: 3000 });
+  const program = coordinatorProgram(providerFor(chain.connection, authority));
+  const crankStop = new AbortController();
+  const crank = new Crank(program, run, new TransactionSender(chain.connection, authority)).runUntilFinished(
+    crankStop.signal,
+    { pollMs: 500 },
+  );
+  // When the run plays its four rounds
+  try {
+    await within(Promise.all(runs), "the honest nodes to finish the run", 180_000);
+  } finally {
+    crankStop.abort();
+    await crank.catch(() => {});
+    stop();
+    await rogue.stop();
+  }
+
+  // Then its first update, well-formed, was accepted, and none of the re-sent ones
+  const state = await program.account.run.fetch(run);
+  const rogueSlot = state.members.findIndex((m) => m.key.equals(rogue.keypair.publicKey));
+  const history = await runHistory(chain.connection, program.programId, run);
+  const acceptedSteps = history.filter((h) => h.updates.some((u) => u.slot === rogueSlot)).map((h) => h.step);
+  expect(acceptedSteps).toEqual([0n]);
+  // And the witnesses said why
+  const warnings = events.flat().flatMap((e) => (e.kind === "warning" ? [e.message] : []));
+  expect(warnings.some((w) => /not vouching for .*: stale: overlaps 100% with the update of .* at step/.test(w))).toBe(
+    true,
+  );
+  // And the honest nodes still hold the replay's parameters
+  const expected = await replayHash(chain.connection, program.programId, dirs);
+  expect(finishedHashes(events)).toEqual([expected, expected]);
+}, 240_000);

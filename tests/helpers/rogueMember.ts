@@ -1,9 +1,12 @@
-// A staked member that cheats: each round it commits the hash of one update and, when a peer asks for it, serves
-// other bytes; when drawn as a witness it vouches for every receipt, its own included. It speaks the real peer
-// protocol (sdk/net) and sends real transactions, so honest nodes meet it exactly as they would on a network.
+// A staked member that cheats, in one of two ways: "wrong bytes" commits the hash of one update each round and, when
+// a peer asks for it, serves other bytes; "stale" commits a well-formed update once and then the same bytes every
+// round (with valid metadata), never training. When drawn as a witness it vouches for every receipt, its own
+// included. It speaks the real peer protocol (sdk/net) and sends real transactions, so honest nodes meet it exactly
+// as they would on a network.
 import type { Connection, PublicKey } from "@solana/web3.js";
 import { Keypair } from "@solana/web3.js";
-import { updateHash } from "../../sdk/codec/updateCodec";
+import type { UpdateLayout } from "../../sdk/codec/updateCodec";
+import { encodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import type { RunAccount } from "../../sdk/coordinatorAccounts";
 import { toBigInt } from "../../sdk/coordinatorAccounts";
 import * as ix from "../../sdk/coordinatorInstructions";
@@ -12,6 +15,7 @@ import { BanList } from "../../sdk/net/banList";
 import type { PeerSocket } from "../../sdk/net/peerSocket";
 import { PeerServer } from "../../sdk/net/peerServer";
 import { signAnnounce } from "../../sdk/peer/peerSignatures";
+import { encodeReceiptMetadata } from "../../sdk/receiptMetadata";
 import { RunState, runStateOf } from "../../sdk/runState";
 import { TransactionSender } from "../../sdk/transactionSender";
 import { providerFor } from "../../coordinator/localnet/localnetClient";
@@ -25,13 +29,31 @@ export class RogueMember {
   private server!: PeerServer;
   private follower!: ChainFollower;
   private committed = new Map<number, Uint8Array>();
+  private readonly epochs = new Map<number, number>();
   private witnessed = -1n;
   private busy = Promise.resolve();
 
   constructor(
     private readonly connection: Connection,
     private readonly run: PublicKey,
+    /** Stale: re-send one well-formed update of this layout every round. */
+    private readonly stale?: UpdateLayout,
   ) {}
+
+  /** A well-formed update of the layout: the first k entries of every chunk, alternating signs. */
+  private staleBytes(layout: UpdateLayout): Uint8Array {
+    return encodeUpdate({
+      format: layout.format,
+      tensors: layout.tensors.map((t) => {
+        const entries = (t.shape.reduce((a, b) => a * b, 1) / t.chunk.reduce((a, b) => a * b, 1)) * t.k;
+        return {
+          ...t,
+          indices: Uint32Array.from({ length: entries }, (_, j) => j % t.k),
+          values: Float32Array.from({ length: entries }, (_, j) => (j % 2 ? -1 : 1)),
+        };
+      }),
+    });
+  }
 
   get program() {
     return coordinatorProgram(providerFor(this.connection, this.keypair));
@@ -53,9 +75,14 @@ export class RogueMember {
         for (const [step] of this.committed) this.announce(peer, step);
       },
       onMessage: (peer, m) => {
-        if (m.kind !== "want") return;
+        if (m.kind !== "want" || !this.committed.size) return;
+        const [step, committed] = [...this.committed][0];
+        if (this.stale) {
+          peer.send({ kind: "update", updateHash: m.updateHash, bytes: committed, metadata: this.metadata(step) });
+          return;
+        }
         // the committed hash, other bytes of the same size
-        const bytes = new Uint8Array(this.committed.values().next().value?.length ?? 64).fill(7);
+        const bytes = new Uint8Array(committed.length).fill(7);
         this.servedBadBytes++;
         peer.send({ kind: "update", updateHash: m.updateHash, bytes, metadata: new Uint8Array(0) });
       },
@@ -75,6 +102,21 @@ export class RogueMember {
     this.follower.onChange((state) => (this.busy = this.busy.then(() => this.act(sender, state)).catch(() => {})));
   }
 
+  /** Valid metadata for the committed bytes at `step` (what an honest member publishes with them). */
+  private metadata(step: number): Uint8Array {
+    const bytes = this.committed.get(step)!;
+    return encodeReceiptMetadata({
+      run: this.run,
+      member: this.keypair.publicKey,
+      epoch: this.epochs.get(step) ?? 0,
+      step,
+      updateHash: updateHash(bytes),
+      updateBytes: bytes.length,
+      loss: 1,
+      compute: { backend: "cpu", tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null },
+    });
+  }
+
   private announce(peer: PeerSocket, step: number): void {
     const bytes = this.committed.get(step)!;
     peer.send(
@@ -90,12 +132,15 @@ export class RogueMember {
     const slot = state.members.findIndex((m) => m.key.equals(this.keypair.publicKey));
     const runState = runStateOf(state.state);
     if (runState === RunState.RoundTrain && !state.roundReceipts[slot].committed && state.members[slot].inEpoch) {
-      const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + Number(step)) & 0xff);
+      const bytes = this.stale
+        ? this.staleBytes(this.stale)
+        : Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + Number(step)) & 0xff);
       const epoch = toBigInt(state.epoch);
       const commit = { run: this.run, member: this.keypair.publicKey, epoch, step, hash: updateHash(bytes) };
       await sender.send([await ix.commitInstruction(this.program, { ...commit, size: bytes.length, loss: 1 })]);
       this.committed.clear();
       this.committed.set(Number(step), bytes);
+      this.epochs.set(Number(step), Number(epoch));
       for (const peer of this.peers) this.announce(peer, Number(step));
     }
     const mine = state.witnesses.slice(0, state.roundWitnessCount).find((w) => w.slot === slot);

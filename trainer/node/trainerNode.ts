@@ -1,6 +1,7 @@
 // A compute provider's trainer node: one long-running process per member. It follows the Run account, joins with
 // stake, and for every round of the epochs it is in: trains its assigned rows, commits the update's hash on-chain,
-// publishes the bytes to its peers, witnesses when drawn, and applies exactly the accepted set.
+// publishes the bytes to its peers, witnesses when drawn (vouching only for updates that pass the cheap checks of
+// sdk/audit: integrity, no stale or past copy, no norm outlier), and applies exactly the accepted set.
 //
 // Pipelining rule (the same on every honest node, and what an auditor re-executes): round s trains from the shared
 // parameters after rounds 0..s-2, on rows drawn from the data seed of round s (the seed of round s-1), so a member
@@ -28,6 +29,7 @@ import type { TransactionSender } from "../../sdk/transactionSender";
 import { programErrorCode } from "../../sdk/transactionSender";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
+import { witnessRefusals } from "../../sdk/audit/witnessChecks";
 import { ChainFollower } from "./chainFollower";
 import type { RoundRef } from "./roundDecisions";
 import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
@@ -106,6 +108,7 @@ export class TrainerNode {
   private readonly emit: (event: NodeEvent) => void;
   private follower!: ChainFollower;
   private exchange!: UpdateExchange;
+  private store!: UpdateStore;
   private setup!: RunSetup;
   private model!: Transformer;
   private trainer!: RoundTrainer;
@@ -167,7 +170,7 @@ export class TrainerNode {
         keypair: o.keypair,
         host: o.listen.host,
         port: o.listen.port,
-        store: UpdateStore.open(join(o.stateDir, "updates")),
+        store: (this.store = UpdateStore.open(join(o.stateDir, "updates"))),
         chain: this.exchangeChain(),
         validate: (u, r) => this.validateUpdate(u, r),
       });
@@ -461,7 +464,7 @@ export class TrainerNode {
     // Half the witness window at most, so the witness lands before the round closes without it.
     const limit = Math.min(this.o.witnessWaitMs ?? 20_000, (state.config.roundWitnessTime * 1000) / 2);
     await this.waitUntil(() => verifiedSlots().length === committed.length, limit);
-    const slots = verifiedSlots();
+    const slots = this.judge(state, verifiedSlots());
     const waitMs = performance.now() - t0;
     this.witnessedStep = step;
     const instruction = await ix.witnessInstruction(this.o.program, {
@@ -475,6 +478,28 @@ export class TrainerNode {
     const t1 = performance.now();
     if (!(await this.sendRoundTransaction("witness", step, instruction))) return;
     this.emit({ kind: "witnessed", step: Number(step), slots, waitMs, chainMs: performance.now() - t1 });
+  }
+
+  /** The slots a witness vouches for: those of `slots` whose update passes the cheap checks (sdk/audit). */
+  private judge(state: RunAccount, slots: number[]): number[] {
+    const step = Number(toBigInt(state.step));
+    const layout = this.trainer.compressor.layout;
+    const held = this.exchange.verified(step);
+    const round = slots.map((s) => {
+      const member = state.members[s].key.toBase58();
+      return { member, update: decodeUpdate(held.get(member)!.bytes, layout) };
+    });
+    const previous = this.store.step(step - 1).map((u) => ({
+      member: u.member.toBase58(),
+      step: step - 1,
+      update: decodeUpdate(u.bytes, layout),
+    }));
+    const refused = new Set<string>();
+    for (const r of witnessRefusals(step, round, previous)) {
+      refused.add(r.member);
+      this.emit({ kind: "warning", message: `witness of step ${step}: not vouching for ${r.member}: ${r.reason}` });
+    }
+    return slots.filter((s) => !refused.has(state.members[s].key.toBase58()));
   }
 
   /**
