@@ -1,7 +1,8 @@
 // Which rows of a round's global batch each member trains on: the same pure function for trainers and auditors.
-// Members are shuffled by the round seed (bytes 8..16, so the order is independent of the witness draw, which reads
-// bytes 0..8), then the batch is cut into contiguous ranges, B / n rows each and one more for the first B mod n, as
-// Psyche splits it. Nobody knows the seed before the previous round closes, so nobody can pick their data.
+// Members are shuffled by the round's data seed (the Run's data_seed: the previous round's seed, bytes 8..16), then
+// the batch is cut into contiguous ranges, B / n rows each and one more for the first B mod n, as Psyche splits it.
+// Nobody knows a seed before the round that draws it closes, so nobody can pick their data; members learn their rows
+// one round ahead, which is what lets them train while the previous round is witnessed.
 import { ConcordError } from "./errors/concordError";
 import { CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE } from "./errors/codes";
 import { splitmix64 } from "./witnessSelection";
