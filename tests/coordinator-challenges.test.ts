@@ -6,6 +6,7 @@ import { RunState } from "../sdk/runState";
 import { CoordinatorHarness, parseEvents, SOL } from "./helpers/coordinatorHarness";
 import type { TxResult } from "./helpers/testChain";
 import { toBigInt } from "../sdk/coordinatorAccounts";
+import type { Keypair } from "@solana/web3.js";
 
 const errorName = (r: TxResult) => coordinatorErrorName(r.customError) ?? r.error;
 const BOND = SOL / 20n;
@@ -21,6 +22,37 @@ async function afterOneRound(): Promise<CoordinatorHarness> {
   return h;
 }
 
+/** Four members, three witnesses (quorum 2): every step-0 receipt accepted, round 1's receipts all committed. */
+async function slashableWitnessRound(): Promise<CoordinatorHarness> {
+  const h = await CoordinatorHarness.create({
+    members: 4,
+    fund: SOL,
+    config: { roundsPerEpoch: 4, witnessNodes: 3, minClients: 3, initMinClients: 3 },
+  });
+  await h.tickFrom(RunState.WaitingForMembers);
+  await h.tickFrom(RunState.Warmup);
+  expect(await h.playRound()).toBe(RunState.RoundTrain);
+  for (const m of h.epochMembers()) h.expectOk(await h.commit(m));
+  expect(h.state()).toBe(RunState.RoundWitness);
+  return h;
+}
+
+/** An outsider challenges `member`'s step-0 receipt and the run authority confirms it. */
+async function slashByAuthority(h: CoordinatorHarness, member: Keypair): Promise<void> {
+  const challenger = h.newMember();
+  h.expectOk(await h.challenge(challenger, member.publicKey, 0, 0));
+  h.expectOk(await h.resolve(h.authority, member.publicKey, 0, challenger.publicKey, true));
+  expect(h.runAccount().members[h.slotOf(member.publicKey)].inEpoch).toBe(false);
+}
+
+async function expectWitnessSlashed(h: CoordinatorHarness, witness: Keypair, slots: number[]): Promise<void> {
+  const before = h.data(h.run);
+  const r = await h.witness(witness, slots);
+  expect(errorName(r)).toBe("witnessSlashed");
+  expect(r.logs).toContain("Program log: Error: this witness was slashed this round and no longer counts");
+  expect(h.data(h.run)).toEqual(before);
+}
+
 describe("coordinator challenges", () => {
   test("the authority confirms: stake slashed, half to the challenger with its bond, the rest to the pool", async () => {
     // Given a's accepted receipt of step 0, challenged by d
@@ -32,7 +64,7 @@ describe("coordinator challenges", () => {
     expect(toBigInt(openedEvent.data.bond as object)).toBe(BOND);
     const ch = h.challengeAccount(a.publicKey, 0);
     expect("open" in ch.status).toBe(true);
-    expect(toBigInt(ch.stakeEligible)).toBe(9n * SOL);
+    expect(toBigInt(ch.stakeEligible)).toBe(5n * SOL); // 10 SOL less a's 1 and the challenger d's 4
     // The challenge settled a's receipt flag on-chain
     expect("accepted" in h.receipts(a.publicKey, 0).receipts[0].accepted).toBe(true);
     // While it is open, a can neither claim nor withdraw
@@ -105,15 +137,32 @@ describe("coordinator challenges", () => {
     expect(h.lamports(h.vault)).toBe(h.expectedVaultLamports());
   });
 
-  test("auditors reject with more than 1/3 of the eligible stake", async () => {
-    // Given a challenge by b against a (stake 1): eligible 2 + 3 + 4 = 9 SOL
+  test("the challenger's stake is not eligible: a large challenger's challenge can still be confirmed", async () => {
+    // Given d (4 of 10 SOL) challenging a (1 SOL): only b and c (2 + 3 SOL) may vote. Counting d's stake (9 SOL
+    // eligible) would need 6 SOL of votes to confirm, more than all voters hold.
     const h = await afterOneRound();
     const [a, b, c, d] = h.members;
-    h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
-    // When c (3 SOL, exactly 1/3) votes against, nothing is decided; d (4 SOL) against decides
-    h.expectOk(await h.resolve(c, a.publicKey, 0, b.publicKey, false));
+    h.expectOk(await h.challenge(d, a.publicKey, 0, 0));
+    expect(toBigInt(h.challengeAccount(a.publicKey, 0).stakeEligible)).toBe(5n * SOL);
+    // When b (2 of 5 SOL) votes to confirm nothing is decided; c (3 SOL more) reaches 2/3
+    h.expectOk(await h.resolve(b, a.publicKey, 0, d.publicKey, true));
     expect("open" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
-    h.expectOk(await h.resolve(d, a.publicKey, 0, b.publicKey, false));
+    h.expectOk(await h.resolve(c, a.publicKey, 0, d.publicKey, true));
+    expect("confirmed" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
+    expect(toBigInt(h.runAccount().members[h.slotOf(a.publicKey)].stake)).toBe(SOL / 2n);
+  });
+
+  test("auditors reject with more than 1/3 of the eligible stake", async () => {
+    // Given a challenge by an outsider (no stake to remove) against a (stake 1): eligible 2 + 3 + 4 = 9 SOL
+    const h = await afterOneRound();
+    const [a, , c, d] = h.members;
+    const outsider = h.newMember();
+    h.expectOk(await h.challenge(outsider, a.publicKey, 0, 0));
+    expect(toBigInt(h.challengeAccount(a.publicKey, 0).stakeEligible)).toBe(9n * SOL);
+    // When c (3 SOL, exactly 1/3) votes against, nothing is decided; d (4 SOL) against decides
+    h.expectOk(await h.resolve(c, a.publicKey, 0, outsider.publicKey, false));
+    expect("open" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
+    h.expectOk(await h.resolve(d, a.publicKey, 0, outsider.publicKey, false));
     expect("rejected" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
     expect(toBigInt(h.runAccount().members[h.slotOf(a.publicKey)].stake)).toBe(SOL);
   });
@@ -134,6 +183,46 @@ describe("coordinator challenges", () => {
     expect("rejected" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
     expect(toBigInt(h.runAccount().rewardPool)).toBe(pool + BOND);
     expect(toBigInt(h.runAccount().members[h.slotOf(a.publicKey)].openChallenges)).toBe(0n);
+  });
+
+  test("a witness slashed after reporting: its confirmations stop counting and it cannot report again", async () => {
+    // Given round 1 in RoundWitness, three witnesses (quorum 2), the first of them reported every receipt
+    const h = await slashableWitnessRound();
+    const [w1, w2, w3] = h.witnesses();
+    const others = h.epochMembers().filter((m) => m !== w1);
+    h.expectOk(
+      await h.witness(
+        w1,
+        h.epochMembers().map((m) => h.slotOf(m.publicKey)),
+      ),
+    );
+    // When a challenge against w1's accepted step-0 receipt is confirmed
+    await slashByAuthority(h, w1);
+    // Then its confirmations are withdrawn from the receipts not accepted yet, and its report is refused
+    const otherSlots = others.map((m) => h.slotOf(m.publicKey));
+    for (const s of otherSlots) expect(h.runAccount().roundReceipts[s].witnessCount).toBe(0);
+    await expectWitnessSlashed(h, w1, otherSlots);
+    // And one more witness is not a quorum: before the fix w1's confirmation made it one
+    h.expectOk(await h.witness(w2, otherSlots));
+    for (const s of otherSlots) expect(h.runAccount().roundReceipts[s].accepted).toBe(false);
+    // The third witness completes the quorum and the round
+    h.expectOk(await h.witness(w3, otherSlots));
+    expect(h.state()).toBe(RunState.RoundTrain);
+    for (const m of others) expect(h.runAccount().members[h.slotOf(m.publicKey)].epochPoints).toBe(2);
+  });
+
+  test("a witness slashed before reporting counts as done: the other witnesses close the round", async () => {
+    const h = await slashableWitnessRound();
+    const [w1, w2, w3] = h.witnesses();
+    await slashByAuthority(h, w1);
+    const run = h.runAccount();
+    expect(run.witnessesSubmitted).toBe(1);
+    expect(run.witnesses[0].submitted).toBe(true);
+    const otherSlots = h.epochMembers().map((m) => h.slotOf(m.publicKey));
+    await expectWitnessSlashed(h, w1, otherSlots);
+    h.expectOk(await h.witness(w2, otherSlots));
+    h.expectOk(await h.witness(w3, otherSlots));
+    expect(h.state()).toBe(RunState.RoundTrain);
   });
 
   test("only accepted receipts inside the window can be challenged", async () => {

@@ -305,6 +305,38 @@ describe("coordinator security", () => {
     await expectRefused(h, () => h.witness(witness, [h.slotOf(a.publicKey)]), "alreadyWitnessed", /already submitted/);
   });
 
+  test("the run authority, also a member, judges a challenge against its own receipt, or one it opened", async () => {
+    // Given the authority and b, c as members (1 SOL each), every step-0 receipt accepted
+    const h = await CoordinatorHarness.create({ fund: SOL, config: { roundsPerEpoch: 4 } });
+    h.expectOk(await h.join(h.authority));
+    h.members.push(h.authority);
+    const [b, c] = [h.newMember(), h.newMember()];
+    for (const m of [b, c]) h.expectOk(await h.join(m));
+    await h.tickFrom(RunState.WaitingForMembers);
+    await h.tickFrom(RunState.Warmup);
+    expect(await h.playRound()).toBe(RunState.RoundTrain);
+    // When b challenges the authority's receipt, the authority cannot reject it at once
+    const authority = h.authority.publicKey;
+    h.expectOk(await h.challenge(b, authority, 0, 0));
+    await expectRefused(
+      h,
+      () => h.resolve(h.authority, authority, 0, b.publicKey, false),
+      "authorityIsParty",
+      /cannot judge a challenge against its own receipt/,
+    );
+    // The auditors decide instead: c holds all the eligible stake (3 SOL less the accused's and the challenger's)
+    h.expectOk(await h.resolve(c, authority, 0, b.publicKey, true));
+    expect("confirmed" in h.challengeAccount(authority, 0).status).toBe(true);
+    // Nor can it judge a challenge it opened: it would be resolver and challenger at once
+    h.expectOk(await h.challenge(h.authority, c.publicKey, 0, 0));
+    await expectRefused(
+      h,
+      () => h.resolve(h.authority, c.publicKey, 0, authority, false),
+      "duplicateAccount",
+      /the same account is passed in two roles/,
+    );
+  });
+
   test("claim twice", async () => {
     const h = await CoordinatorHarness.create({ members: 1, fund: SOL, config: { roundsPerEpoch: 1 } });
     await h.tickFrom(RunState.WaitingForMembers);

@@ -461,6 +461,8 @@ export const CONCORD_COORDINATOR_IDL = {
     { code: 6060, name: "invalidConfigInnerSteps", msg: "inner steps per round are out of range" },
     { code: 6061, name: "invalidConfigValueBits", msg: "the update value width is not 1, 2, 16 or 32 bits" },
     { code: 6062, name: "invalidConfigOuterOptimizer", msg: "the outer learning rate or momentum is out of range" },
+    { code: 6065, name: "authorityIsParty", msg: "the run authority cannot judge a challenge against its own receipt" },
+    { code: 6066, name: "witnessSlashed", msg: "the witness was slashed this round: its seat no longer counts" },
   ],
   types: [
     {

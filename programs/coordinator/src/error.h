@@ -84,4 +84,7 @@ typedef enum {
   ConcordError_InvalidConfigInnerSteps = 6060,     /** inner steps per round are out of range */
   ConcordError_InvalidConfigValueBits = 6061,      /** the update value width is not 1, 2, 16 or 32 bits */
   ConcordError_InvalidConfigOuterOptimizer = 6062, /** the outer learning rate or momentum is out of range */
+  /* 6065: parties to a dispute */
+  ConcordError_AuthorityIsParty = 6065, /** the run authority cannot judge a challenge against its own receipt */
+  ConcordError_WitnessSlashed = 6066,   /** the witness was slashed this round: its seat no longer counts */
 } ConcordError;

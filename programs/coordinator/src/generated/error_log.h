@@ -70,4 +70,6 @@ static const ErrorLogLine ERROR_LOG_LINES[] = {
     {6060, "AnchorError occurred. Error Code: InvalidConfigInnerSteps. Error Number: 6060. Error Message: inner steps per round are out of range.", 133},
     {6061, "AnchorError occurred. Error Code: InvalidConfigValueBits. Error Number: 6061. Error Message: the update value width is not 1, 2, 16 or 32 bits.", 143},
     {6062, "AnchorError occurred. Error Code: InvalidConfigOuterOptimizer. Error Number: 6062. Error Message: the outer learning rate or momentum is out of range.", 150},
+    {6065, "AnchorError occurred. Error Code: AuthorityIsParty. Error Number: 6065. Error Message: the run authority cannot judge a challenge against its own receipt.", 154},
+    {6066, "AnchorError occurred. Error Code: WitnessSlashed. Error Number: 6066. Error Message: the witness was slashed this round: its seat no longer counts.", 147},
 };

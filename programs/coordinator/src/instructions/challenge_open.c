@@ -11,7 +11,7 @@
  * Disputes one accepted receipt, within the challenge window (the receipt's epoch or the next). The challenger
  * locks config.challenge_bond in the challenge account and points to its evidence (the hash of an audit report
  * anyone can fetch and recheck). One challenge per receipt. While it is open the member can neither claim nor
- * withdraw.
+ * withdraw. The stake that may vote is recorded now: all stake but the accused's and the challenger's.
  */
 #include "instructions.h"
 #include "shared/accounts.h"
@@ -119,7 +119,7 @@ uint64_t process_challenge(SolParameters *params) {
   ch->epoch = receipts->epoch;
   ch->bond = run->config.challenge_bond;
   __builtin_memcpy(ch->evidence_hash, c.evidence_hash, 32);
-  ch->stake_eligible = run->total_stake - accused->stake;
+  ch->stake_eligible = challenge_eligible_stake(run, accused, &ch->challenger);
   ch->opened_at = clock.unix_timestamp;
   accused->open_challenges++;
   emit_opened(params, ch);

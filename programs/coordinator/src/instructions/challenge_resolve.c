@@ -10,16 +10,19 @@
  *   5. [writable] challenger: the wallet that opened the challenge (receives bond and reward)
  *
  * Two ways to a verdict:
- *   - the run authority decides at once (it cannot judge a challenge it opened: all accounts must be distinct);
+ *   - the run authority decides at once, unless it is a party: it cannot judge a challenge it opened (all accounts
+ *     must be distinct) nor one against its own receipt (AuthorityIsParty; that one goes to the vote or expiry);
  *   - auditors vote with their stake: confirmed once votes to confirm reach 2/3 of the eligible stake, rejected
- *     once votes to reject exceed 1/3. Eligible stake is all stake but the accused's (at least what it was when the
- *     challenge opened). The accused cannot vote, nor the challenger (resolver and challenger accounts must
- *     differ); each slot votes once.
+ *     once votes to reject exceed 1/3. Eligible stake is all stake but the accused's and the challenger's (at least
+ *     what it was when the challenge opened): neither may vote (resolver and challenger accounts must differ), so
+ *     counting the challenger's stake would make a large challenger's challenge impossible to confirm. Each slot
+ *     votes once.
  *   - an open challenge nobody decided expires CHALLENGE_TIMEOUT_EPOCH_TIMES x epoch_time after it opened; then
  *     any signer's resolve_challenge rejects it, whatever `approve` says, so an unresolved challenge cannot freeze
  *     a member's stake forever and costs the challenger its bond.
  * Confirmed: slash_bps of the accused's stake is slashed, half to the challenger, half to the reward pool; its
  * unclaimed rewards go to the pool; it leaves the epoch and starts unbonding; the challenger gets its bond back.
+ * If the accused is one of the current round's witnesses it loses its seat (see leave_witness_seat).
  * Rejected: the bond goes to the reward pool, so a challenge is never free.
  */
 #include "instructions.h"
@@ -79,7 +82,7 @@ static uint64_t vote(const SolParameters *params, Resolution *r, bool approve, V
   uint64_t weight = run->members[slot].stake;
   if (approve) ch->stake_for += weight; /* sums of stakes: bounded by the vault's lamports */
   else ch->stake_against += weight;
-  uint64_t now_eligible = run->total_stake - r->accused->stake;
+  uint64_t now_eligible = challenge_eligible_stake(run, r->accused, &ch->challenger);
   uint64_t eligible = now_eligible > ch->stake_eligible ? now_eligible : ch->stake_eligible;
   /* ceil(2/3 of eligible) to confirm, more than 1/3 to reject, without multiplication overflow */
   *verdict = ch->stake_for >= eligible - eligible / 3   ? VERDICT_CONFIRM
@@ -95,6 +98,32 @@ static uint64_t vote(const SolParameters *params, Resolution *r, bool approve, V
   e.stake_against = ch->stake_against;
   emit_event(&e, sizeof(e));
   return SUCCESS;
+}
+
+/**
+ * A slashed witness no longer speaks for the round. Not reported yet: it counts as done (the round does not wait for
+ * a witness that can no longer report; when it was the last one, the round is due and the next tick closes it) and
+ * a report from it is refused (WitnessSlashed). Reported already: the run keeps no witness's bitmap, so one
+ * confirmation is withdrawn from every receipt of the round that has one and is not accepted yet, never fewer than
+ * its own, so its word cannot tip a receipt to quorum (an honest receipt it did not confirm then needs one more).
+ * Receipts it already helped to accept stay accepted: the quorum accepted them without its slash in view, and they
+ * can be challenged like any other.
+ */
+static void leave_witness_seat(Run *run, uint16_t slot) {
+  for (uint32_t k = 0; k < run->round_witness_count; k++) {
+    RoundWitness *w = &run->witnesses[k];
+    if (w->slot != slot) continue;
+    if (!w->submitted) {
+      w->submitted = 1;
+      run->witnesses_submitted++;
+      return;
+    }
+    for (uint32_t i = 0; i < MAX_MEMBERS; i++) {
+      RoundReceipt *receipt = &run->round_receipts[i];
+      if (!receipt->accepted && receipt->witness_count) receipt->witness_count--;
+    }
+    return;
+  }
 }
 
 /** Slashes the accused and pays the challenger: bond back plus half the slashed stake. */
@@ -123,6 +152,7 @@ static uint64_t confirm(SolParameters *params, Resolution *r) {
       current->committed = 0;
       run->committed_count--;
     }
+    if (in_round) leave_witness_seat(run, r->challenge->member_slot);
   }
   if (accused->status == MemberStatus_Active) accused->status = MemberStatus_Leaving;
   r->member->leave_epoch = run->epoch;
@@ -189,8 +219,16 @@ uint64_t process_resolve_challenge(SolParameters *params) {
   r.now = clock.unix_timestamp;
   Verdict verdict = approve ? VERDICT_CONFIRM : VERDICT_REJECT;
   uint64_t timeout = (uint64_t)r.run->config.epoch_time * CHALLENGE_TIMEOUT_EPOCH_TIMES;
+  bool expired = elapsed(r.now, r.challenge->opened_at, timeout);
   bool by_authority = SolPubkey_same(params->ka[0].key, &r.run->authority);
-  if (!by_authority && elapsed(r.now, r.challenge->opened_at, timeout)) {
+  if (by_authority && SolPubkey_same(params->ka[0].key, &r.challenge->member)) {
+    if (!expired) {
+      sol_log("Error: the run authority cannot judge a challenge against its own receipt");
+      return ConcordError_AuthorityIsParty;
+    }
+    by_authority = false; /* after expiry it rejects like any signer */
+  }
+  if (!by_authority && expired) {
     sol_log("challenge expired unresolved: rejected");
     verdict = VERDICT_REJECT;
   } else if (!by_authority) {

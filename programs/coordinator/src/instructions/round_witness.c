@@ -10,6 +10,7 @@
  * witness_quorum(witnesses) witnesses is accepted and earns its member one point. `params_hash` records the hash
  * of the model parameters the witness holds, so diverging replicas are visible on-chain. The witness that completes
  * the round's witnesses closes the round as tick would (next round, Cooldown or Paused), saving a confirmation.
+ * A witness slashed by a confirmed challenge during the round is refused (see challenge_resolve.c).
  */
 #include "instructions.h"
 #include "shared/accounts.h"
@@ -64,6 +65,10 @@ uint64_t process_witness(SolParameters *params) {
     return ConcordError_NotAWitness;
   }
   RoundWitness *w = &run->witnesses[k];
+  if (!run->members[w->slot].in_epoch) { /* only a slash takes a member out of the epoch mid-round */
+    sol_log("Error: this witness was slashed this round and no longer counts");
+    return ConcordError_WitnessSlashed;
+  }
   if (w->submitted) {
     sol_log("Error: this witness already submitted");
     return ConcordError_AlreadyWitnessed;

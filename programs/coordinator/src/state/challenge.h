@@ -31,7 +31,7 @@ typedef struct {
   uint8_t evidence_hash[32];
   uint64_t stake_for;      /** auditor stake voting to confirm */
   uint64_t stake_against;  /** auditor stake voting to reject */
-  uint64_t stake_eligible; /** stake that may vote: total stake less the accused's, when opened */
+  uint64_t stake_eligible; /** stake that may vote: total stake less the accused's and the challenger's, when opened */
   int64_t opened_at;
   uint8_t voted[MEMBER_BITMAP_BYTES]; /** member slots that voted */
 } Challenge;

@@ -77,7 +77,7 @@ static_assert(sizeof(Checkpoint) == 176, "Checkpoint layout");
 /** One of the current round's witnesses. */
 typedef struct {
   uint16_t slot;
-  uint8_t submitted;       /** bool */
+  uint8_t submitted;       /** bool: reported, or was slashed before it did (its slot is then out of the epoch) */
   uint8_t has_params_hash; /** bool */
   uint8_t params_hash[32]; /** the witness's hash of the model parameters it holds, when given */
 } RoundWitness;

@@ -158,6 +158,12 @@ uint32_t run_find_member(const Run *run, const SolPubkey *key) {
   return MAX_MEMBERS;
 }
 
+uint64_t challenge_eligible_stake(const Run *run, const RunMember *accused, const SolPubkey *challenger) {
+  uint32_t slot = run_find_member(run, challenger);
+  uint64_t challenger_stake = slot == MAX_MEMBERS ? 0 : run->members[slot].stake;
+  return run->total_stake - accused->stake - challenger_stake; /* distinct slots: total_stake is their sum and more */
+}
+
 uint64_t require_member_slot(const Run *run, const SolPubkey *key, uint32_t *slot) {
   *slot = run_find_member(run, key);
   if (*slot == MAX_MEMBERS) {

@@ -49,6 +49,11 @@ uint64_t load_member(const SolParameters *params, SolAccountInfo *account, const
                      const SolPubkey *key, Member **member);
 /** Slot index of `key` in the member table, or MAX_MEMBERS when absent. */
 uint32_t run_find_member(const Run *run, const SolPubkey *key);
+/**
+ * Stake that may vote on a challenge against `accused` opened by `challenger`: all stake but the accused's and the
+ * challenger's (neither votes; a challenger outside the member table has no stake to remove).
+ */
+uint64_t challenge_eligible_stake(const Run *run, const RunMember *accused, const SolPubkey *challenger);
 /** `key`'s slot in the member table, or NotAMember (logged) when it holds none. */
 uint64_t require_member_slot(const Run *run, const SolPubkey *key, uint32_t *slot);
 
