@@ -38,6 +38,21 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A crank ticking the run until it finishes or stop() is awaited. */
+function startCrank(program: ReturnType<typeof coordinatorProgram>, run: Keypair["publicKey"], authority: Keypair) {
+  const abort = new AbortController();
+  const running = new Crank(program, run, new TransactionSender(chain.connection, authority)).runUntilFinished(
+    abort.signal,
+    { pollMs: 500 },
+  );
+  return {
+    stop: async () => {
+      abort.abort();
+      await running.catch(() => {});
+    },
+  };
+}
+
 /** A member of the run that never trains (it joins after the epoch started): what a wire attacker needs to say hello. */
 async function joinedAttacker(run: Keypair["publicKey"]): Promise<Keypair> {
   const k = await fundedKeypair(chain.connection, 1);
@@ -68,11 +83,7 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
     stop,
   } = await startNodes(chain.connection, { ...dirs, count: 2, witnessWaitMs: 1500 });
   const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const crankStop = new AbortController();
-  const crank = new Crank(program, run, new TransactionSender(chain.connection, authority)).runUntilFinished(
-    crankStop.signal,
-    { pollMs: 500 },
-  );
+  const crank = startCrank(program, run, authority);
 
   try {
     // When, once the first round is under way, attackers connect to each honest node's peer server
@@ -139,8 +150,7 @@ test("a cheating member and wire attacks cost the honest nodes nothing: they tra
     // Then the run finishes with both honest nodes, which never vouched for or applied the rogue's update
     await within(Promise.all(runs), "the honest nodes to finish the run", 180_000);
   } finally {
-    crankStop.abort();
-    await crank.catch(() => {});
+    await crank.stop();
     stop();
     await rogue.stop();
   }
@@ -182,17 +192,12 @@ test("a member that re-sends its first update every round is refused by the witn
   const dirs = { run, recipe, dataset, dir: join(dir, "stale") };
   const { events, runs, stop } = await startNodes(chain.connection, { ...dirs, count: 2, witnessWaitMs: 3000 });
   const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const crankStop = new AbortController();
-  const crank = new Crank(program, run, new TransactionSender(chain.connection, authority)).runUntilFinished(
-    crankStop.signal,
-    { pollMs: 500 },
-  );
+  const crank = startCrank(program, run, authority);
   // When the run plays its four rounds
   try {
     await within(Promise.all(runs), "the honest nodes to finish the run", 180_000);
   } finally {
-    crankStop.abort();
-    await crank.catch(() => {});
+    await crank.stop();
     stop();
     await rogue.stop();
   }
