@@ -13,6 +13,7 @@
 import type { Connection, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { join } from "node:path";
+import { witnessRefusals } from "../../sdk/audit/witnessChecks";
 import { decodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import type { RunAccount } from "../../sdk/coordinatorAccounts";
 import { decodeMember, memberEndpoint, toBigInt } from "../../sdk/coordinatorAccounts";
@@ -29,7 +30,6 @@ import type { TransactionSender } from "../../sdk/transactionSender";
 import { programErrorCode } from "../../sdk/transactionSender";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
-import { witnessRefusals } from "../../sdk/audit/witnessChecks";
 import { ChainFollower } from "./chainFollower";
 import type { RoundRef } from "./roundDecisions";
 import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
@@ -297,6 +297,7 @@ export class TrainerNode {
       const ref = this.rounds.get(this.nextApply);
       if (!ref) {
         // a step this node never saw open (no round of it ran while following): nothing it must apply
+        this.shared.params.forEach((p, i) => this.previous[i].set(p));
         this.advanceApplied(this.nextApply + 1n);
         continue;
       }
