@@ -1,5 +1,6 @@
 // The `concord` command line: one module per command under commands/, each delegating to a service.
 import yargs from "yargs";
+import { auditCommand } from "./commands/audit";
 import { crankCommand } from "./commands/crank";
 import { deployCommand } from "./commands/deploy";
 import { localnetCommand } from "./commands/localnet";
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(deployCommand)
     .command(trainCommand)
     .command(crankCommand)
+    .command(auditCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

@@ -1,6 +1,6 @@
 // `concord crank`: resolves cluster and wallet (flags, else Anchor.toml), checks the run exists, then ticks it until
 // it is Finished (exit 0) or the process is interrupted, one line per transition.
-import { Connection, PublicKey } from "@solana/web3.js";
+import { Connection } from "@solana/web3.js";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { Crank } from "../../../coordinator/crank/crank";
@@ -12,19 +12,7 @@ import { ConcordError } from "../../../sdk/errors/concordError";
 import { RunState } from "../../../sdk/runState";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { clusterUrl, readAnchorToml } from "./anchorToml";
-
-/** web3.js pads short base58 strings to 32 bytes; only a string that round-trips is an address. */
-function runAddress(value: string): PublicKey {
-  let key: PublicKey | undefined;
-  try {
-    key = new PublicKey(value);
-  } catch {
-    key = undefined;
-  }
-  if (key?.toBase58() !== value)
-    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__INVALID_ADDRESS, { what: "--run", value });
-  return key;
-}
+import { runAddress } from "./runAddress";
 
 export async function runCrank(args: {
   config?: string;

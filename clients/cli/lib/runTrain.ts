@@ -35,7 +35,7 @@ export function formatEvent(e: NodeEvent): string {
     case "joined":
       return `joined as ${e.member} (slot ${e.slot}), peers dial ${e.endpoint}`;
     case "trained":
-      return `step ${e.step}: trained ${e.rows} rows, loss ${e.loss.toFixed(4)}, update ${e.bytes} bytes (${e.computeMs.toFixed(0)} ms compute, ${e.compressMs.toFixed(0)} ms DeMo)`;
+      return `step ${e.step}: trained ${e.innerSteps} x ${e.rows} rows, loss ${e.loss.toFixed(4)}, update ${e.bytes} bytes (${e.computeMs.toFixed(0)} ms compute, ${e.compressMs.toFixed(0)} ms compression)`;
     case "committed":
       return `step ${e.step}: receipt committed (${e.chainMs.toFixed(0)} ms)`;
     case "witnessed":
