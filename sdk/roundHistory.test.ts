@@ -4,7 +4,7 @@ import { expectConcordError } from "../tests/helpers/expectConcordError";
 import { memberBitmap } from "./coordinatorInstructions";
 import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "./errors/codes";
 import type { CoordinatorEvent } from "./roundHistory";
-import { acceptedSteps, bitmapSlots } from "./roundHistory";
+import { acceptedSteps, bitmapSlots, epochSlotsAt } from "./roundHistory";
 
 const members = [Keypair.generate().publicKey, Keypair.generate().publicKey, Keypair.generate().publicKey];
 const commit = (slot: number, step: number, epoch = 0): CoordinatorEvent => ({
@@ -59,4 +59,36 @@ test("a slot accepted with no commit on record is refused, not skipped", () => {
     () => acceptedSteps([commit(0, 3), witness(3, [0, 1])]),
     CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE,
   );
+});
+
+const epochStarted = (epoch: number, step: number, slots: number[]): CoordinatorEvent => ({
+  name: "epochStarted",
+  data: { epoch: new BN(epoch), step: new BN(step), members: memberBitmap(slots), memberCount: slots.length },
+});
+const removed = (epoch: number, step: number, slot: number): CoordinatorEvent => ({
+  name: "epochMemberRemoved",
+  data: { epoch: new BN(epoch), step: new BN(step), slot },
+});
+
+test("epoch slots: the last epoch started at or before the step, less the members removed by then", () => {
+  const events = [
+    epochStarted(0, 0, [3, 0]), // an aborted warmup: the next EpochStarted of step 0 replaces it
+    removed(0, 0, 3),
+    epochStarted(0, 0, [0, 1, 5]),
+    commit(0, 0),
+    removed(0, 2, 1), // slashed during round 1: from round 2 on
+    removed(0, 4, 5), // slashed in cooldown: the next epoch says who is in it
+    epochStarted(1, 4, [0, 5, 9]),
+  ];
+  expect(epochSlotsAt(events, 0n)).toEqual([0, 1, 5]);
+  expect(epochSlotsAt(events, 1n)).toEqual([0, 1, 5]);
+  expect(epochSlotsAt(events, 2n)).toEqual([0, 5]);
+  expect(epochSlotsAt(events, 3n)).toEqual([0, 5]);
+  expect(epochSlotsAt(events, 4n)).toEqual([0, 5, 9]);
+  expect(epochSlotsAt(events, 100n)).toEqual([0, 5, 9]);
+});
+
+test("epoch slots of a step before any epoch started are undecidable", () => {
+  expectConcordError(() => epochSlotsAt([epochStarted(0, 2, [0])], 1n), CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE);
+  expectConcordError(() => epochSlotsAt([], 0n), CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE);
 });

@@ -1,7 +1,8 @@
 // A run's record of every round, from the coordinator's own events: ReceiptCommitted (member, slot, epoch, step,
 // hash, size) and WitnessSubmitted (the slots a witness brought to quorum). Together they say, for any step of any
 // epoch, which updates every honest node applied and in what order, without the accounts' bitmaps (which cover only
-// the last two epochs) or EpochReceipts flags (settled lazily). Pure: the caller fetches the transaction logs.
+// the last two epochs) or EpochReceipts flags (settled lazily). EpochStarted and EpochMemberRemoved give the epoch
+// members a round's rows were drawn among (epochSlotsAt). Pure: the caller fetches the transaction logs.
 import { BorshCoder, EventParser } from "@coral-xyz/anchor";
 import type { PublicKey } from "@solana/web3.js";
 import { toBigInt } from "./coordinatorAccounts";
@@ -98,4 +99,27 @@ export function acceptedSteps(events: readonly CoordinatorEvent[]): AcceptedStep
           return commit;
         }),
     }));
+}
+
+/**
+ * The epoch members whose rows round `step` was drawn among (sdk/batchAssignment.ts's epochSlots), ascending: the
+ * members of the last EpochStarted at or before the step, less those an EpochMemberRemoved took out from a step at
+ * or before it. `events` in the order the chain recorded them (an aborted warmup's members are replaced by the next
+ * EpochStarted of the same step). Throws ROUND_UNDECIDABLE when no epoch started at or before the step.
+ */
+export function epochSlotsAt(events: readonly CoordinatorEvent[], step: bigint): number[] {
+  let slots: Set<number> | undefined;
+  for (const e of events) {
+    if (e.name !== "epochStarted" && e.name !== "epochMemberRemoved") continue;
+    const d = e.data as { step: object; members?: number[]; slot?: number };
+    if (toBigInt(d.step) > step) continue;
+    if (e.name === "epochStarted") slots = new Set(bitmapSlots(d.members!));
+    else slots?.delete(d.slot!);
+  }
+  if (!slots)
+    throw new ConcordError(CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE, {
+      step,
+      reason: "no epoch started at or before it on record",
+    });
+  return [...slots].sort((a, b) => a - b);
 }

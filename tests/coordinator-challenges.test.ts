@@ -77,8 +77,12 @@ describe("coordinator challenges", () => {
     const resolved = h.expectOk(await h.resolve(h.authority, a.publicKey, 0, d.publicKey, true));
 
     // Then half of a's 1 SOL (slash_bps 5000) is slashed: d gets 0.25 SOL and its bond, the pool 0.25 SOL
-    const event = parseEvents(h, resolved.logs)[0];
+    const [removal, event] = parseEvents(h, resolved.logs);
     expect(event.name).toBe("challengeResolved");
+    // and a leaves the epoch from the round after the running one
+    expect(removal.name).toBe("epochMemberRemoved");
+    expect(removal.data.slot).toBe(h.slotOf(a.publicKey));
+    expect(toBigInt(removal.data.step as object)).toBe(toBigInt(h.runAccount().step) + 1n);
     expect(event.data.confirmed).toBe(true);
     expect(toBigInt(event.data.slashed as object)).toBe(SOL / 2n);
     expect(h.lamports(d.publicKey)).toBe(dBefore + SOL / 4n + BOND);
@@ -131,7 +135,11 @@ describe("coordinator challenges", () => {
     expect(errorName(await h.resolve(outsider, d.publicKey, 0, a.publicKey, true))).toBe("unauthorized");
     // When c (3 SOL) votes to confirm: 5 of 6 SOL >= 2/3
     const decided = h.expectOk(await h.resolve(c, d.publicKey, 0, a.publicKey, true));
-    expect(parseEvents(h, decided.logs).map((e) => e.name)).toEqual(["challengeVoted", "challengeResolved"]);
+    expect(parseEvents(h, decided.logs).map((e) => e.name)).toEqual([
+      "challengeVoted",
+      "epochMemberRemoved",
+      "challengeResolved",
+    ]);
     // Then d lost half its stake
     expect(toBigInt(h.runAccount().members[h.slotOf(d.publicKey)].stake)).toBe(2n * SOL);
     expect(h.lamports(h.vault)).toBe(h.expectedVaultLamports());

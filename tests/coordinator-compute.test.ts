@@ -12,7 +12,7 @@ const LAST_KNOWN: Record<string, number> = {
   "join (new member, last free slot)": 12_191,
   "join (top-up)": 9_332,
   update_config: 2_571,
-  "tick WaitingForMembers -> Warmup": 8_725,
+  "tick WaitingForMembers -> Warmup": 9_976,
   "tick Warmup -> RoundTrain (seed, witness draw)": 22_627,
   "commit (creates receipts account, last slot, completes: -> RoundWitness)": 8_722,
   "pause (pending, mid-round)": 2_334,

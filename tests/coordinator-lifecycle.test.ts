@@ -5,6 +5,7 @@ import { sha256 } from "@noble/hashes/sha256";
 import { ACCOUNT_SIZES, memberEndpoint, toBigInt } from "../sdk/coordinatorAccounts";
 import { coordinatorErrorName } from "../sdk/coordinatorErrors";
 import { receiptStatus } from "../sdk/receiptStatus";
+import { bitmapSlots, epochSlotsAt } from "../sdk/roundHistory";
 import { RUN_STATE_EDGES, RunState, runStateOf } from "../sdk/runState";
 import { CoordinatorHarness, parseEvents, runConfig, SOL } from "./helpers/coordinatorHarness";
 import type { TxResult } from "./helpers/testChain";
@@ -371,6 +372,54 @@ describe("coordinator lifecycle", () => {
     record(h);
   });
 
+  test("EpochStarted records each epoch's members; a slash mid-epoch removes one from the next round", async () => {
+    // Given two members and 3 rounds per epoch
+    const h = await CoordinatorHarness.create({
+      members: 2,
+      config: { roundsPerEpoch: 3, minClients: 2, initMinClients: 2, witnessNodes: 1 },
+    });
+    const [a, b] = h.members;
+    const inEpoch = () => h.runAccount().members.flatMap((m, slot) => (m.inEpoch ? [slot] : []));
+    const events = () => h.results.filter((r) => r.ok).flatMap((r) => parseEvents(h, r.logs));
+    const started = (epoch: bigint) => {
+      const e = events().filter((x) => x.name === "epochStarted" && toBigInt(x.data.epoch as object) === epoch);
+      expect(e).toHaveLength(1);
+      return e[0].data;
+    };
+    // When epoch 0's warmup starts, then c joins during it
+    await h.tickFrom(RunState.WaitingForMembers);
+    const c = h.newMember();
+    h.expectOk(await h.join(c));
+    // Then EpochStarted has the two members of epoch 0 and its first step; c is not in it
+    let e = started(0n);
+    expect(bitmapSlots(e.members as number[])).toEqual([0, 1]);
+    expect([e.memberCount, toBigInt(e.step as object)]).toEqual([2, 0n]);
+    await h.tickFrom(RunState.Warmup);
+    for (let round = 0; round < 3; round++) {
+      expect(epochSlotsAt(events(), toBigInt(h.runAccount().step))).toEqual(inEpoch());
+      await h.playRound();
+    }
+    // When epoch 1 starts, c is one of its members
+    await h.tickFrom(RunState.Cooldown);
+    await h.tickFrom(RunState.WaitingForMembers);
+    e = started(1n);
+    expect(bitmapSlots(e.members as number[])).toEqual([0, 1, 2]);
+    expect([e.memberCount, toBigInt(e.step as object)]).toEqual([3, 3n]);
+    await h.tickFrom(RunState.Warmup);
+    // When a's receipt of step 0 is slashed while round 3 trains
+    h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
+    const resolved = parseEvents(h, h.expectOk(await h.resolve(h.authority, a.publicKey, 0, b.publicKey, true)).logs);
+    const removal = resolved.find((x) => x.name === "epochMemberRemoved")!.data;
+    expect([toBigInt(removal.epoch as object), toBigInt(removal.step as object), removal.slot]).toEqual([1n, 4n, 0]);
+    // Then round 3 keeps the members it opened with, and from round 4 the history says what the run says
+    expect(epochSlotsAt(events(), 3n)).toEqual([0, 1, 2]);
+    await h.playRound();
+    expect(toBigInt(h.runAccount().step)).toBe(4n);
+    expect(inEpoch()).toEqual([1, 2]);
+    expect(epochSlotsAt(events(), 4n)).toEqual([1, 2]);
+    record(h);
+  });
+
   test("a member joins, tops up its stake and changes its endpoint; version answers", async () => {
     const h = await CoordinatorHarness.create({});
     const m = h.newMember();
@@ -424,6 +473,8 @@ describe("coordinator lifecycle", () => {
       "rewardsClaimed",
       "challengeOpened",
       "challengeResolved",
+      "epochStarted",
+      "epochMemberRemoved",
     ];
     expect([...eventsSeen].sort()).toEqual(events.sort());
   });

@@ -359,6 +359,8 @@ export const CONCORD_COORDINATOR_IDL = {
     { name: "stateChanged", discriminator: [0, 150, 55, 224, 43, 26, 214, 192] },
     { name: "pendingPauseChanged", discriminator: [224, 41, 184, 106, 5, 65, 240, 71] },
     { name: "roundStarted", discriminator: [180, 209, 2, 244, 238, 48, 170, 120] },
+    { name: "epochStarted", discriminator: [46, 87, 217, 228, 8, 115, 2, 97] },
+    { name: "epochMemberRemoved", discriminator: [195, 111, 19, 220, 87, 143, 37, 97] },
     { name: "funded", discriminator: [67, 84, 56, 88, 192, 12, 201, 177] },
     { name: "memberJoined", discriminator: [156, 199, 149, 88, 193, 203, 191, 210] },
     { name: "memberLeft", discriminator: [48, 83, 72, 92, 111, 227, 133, 142] },
@@ -806,6 +808,31 @@ export const CONCORD_COORDINATOR_IDL = {
           { name: "seed", type: { array: ["u8", 32] } },
           { name: "witnessCount", type: "u8" },
           { name: "witnesses", type: { array: ["u16", 32] } },
+        ],
+      },
+    },
+    {
+      name: "epochStarted",
+      type: {
+        kind: "struct",
+        fields: [
+          { name: "run", type: "pubkey" },
+          { name: "epoch", type: "u64" },
+          { name: "step", type: "u64" },
+          { name: "members", type: { array: ["u8", 32] } },
+          { name: "memberCount", type: "u16" },
+        ],
+      },
+    },
+    {
+      name: "epochMemberRemoved",
+      type: {
+        kind: "struct",
+        fields: [
+          { name: "run", type: "pubkey" },
+          { name: "epoch", type: "u64" },
+          { name: "step", type: "u64" },
+          { name: "slot", type: "u16" },
         ],
       },
     },

@@ -1,9 +1,10 @@
 // Reads a run's record from a cluster: every successful transaction that names the run, its coordinator events
-// parsed, and from them the accepted updates of every step (sdk/roundHistory.ts). Needs an RPC node that still holds
-// the run's transactions (an archival node on a public cluster; the local chain keeps them all).
+// parsed, and from them the accepted updates of every step and the epoch members each step's rows were drawn among
+// (sdk/roundHistory.ts). Needs an RPC node that still holds the run's transactions (an archival node on a public
+// cluster; the local chain keeps them all).
 import type { ConfirmedSignatureInfo, Connection, PublicKey } from "@solana/web3.js";
 import type { AcceptedStep, CoordinatorEvent } from "../../sdk/roundHistory";
-import { acceptedSteps, coordinatorEvents } from "../../sdk/roundHistory";
+import { acceptedSteps, coordinatorEvents, epochSlotsAt } from "../../sdk/roundHistory";
 
 /** Signatures per getSignaturesForAddress page, and transactions per batched getTransactions request. */
 const PAGE = 1000;
@@ -42,11 +43,13 @@ export async function runEvents(
   return events;
 }
 
+export interface ReplayStep extends AcceptedStep {
+  /** The epoch members the step's rows were drawn among: with its data seed, each member's rows. */
+  readonly epochSlots: number[];
+}
+
 /** Every step with accepted updates, ascending, as the chain recorded it. */
-export async function runHistory(
-  connection: Connection,
-  programId: PublicKey,
-  run: PublicKey,
-): Promise<AcceptedStep[]> {
-  return acceptedSteps(await runEvents(connection, programId, run));
+export async function runHistory(connection: Connection, programId: PublicKey, run: PublicKey): Promise<ReplayStep[]> {
+  const events = await runEvents(connection, programId, run);
+  return acceptedSteps(events).map((s) => ({ ...s, epochSlots: epochSlotsAt(events, s.step) }));
 }

@@ -58,6 +58,28 @@ EVENT_STRUCT {
   uint16_t witnesses[MAX_WITNESSES];
 } RoundStartedEvent;
 
+/**
+ * The members of an epoch, as WaitingForMembers -> Warmup chose them: with the round's data seed they fix every
+ * member's rows (sdk/batchAssignment.ts), so auditors can replay a round from the events alone.
+ */
+EVENT_STRUCT {
+  uint64_t discriminator;
+  uint8_t run[32];
+  uint64_t epoch;
+  uint64_t step;                        /** the epoch's first round */
+  uint8_t members[MEMBER_BITMAP_BYTES]; /** slots with in_epoch, bit i of byte i / 8 */
+  uint16_t member_count;
+} EpochStartedEvent;
+
+/** A confirmed challenge took a member out of the epoch: the only change to its members after EpochStarted. */
+EVENT_STRUCT {
+  uint64_t discriminator;
+  uint8_t run[32];
+  uint64_t epoch;
+  uint64_t step; /** the first round whose rows leave it out: the next one when a round is running */
+  uint16_t slot;
+} EpochMemberRemovedEvent;
+
 EVENT_STRUCT {
   uint64_t discriminator;
   uint8_t run[32];

@@ -30,6 +30,8 @@
 #define EVENT_STATE_CHANGED 0xc0d61a2be0379600ULL /* event:StateChanged */
 #define EVENT_PENDING_PAUSE_CHANGED 0x47f041056ab829e0ULL /* event:PendingPauseChanged */
 #define EVENT_ROUND_STARTED 0x78aa30eef402d1b4ULL /* event:RoundStarted */
+#define EVENT_EPOCH_STARTED 0x61027308e4d9572eULL /* event:EpochStarted */
+#define EVENT_EPOCH_MEMBER_REMOVED 0x61258f57dc136fc3ULL /* event:EpochMemberRemoved */
 #define EVENT_FUNDED 0xb1c90cc058385443ULL /* event:Funded */
 #define EVENT_MEMBER_JOINED 0xd2bfcbc15895c79cULL /* event:MemberJoined */
 #define EVENT_MEMBER_LEFT 0x8e85e36f5c485330ULL /* event:MemberLeft */

@@ -126,6 +126,21 @@ static void leave_witness_seat(Run *run, uint16_t slot) {
   }
 }
 
+/**
+ * The epoch lost a member. A running round keeps the rows it was opened with, so the change counts from the next
+ * round; in Warmup or Cooldown, from the run's step (the epoch's first round, or the next epoch's, which an
+ * EpochStarted will describe anyway).
+ */
+static void emit_member_removed(const SolParameters *params, const Run *run, uint16_t slot, bool in_round) {
+  EpochMemberRemovedEvent e;
+  e.discriminator = EVENT_EPOCH_MEMBER_REMOVED;
+  __builtin_memcpy(e.run, params->ka[1].key->x, 32);
+  e.epoch = run->epoch;
+  e.step = run->step + in_round;
+  e.slot = slot;
+  emit_event(&e, sizeof(e));
+}
+
 /** Slashes the accused and pays the challenger: bond back plus half the slashed stake. */
 static uint64_t confirm(SolParameters *params, Resolution *r) {
   Run *run = r->run;
@@ -153,6 +168,7 @@ static uint64_t confirm(SolParameters *params, Resolution *r) {
       run->committed_count--;
     }
     if (in_round) leave_witness_seat(run, r->challenge->member_slot);
+    emit_member_removed(params, run, r->challenge->member_slot, in_round);
   }
   if (accused->status == MemberStatus_Active) accused->status = MemberStatus_Leaving;
   r->member->leave_epoch = run->epoch;

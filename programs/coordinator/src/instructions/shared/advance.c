@@ -66,6 +66,7 @@ uint64_t advance_run(const SolPubkey *run_key, Run *run) {
 
   emit_epoch_ended(run_key, &summary);
   emit_state_changed(run_key, run, from);
+  if (to == RunState_Warmup) emit_epoch_started(run_key, run);
   if (to == RunState_RoundTrain) emit_round_started(run_key, run);
   return SUCCESS;
 }

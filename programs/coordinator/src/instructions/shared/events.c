@@ -26,6 +26,21 @@ void emit_epoch_ended(const SolPubkey *run_key, const EpochSummary *summary) {
   emit_event(&e, sizeof(e));
 }
 
+void emit_epoch_started(const SolPubkey *run_key, const Run *run) {
+  EpochStartedEvent e;
+  e.discriminator = EVENT_EPOCH_STARTED;
+  __builtin_memcpy(e.run, run_key->x, 32);
+  e.epoch = run->epoch;
+  e.step = run->step;
+  for (uint32_t b = 0; b < MEMBER_BITMAP_BYTES; b++) {
+    uint8_t byte = 0;
+    for (uint32_t k = 0; k < 8; k++) byte |= (uint8_t)(run->members[b * 8 + k].in_epoch << k);
+    e.members[b] = byte;
+  }
+  e.member_count = run->epoch_member_count;
+  emit_event(&e, sizeof(e));
+}
+
 void emit_round_started(const SolPubkey *run_key, const Run *run) {
   RoundStartedEvent e;
   e.discriminator = EVENT_ROUND_STARTED;

@@ -13,5 +13,7 @@ static inline void emit_event(const void *event, uint64_t len) {
 void emit_state_changed(const SolPubkey *run_key, const Run *run, uint8_t from);
 /** EpochEnded when `summary` says an epoch ended. */
 void emit_epoch_ended(const SolPubkey *run_key, const EpochSummary *summary);
+/** EpochStarted for the epoch whose members the run just chose. */
+void emit_epoch_started(const SolPubkey *run_key, const Run *run);
 /** RoundStarted for the round the run just entered. */
 void emit_round_started(const SolPubkey *run_key, const Run *run);
