@@ -100,6 +100,8 @@ interface Computation {
   readonly slot: number;
 }
 
+const epochSlotsOf = (state: RunAccount) => state.members.flatMap((m, s) => (m.inEpoch ? [s] : []));
+
 const inputsKey = (dataSeed: Uint8Array, epochSlots: readonly number[]) =>
   `${Buffer.from(dataSeed).toString("hex")}/${epochSlots.join(",")}`;
 
@@ -119,6 +121,8 @@ export class TrainerNode {
   private nextApply = 0n;
   /** Rounds this node saw open, by step: where their decisions are read. */
   private readonly rounds = new Map<bigint, RoundRef>();
+  /** The epoch's member slots as each round opened: the set its rows are drawn among. */
+  private readonly openedSlots = new Map<bigint, number[]>();
   /** Data seeds by step, as the Run showed them (its seed is the next round's, its data_seed the current one's). */
   private readonly dataSeeds = new Map<bigint, Uint8Array>();
   private readonly ready = new Map<bigint, ReadyUpdate>();
@@ -257,6 +261,8 @@ export class TrainerNode {
     const runState = runStateOf(state.state);
     const step = toBigInt(state.step);
     const inRound = runState === RunState.RoundTrain || runState === RunState.RoundWitness;
+    if (runState === RunState.RoundTrain && !this.openedSlots.has(step))
+      this.openedSlots.set(step, epochSlotsOf(state));
     if (inRound) {
       this.rounds.set(step, { epoch: toBigInt(state.epoch), round: state.round, step });
       this.dataSeeds.set(step, Uint8Array.from(state.dataSeed));
@@ -328,6 +334,7 @@ export class TrainerNode {
   private advanceApplied(next: bigint): void {
     this.nextApply = next;
     for (const s of this.dataSeeds.keys()) if (s < next - 1n) this.dataSeeds.delete(s);
+    for (const s of this.openedSlots.keys()) if (s < next - 1n) this.openedSlots.delete(s);
   }
 
   /**
@@ -352,8 +359,7 @@ export class TrainerNode {
       if (step === chainStep && runState === RunState.RoundTrain && state.roundReceipts[slot].committed) continue;
       const dataSeed = this.dataSeeds.get(step);
       if (!dataSeed) continue;
-      const epochSlots = state.members.flatMap((m, s) => (m.inEpoch ? [s] : []));
-      return { step, base, dataSeed, epochSlots, slot };
+      return { step, base, dataSeed, epochSlots: epochSlotsOf(state), slot };
     }
     return null;
   }
@@ -408,7 +414,8 @@ export class TrainerNode {
     for (const s of this.ready.keys()) if (s <= step) this.ready.delete(s);
     const slot = this.slotOf(state);
     if (slot < 0 || !state.members[slot].inEpoch || state.roundReceipts[slot].committed) return;
-    const epochSlots = state.members.flatMap((m, s) => (m.inEpoch ? [s] : []));
+    // A round's rows come from the members it opened with (a slash mid-round changes the next round's)
+    const epochSlots = this.openedSlots.get(step) ?? epochSlotsOf(state);
     if (ready.inputs !== inputsKey(Uint8Array.from(state.dataSeed), epochSlots)) {
       // Trained before an epoch change moved the members: train this round again if there is still time
       this.emit({ kind: "warning", message: `round ${step} opened with other members; training it again` });
