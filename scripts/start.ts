@@ -47,6 +47,11 @@ async function main(argv: string[]): Promise<void> {
       describe: "train on this text file (character tokenizer) instead of the default corpus",
     })
     .option("exit", { type: "boolean", default: false, describe: "stop when the run finishes instead of serving on" })
+    .option("latency", {
+      choices: ["instant", "cluster"] as const,
+      default: "instant" as const,
+      describe: "the local chain's confirmation times: instant, or a real cluster's (400 ms slots)",
+    })
     .check((a) => {
       if (!Number.isInteger(a.members) || a.members < 1 || a.members > 16) throw new Error("--members must be 1..16");
       if (!Number.isInteger(a.rounds) || a.rounds < 1 || a.rounds > 64) throw new Error("--rounds must be 1..64");
@@ -59,9 +64,10 @@ async function main(argv: string[]): Promise<void> {
   console.log(`program built: ${build.size} bytes, sha256 ${build.sha256}`);
   const dataset = openDataset(datasetDir(args.text));
   const coordinator = coordinatorProgram();
-  const net = await startLocalnet({ port: args.port, programs: [coordinator] });
+  const net = await startLocalnet({ port: args.port, programs: [coordinator], latency: args.latency });
   console.log(
-    `local chain: ${net.rpcUrl} (websockets ${net.wsUrl}); coordinator ${coordinator.keypair.publicKey.toBase58()}`,
+    `local chain: ${net.rpcUrl} (websockets ${net.wsUrl}, ${args.latency} latency); coordinator ` +
+      coordinator.keypair.publicKey.toBase58(),
   );
   const workDir = join(REPO_ROOT, ".concord", "demo");
   rmSync(workDir, { recursive: true, force: true });
