@@ -124,3 +124,32 @@ describe("trainer: small training runs", () => {
     });
   });
 });
+
+test.each([
+  ["DeMo's one step", demo],
+  ["H AdamW steps", inner],
+])("%s: a round rolled back leaves the state as if it was never trained", (_, c) => {
+  // Given a member that trained rounds 0 and 1 and settled round 0 (on record)
+  const model = new Transformer(config, { seed: 5 });
+  const schedule = run(4, 1e-2).schedule;
+  const trainer = new RoundTrainer(model, c, schedule);
+  const base = model.getWeights();
+  const train = dataset.split("train");
+  const batches = (step: number) =>
+    Array.from({ length: c.innerSteps }, (_, h) =>
+      batchRows(train, 32, { seed: 4, batchId: innerBatchId(step, c.innerSteps, h), firstRow: 0, rows: 4 }),
+    );
+  runToEnd(trainer.train(base, batches(0), 0));
+  trainer.settle(0);
+  const first = runToEnd(trainer.train(base, batches(1), 1)).bytes;
+  // When round 1 (and round 2, trained on top of it) will never be on record
+  runToEnd(trainer.train(base, batches(2), 2));
+  expect(trainer.rollback(1)).toBe(true);
+  // Then training round 1 again gives exactly the first bytes: its state was the one after round 0
+  expect(Buffer.from(runToEnd(trainer.train(base, batches(1), 1)).bytes).equals(first)).toBe(true);
+  // And a settled round cannot be rolled back
+  trainer.settle(1);
+  expect(trainer.rollback(0)).toBe(false);
+  trainer.dispose();
+  model.dispose();
+});

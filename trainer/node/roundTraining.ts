@@ -15,6 +15,7 @@ import { learningRate } from "../../sdk/lrSchedule";
 import type { TokenSource } from "../data/tokenSource";
 import { windowsToBatch } from "../data/tokenSource";
 import type { Transformer } from "../model/transformer";
+import type { AdamWState } from "../optim/adamw";
 import { AdamW } from "../optim/adamw";
 import { clipScale, globalNorm } from "../optim/gradClip";
 import type { RoundConfig } from "../optim/roundConfig";
@@ -79,10 +80,22 @@ export interface TrainedUpdate {
   readonly compressMs: number;
 }
 
-/** A member's private round state (error feedback, inner optimizer) and the way it trains a round. */
+/** What a member carries from round to round: its error feedback and its inner optimizer's moments. */
+interface RoundState {
+  readonly buffer: Float32Array[];
+  readonly adamw: AdamWState | null;
+}
+
+/**
+ * A member's private round state (error feedback, inner optimizer) and the way it trains a round. The state must
+ * follow exactly the rounds on record, so that anyone can re-derive it from the member's committed updates: rounds
+ * trained ahead are settled once committed, or rolled back when they never will be.
+ */
 export class RoundTrainer {
   readonly compressor: UpdateCompressor;
   private readonly adamw: AdamW | null;
+  /** The state before each trained round not yet settled, by step. */
+  private readonly before = new Map<number, RoundState>();
 
   constructor(
     private readonly model: Transformer,
@@ -113,9 +126,10 @@ export class RoundTrainer {
    * inner step, yielding after each; returns the encoded update.
    */
   *train(base: readonly Float32Array[], batches: readonly Batch[], step: number): Generator<void, TrainedUpdate> {
+    this.before.set(step, { buffer: this.compressor.bufferState(), adamw: this.adamw?.saveState() ?? null });
     this.model.setWeights(base);
     // The base may move while this round trains (the node applies decided rounds meanwhile): keep its start
-    const start = this.adamw ? base.map((b) => Float32Array.from(b)) : base;
+    const start = this.adamw ? base.map((b) => b.slice()) : base;
     const lrScale = learningRate(this.schedule, step) / this.schedule.lr;
     const t0 = performance.now();
     let lossSum = 0;
@@ -134,14 +148,22 @@ export class RoundTrainer {
         tf.dispose([x, y, loss, ...grads]);
         yield;
       }
-      const end = this.model.getWeights();
-      delta = start.map((b, i) => end[i].map((e, j) => b[j] - e));
+      // start − end, written over the copies getWeights returns (plain loops: this runs on every round)
+      delta = this.model.getWeights();
+      delta.forEach((d, i) => {
+        const b = start[i];
+        for (let j = 0; j < d.length; j++) d[j] = b[j] - d[j];
+      });
     } else {
       // Gradient accumulation over the H batches at the same parameters: one DeMo step of an H times larger batch
       let sum: Float32Array[] | null = null;
       for (const batch of batches) {
         const { loss, grads } = this.model.lossAndGradArrays(batch, batch.rows);
-        if (sum) sum.forEach((s, i) => grads[i].forEach((g, j) => (s[j] += g)));
+        if (sum)
+          sum.forEach((acc, i) => {
+            const g = grads[i];
+            for (let j = 0; j < acc.length; j++) acc[j] += g[j];
+          });
         else sum = grads;
         lossSum += loss;
         yield;
@@ -156,6 +178,25 @@ export class RoundTrainer {
     const t1 = performance.now();
     const bytes = encodeUpdate(this.compressor.compress(delta, scale));
     return { loss: lossSum / batches.length, bytes, computeMs: t1 - t0, compressMs: performance.now() - t1 };
+  }
+
+  /** Rounds up to `step` are on record: their states before need not be kept. */
+  settle(step: number): void {
+    for (const s of this.before.keys()) if (s <= step) this.before.delete(s);
+  }
+
+  /**
+   * Rounds from `step` on will never be on record: the state returns to what it was before the first of them that
+   * was trained (the later ones were trained on top of it). False when there was none to undo.
+   */
+  rollback(step: number): boolean {
+    const undone = [...this.before.keys()].filter((s) => s >= step).sort((a, b) => a - b);
+    if (!undone.length) return false;
+    const state = this.before.get(undone[0])!;
+    this.compressor.restoreBuffer(state.buffer);
+    if (state.adamw) this.adamw!.restore(state.adamw);
+    for (const s of undone) this.before.delete(s);
+    return true;
   }
 
   dispose(): void {

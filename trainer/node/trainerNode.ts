@@ -134,6 +134,8 @@ export class TrainerNode {
   private peersKey = "";
   private busy?: Promise<void>;
   private computing?: Promise<void>;
+  /** Stops the round in training when the rounds it builds on are undone. */
+  private computeAbort?: AbortController;
   private pending = false;
   private readonly done = deferred();
   private readonly abort = new AbortController();
@@ -370,9 +372,10 @@ export class TrainerNode {
     const next = this.nextComputation(state);
     if (!next) return;
     this.computedStep = next.step;
-    this.computing = this.compute(next)
+    const abort = (this.computeAbort = new AbortController());
+    this.computing = this.compute(next, AbortSignal.any([this.abort.signal, abort.signal]))
       .catch((e) => {
-        if (!this.abort.signal.aborted) this.done.reject(e);
+        if (!this.abort.signal.aborted && !abort.signal.aborted) this.done.reject(e);
       })
       .finally(() => {
         this.computing = undefined;
@@ -380,7 +383,7 @@ export class TrainerNode {
       });
   }
 
-  private async compute(c: Computation): Promise<void> {
+  private async compute(c: Computation, signal: AbortSignal): Promise<void> {
     const step = Number(c.step);
     const batches = assignedBatches(this.setup.train, this.setup.model.contextLength, {
       dataSeed: c.dataSeed,
@@ -391,7 +394,7 @@ export class TrainerNode {
       innerSteps: this.setup.round.innerSteps,
     });
     if (!batches) return;
-    const update = await runYielding(this.trainer.train(c.base, batches, step), this.abort.signal);
+    const update = await runYielding(this.trainer.train(c.base, batches, step), signal);
     this.ready.set(c.step, { update, inputs: inputsKey(c.dataSeed, c.epochSlots) });
     this.emit({
       kind: "trained",
@@ -405,23 +408,43 @@ export class TrainerNode {
     });
   }
 
+  /**
+   * Undoes the rounds from `step` on that this node trained but will never commit, so its round state follows only
+   * rounds on record (what an auditor re-derives): the round in training stops, the state rolls back, their updates
+   * go. With `retrain`, `step` itself is trained again; else the compute loop goes on after it.
+   */
+  private async undoFrom(step: bigint, retrain: boolean): Promise<void> {
+    this.computeAbort?.abort();
+    await this.computing;
+    this.trainer.rollback(Number(step));
+    for (const s of this.ready.keys()) if (s >= step) this.ready.delete(s);
+    this.computedStep = retrain ? step - 1n : step;
+  }
+
   /** Commits and publishes the update trained for the open round, when it was trained on the round's inputs. */
   private async commit(state: RunAccount): Promise<void> {
     const step = toBigInt(state.step);
+    // Updates trained for rounds the chain has passed were never committed
+    const missed = [...this.ready.keys()].filter((s) => s < step);
+    if (missed.length)
+      await this.undoFrom(
+        missed.reduce((a, b) => (a < b ? a : b)),
+        false,
+      );
     const ready = this.ready.get(step);
     if (!ready) return;
     this.committedStep = step;
-    for (const s of this.ready.keys()) if (s <= step) this.ready.delete(s);
+    this.ready.delete(step);
     const slot = this.slotOf(state);
-    if (slot < 0 || !state.members[slot].inEpoch || state.roundReceipts[slot].committed) return;
+    if (slot < 0 || !state.members[slot].inEpoch) return this.undoFrom(step, false);
+    if (state.roundReceipts[slot].committed) return this.trainer.settle(Number(step)); // already on record
     // A round's rows come from the members it opened with (a slash mid-round changes the next round's)
     const epochSlots = this.openedSlots.get(step) ?? epochSlotsOf(state);
     if (ready.inputs !== inputsKey(Uint8Array.from(state.dataSeed), epochSlots)) {
       // Trained before an epoch change moved the members: train this round again if there is still time
       this.emit({ kind: "warning", message: `round ${step} opened with other members; training it again` });
       this.committedStep = step - 1n;
-      if (this.computedStep >= step) this.computedStep = step - 1n;
-      return;
+      return this.undoFrom(step, true);
     }
     const { update } = ready;
     const hash = updateHash(update.bytes);
@@ -446,7 +469,8 @@ export class TrainerNode {
       size: update.bytes.length,
       loss: update.loss,
     });
-    if (!(await this.sendRoundTransaction("commit", step, commit))) return;
+    if (!(await this.sendRoundTransaction("commit", step, commit))) return this.undoFrom(step, false);
+    this.trainer.settle(Number(step));
     this.emit({ kind: "committed", step: Number(step), chainMs: performance.now() - t0 });
     await this.exchange.publish(Number(step), update.bytes, metadata);
   }

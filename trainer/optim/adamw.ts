@@ -17,6 +17,12 @@ export interface AdamWConfig {
 /** nanoGPT's Shakespeare settings: betas (0.9, 0.99), weight decay 0.1, clip 1.0. */
 export const NANOGPT_ADAMW: AdamWConfig = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1, gradClip: 1.0 };
 
+export interface AdamWState {
+  readonly m: readonly Float32Array[];
+  readonly v: readonly Float32Array[];
+  readonly t: number;
+}
+
 export class AdamW {
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
@@ -54,6 +60,20 @@ export class AdamW {
       }),
     );
     return norm;
+  }
+
+  /** Copies of the moments and the step count, to put back with restore(). */
+  saveState(): AdamWState {
+    const read = (xs: tf.Variable[]) => xs.map((x) => Float32Array.from(x.dataSync() as Float32Array));
+    return { m: read(this.m), v: read(this.v), t: this.t };
+  }
+
+  restore(state: AdamWState): void {
+    tf.tidy(() => {
+      this.m.forEach((x, i) => x.assign(tf.tensor(state.m[i], x.shape)));
+      this.v.forEach((x, i) => x.assign(tf.tensor(state.v[i], x.shape)));
+    });
+    this.t = state.t;
   }
 
   dispose(): void {

@@ -70,8 +70,13 @@ export class UpdateCompressor {
     return { format, tensors };
   }
 
-  /** Copies of the buffer (in the transform's domain), for checkpoints and tests. */
+  /** Copies of the buffer (in the transform's domain), for checkpoints, rollbacks and tests. */
   bufferState(): Float32Array[] {
     return this.buffer.map((m) => Float32Array.from(m));
+  }
+
+  /** Puts back a buffer bufferState() returned. */
+  restoreBuffer(state: readonly Float32Array[]): void {
+    this.buffer.forEach((b, i) => b.set(state[i]));
   }
 }

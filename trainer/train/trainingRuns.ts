@@ -173,6 +173,7 @@ export function trainRounds(model: Transformer, o: RunOptions, config: RoundConf
             batchRows(o.train, seqLen, { seed: o.seed, batchId: innerBatchId(step, H, h), firstRow: w * rows, rows }),
           );
           const update = runToEnd(members[w].train(shared.params, batches, step));
+          members[w].settle(step); // every simulated update is on record
           lossSum += update.loss;
           codecMs += update.compressMs;
           bytes += update.bytes.length;
