@@ -16,7 +16,7 @@ import { Transformer } from "../trainer/model/transformer";
 import { NANOGPT_ADAMW } from "../trainer/optim/adamw";
 import type { RoundConfig } from "../trainer/optim/roundConfig";
 import { PSYCHE_DEMO } from "../trainer/optim/roundConfig";
-import { batchRows, innerBatchId, RoundTrainer, runToEnd } from "../trainer/node/roundTraining";
+import { RoundTrainer, roundBatches, runToEnd } from "../trainer/node/roundTraining";
 import { SharedParameters } from "../trainer/node/sharedParameters";
 import type { RunOptions } from "../trainer/train/trainingRuns";
 import { trainAdamW, trainRounds } from "../trainer/train/trainingRuns";
@@ -107,9 +107,7 @@ describe("trainer: small training runs", () => {
     });
     const train = dataset.split("train");
     for (let step = 0; step < 3; step++) {
-      const batches = Array.from({ length: c.innerSteps }, (_, h) =>
-        batchRows(train, 32, { seed: 3, batchId: innerBatchId(step, c.innerSteps, h), firstRow: 0, rows: 4 }),
-      );
+      const batches = roundBatches(train, 32, { seed: 3, step, innerSteps: c.innerSteps, firstRow: 0, rows: 4 });
       const encoded = members.map(({ trainer, shared }) => runToEnd(trainer.train(shared.params, batches, step)).bytes);
       expect(Buffer.from(encoded[0]).equals(encoded[1])).toBe(true);
       expect(updateHash(encoded[0])).toEqual(updateHash(encoded[1]));
@@ -136,9 +134,7 @@ test.each([
   const base = model.getWeights();
   const train = dataset.split("train");
   const batches = (step: number) =>
-    Array.from({ length: c.innerSteps }, (_, h) =>
-      batchRows(train, 32, { seed: 4, batchId: innerBatchId(step, c.innerSteps, h), firstRow: 0, rows: 4 }),
-    );
+    roundBatches(train, 32, { seed: 4, step, innerSteps: c.innerSteps, firstRow: 0, rows: 4 });
   runToEnd(trainer.train(base, batches(0), 0));
   trainer.settle(0);
   const first = runToEnd(trainer.train(base, batches(1), 1)).bytes;

@@ -9,7 +9,7 @@ import { assignBatchRows, roundDataSeed } from "../../sdk/batchAssignment";
 import { encodeUpdate } from "../../sdk/codec/updateCodec";
 import { batchOffsets } from "../../sdk/data/batchSampling";
 import { ConcordError } from "../../sdk/errors/concordError";
-import { CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE, CONCORD_ERROR__TRAINER__NON_FINITE } from "../../sdk/errors/codes";
+import { CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE } from "../../sdk/errors/codes";
 import type { LrSchedule } from "../../sdk/lrSchedule";
 import { learningRate } from "../../sdk/lrSchedule";
 import type { TokenSource } from "../data/tokenSource";
@@ -37,12 +37,24 @@ export function batchRows(
   return { ...windowsToBatch(train, offsets, seqLen), rows: request.rows };
 }
 
-/** Global batch id of inner step `h` of round `step`: a round of H steps covers ids step·H .. step·H + H − 1. */
-export function innerBatchId(step: number, innerSteps: number, h: number): number {
-  const id = step * innerSteps + h;
-  if (!Number.isSafeInteger(id) || id > 0xffffffff)
-    throw new ConcordError(CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE, { reason: `batch id ${id} exceeds 32 bits` });
-  return id;
+/**
+ * Rows [firstRow, firstRow + rows) of each of round `step`'s H global batches under data seed `seed`: a round of H
+ * inner steps covers batch ids step·H .. step·H + H − 1.
+ */
+export function roundBatches(
+  train: TokenSource,
+  seqLen: number,
+  round: { seed: number; step: number; innerSteps: number; firstRow: number; rows: number },
+): Batch[] {
+  const { seed, step, innerSteps, firstRow, rows } = round;
+  return Array.from({ length: innerSteps }, (_, h) => {
+    const batchId = step * innerSteps + h;
+    if (!Number.isSafeInteger(batchId) || batchId > 0xffffffff)
+      throw new ConcordError(CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE, {
+        reason: `batch id ${batchId} exceeds 32 bits`,
+      });
+    return batchRows(train, seqLen, { seed, batchId, firstRow, rows });
+  });
 }
 
 /**
@@ -64,10 +76,8 @@ export function assignedBatches(
 ): Batch[] | null {
   const rows = assignBatchRows(round.dataSeed, round.epochSlots, round.slot, round.globalBatchSize);
   if (!rows) return null;
-  const seed = roundDataSeed(round.dataSeed);
-  return Array.from({ length: round.innerSteps }, (_, h) =>
-    batchRows(train, seqLen, { seed, batchId: innerBatchId(round.step, round.innerSteps, h), ...rows }),
-  );
+  const { step, innerSteps } = round;
+  return roundBatches(train, seqLen, { seed: roundDataSeed(round.dataSeed), step, innerSteps, ...rows });
 }
 
 export interface TrainedUpdate {
@@ -170,10 +180,8 @@ export class RoundTrainer {
       }
       delta = sum!;
       if (batches.length > 1) for (const d of delta) for (let j = 0; j < d.length; j++) d[j] /= batches.length;
-      const norm = globalNorm(delta);
-      if (!Number.isFinite(norm))
-        throw new ConcordError(CONCORD_ERROR__TRAINER__NON_FINITE, { what: "gradient", reason: `global norm ${norm}` });
-      scale = lrScale * clipScale(norm, this.config.gradClip);
+      // a non-finite norm is refused by compress(), which checks every pseudo-gradient
+      scale = lrScale * clipScale(globalNorm(delta), this.config.gradClip);
     }
     const t1 = performance.now();
     const bytes = encodeUpdate(this.compressor.compress(delta, scale));

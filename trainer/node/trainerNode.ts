@@ -305,7 +305,6 @@ export class TrainerNode {
       const ref = this.rounds.get(this.nextApply);
       if (!ref) {
         // a step this node never saw open (no round of it ran while following): nothing it must apply
-        this.shared.params.forEach((p, i) => this.previous[i].set(p));
         this.advanceApplied(this.nextApply + 1n);
         continue;
       }
@@ -316,13 +315,14 @@ export class TrainerNode {
       for (const a of accepted)
         updates.push(await this.exchange.fetch(a.member, Number(ref.step), a.hash, this.abort.signal));
       const fetchMs = performance.now() - t0;
-      this.shared.params.forEach((p, i) => this.previous[i].set(p));
+      this.keepPrevious();
       this.shared.applyRound(
         Number(ref.step),
         updates.map((u) => u.bytes),
       );
       this.rounds.delete(ref.step);
-      this.advanceApplied(ref.step + 1n);
+      this.nextApply = ref.step + 1n;
+      this.pruneBelow(this.nextApply);
       this.emit({
         kind: "applied",
         step: Number(ref.step),
@@ -333,8 +333,19 @@ export class TrainerNode {
     }
   }
 
+  /** A step passed with nothing to apply: the parameters stay, and so become the previous ones too. */
   private advanceApplied(next: bigint): void {
+    this.keepPrevious();
     this.nextApply = next;
+    this.pruneBelow(next);
+  }
+
+  /** The shared parameters as they are, kept as the previous ones before the next round changes them. */
+  private keepPrevious(): void {
+    this.shared.params.forEach((p, i) => this.previous[i].set(p));
+  }
+
+  private pruneBelow(next: bigint): void {
     for (const s of this.dataSeeds.keys()) if (s < next - 1n) this.dataSeeds.delete(s);
     for (const s of this.openedSlots.keys()) if (s < next - 1n) this.openedSlots.delete(s);
   }

@@ -11,7 +11,7 @@ import { countParameters } from "../model/transformer";
 import type { AdamWConfig } from "../optim/adamw";
 import { AdamW } from "../optim/adamw";
 import type { RoundConfig } from "../optim/roundConfig";
-import { batchRows, innerBatchId, RoundTrainer, runToEnd } from "../node/roundTraining";
+import { batchRows, RoundTrainer, roundBatches, runToEnd } from "../node/roundTraining";
 import { SharedParameters } from "../node/sharedParameters";
 import { evaluateLoss } from "./evaluate";
 
@@ -169,9 +169,13 @@ export function trainRounds(model: Transformer, o: RunOptions, config: RoundConf
         let lossSum = 0;
         const received: Uint8Array[] = [];
         for (let w = 0; w < workers; w++) {
-          const batches = Array.from({ length: H }, (_, h) =>
-            batchRows(o.train, seqLen, { seed: o.seed, batchId: innerBatchId(step, H, h), firstRow: w * rows, rows }),
-          );
+          const batches = roundBatches(o.train, seqLen, {
+            seed: o.seed,
+            step,
+            innerSteps: H,
+            firstRow: w * rows,
+            rows,
+          });
           const update = runToEnd(members[w].train(shared.params, batches, step));
           members[w].settle(step); // every simulated update is on record
           lossSum += update.loss;
