@@ -86,13 +86,13 @@ test("verify: a row per member; the honest ones ok, the one re-sending its updat
         ["stale", 1, 0],
         ["stale", 2, 1],
       ]);
-    } else expect([r.verdict, r.accepted, r.copies, r.outOfSync]).toEqual(["ok", 3, [], []]);
+    } else expect([r.verdict, r.accepted, r.copies, r.normOutliers, r.outOfSync]).toEqual(["ok", 3, [], [], []]);
   }
   // and the same as a table
   expect(await main([...args, "--store", join(dir, "node-0")])).toBe(0);
   const table = logged[logged.length - 1].split("\n");
-  expect(table[0]).toMatch(/^member +receipts +accepted +no bytes +integrity +stale +copies +sync +verdict$/);
-  expect(table.find((l) => l.startsWith(rogue))).toMatch(/ 2 +0 +ok +flagged$/);
+  expect(table[0]).toMatch(/^member +receipts +accepted +no bytes +integrity +stale +copies +norm +sync +verdict$/);
+  expect(table.find((l) => l.startsWith(rogue))).toMatch(/ 2 +0 +0 +ok +flagged$/);
 });
 
 test.each([

@@ -20,6 +20,8 @@ export interface TrainerProcessOptions {
   readonly listen: string;
   readonly onEvent: (event: NodeEvent) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** More `concord train` options (e.g. a red-team run's --attack). */
+  readonly extraArgs?: readonly string[];
 }
 
 export class TrainerProcess {
@@ -35,6 +37,7 @@ export class TrainerProcess {
       "train",
       ...["--url", o.rpcUrl, "--run", o.run, "--keypair", o.keypairFile],
       ...["--recipe", o.recipeFile, "--data", o.dataDir, "--state-dir", o.stateDir, "--listen", o.listen, "--json"],
+      ...(o.extraArgs ?? []),
     ];
     this.child = spawn(process.execPath, args, { env: o.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     this.exited = new Promise((resolve) => this.child.once("exit", (code) => resolve(code)));

@@ -1,8 +1,8 @@
 // A run's audit from its public record: every receipt the coordinator's events name, the bytes and metadata its
 // member published (from any store: a node's state dir, a data server, peers), checked for integrity, copies and
-// stale re-sends (in the chain's commit order, so the first committer is never blamed), and the witnesses' parameter
-// hashes for sync. Pure: the caller fetches events and bytes. Usefulness and re-execution need the model and are the
-// trainer's side of an audit.
+// stale re-sends (in the chain's commit order, so the first committer is never blamed), norm outliers (by the
+// witnesses' own bound) and the witnesses' parameter hashes for sync. Pure: the caller fetches events and bytes.
+// Usefulness and re-execution need the model and are the trainer's side of an audit (trainer/audit/).
 import type { PublicKey } from "@solana/web3.js";
 import type { UpdateLayout } from "../codec/updateCodec";
 import { toBigInt } from "../coordinatorAccounts";
@@ -11,6 +11,7 @@ import { acceptedSteps } from "../roundHistory";
 import type { Contribution, CopyFinding } from "./copyDetection";
 import { copyFindings } from "./copyDetection";
 import { checkIntegrity } from "./integrity";
+import { normOutliers, updateNorm } from "./normBound";
 import { parameterSync } from "./parameterSync";
 
 export interface PublishedUpdate {
@@ -27,6 +28,8 @@ export interface MemberAudit {
   readonly integrityFailures: { readonly step: number; readonly reason: string }[];
   /** Its receipts that repeat an earlier one (its own: stale; another member's: copy). */
   readonly copies: CopyFinding[];
+  /** Steps at which its update's norm was beyond the bound the witnesses apply (sdk/audit/normBound.ts). */
+  readonly normOutliers: number[];
   /** Steps at which the parameter hash it reported as a witness was not the one most witnesses reported. */
   readonly outOfSync: number[];
   readonly verdict: "ok" | "flagged";
@@ -79,6 +82,7 @@ export function auditRun(input: {
           unavailable: [],
           integrityFailures: [],
           copies: [],
+          normOutliers: [],
           outOfSync: [],
           verdict: "ok",
         }),
@@ -109,11 +113,15 @@ export function auditRun(input: {
     round.push({ member: r.member, step: Number(c.step), order: c.order, update: checked.update });
     byStep.set(c.step, round);
   }
-  for (const [step, round] of byStep)
+  for (const [step, round] of byStep) {
     for (const f of copyFindings(round, byStep.get(step - 1n) ?? [])) row(f.member).copies.push(f);
+    for (const f of normOutliers(round.map((c) => ({ member: c.member, norm: updateNorm(c.update) }))))
+      row(f.member).normOutliers.push(Number(step));
+  }
   for (const [step, reports] of witnessHashes)
     for (const r of parameterSync(reports).outOfSync) row(r.member).outOfSync.push(Number(step));
   for (const r of rows.values())
-    if (r.integrityFailures.length || r.copies.length || r.outOfSync.length) r.verdict = "flagged";
+    if (r.integrityFailures.length || r.copies.length || r.normOutliers.length || r.outOfSync.length)
+      r.verdict = "flagged";
   return [...rows.values()];
 }

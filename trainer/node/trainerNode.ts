@@ -14,7 +14,7 @@ import type { Connection, Keypair, PublicKey, TransactionInstruction } from "@so
 import { LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { join } from "node:path";
 import { witnessRefusals } from "../../sdk/audit/witnessChecks";
-import { decodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
+import { decodeUpdate, encodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import type { RunAccount } from "../../sdk/coordinatorAccounts";
 import { decodeMember, memberEndpoint, toBigInt } from "../../sdk/coordinatorAccounts";
 import * as ix from "../../sdk/coordinatorInstructions";
@@ -28,6 +28,8 @@ import { RunState, runStateOf } from "../../sdk/runState";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { TransactionSender } from "../../sdk/transactionSender";
 import { programErrorCode } from "../../sdk/transactionSender";
+import { hashWords, mulberry32 } from "../../sdk/seededRandom";
+import type { Attack } from "../adversary/attacks";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
 import { ChainFollower } from "./chainFollower";
@@ -82,6 +84,8 @@ export interface TrainerNodeOptions {
   readonly onEvent?: (event: NodeEvent) => void;
   /** Longest wait, in ms, for a committed update's bytes before a witness vouches for what it has. */
   readonly witnessWaitMs?: number;
+  /** Red-team runs only: the member misbehaves this way (trainer/adversary/attacks.ts). */
+  readonly attack?: Attack;
 }
 
 /** A round's update trained ahead, with the inputs it was trained on (checked again when the round opens). */
@@ -397,7 +401,8 @@ export class TrainerNode {
   private async compute(c: Computation, signal: AbortSignal): Promise<void> {
     const step = Number(c.step);
     const batches = assignedBatches(this.setup.train, this.setup.model.contextLength, {
-      dataSeed: c.dataSeed,
+      // a lazy member trains on rows of another seed's draw: rows nobody assigned it
+      dataSeed: this.o.attack?.trainsOnOtherRows ? c.dataSeed.map((b) => b ^ 0xff) : c.dataSeed,
       epochSlots: c.epochSlots,
       slot: c.slot,
       globalBatchSize: this.follower.latest.config.globalBatchSize,
@@ -457,7 +462,9 @@ export class TrainerNode {
       this.committedStep = step - 1n;
       return this.undoFrom(step, true);
     }
-    const { update } = ready;
+    const update = this.o.attack
+      ? { ...ready.update, bytes: await this.attacked(this.o.attack, state, ready.update.bytes) }
+      : ready.update;
     const hash = updateHash(update.bytes);
     const epoch = toBigInt(state.epoch);
     const metadata = encodeReceiptMetadata({
@@ -484,6 +491,24 @@ export class TrainerNode {
     this.trainer.settle(Number(step));
     this.emit({ kind: "committed", step: Number(step), chainMs: performance.now() - t0 });
     await this.exchange.publish(Number(step), update.bytes, metadata);
+  }
+
+  /** What the member's attack commits in place of the update it trained (red-team runs). */
+  private async attacked(attack: Attack, state: RunAccount, trained: Uint8Array): Promise<Uint8Array> {
+    const step = Number(toBigInt(state.step));
+    const layout = this.trainer.compressor.layout;
+    const others = () => [...this.exchange.verified(step)].filter(([member]) => member !== this.me.toBase58());
+    if (attack.needsOthers)
+      await this.waitUntil(() => others().length > 0, (state.config.maxRoundTrainTime * 1000) / 2);
+    const previous = this.store.get(this.me, step - 1);
+    return encodeUpdate(
+      attack.update({
+        own: decodeUpdate(trained, layout),
+        others: others().map(([, u]) => decodeUpdate(u.bytes, layout)),
+        previous: previous && decodeUpdate(previous.bytes, layout),
+        random: mulberry32(hashWords(step, this.slotOf(state))),
+      }),
+    );
   }
 
   /** When drawn as a witness: waits for the committed updates' bytes (or a deadline), then vouches for those held. */
@@ -525,6 +550,7 @@ export class TrainerNode {
 
   /** The slots a witness vouches for: those of `slots` whose update passes the cheap checks (sdk/audit). */
   private judge(state: RunAccount, slots: number[]): number[] {
+    if (this.o.attack) return slots; // an attacker vouches for everything, its own update included
     const step = Number(toBigInt(state.step));
     const layout = this.trainer.compressor.layout;
     const held = this.exchange.verified(step);

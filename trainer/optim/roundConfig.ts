@@ -58,7 +58,7 @@ export const PSYCHE_DEMO: RoundConfig = {
   outerMomentum: 0,
   weightDecay: 0,
   gradClip: 1,
-  aggregation: { kind: "mean" },
+  aggregation: { kind: "clippedMean" },
 };
 
 export function validateRoundConfig(c: RoundConfig): RoundConfig {

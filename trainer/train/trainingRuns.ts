@@ -3,6 +3,11 @@
 // global batches and sending only its encoded sparse update, which is decoded (with full validation) and applied
 // one round late, exactly as the network's nodes do (the same RoundTrainer and SharedParameters).
 import * as tf from "@tensorflow/tfjs";
+import { witnessRefusals } from "../../sdk/audit/witnessChecks";
+import type { UpdateLayout } from "../../sdk/codec/updateCodec";
+import { decodeUpdate, encodeUpdate } from "../../sdk/codec/updateCodec";
+import { hashWords, mulberry32 } from "../../sdk/seededRandom";
+import type { Attack } from "../adversary/attacks";
 import type { LrSchedule } from "../../sdk/lrSchedule";
 import { learningRate, validateLrSchedule } from "../../sdk/lrSchedule";
 import type { TokenSource } from "../data/tokenSource";
@@ -11,6 +16,7 @@ import { countParameters } from "../model/transformer";
 import type { AdamWConfig } from "../optim/adamw";
 import { AdamW } from "../optim/adamw";
 import type { RoundConfig } from "../optim/roundConfig";
+import type { Batch } from "../node/roundTraining";
 import { batchRows, RoundTrainer, roundBatches, runToEnd } from "../node/roundTraining";
 import { SharedParameters } from "../node/sharedParameters";
 import { evaluateLoss } from "./evaluate";
@@ -56,6 +62,26 @@ export interface RoundRunResult extends RunResult {
   readonly denseBytes: number;
   /** Mean time per round in the rounds' own work, all members: transform, top-k, encode, decode, aggregate, apply. */
   readonly demoSecondsPerStep: number;
+}
+
+/** What `attack` commits in place of `trained`, seeing the round's updates committed before it. */
+function attacked(
+  attack: Attack,
+  layout: UpdateLayout,
+  trained: Uint8Array,
+  round: readonly (Uint8Array | undefined)[],
+  previous: Uint8Array | undefined,
+  step: number,
+): Uint8Array {
+  const decode = (b: Uint8Array) => decodeUpdate(b, layout);
+  return encodeUpdate(
+    attack.update({
+      own: decode(trained),
+      others: round.filter((b): b is Uint8Array => b !== undefined).map(decode),
+      previous: previous ? decode(previous) : null,
+      random: mulberry32(hashWords(step, 0xbad)),
+    }),
+  );
 }
 
 /** Rows [firstRow, firstRow + rows) of global batch `step` as tensors. */
@@ -136,24 +162,57 @@ export function trainAdamW(model: Transformer, o: RunOptions, config: AdamWConfi
   }
 }
 
+/** A red-team run: one simulated member commits what its attack makes of its trained update. */
+export interface Adversary {
+  readonly member: number;
+  readonly attack: Attack;
+}
+
+/** A round as the witnesses judged it, for audits of a simulated run. */
+export interface JudgedRound {
+  readonly step: number;
+  /** The parameters the round trained from (after rounds 0..step-2). */
+  readonly base: readonly Float32Array[];
+  /** Each member's assigned batches, and the bytes it committed. */
+  readonly batches: readonly Batch[][];
+  readonly committed: readonly Uint8Array[];
+  /** Members the witnesses did not vouch for, with why. */
+  readonly refused: ReadonlyMap<number, string>;
+}
+
+export interface RoundRunExtras {
+  readonly adversary?: Adversary;
+  /** Witnesses judge every round (sdk/audit/witnessChecks.ts), as the network's do; implied by an adversary. */
+  readonly judge?: boolean;
+  readonly onRound?: (round: JudgedRound) => void;
+}
+
+/** Data seed of rows nobody is assigned: what a lazy member trains on. */
+const unassignedSeed = (seed: number) => (seed ^ 0x5bd1e995) >>> 0;
+
 /**
  * Rounds with `workers` simulated members sharing each round's global batches (batchRows must divide evenly): round
  * s trains from the shared parameters after rounds 0..s-2 and is applied once trained, as on the network. The run's
- * steps are rounds; each member trains H = config.innerSteps inner steps per round.
+ * steps are rounds; each member trains H = config.innerSteps inner steps per round. With `extras`, one member may
+ * attack and the round's accepted set is what the witnesses' checks let through.
  */
-export function trainRounds(model: Transformer, o: RunOptions, config: RoundConfig, workers: number): RoundRunResult {
+export function trainRounds(
+  model: Transformer,
+  o: RunOptions,
+  config: RoundConfig,
+  workers: number,
+  extras: RoundRunExtras = {},
+): RoundRunResult {
   const seqLen = model.config.contextLength;
   const rows = o.batchRows / workers;
   const H = config.innerSteps;
   const members = Array.from({ length: workers }, () => new RoundTrainer(model, config, o.schedule));
-  const shared = new SharedParameters(
-    model.getWeights(),
-    model.specs,
-    config,
-    members[0].compressor.layout,
-    o.schedule,
-  );
+  const layout = members[0].compressor.layout;
+  const shared = new SharedParameters(model.getWeights(), model.specs, config, layout, o.schedule);
+  const { adversary, onRound } = extras;
+  const judge = extras.judge || adversary !== undefined;
   let pending: Uint8Array[] | null = null;
+  let previous: Uint8Array[] = [];
   let bytes = 0;
   let codecMs = 0;
   const applyPending = (step: number) => {
@@ -161,30 +220,49 @@ export function trainRounds(model: Transformer, o: RunOptions, config: RoundConf
     if (pending) shared.applyRound(step, pending);
     codecMs += performance.now() - t0;
   };
+  // the adversary trains last, so a copier has the round's other updates
+  const order = Array.from({ length: workers }, (_, w) => w).sort(
+    (a, b) => Number(a === adversary?.member) - Number(b === adversary?.member),
+  );
   try {
     const result = runLoop(
       model,
       o,
       (step) => {
         let lossSum = 0;
-        const received: Uint8Array[] = [];
-        for (let w = 0; w < workers; w++) {
-          const batches = roundBatches(o.train, seqLen, {
-            seed: o.seed,
-            step,
-            innerSteps: H,
-            firstRow: w * rows,
-            rows,
-          });
-          const update = runToEnd(members[w].train(shared.params, batches, step));
+        const base = onRound ? shared.params.map((p) => p.slice()) : shared.params;
+        const committed: Uint8Array[] = new Array(workers);
+        const batches: Batch[][] = new Array(workers);
+        for (const w of order) {
+          const attack = w === adversary?.member ? adversary.attack : undefined;
+          batches[w] = roundBatches(o.train, seqLen, { seed: o.seed, step, innerSteps: H, firstRow: w * rows, rows });
+          const trainedOn = attack?.trainsOnOtherRows
+            ? roundBatches(o.train, seqLen, {
+                seed: unassignedSeed(o.seed),
+                step,
+                innerSteps: H,
+                firstRow: w * rows,
+                rows,
+              })
+            : batches[w];
+          const update = runToEnd(members[w].train(shared.params, trainedOn, step));
           members[w].settle(step); // every simulated update is on record
           lossSum += update.loss;
           codecMs += update.compressMs;
-          bytes += update.bytes.length;
-          received.push(update.bytes);
+          committed[w] = attack ? attacked(attack, layout, update.bytes, committed, previous[w], step) : update.bytes;
+          bytes += committed[w].length;
         }
+        const refused = new Map<number, string>();
+        if (judge) {
+          const named = (list: readonly Uint8Array[]) =>
+            list.map((b, w) => ({ member: String(w), step: step - 1, update: decodeUpdate(b, layout) }));
+          for (const r of witnessRefusals(step, named(committed), named(previous)))
+            refused.set(Number(r.member), r.reason);
+        }
+        onRound?.({ step, base, batches, committed, refused });
         applyPending(step - 1);
-        pending = received;
+        pending = committed.filter((_, w) => !refused.has(w));
+        previous = committed;
         if (step === o.steps - 1) {
           applyPending(step);
           pending = null;

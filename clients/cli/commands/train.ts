@@ -11,6 +11,8 @@ const options = {
   stake: { type: "number", describe: "SOL to stake when joining (default: the run's min_stake)" },
   "state-dir": { type: "string", default: ".concord/trainer", describe: "where updates are kept for the epoch" },
   json: { type: "boolean", default: false, describe: "print one JSON event per line instead of text" },
+  // red-team runs (tests, bench:audit): a member that cheats on purpose, so audits are measured against real ones
+  attack: { type: "string", hidden: true, describe: "misbehave as this attack (trainer/adversary/attacks.ts)" },
 } satisfies Record<string, Options>;
 
 export const trainCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {

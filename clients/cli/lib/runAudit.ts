@@ -20,7 +20,18 @@ import { runAddress } from "./runAddress";
 
 /** The table a person reads: one row per member. */
 export function auditTable(rows: readonly MemberAudit[]): string {
-  const header = ["member", "receipts", "accepted", "no bytes", "integrity", "stale", "copies", "sync", "verdict"];
+  const header = [
+    "member",
+    "receipts",
+    "accepted",
+    "no bytes",
+    "integrity",
+    "stale",
+    "copies",
+    "norm",
+    "sync",
+    "verdict",
+  ];
   const lines = rows.map((r) => [
     r.member,
     String(r.receipts),
@@ -29,6 +40,7 @@ export function auditTable(rows: readonly MemberAudit[]): string {
     r.integrityFailures.length ? `${r.integrityFailures.length} failed` : "ok",
     String(r.copies.filter((c) => c.kind === "stale").length),
     String(r.copies.filter((c) => c.kind === "copy").length),
+    String(r.normOutliers.length),
     r.outOfSync.length ? `${r.outOfSync.length} off` : "ok",
     r.verdict,
   ]);

@@ -8,6 +8,7 @@ import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
+import { attackNamed } from "../../../trainer/adversary/attacks";
 import { openDataset } from "../../../trainer/data/tokenShards";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
@@ -63,6 +64,7 @@ export async function runTrain(args: {
   stake?: number;
   stateDir: string;
   json: boolean;
+  attack?: string;
 }): Promise<void> {
   const anchor = await readAnchorToml(args.config && resolve(args.config));
   const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
@@ -70,6 +72,7 @@ export async function runTrain(args: {
   if (!existsSync(walletPath)) throw new Error(`keypair ${walletPath} not found (pass --keypair)`);
   const run = parseAddress("run", args.run);
   const listen = parseListen(args.listen);
+  const attack = args.attack === undefined ? undefined : attackNamed(args.attack);
   if (args.stake !== undefined && !(args.stake > 0))
     throw new Error(`--stake ${args.stake} must be a positive SOL amount`);
   const recipePath = resolve(args.recipe);
@@ -98,6 +101,7 @@ export async function runTrain(args: {
     stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
     stateDir,
     onEvent: print,
+    attack,
   });
   const stop = () => node.stop();
   process.once("SIGINT", stop);
