@@ -60,9 +60,9 @@ const challengeAccount = async (member: PublicKey, step: bigint) => {
   return info && decodeChallenge(info.data);
 };
 
-/** The CLI arguments for a receipt, each overridable (null: left out). */
-function receiptArgs(member: PublicKey, step: bigint, override: Record<string, string | null> = {}): string[] {
-  const options: Record<string, string | null> = {
+/** The CLI arguments for a receipt, each overridable. */
+function receiptArgs(member: PublicKey, step: bigint, override: Record<string, string> = {}): string[] {
+  const options: Record<string, string> = {
     url: chain.rpcUrl,
     run: run.toBase58(),
     member: member.toBase58(),
@@ -72,8 +72,18 @@ function receiptArgs(member: PublicKey, step: bigint, override: Record<string, s
     "evidence-dir": evidenceDir,
     ...override,
   };
-  return Object.entries(options).flatMap(([k, v]) => (v === null ? [] : [`--${k}`, v]));
+  return Object.entries(options).flatMap(([k, v]) => [`--${k}`, v]);
 }
+
+/** `concord audit <command>` on a receipt as `keypair`: the exit code. */
+const audit = (
+  command: "challenge" | "vote",
+  keypair: string,
+  member: PublicKey,
+  step: bigint,
+  override: Record<string, string> = {},
+  ...flags: string[]
+) => main(["audit", command, ...receiptArgs(member, step, override), "--keypair", keypair, ...flags]);
 
 const lastJson = <T>() => JSON.parse(logged[logged.length - 1]) as T;
 
@@ -136,9 +146,7 @@ test("a copy's accepted receipt: challenged, confirmed by the honest members' vo
   const bond = toBigInt(config.challengeBond);
 
   // When the auditor challenges it
-  expect(
-    await main(["audit", "challenge", ...receiptArgs(copier, copied.step), "--keypair", auditorFile, "--json"]),
-  ).toBe(0);
+  expect(await audit("challenge", auditorFile, copier, copied.step, {}, "--json")).toBe(0);
   const opened = lastJson<{ challenge: string; evidenceHash: string; bond: string; report: ChallengeEvidence }>();
 
   // Then the report is in the evidence folder under its hash, and the challenge records that hash
@@ -160,22 +168,23 @@ test("a copy's accepted receipt: challenged, confirmed by the honest members' vo
   const before = await chain.connection.getAccountInfo(new PublicKey(opened.challenge));
   const elsewhere = join(dir, "other-evidence");
   mkdirSync(elsewhere);
-  expect(await main(["audit", "vote", ...receiptArgs(copier, copied.step, { "evidence-dir": elsewhere }), "--keypair", voterFiles[0]])).toBe(1); // prettier-ignore
+  expect(await audit("vote", voterFiles[0], copier, copied.step, { "evidence-dir": elsewhere })).toBe(1);
   expect(logged.at(-1)).toBe(`error: challenge evidence ${opened.evidenceHash} is not in ${elsewhere}`);
   const tampered = JSON.stringify({ ...opened.report, findings: [{ kind: "sync" }] });
   writeFileSync(join(elsewhere, `${opened.evidenceHash}.json`), tampered);
-  expect(await main(["audit", "vote", ...receiptArgs(copier, copied.step, { "evidence-dir": elsewhere }), "--keypair", voterFiles[0]])).toBe(1); // prettier-ignore
+  expect(await audit("vote", voterFiles[0], copier, copied.step, { "evidence-dir": elsewhere })).toBe(1);
   expect(logged.at(-1)).toMatch(/^error: challenge evidence .* hashes to [0-9a-f]{64}, but the challenge records /);
   expect((await chain.connection.getAccountInfo(new PublicKey(opened.challenge)))!.data).toEqual(before!.data);
 
   // When the first honest member re-checks and votes: it reproduces the copy, but half the eligible stake is not 2/3
-  expect(await main(["audit", "vote", ...receiptArgs(copier, copied.step), "--keypair", voterFiles[0], "--json"])).toBe(0); // prettier-ignore
+  expect(await audit("vote", voterFiles[0], copier, copied.step, {}, "--json")).toBe(0);
   const first = lastJson<{ vote: string; reason: string; status: string }>();
   expect(first).toMatchObject({ vote: "confirm", status: "open" });
   expect(first.reason).toMatch(/^reproduced copy of the update of /);
 
   // and the second votes too: confirmed
-  expect(await main(["audit", "vote", ...receiptArgs(copier, copied.step), "--keypair", voterFiles[1]])).toBe(0);
+  const ownStore = { store: join(dir, "node-1") }; // each voter re-checks from its own bytes
+  expect(await audit("vote", voterFiles[1], copier, copied.step, ownStore)).toBe(0);
   const slash = (stake * BigInt(config.slashBps)) / 10_000n;
   expect(logged.at(-1)).toMatch(/^voted confirm: reproduced copy of /);
   expect(logged.at(-1)).toContain(
@@ -184,14 +193,15 @@ test("a copy's accepted receipt: challenged, confirmed by the honest members' vo
 
   // Then on-chain: the copier's stake is down by slash_bps, the challenger has its bond back and half the slash
   expect(await stakeOf(copier)).toBe(stake - slash);
-  const member = decodeMember((await chain.connection.getAccountInfo(findMemberAddress(run, copier, COORDINATOR_PROGRAM_ID)[0]))!.data); // prettier-ignore
+  const memberAccount = findMemberAddress(run, copier, COORDINATOR_PROGRAM_ID)[0];
+  const member = decodeMember((await chain.connection.getAccountInfo(memberAccount))!.data);
   expect(toBigInt(member.slashed)).toBe(slash);
   expect(Object.keys((await challengeAccount(copier, copied.step))!.status)).toEqual(["confirmed"]);
   const rent = BigInt(await chain.connection.getMinimumBalanceForRentExemption(ACCOUNT_SIZES.challenge));
   expect(await lamports(auditor)).toBe(auditorBefore - rent - FEE + slash / 2n);
 
   // and a vote on it now is refused
-  expect(await main(["audit", "vote", ...receiptArgs(copier, copied.step), "--keypair", voterFiles[0]])).toBe(1);
+  expect(await audit("vote", voterFiles[0], copier, copied.step)).toBe(1);
   expect(logged.at(-1)).toBe(
     `error: the challenge of ${copier.toBase58()} at step ${copied.step} is confirmed: no vote sent`,
   );
@@ -204,7 +214,7 @@ test("an honest receipt: refused without findings; on a prepared report nobody r
   const bond = toBigInt((await runAccount()).config.challengeBond);
 
   // Given an honest member's accepted receipt, the auditor's own audit finds nothing to challenge
-  expect(await main(["audit", "challenge", ...receiptArgs(member, honestReceipt.step), "--keypair", auditorFile])).toBe(1); // prettier-ignore
+  expect(await audit("challenge", auditorFile, member, honestReceipt.step)).toBe(1);
   expect(logged.at(-1)).toBe(
     `error: the audit finds nothing wrong with the receipt of ${member.toBase58()} at step ${honestReceipt.step}: no challenge sent`,
   );
@@ -224,13 +234,18 @@ test("an honest receipt: refused without findings; on a prepared report nobody r
   };
   const prepared = join(dir, "prepared.json");
   writeFileSync(prepared, encodeEvidence(report));
-  expect(await main(["audit", "challenge", ...receiptArgs(member, honestReceipt.step), "--evidence", prepared, "--keypair", auditorFile])).toBe(0); // prettier-ignore
-  expect(logged.at(-1)).toMatch(/^challenge \w+ opened against \w+ at step \d+, bond \d+ lamports\nevidence [0-9a-f]{64}:\n {2}copy of /); // prettier-ignore
+  expect(await audit("challenge", auditorFile, member, honestReceipt.step, { evidence: prepared })).toBe(0);
+  const printed = logged.at(-1)!.split("\n");
+  expect(printed[0]).toMatch(/^challenge \w+ opened against \w+ at step \d+, bond \d+ lamports$/);
+  expect(printed.slice(1)).toEqual([
+    expect.stringMatching(/^evidence [0-9a-f]{64}:$/),
+    expect.stringMatching(/^ {2}copy of /),
+  ]);
   expect(existsSync(join(evidenceDir, `${hex(evidenceHash(encodeEvidence(report)))}.json`))).toBe(true);
 
   // Then the other honest member's own audit does not reproduce it: it votes reject, which is more than 1/3 of the
   // eligible stake (its own and the slashed copier's)
-  expect(await main(["audit", "vote", ...receiptArgs(member, honestReceipt.step), "--keypair", voterFiles[0], "--json"])).toBe(0); // prettier-ignore
+  expect(await audit("vote", voterFiles[0], member, honestReceipt.step, {}, "--json")).toBe(0);
   const vote = lastJson<{ vote: string; reason: string; status: string; bondToPool: string }>();
   expect(vote).toMatchObject({ vote: "reject", status: "rejected", bondToPool: String(bond) });
   expect(vote.reason).toMatch(/^none of the evidence's findings reproduce \(claimed: copy of .*; found: nothing\)$/);
@@ -244,13 +259,48 @@ test("an honest receipt: refused without findings; on a prepared report nobody r
 describe("bad input: one line, exit 1, nothing on chain", () => {
   const stranger = new PublicKey(new Uint8Array(32).fill(9));
   test.each([
-    ["a member that is no address", "challenge", () => receiptArgs(copier, copied.step, { member: "not-a-key" }), /--member "not-a-key" is not a base58 public key/], // prettier-ignore
-    ["an unknown member", "challenge", () => receiptArgs(stranger, 0n), /has no accepted receipt at step 0: it is not a member of the run$/], // prettier-ignore
-    ["a step with no receipt", "challenge", () => receiptArgs(copier, 99n), /no accepted receipt at step 99: it committed no receipt at that step$/], // prettier-ignore
-    ["a step that is no integer", "challenge", () => receiptArgs(copier, copied.step, { step: "1.5" }), /--step must be a non-negative integer/], // prettier-ignore
-    ["malformed evidence", "challenge", () => [...receiptArgs(copier, copied.step), "--evidence", join(dir, "recipe.json")], /challenge evidence .* is malformed: /], // prettier-ignore
-    ["evidence about another receipt", "challenge", () => [...receiptArgs(honest[0], honestReceipt.step), "--evidence", join(dir, "prepared.json")], /is about another receipt: member /], // prettier-ignore
-    ["no challenge to vote on", "vote", () => receiptArgs(honest[0], honestReceipt.step), /the challenge of \w+ at step \d+ is never opened: no vote sent$/], // prettier-ignore
+    [
+      "a member that is no address",
+      "challenge",
+      () => receiptArgs(copier, copied.step, { member: "not-a-key" }),
+      /--member "not-a-key" is not a base58 public key/,
+    ],
+    [
+      "an unknown member",
+      "challenge",
+      () => receiptArgs(stranger, 0n),
+      /has no accepted receipt at step 0: it is not a member of the run$/,
+    ],
+    [
+      "a step with no receipt",
+      "challenge",
+      () => receiptArgs(copier, 99n),
+      /no accepted receipt at step 99: it committed no receipt at that step$/,
+    ],
+    [
+      "a step that is no integer",
+      "challenge",
+      () => receiptArgs(copier, copied.step, { step: "1.5" }),
+      /--step must be a non-negative integer/,
+    ],
+    [
+      "malformed evidence",
+      "challenge",
+      () => [...receiptArgs(copier, copied.step), "--evidence", join(dir, "recipe.json")],
+      /challenge evidence .* is malformed: /,
+    ],
+    [
+      "evidence about another receipt",
+      "challenge",
+      () => [...receiptArgs(honest[0], honestReceipt.step), "--evidence", join(dir, "prepared.json")],
+      /is about another receipt: member /,
+    ],
+    [
+      "no challenge to vote on",
+      "vote",
+      () => receiptArgs(honest[0], honestReceipt.step),
+      /the challenge of \w+ at step \d+ is never opened: no vote sent$/,
+    ],
   ])("%s", async (_, command, args, message) => {
     const runBefore = (await chain.connection.getAccountInfo(run))!.data;
     const auditorBefore = await lamports(auditor);

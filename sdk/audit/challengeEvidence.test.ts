@@ -130,7 +130,7 @@ describe("challenge evidence", () => {
       codes.CONCORD_ERROR__AUDIT__MALFORMED_EVIDENCE,
       /not in canonical form/,
     ],
-  ])("evidence that is %s is refused", (_, input, code, message) => {
+  ])("evidence refused: %s", (_, input, code, message) => {
     expect(expectConcordError(() => parseEvidence(input, "f"), code).message).toMatch(message);
   });
 

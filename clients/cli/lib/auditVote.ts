@@ -72,7 +72,7 @@ export async function runAuditVote(args: ReceiptArgs): Promise<void> {
       approve: reproduced !== null,
     }),
   ]);
-  const after = (await challengeAt(ctx, address))!; // program accounts are never closed
+  const after = (await challengeAt(ctx, address))!; // a challenge account is never closed
   const outcome = {
     challenge: address.toBase58(),
     vote: reproduced ? "confirm" : "reject",
