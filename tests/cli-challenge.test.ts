@@ -286,7 +286,7 @@ describe("bad input: one line, exit 1, nothing on chain", () => {
     [
       "malformed evidence",
       "challenge",
-      () => [...receiptArgs(copier, copied.step), "--evidence", join(dir, "recipe.json")],
+      () => [...receiptArgs(honest[0], honestReceipt.step), "--evidence", join(dir, "recipe.json")],
       /challenge evidence .* is malformed: /,
     ],
     [
@@ -294,6 +294,12 @@ describe("bad input: one line, exit 1, nothing on chain", () => {
       "challenge",
       () => [...receiptArgs(honest[0], honestReceipt.step), "--evidence", join(dir, "prepared.json")],
       /is about another receipt: member /,
+    ],
+    [
+      "a receipt challenged already",
+      "challenge",
+      () => receiptArgs(copier, copied.step),
+      /at step \d+ was challenged already \(confirmed; one challenge per receipt\): none sent$/,
     ],
     [
       "no challenge to vote on",

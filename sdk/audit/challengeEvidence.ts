@@ -128,12 +128,17 @@ export function parseEvidence(bytes: Uint8Array, source: string, expectedHash?: 
   return e;
 }
 
+/** The receipt a challenge disputes, as the chain recorded it. */
+export interface DisputedReceipt {
+  readonly run: PublicKey;
+  readonly member: PublicKey;
+  readonly step: number;
+  /** The update hash the receipt commits to. */
+  readonly hash: Uint8Array;
+}
+
 /** Throws EVIDENCE_MISMATCH unless `e` is about this receipt. */
-export function checkEvidenceFor(
-  e: ChallengeEvidence,
-  source: string,
-  receipt: { run: PublicKey; member: PublicKey; step: number; hash: Uint8Array },
-): void {
+export function checkEvidenceFor(e: ChallengeEvidence, source: string, receipt: DisputedReceipt): void {
   const reason =
     e.run !== receipt.run.toBase58()
       ? `run ${e.run}, not ${receipt.run.toBase58()}`

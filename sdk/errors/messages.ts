@@ -84,6 +84,8 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
     "the audit finds nothing wrong with the receipt of $member at step $step: no challenge sent",
   [codes.CONCORD_ERROR__AUDIT__RECEIPT_NOT_ACCEPTED]: "$member has no accepted receipt at step $step: $reason",
   [codes.CONCORD_ERROR__AUDIT__CHALLENGE_NOT_OPEN]: "the challenge of $member at step $step is $status: no vote sent",
+  [codes.CONCORD_ERROR__AUDIT__ALREADY_CHALLENGED]:
+    "the receipt of $member at step $step was challenged already ($status; one challenge per receipt): none sent",
   [codes.CONCORD_ERROR__TRANSACTION__PROGRAM_ERROR]:
     "instruction $instruction failed with custom program error $code ($name); $outcome",
   [codes.CONCORD_ERROR__TRANSACTION__FAILED]: "transaction failed: $err; $outcome",

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
-import type { ChallengeEvidence } from "../../../sdk/audit/challengeEvidence";
+import type { ChallengeEvidence, DisputedReceipt } from "../../../sdk/audit/challengeEvidence";
 import {
   CHALLENGE_EVIDENCE_VERSION,
   checkEvidenceFor,
@@ -23,7 +23,7 @@ import { ConcordError } from "../../../sdk/errors/concordError";
 import * as codes from "../../../sdk/errors/codes";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import type { AuditArgs, AuditContext } from "./auditContext";
-import { acceptedReceipt, auditContext } from "./auditContext";
+import { acceptedReceipt, auditContext, challengeAt, challengeStatus } from "./auditContext";
 import { walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 
@@ -41,6 +41,14 @@ export async function runAuditChallenge(args: ReceiptArgs & { evidence?: string 
   const member = runAddress(args.member, "--member");
   const ctx = await auditContext(args);
   const receipt = acceptedReceipt(ctx, member, args.step);
+  const [challenge] = findChallengeAddress(ctx.run, member, args.step, ctx.programId);
+  const earlier = await challengeAt(ctx, challenge);
+  if (earlier)
+    throw new ConcordError(codes.CONCORD_ERROR__AUDIT__ALREADY_CHALLENGED, {
+      member: member.toBase58(),
+      step: args.step,
+      status: challengeStatus(earlier),
+    });
   const target = { run: ctx.run, member, step: args.step, hash: receipt.hash };
   const report = args.evidence ? preparedReport(resolve(args.evidence), target) : ownReport(ctx, target);
   const bytes = encodeEvidence(report);
@@ -60,7 +68,6 @@ export async function runAuditChallenge(args: ReceiptArgs & { evidence?: string 
       evidenceHash: hash,
     }),
   ]);
-  const [challenge] = findChallengeAddress(ctx.run, member, args.step, ctx.programId);
   const bond = toBigInt(ctx.state.config.challengeBond);
   if (args.json)
     console.log(
@@ -76,10 +83,8 @@ export async function runAuditChallenge(args: ReceiptArgs & { evidence?: string 
     );
 }
 
-type Target = Parameters<typeof checkEvidenceFor>[2];
-
 /** This auditor's findings at the receipt; NOTHING_TO_CHALLENGE when there are none. */
-function ownReport(ctx: AuditContext, t: Target): ChallengeEvidence {
+function ownReport(ctx: AuditContext, t: DisputedReceipt): ChallengeEvidence {
   const audit = ctx.audits.find((a) => a.member === t.member.toBase58());
   const findings = audit ? findingsAt(audit, t.step) : [];
   if (!findings.length)
@@ -99,7 +104,7 @@ function ownReport(ctx: AuditContext, t: Target): ChallengeEvidence {
 }
 
 /** Someone's prepared report, posted as is: it must parse and be about this receipt; the voters re-check its claims. */
-function preparedReport(path: string, t: Target): ChallengeEvidence {
+function preparedReport(path: string, t: DisputedReceipt): ChallengeEvidence {
   if (!existsSync(path)) throw new Error(`evidence ${path} not found`);
   const report = parseEvidence(new Uint8Array(readFileSync(path)), path);
   checkEvidenceFor(report, path, t);

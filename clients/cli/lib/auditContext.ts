@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { MemberAudit } from "../../../sdk/audit/runAudit";
 import { auditRun } from "../../../sdk/audit/runAudit";
-import type { RunAccount } from "../../../sdk/coordinatorAccounts";
-import { decodeRun, toBigInt } from "../../../sdk/coordinatorAccounts";
+import type { ChallengeAccount, RunAccount } from "../../../sdk/coordinatorAccounts";
+import { decodeChallenge, decodeRun, toBigInt } from "../../../sdk/coordinatorAccounts";
 import { planUpdateLayout } from "../../../sdk/demo/compress";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import * as codes from "../../../sdk/errors/codes";
@@ -98,3 +98,11 @@ export function acceptedReceipt(ctx: AuditContext, member: PublicKey, step: numb
       : "it is not a member of the run";
   throw new ConcordError(codes.CONCORD_ERROR__AUDIT__RECEIPT_NOT_ACCEPTED, { member: member.toBase58(), step, reason });
 }
+
+/** The challenge account at `address`; null when none was opened there. */
+export async function challengeAt(ctx: AuditContext, address: PublicKey): Promise<ChallengeAccount | null> {
+  const info = await ctx.connection.getAccountInfo(address, "confirmed");
+  return info && decodeChallenge(info.data, address.toBase58());
+}
+
+export const challengeStatus = (c: ChallengeAccount) => Object.keys(c.status)[0] as "open" | "confirmed" | "rejected";

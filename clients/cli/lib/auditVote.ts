@@ -2,7 +2,6 @@
 // evidence the challenge account names (by hash: a file that hashes otherwise is refused), re-runs the audit of the
 // disputed receipt itself and votes to confirm only when its audit reproduces a finding the evidence names. Then it
 // prints where the challenge stands: still open, or resolved with what moved (slash and reward, or the bond).
-import type { PublicKey } from "@solana/web3.js";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
@@ -14,7 +13,7 @@ import {
   reproducedFinding,
 } from "../../../sdk/audit/challengeEvidence";
 import type { ChallengeAccount } from "../../../sdk/coordinatorAccounts";
-import { decodeChallenge, toBigInt } from "../../../sdk/coordinatorAccounts";
+import { toBigInt } from "../../../sdk/coordinatorAccounts";
 import { resolveChallengeInstruction } from "../../../sdk/coordinatorInstructions";
 import { findChallengeAddress } from "../../../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
@@ -23,13 +22,12 @@ import * as codes from "../../../sdk/errors/codes";
 import { coordinatorEvents } from "../../../sdk/roundHistory";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import type { AuditContext } from "./auditContext";
-import { acceptedReceipt, auditContext } from "./auditContext";
+import { acceptedReceipt, auditContext, challengeAt, challengeStatus } from "./auditContext";
 import type { ReceiptArgs } from "./auditChallenge";
 import { walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 
 const hex = (b: Uint8Array | number[]) => Buffer.from(b).toString("hex");
-const statusOf = (c: ChallengeAccount) => Object.keys(c.status)[0] as "open" | "confirmed" | "rejected";
 
 export async function runAuditVote(args: ReceiptArgs): Promise<void> {
   const member = runAddress(args.member, "--member");
@@ -37,11 +35,11 @@ export async function runAuditVote(args: ReceiptArgs): Promise<void> {
   const receipt = acceptedReceipt(ctx, member, args.step);
   const [address] = findChallengeAddress(ctx.run, member, args.step, ctx.programId);
   const challenge = await challengeAt(ctx, address);
-  if (!challenge || statusOf(challenge) !== "open")
+  if (!challenge || challengeStatus(challenge) !== "open")
     throw new ConcordError(codes.CONCORD_ERROR__AUDIT__CHALLENGE_NOT_OPEN, {
       member: member.toBase58(),
       step: args.step,
-      status: challenge ? statusOf(challenge) : "never opened",
+      status: challenge ? challengeStatus(challenge) : "never opened",
     });
 
   const file = join(resolve(args.evidenceDir), `${hex(challenge.evidenceHash)}.json`);
@@ -83,14 +81,9 @@ export async function runAuditVote(args: ReceiptArgs): Promise<void> {
   else console.log(`voted ${outcome.vote}: ${reason}\nchallenge ${outcome.challenge} ${outcome.summary}`);
 }
 
-async function challengeAt(ctx: AuditContext, address: PublicKey): Promise<ChallengeAccount | null> {
-  const info = await ctx.connection.getAccountInfo(address, "confirmed");
-  return info && decodeChallenge(info.data, address.toBase58());
-}
-
 /** The challenge's state after the vote; when this vote resolved it, what moved, from its ChallengeResolved event. */
 async function standing(ctx: AuditContext, c: ChallengeAccount, signature: string) {
-  const status = statusOf(c);
+  const status = challengeStatus(c);
   const votes = {
     stakeFor: toBigInt(c.stakeFor).toString(),
     stakeAgainst: toBigInt(c.stakeAgainst).toString(),
