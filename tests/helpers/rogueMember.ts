@@ -137,6 +137,13 @@ export class RogueMember {
     }
   }
 
+  /** What it commits at `step`; undefined while a copy has nothing to copy yet. */
+  private roundBytes(step: number): Uint8Array | undefined {
+    if (this.cheat === "copy") return this.copies.get(step);
+    if (this.cheat) return this.staleBytes(this.cheat);
+    return Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + step) & 0xff);
+  }
+
   /** Valid metadata for the committed bytes at `step` (what an honest member publishes with them). */
   private metadata(step: number): Uint8Array {
     const bytes = this.committed.get(step)!;
@@ -166,18 +173,9 @@ export class RogueMember {
     const step = toBigInt(state.step);
     const slot = state.members.findIndex((m) => m.key.equals(this.keypair.publicKey));
     const runState = runStateOf(state.state);
-    const bytes =
-      this.cheat === "copy"
-        ? this.copies.get(Number(step))
-        : this.cheat
-          ? this.staleBytes(this.cheat)
-          : Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + Number(step)) & 0xff);
-    if (
-      runState === RunState.RoundTrain &&
-      !state.roundReceipts[slot].committed &&
-      state.members[slot].inEpoch &&
-      bytes
-    ) {
+    const due = runState === RunState.RoundTrain && !state.roundReceipts[slot].committed && state.members[slot].inEpoch;
+    const bytes = due ? this.roundBytes(Number(step)) : undefined;
+    if (bytes) {
       const epoch = toBigInt(state.epoch);
       const commit = { run: this.run, member: this.keypair.publicKey, epoch, step, hash: updateHash(bytes) };
       await sender.send([await ix.commitInstruction(this.program, { ...commit, size: bytes.length, loss: 1 })]);

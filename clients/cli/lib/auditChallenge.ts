@@ -55,6 +55,7 @@ export async function runAuditChallenge(args: ReceiptArgs & { evidence?: string 
   const hash = evidenceHash(bytes);
   const payer = await walletOf(args);
 
+  // posted before the challenge opens: a voter looks for it as soon as the chain shows the challenge
   mkdirSync(resolve(args.evidenceDir), { recursive: true });
   writeFileSync(join(resolve(args.evidenceDir), `${hex(hash)}.json`), bytes);
   const program = coordinatorProgram(providerFor(ctx.connection, payer), ctx.programId);
