@@ -69,6 +69,9 @@ describe("challenge evidence", () => {
     expect(reproducedFinding([other], findingsAt(audit, 2))).toBeNull();
     expect(reproducedFinding([copy], findingsAt(audit, 1))).toBeNull();
     expect(describeFinding(copy)).toBe(`copy of the update of ${source.toBase58()} at step 2 (100% overlap)`);
+    expect(
+      describeFinding({ ...copy, kind: "stale", source: { member: member.toBase58(), step: 1 }, overlap: 0.97 }),
+    ).toBe("stale: its own update of step 1 sent again (97% overlap)");
   });
 
   test("a report about another receipt is refused by name", () => {

@@ -73,14 +73,17 @@ export function reproducedFinding(
   return claimed.find((c) => own.some((o) => same(c, o))) ?? null;
 }
 
+const percent = (x: number) => `${(100 * x).toFixed(0)}%`;
+
 /** One line a person reads. */
 export function describeFinding(f: EvidenceFinding): string {
   switch (f.kind) {
     case "integrity":
       return `integrity: ${f.reason}`;
     case "copy":
+      return `copy of the update of ${f.source.member} at step ${f.source.step} (${percent(f.overlap)} overlap)`;
     case "stale":
-      return `${f.kind} of the update of ${f.source.member} at step ${f.source.step} (${(100 * f.overlap).toFixed(0)}% overlap)`;
+      return `stale: its own update of step ${f.source.step} sent again (${percent(f.overlap)} overlap)`;
     case "sync":
       return "sync: its parameter hash was not the witnesses' majority";
   }
