@@ -66,7 +66,12 @@ function validate(m: ReceiptMetadata): void {
   check(m.updateHash instanceof Uint8Array && m.updateHash.length === 32, "updateHash must be 32 bytes");
   check(isCount(m.updateBytes) && m.updateBytes > 0, "updateBytes must be a positive integer");
   check(Math.fround(m.loss) === m.loss && f32NonNegativeFinite(f32Bits(m.loss)), "loss must be a finite f32 >= 0");
-  const c = m.compute;
+  checkComputeDescriptor(m.compute);
+}
+
+/** Throws MALFORMED_RECEIPT_METADATA unless `c` is a descriptor this code reads (audit reports name one too). */
+export function checkComputeDescriptor(c: ComputeDescriptor): void {
+  check(typeof c === "object" && c !== null, "compute must be an object");
   check(BACKENDS.includes(c.backend), `backend must be one of ${BACKENDS.join(", ")}`);
   check(isText(c.tfjsVersion), "tfjsVersion must be a short string");
   check(c.wasmSimd === null || typeof c.wasmSimd === "boolean", "wasmSimd must be a boolean or null");

@@ -25,7 +25,8 @@ export async function main(argv: string[]): Promise<number> {
       if (!error) y.showHelp();
       throw error ?? new Error(message.replace(/\s*\n\s*/g, " "));
     })
-    .help();
+    .help()
+    .exitProcess(false); // --help prints and returns: main() resolves to 0, and tests can call it
   try {
     await parser.parseAsync();
     return 0;

@@ -74,6 +74,18 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRAINER__RECIPE_MISMATCH]: "the training recipe does not match the run on-chain: $reason",
   [codes.CONCORD_ERROR__TRAINER__NOT_A_MEMBER]: "$member is not a member of run $run: $reason",
   [codes.CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE]: "the accepted set of step $step cannot be read: $reason",
+  [codes.CONCORD_ERROR__AUDIT__MALFORMED_EVIDENCE]: "challenge evidence $source is malformed: $reason",
+  [codes.CONCORD_ERROR__AUDIT__EVIDENCE_TOO_LARGE]: "challenge evidence $source is $size bytes (limit $limit)",
+  [codes.CONCORD_ERROR__AUDIT__EVIDENCE_HASH_MISMATCH]:
+    "challenge evidence $source hashes to $actual, but the challenge records $expected",
+  [codes.CONCORD_ERROR__AUDIT__EVIDENCE_NOT_FOUND]: "challenge evidence $hash is not in $dir",
+  [codes.CONCORD_ERROR__AUDIT__EVIDENCE_MISMATCH]: "challenge evidence $source is about another receipt: $reason",
+  [codes.CONCORD_ERROR__AUDIT__NOTHING_TO_CHALLENGE]:
+    "the audit finds nothing wrong with the receipt of $member at step $step: no challenge sent",
+  [codes.CONCORD_ERROR__AUDIT__RECEIPT_NOT_ACCEPTED]: "$member has no accepted receipt at step $step: $reason",
+  [codes.CONCORD_ERROR__AUDIT__CHALLENGE_NOT_OPEN]: "the challenge of $member at step $step is $status: no vote sent",
+  [codes.CONCORD_ERROR__AUDIT__ALREADY_CHALLENGED]:
+    "the receipt of $member at step $step was challenged already ($status; one challenge per receipt): none sent",
   [codes.CONCORD_ERROR__TRANSACTION__PROGRAM_ERROR]:
     "instruction $instruction failed with custom program error $code ($name); $outcome",
   [codes.CONCORD_ERROR__TRANSACTION__FAILED]: "transaction failed: $err; $outcome",

@@ -1,6 +1,6 @@
 // Trainer nodes in the test's own process (the node's modules, real sockets on 127.0.0.1, the real chain), with
 // every event they report kept per node, and the replay's parameter hash to compare them with.
-import type { Connection, PublicKey } from "@solana/web3.js";
+import type { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { join } from "node:path";
 import { fundedKeypair, providerFor } from "../../coordinator/localnet/localnetClient";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
@@ -21,6 +21,8 @@ export interface InProcessNodes {
   /** Each node's run(): resolves when it finished the run. */
   readonly runs: Promise<void>[];
   readonly keys: PublicKey[];
+  /** The members' wallets, for tests that act as them (a staked member's vote). */
+  readonly keypairs: Keypair[];
   stop(): void;
 }
 
@@ -52,6 +54,7 @@ export async function startNodes(
     events,
     runs: nodes.map((n) => n.run()),
     keys: keypairs.map((k) => k.publicKey),
+    keypairs,
     stop: () => nodes.forEach((n) => n.stop()),
   };
 }

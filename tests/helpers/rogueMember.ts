@@ -1,6 +1,8 @@
-// A staked member that cheats, in one of two ways: "wrong bytes" commits the hash of one update each round and, when
-// a peer asks for it, serves other bytes; "stale" commits a well-formed update once and then the same bytes every
-// round (with valid metadata), never training. When drawn as a witness it vouches for every receipt, its own
+// A staked member that cheats, in one of three ways: "wrong bytes" commits the hash of one update each round and,
+// when a peer asks for it, serves other bytes; "stale" commits a well-formed update once and then the same bytes
+// every round (with valid metadata), never training; "copy" waits each round for another member's announce, pulls
+// those bytes and commits them as its own (with valid metadata), which witnesses accept: they cannot tell which of
+// two equal receipts came first, an auditor can. When drawn as a witness it vouches for every receipt, its own
 // included. It speaks the real peer protocol (sdk/net) and sends real transactions, so honest nodes meet it exactly
 // as they would on a network.
 import type { Connection, PublicKey } from "@solana/web3.js";
@@ -12,7 +14,7 @@ import { toBigInt } from "../../sdk/coordinatorAccounts";
 import * as ix from "../../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
 import { BanList } from "../../sdk/net/banList";
-import type { PeerSocket } from "../../sdk/net/peerSocket";
+import type { PeerPayload, PeerSocket } from "../../sdk/net/peerSocket";
 import { PeerServer } from "../../sdk/net/peerServer";
 import { signAnnounce } from "../../sdk/peer/peerSignatures";
 import { encodeReceiptMetadata } from "../../sdk/receiptMetadata";
@@ -29,6 +31,10 @@ export class RogueMember {
   private server!: PeerServer;
   private follower!: ChainFollower;
   private committed = new Map<number, Uint8Array>();
+  /** Copy: the hashes it asked a peer for, by hex, with their step; and the bytes it got, by step. */
+  private readonly wanted = new Map<string, number>();
+  private readonly copies = new Map<number, Uint8Array>();
+  private sender!: TransactionSender;
   private readonly epochs = new Map<number, number>();
   private witnessed = -1n;
   private busy = Promise.resolve();
@@ -36,8 +42,8 @@ export class RogueMember {
   constructor(
     private readonly connection: Connection,
     private readonly run: PublicKey,
-    /** Stale: re-send one well-formed update of this layout every round. */
-    private readonly stale?: UpdateLayout,
+    /** A layout: "stale", re-send one well-formed update of it every round; "copy"; none: "wrong bytes". */
+    private readonly cheat?: UpdateLayout | "copy",
   ) {}
 
   /** A well-formed update of the layout: the first k entries of every chunk, alternating signs. */
@@ -75,9 +81,10 @@ export class RogueMember {
         for (const [step] of this.committed) this.announce(peer, step);
       },
       onMessage: (peer, m) => {
+        if (this.cheat === "copy") return this.copy(peer, m);
         if (m.kind !== "want" || !this.committed.size) return;
         const [step, committed] = [...this.committed][0];
-        if (this.stale) {
+        if (this.cheat) {
           peer.send({ kind: "update", updateHash: m.updateHash, bytes: committed, metadata: this.metadata(step) });
           return;
         }
@@ -88,7 +95,7 @@ export class RogueMember {
       },
       onClose: (peer) => this.peers.delete(peer),
     });
-    const sender = new TransactionSender(this.connection, this.keypair);
+    const sender = (this.sender = new TransactionSender(this.connection, this.keypair));
     await sender.send([
       await ix.joinInstruction(this.program, {
         run: this.run,
@@ -99,7 +106,42 @@ export class RogueMember {
     ]);
     this.follower = new ChainFollower(this.connection, this.run, { pollMs: 200 });
     await this.follower.start();
-    this.follower.onChange((state) => (this.busy = this.busy.then(() => this.act(sender, state)).catch(() => {})));
+    this.follower.onChange((state) => this.schedule(state));
+  }
+
+  private schedule(state: RunAccount): void {
+    this.busy = this.busy.then(() => this.act(this.sender, state)).catch(() => {});
+  }
+
+  /** Copy mode's side of the peer protocol: pull the first update announced each round, serve its own by hash. */
+  private copy(peer: PeerSocket, m: PeerPayload): void {
+    const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+    if (m.kind === "announce" && !this.copies.has(m.step) && ![...this.wanted.values()].includes(m.step)) {
+      this.wanted.set(hex(m.updateHash), m.step);
+      peer.send({ kind: "want", updateHash: m.updateHash });
+    } else if (m.kind === "update" && this.wanted.has(hex(m.updateHash))) {
+      this.copies.set(this.wanted.get(hex(m.updateHash))!, m.bytes);
+      this.schedule(this.follower.latest);
+    } else if (m.kind === "want") {
+      const step = [...this.committed].find(([, bytes]) => hex(updateHash(bytes)) === hex(m.updateHash))?.[0];
+      peer.send(
+        step === undefined
+          ? { kind: "missing", updateHash: m.updateHash }
+          : {
+              kind: "update",
+              updateHash: m.updateHash,
+              bytes: this.committed.get(step)!,
+              metadata: this.metadata(step),
+            },
+      );
+    }
+  }
+
+  /** What it commits at `step`; undefined while a copy has nothing to copy yet. */
+  private roundBytes(step: number): Uint8Array | undefined {
+    if (this.cheat === "copy") return this.copies.get(step);
+    if (this.cheat) return this.staleBytes(this.cheat);
+    return Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + step) & 0xff);
   }
 
   /** Valid metadata for the committed bytes at `step` (what an honest member publishes with them). */
@@ -131,10 +173,9 @@ export class RogueMember {
     const step = toBigInt(state.step);
     const slot = state.members.findIndex((m) => m.key.equals(this.keypair.publicKey));
     const runState = runStateOf(state.state);
-    if (runState === RunState.RoundTrain && !state.roundReceipts[slot].committed && state.members[slot].inEpoch) {
-      const bytes = this.stale
-        ? this.staleBytes(this.stale)
-        : Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + Number(step)) & 0xff);
+    const due = runState === RunState.RoundTrain && !state.roundReceipts[slot].committed && state.members[slot].inEpoch;
+    const bytes = due ? this.roundBytes(Number(step)) : undefined;
+    if (bytes) {
       const epoch = toBigInt(state.epoch);
       const commit = { run: this.run, member: this.keypair.publicKey, epoch, step, hash: updateHash(bytes) };
       await sender.send([await ix.commitInstruction(this.program, { ...commit, size: bytes.length, loss: 1 })]);

@@ -1,17 +1,12 @@
 // `concord crank`: resolves cluster and wallet (flags, else Anchor.toml), checks the run exists, then ticks it until
 // it is Finished (exit 0) or the process is interrupted, one line per transition.
 import { Connection } from "@solana/web3.js";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { Crank } from "../../../coordinator/crank/crank";
-import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
-import * as codes from "../../../sdk/errors/codes";
-import { ConcordError } from "../../../sdk/errors/concordError";
 import { RunState } from "../../../sdk/runState";
 import { TransactionSender } from "../../../sdk/transactionSender";
-import { clusterUrl, readAnchorToml } from "./anchorToml";
+import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 
 export async function runCrank(args: {
@@ -22,12 +17,8 @@ export async function runCrank(args: {
   pollMs: number;
 }): Promise<void> {
   const run = runAddress(args.run);
-  const anchor = args.url && args.keypair ? undefined : await readAnchorToml(args.config && resolve(args.config));
-  const url = args.url ? clusterUrl(args.url) : anchor!.rpcUrl;
-  const walletPath = args.keypair ? resolve(args.keypair) : anchor!.walletPath;
-  if (!existsSync(walletPath))
-    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__KEYPAIR_NOT_FOUND, { path: walletPath });
-  const payer = readKeypair(walletPath);
+  const url = await rpcUrlOf(args);
+  const payer = await walletOf(args);
   const connection = new Connection(url, "confirmed");
   const crank = new Crank(
     coordinatorProgram(providerFor(connection, payer)),

@@ -1,0 +1,33 @@
+import type { CommandModule, InferredOptionTypes, Options } from "yargs";
+import type { GlobalOptions } from "../globalOptions";
+import { runAuditChallenge } from "../lib/auditChallenge";
+
+/** One receipt of a run, audited from its public record: what `audit challenge` and `audit vote` both take. */
+export const receiptOptions = {
+  run: { type: "string", demandOption: true, describe: "the Run account's address" },
+  member: { type: "string", demandOption: true, describe: "the member whose receipt is disputed" },
+  step: { type: "number", demandOption: true, describe: "the step of the disputed receipt" },
+  recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
+  store: { type: "string", demandOption: true, describe: "where the update bytes are: a trainer's --state-dir" },
+  "evidence-dir": {
+    type: "string",
+    demandOption: true,
+    describe: "the evidence folder: audit reports as <sha256>.json",
+  },
+  json: { type: "boolean", default: false, describe: "print the outcome as JSON" },
+} satisfies Record<string, Options>;
+
+const challengeOptions = {
+  ...receiptOptions,
+  evidence: { type: "string", describe: "post this prepared report as is instead of this audit's own findings" },
+} satisfies Record<string, Options>;
+
+export const auditChallengeCommand: CommandModule<
+  GlobalOptions,
+  GlobalOptions & InferredOptionTypes<typeof challengeOptions>
+> = {
+  command: "challenge",
+  describe: "dispute an accepted receipt the audit finds wrong: post the report, open the challenge, lock the bond",
+  builder: (y) => y.options(challengeOptions),
+  handler: (args) => runAuditChallenge(args),
+};

@@ -1,0 +1,29 @@
+// The cluster and wallet a command talks to: flags first, else Anchor.toml (read only when a flag is missing), so
+// every command resolves them the same way.
+import type { Keypair } from "@solana/web3.js";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
+import * as codes from "../../../sdk/errors/codes";
+import { ConcordError } from "../../../sdk/errors/concordError";
+import { clusterUrl, readAnchorToml } from "./anchorToml";
+
+export interface ClusterArgs {
+  config?: string;
+  url?: string;
+  keypair?: string;
+}
+
+const anchorToml = (args: ClusterArgs) => readAnchorToml(args.config && resolve(args.config));
+
+/** --url, else Anchor.toml's cluster. */
+export async function rpcUrlOf(args: ClusterArgs): Promise<string> {
+  return args.url ? clusterUrl(args.url) : (await anchorToml(args)).rpcUrl;
+}
+
+/** --keypair, else Anchor.toml's wallet; KEYPAIR_NOT_FOUND when the file is not there. */
+export async function walletOf(args: ClusterArgs): Promise<Keypair> {
+  const path = args.keypair ? resolve(args.keypair) : (await anchorToml(args)).walletPath;
+  if (!existsSync(path)) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__KEYPAIR_NOT_FOUND, { path });
+  return readKeypair(path);
+}
