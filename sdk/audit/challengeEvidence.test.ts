@@ -57,6 +57,7 @@ describe("challenge evidence", () => {
       unavailable: [],
       integrityFailures: [{ step: 1, reason: "bad bytes" }],
       copies: [{ member: member.toBase58(), step: 2, kind: "copy", source: copy.source, overlap: 1 }],
+      normOutliers: [],
       outOfSync: [2],
       verdict: "flagged",
     };

@@ -1,6 +1,7 @@
 // The bad actors quality control is measured against: what a dishonest member commits in place of its honest update.
 // Each takes the update its node trained honestly (a lazy member's on rows it was not assigned) and what it could
-// see before committing, and returns well-formed bytes of the run's layout, so only the audit's checks tell it apart.
+// see before committing, and returns well-formed bytes of the run's layout, so only the audit's checks tell it apart
+// (a mismatched member commits one update and publishes another).
 // Used by `concord train --attack` (red-team processes in the tests) and bench:audit; an honest node has none.
 import { NORM_BOUND_FACTOR } from "../../sdk/audit/normBound";
 import { roundToFloat16 } from "../../sdk/codec/float16";
@@ -17,6 +18,7 @@ export const ATTACKS = [
   "little-is-enough",
   "lazy",
   "stale",
+  "mismatched",
 ] as const;
 export type AttackName = (typeof ATTACKS)[number];
 
@@ -40,6 +42,8 @@ export interface Attack {
   readonly needsOthers: boolean;
   /** The update it commits. */
   update(view: AttackView): SparseUpdate;
+  /** The update it publishes and serves for that receipt, when not the one committed. */
+  published?(committed: SparseUpdate): SparseUpdate;
 }
 
 /** The poisoner's factor: far outside the honest spread, so a norm bound catches it. */
@@ -86,6 +90,12 @@ export function attackNamed(name: string): Attack {
       return { ...base, update: (v) => v.own };
     case "stale":
       return { ...base, update: (v) => v.previous ?? v.own };
+    case "mismatched":
+      return {
+        ...base,
+        update: (v) => v.own,
+        published: (committed) => mapTensors(committed, (t) => scaled(t, committed.format, -1)),
+      };
   }
 }
 

@@ -462,9 +462,8 @@ export class TrainerNode {
       this.committedStep = step - 1n;
       return this.undoFrom(step, true);
     }
-    const update = this.o.attack
-      ? { ...ready.update, bytes: await this.attacked(this.o.attack, state, ready.update.bytes) }
-      : ready.update;
+    const attacked = this.o.attack && (await this.attacked(this.o.attack, state, ready.update.bytes));
+    const update = attacked ? { ...ready.update, bytes: attacked.committed } : ready.update;
     const hash = updateHash(update.bytes);
     const epoch = toBigInt(state.epoch);
     const metadata = encodeReceiptMetadata({
@@ -490,25 +489,29 @@ export class TrainerNode {
     if (!(await this.sendRoundTransaction("commit", step, commit))) return this.undoFrom(step, false);
     this.trainer.settle(Number(step));
     this.emit({ kind: "committed", step: Number(step), chainMs: performance.now() - t0 });
-    await this.exchange.publish(Number(step), update.bytes, metadata);
+    await this.exchange.publish(Number(step), attacked ? attacked.published : update.bytes, metadata);
   }
 
-  /** What the member's attack commits in place of the update it trained (red-team runs). */
-  private async attacked(attack: Attack, state: RunAccount, trained: Uint8Array): Promise<Uint8Array> {
+  /** What the member's attack commits in place of the update it trained, and publishes (red-team runs). */
+  private async attacked(
+    attack: Attack,
+    state: RunAccount,
+    trained: Uint8Array,
+  ): Promise<{ committed: Uint8Array; published: Uint8Array }> {
     const step = Number(toBigInt(state.step));
     const layout = this.trainer.compressor.layout;
     const others = () => [...this.exchange.verified(step)].filter(([member]) => member !== this.me.toBase58());
     if (attack.needsOthers)
       await this.waitUntil(() => others().length > 0, (state.config.maxRoundTrainTime * 1000) / 2);
     const previous = this.store.get(this.me, step - 1);
-    return encodeUpdate(
-      attack.update({
-        own: decodeUpdate(trained, layout),
-        others: others().map(([, u]) => decodeUpdate(u.bytes, layout)),
-        previous: previous && decodeUpdate(previous.bytes, layout),
-        random: mulberry32(hashWords(step, this.slotOf(state))),
-      }),
-    );
+    const committed = attack.update({
+      own: decodeUpdate(trained, layout),
+      others: others().map(([, u]) => decodeUpdate(u.bytes, layout)),
+      previous: previous && decodeUpdate(previous.bytes, layout),
+      random: mulberry32(hashWords(step, this.slotOf(state))),
+    });
+    const bytes = encodeUpdate(committed);
+    return { committed: bytes, published: attack.published ? encodeUpdate(attack.published(committed)) : bytes };
   }
 
   /** When drawn as a witness: waits for the committed updates' bytes (or a deadline), then vouches for those held. */

@@ -213,6 +213,7 @@ export function trainRounds(
   const judge = extras.judge || adversary !== undefined;
   let pending: Uint8Array[] | null = null;
   let previous: Uint8Array[] = [];
+  const mismatched = new Set<number>();
   let bytes = 0;
   let codecMs = 0;
   const applyPending = (step: number) => {
@@ -250,9 +251,14 @@ export function trainRounds(
           lossSum += update.loss;
           codecMs += update.compressMs;
           committed[w] = attack ? attacked(attack, layout, update.bytes, committed, previous[w], step) : update.bytes;
+          // what it publishes is what witnesses and auditors get: bytes that are not its receipt's never pass
+          if (attack?.published) {
+            committed[w] = encodeUpdate(attack.published(decodeUpdate(committed[w], layout)));
+            mismatched.add(w);
+          }
           bytes += committed[w].length;
         }
-        const refused = new Map<number, string>();
+        const refused = new Map<number, string>([...mismatched].map((w) => [w, "its bytes do not match its receipt"]));
         if (judge) {
           const named = (list: readonly Uint8Array[]) =>
             list.map((b, w) => ({ member: String(w), step: step - 1, update: decodeUpdate(b, layout) }));
