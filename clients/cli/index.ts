@@ -25,7 +25,9 @@ export async function main(argv: string[]): Promise<number> {
       if (!error) y.showHelp();
       throw error ?? new Error(message.replace(/\s*\n\s*/g, " "));
     })
-    .help();
+    .help()
+    // --help and --version answer like any command: main() resolves to the exit code, the caller exits
+    .exitProcess(false);
   try {
     await parser.parseAsync();
     return 0;
