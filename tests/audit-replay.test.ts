@@ -1,8 +1,10 @@
 // Re-execution (trainer/audit/reexecution.ts) and `concord audit replay` on a run of two epochs played on the real
-// local chain by two honest trainer nodes (AdamW inner steps, so the re-derived state is error feedback and moments)
-// and a member that commits one untrained update every round: every update the honest members committed is trained
-// again, byte for byte, from public data alone; the stale member's first receipt is a mismatch and its later ones
-// unverifiable; bad input gets one line and exit 1.
+// local chain by trainer nodes (AdamW inner steps, so the re-derived state is error feedback and moments): two honest
+// ones, one that commits its trained update with one value's sign flipped (which the cheap checks and `audit verify`
+// cannot see), and a member that commits one untrained update every round. Every update the honest members committed
+// is trained again, byte for byte, from public data alone; each cheater's first receipt is a mismatch and its later
+// ones unverifiable; bad input gets one line and exit 1.
+import { PublicKey } from "@solana/web3.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +16,10 @@ import { createDemoRun } from "../scripts/demo/demoRun";
 import { decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
 import { COORDINATOR_PROGRAM_ID, coordinatorProgram } from "../sdk/coordinatorProgram";
 import { planUpdateLayout } from "../sdk/demo/compress";
+import { decodeReceiptMetadata } from "../sdk/receiptMetadata";
+import { auditRun } from "../sdk/audit/runAudit";
+import type { UpdateLayout } from "../sdk/codec/updateCodec";
+import { decodeUpdate, encodeUpdate } from "../sdk/codec/updateCodec";
 import { dataSeedAt } from "../sdk/roundHistory";
 import { valueFormatOf } from "../sdk/runConfig";
 import { TransactionSender } from "../sdk/transactionSender";
@@ -22,6 +28,8 @@ import { reexecuteRun } from "../trainer/audit/reexecution";
 import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
 import type { Dataset } from "../trainer/data/tokenShards";
 import { parameterSpecs } from "../trainer/model/transformer";
+import { RoundTrainer } from "../trainer/node/roundTraining";
+import type { TrainerNode } from "../trainer/node/trainerNode";
 import { runEvents } from "../trainer/node/runHistory";
 import { UpdateStore } from "../trainer/node/updateStore";
 import { captureConsole } from "./helpers/capturedConsole";
@@ -40,36 +48,51 @@ const ROUNDS = 4;
 let created: DemoRun;
 let dataset: Dataset;
 let honest: string[];
+let tamperer: string;
+let layout: UpdateLayout;
 let rogue: string;
 const recipeFile = join(dir, "recipe.json");
 
 beforeAll(async () => {
-  // Given a run of two epochs of two rounds, two inner AdamW steps a round, played by two nodes and a stale member
+  // Given a run of two epochs of two rounds, two inner AdamW steps a round, played by three nodes and a stale member
   dataset = generatedDataset(join(dir, "data"), 30_000, 12);
   const authority = await fundedKeypair(chain.connection, 20);
   created = await createDemoRun(chain.connection, authority, {
     dataset,
-    members: 3,
+    members: 4,
     rounds: ROUNDS,
     roundsPerEpoch: 2,
     innerSteps: 2,
-    globalBatchSize: 6,
+    globalBatchSize: 8,
     round: { inner: { kind: "adamw", beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 } },
   });
   writeFileSync(recipeFile, JSON.stringify(created.recipe));
   const { config, recipe } = created;
   const shapes = parameterSpecs(recipe.model).map((s) => s.shape);
-  const layout = planUpdateLayout(shapes, config.demoChunk, config.demoTopK, valueFormatOf(config.valueBits));
+  layout = planUpdateLayout(shapes, config.demoChunk, config.demoTopK, valueFormatOf(config.valueBits));
   const stale = new RogueMember(chain.connection, created.run, layout);
   await stale.start(10n ** 8n);
+  // node 2 trains as every node does, settles its state as if it sent that update, and commits another
+  const cheat: { node?: TrainerNode } = {};
+  const train = RoundTrainer.prototype.train;
+  const spy = jest.spyOn(RoundTrainer.prototype, "train").mockImplementation(function* (this: RoundTrainer, ...a) {
+    const trained = yield* train.apply(this, a);
+    if (this !== (cheat.node as unknown as { trainer: RoundTrainer } | undefined)?.trainer) return trained;
+    const update = decodeUpdate(trained.bytes, layout);
+    const values = Float32Array.from(update.tensors[0].values);
+    values[0] = -values[0];
+    const tensors = [{ ...update.tensors[0], values }, ...update.tensors.slice(1)];
+    return { ...trained, bytes: encodeUpdate({ ...update, tensors }) };
+  });
   const nodes = await startNodes(chain.connection, {
     run: created.run,
     recipe,
     dataset,
     dir,
-    count: 2,
+    count: 3,
     witnessWaitMs: 3000,
   });
+  cheat.node = nodes.nodes[2];
   const abort = new AbortController();
   const program = coordinatorProgram(providerFor(chain.connection, authority));
   const crank = new Crank(program, created.run, new TransactionSender(chain.connection, authority)).runUntilFinished(
@@ -83,27 +106,29 @@ beforeAll(async () => {
     await crank.catch(() => {});
     nodes.stop();
     await stale.stop();
+    spy.mockRestore();
   }
-  honest = nodes.keys.map((k) => k.toBase58());
+  [tamperer, ...honest] = [nodes.keys[2], nodes.keys[0], nodes.keys[1]].map((k) => k.toBase58());
   rogue = stale.keypair.publicKey.toBase58();
 }, 200_000);
 
-test("re-execution reproduces every honest update byte for byte; the stale member's first receipt is a mismatch", async () => {
+test("re-execution reproduces every honest update byte for byte; a tampered or untrained one is a mismatch", async () => {
   // When the run is re-executed from its events, the recipe, the dataset and node 0's store, on the nodes' compute
   const events = await runEvents(chain.connection, COORDINATOR_PROGRAM_ID, created.run);
   const store = UpdateStore.open(join(dir, "node-0", "updates"));
   const compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
   const info = await chain.connection.getAccountInfo(created.run, "confirmed");
   const run = decodeRun(info!.data, created.run.toBase58());
-  const rows = await reexecuteRun({
+  const input = {
     run: created.run,
     config: run.config,
     recipe: created.recipe,
     dataset,
     events,
-    published: (member, step) => store.get(member, Number(step)),
+    published: (member: PublicKey, step: bigint) => store.get(member, Number(step)),
     compute,
-  });
+  };
+  const rows = await reexecuteRun(input);
   // Then every receipt of an honest member matches exactly, over both epochs
   const byMember = new Map(rows.map((r) => [r.member, r]));
   for (const member of honest)
@@ -116,10 +141,27 @@ test("re-execution reproduces every honest update byte for byte; the stale membe
       steps: Array.from({ length: ROUNDS }, (_, step) => ({ step, result: "match" })),
       verdict: "ok",
     });
+  // And the update with a flipped sign is caught at once, though the audit's cheap checks pass it
+  const tampered = byMember.get(tamperer)!;
+  expect([tampered.verdict, tampered.firstMismatch, tampered.matched]).toEqual(["flagged", 0, 0]);
+  expect(tampered.steps.map((s) => s.result)).toEqual(["mismatch", ...new Array(ROUNDS - 1).fill("unverifiable")]);
+  const verified = auditRun({ run: created.run, events, layout, published: input.published });
+  expect(verified.find((r) => r.member === tamperer)?.verdict).toBe("ok");
   // And the stale member's first update (accepted, never trained) is caught; what followed cannot be judged
   const stale = byMember.get(rogue)!;
   expect([stale.verdict, stale.firstMismatch, stale.reexecuted, stale.matched]).toEqual(["flagged", 0, 1, 0]);
   expect(stale.steps.map((s) => s.result)).toEqual(["mismatch", ...new Array(ROUNDS - 1).fill("unverifiable")]);
+  // (its metadata names the cpu backend, so the update was held to the cross-compute tolerance, far outside it)
+  expect(stale.steps[0]).toMatchObject({
+    reason: expect.stringMatching(/^index overlap 0\.\d+, .*\(other compute\)$/),
+  });
+  // and an auditor on the compute its metadata names holds it to the exact bits
+  const [exact] = await reexecuteRun({
+    ...input,
+    compute: decodeReceiptMetadata(store.get(new PublicKey(rogue), 0)!.metadata).compute,
+    members: [rogue],
+  });
+  expect(exact.steps[0]).toMatchObject({ result: "mismatch", reason: expect.stringMatching(/on its own compute/) });
   // And the data seed the history gives the last round is the one the chain holds
   expect(toBigInt(run.step)).toBe(BigInt(ROUNDS));
   expect(Buffer.from(dataSeedAt(events, BigInt(ROUNDS - 1)))).toEqual(Buffer.from(run.dataSeed));
@@ -151,7 +193,8 @@ describe("concord audit replay", () => {
       expect(table.find((l) => l.startsWith(member))).toMatch(
         new RegExp(` ${ROUNDS} +${ROUNDS}/${ROUNDS} matched +- +ok$`),
       );
-    expect(table.find((l) => l.startsWith(rogue))).toMatch(/ 0\/1 matched +step 0 +flagged$/);
+    for (const cheater of [tamperer, rogue])
+      expect(table.find((l) => l.startsWith(cheater))).toMatch(/ 0\/1 matched +step 0 +flagged$/);
 
     expect(await main(["audit", "replay", ...options({ member: honest[1] }), "--json"])).toBe(0);
     const rows = JSON.parse(logged[logged.length - 1]) as MemberReexecution[];
