@@ -121,6 +121,14 @@ export async function reexecuteRun(input: {
       return p.bytes;
     },
   );
+  // Each scans the events: once per step, not once per receipt
+  const rounds = new Map<bigint, { dataSeed: Uint8Array; epochSlots: number[] }>();
+  const roundOf = (step: bigint) => {
+    let round = rounds.get(step);
+    if (!round)
+      rounds.set(step, (round = { dataSeed: dataSeedAt(events, step), epochSlots: epochSlotsAt(events, step) }));
+    return round;
+  };
   const members = new Map<string, { trainer: RoundTrainer | null; steps: StepResult[]; mismatch: number | null }>();
   try {
     for (const r of receipts) {
@@ -134,8 +142,7 @@ export async function reexecuteRun(input: {
       }
       m.trainer ??= new RoundTrainer(model, setup.round, setup.schedule);
       const batches = assignedBatches(setup.train, setup.model.contextLength, {
-        dataSeed: dataSeedAt(events, r.step),
-        epochSlots: epochSlotsAt(events, r.step),
+        ...roundOf(r.step),
         slot: r.slot,
         globalBatchSize: config.globalBatchSize,
         step,
