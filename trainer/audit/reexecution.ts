@@ -3,7 +3,7 @@
 //
 // Method, per committed receipt (member, s), in ascending steps:
 // - base: the shared parameters after the accepted rounds 0..s-2 (roundInputs.ts, the nodes' own applier);
-// - rows: assignedBatches(dataSeedAt(s), epochSlotsAt(s), the member's slot, global batch, s, H), as the node draws them;
+// - rows: as the node draws them, assignedBatches(dataSeedAt(s), epochSlotsAt(s), member's slot, batch size, s, H);
 // - state: the member's error feedback and inner AdamW moments are not published; they are re-derived by training the
 //   member's own earlier committed rounds in order with a RoundTrainer (the class the node trains with) and settling
 //   each, which is exactly what the node keeps (it settles a round on commit and rolls back every round it trained
@@ -17,7 +17,7 @@
 // later receipts are reported unverifiable rather than judged against a state it may never have had.
 //
 // Members share one model (RoundTrainer.train loads each round's base); each member's trainer holds its own error
-// feedback and moments, so re-executing every member of a run trains each of its receipts once. The run's current
+// feedback and moments (memory grows with the members re-executed), so every receipt of the run is trained once. The run's current
 // config is used throughout (a config changed while paused is not followed), as the replay does.
 import type { PublicKey } from "@solana/web3.js";
 import type { PublishedUpdate } from "../../sdk/audit/runAudit";

@@ -20,7 +20,7 @@ import { runHistory } from "./runHistory";
 import { runSetup } from "./runSetup";
 import { SharedParameters } from "./sharedParameters";
 
-/** `bytes`, fetched for `u`, when they are the ones its receipt names (hash and size); RECEIPT_METADATA_MISMATCH else. */
+/** `bytes`, fetched for `u`, if they are the ones its receipt names (hash and size); else RECEIPT_METADATA_MISMATCH. */
 export function receiptBytes(u: CommittedUpdate, bytes: Uint8Array): Uint8Array {
   if (!Buffer.from(updateHash(bytes)).equals(Buffer.from(u.hash)) || bytes.length !== u.size)
     throw new ConcordError(CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH, {

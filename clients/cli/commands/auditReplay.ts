@@ -1,11 +1,10 @@
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
 import type { GlobalOptions } from "../globalOptions";
 import { runAuditReplay } from "../lib/auditReplay";
+import { AUDIT_SOURCE_OPTIONS } from "./auditSourceOptions";
 
 const options = {
-  run: { type: "string", demandOption: true, describe: "the Run account's address" },
-  recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
-  store: { type: "string", demandOption: true, describe: "where the update bytes are: a trainer's --state-dir" },
+  ...AUDIT_SOURCE_OPTIONS,
   data: { type: "string", demandOption: true, describe: "the run's prepared dataset folder (its hash is on-chain)" },
   member: { type: "string", describe: "re-execute only this member's updates (its address)" },
   json: { type: "boolean", default: false, describe: "print the results, step by step, as JSON" },
