@@ -112,22 +112,24 @@ beforeAll(async () => {
   rogue = stale.keypair.publicKey.toBase58();
 }, 200_000);
 
-test("re-execution reproduces every honest update byte for byte; a tampered or untrained one is a mismatch", async () => {
-  // When the run is re-executed from its events, the recipe, the dataset and node 0's store, on the nodes' compute
-  const events = await runEvents(chain.connection, COORDINATOR_PROGRAM_ID, created.run);
+/** Everything a re-execution of the run reads, from the chain and node 0's store, on the nodes' compute. */
+async function reexecutionInput() {
   const store = UpdateStore.open(join(dir, "node-0", "updates"));
-  const compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
   const info = await chain.connection.getAccountInfo(created.run, "confirmed");
-  const run = decodeRun(info!.data, created.run.toBase58());
-  const input = {
+  return {
     run: created.run,
-    config: run.config,
+    config: decodeRun(info!.data, created.run.toBase58()).config,
     recipe: created.recipe,
     dataset,
-    events,
+    events: await runEvents(chain.connection, COORDINATOR_PROGRAM_ID, created.run),
     published: (member: PublicKey, step: bigint) => store.get(member, Number(step)),
-    compute,
+    compute: computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} })),
   };
+}
+
+test("re-execution reproduces every honest update byte for byte; a tampered or untrained one is a mismatch", async () => {
+  // When the run is re-executed from its events, the recipe, the dataset and node 0's store, on the nodes' compute
+  const input = await reexecutionInput();
   const rows = await reexecuteRun(input);
   // Then every receipt of an honest member matches exactly, over both epochs
   const byMember = new Map(rows.map((r) => [r.member, r]));
@@ -145,7 +147,7 @@ test("re-execution reproduces every honest update byte for byte; a tampered or u
   const tampered = byMember.get(tamperer)!;
   expect([tampered.verdict, tampered.firstMismatch, tampered.matched]).toEqual(["flagged", 0, 0]);
   expect(tampered.steps.map((s) => s.result)).toEqual(["mismatch", ...new Array(ROUNDS - 1).fill("unverifiable")]);
-  const verified = auditRun({ run: created.run, events, layout, published: input.published });
+  const verified = auditRun({ run: created.run, events: input.events, layout, published: input.published });
   expect(verified.find((r) => r.member === tamperer)?.verdict).toBe("ok");
   // And the stale member's first update (accepted, never trained) is caught; what followed cannot be judged
   const stale = byMember.get(rogue)!;
@@ -158,14 +160,27 @@ test("re-execution reproduces every honest update byte for byte; a tampered or u
   // and an auditor on the compute its metadata names holds it to the exact bits
   const [exact] = await reexecuteRun({
     ...input,
-    compute: decodeReceiptMetadata(store.get(new PublicKey(rogue), 0)!.metadata).compute,
+    compute: decodeReceiptMetadata(input.published(new PublicKey(rogue), 0n)!.metadata).compute,
     members: [rogue],
   });
   expect(exact.steps[0]).toMatchObject({ result: "mismatch", reason: expect.stringMatching(/on its own compute/) });
   // And the data seed the history gives the last round is the one the chain holds
+  const run = decodeRun((await chain.connection.getAccountInfo(created.run, "confirmed"))!.data, "run");
   expect(toBigInt(run.step)).toBe(BigInt(ROUNDS));
-  expect(Buffer.from(dataSeedAt(events, BigInt(ROUNDS - 1)))).toEqual(Buffer.from(run.dataSeed));
+  expect(Buffer.from(dataSeedAt(input.events, BigInt(ROUNDS - 1)))).toEqual(Buffer.from(run.dataSeed));
 }, 60_000);
+
+test("a differing receipt without bytes is unavailable; the member's state goes on as an honest member's", async () => {
+  // Given a store that lacks the tamperer's update of step 0
+  const input = await reexecutionInput();
+  const key = new PublicKey(tamperer);
+  const published = (m: PublicKey, step: bigint) => (m.equals(key) && step === 0n ? null : input.published(m, step));
+  // When its receipts are re-executed
+  const [row] = await reexecuteRun({ ...input, published, members: [tamperer] });
+  // Then step 0 cannot be judged; step 1, trained on from the state an honest member keeps (as this node did), can
+  expect(row.steps.map((s) => s.result)).toEqual(["unavailable", "mismatch", "unverifiable", "unverifiable"]);
+  expect([row.verdict, row.firstMismatch, row.reexecuted, row.matched]).toEqual(["flagged", 1, 1, 0]);
+});
 
 describe("concord audit replay", () => {
   const options = (override: Record<string, string> = {}) =>
