@@ -130,7 +130,7 @@ function damageTable(runs: readonly DamageRun[], rounds: number): string {
 }
 
 /** The auditor's checks, as bench:audit counts their findings. */
-const CHECKS = ["witnesses refused", "copy", "stale", "norm", "usefulness", "re-execution"] as const;
+const CHECKS = ["witnesses refused", "integrity", "copy", "stale", "norm", "usefulness", "re-execution"] as const;
 type Check = (typeof CHECKS)[number];
 
 /** What each attack must be flagged for: the reason a person reading the audit should see. */
@@ -144,6 +144,7 @@ const EXPECTED: Record<AttackName, Check> = {
   "little-is-enough": "re-execution",
   lazy: "usefulness",
   stale: "stale",
+  mismatched: "integrity",
 };
 
 interface CheckTimes {

@@ -10,6 +10,7 @@ import {
   decodeReceiptMetadata,
   encodeReceiptMetadata,
   MAX_RECEIPT_METADATA_BYTES,
+  sameCompute,
 } from "./receiptMetadata";
 import { expectConcordError } from "../tests/helpers/expectConcordError";
 import { SeededRandom } from "../tests/helpers/seededRandom";
@@ -138,5 +139,18 @@ describe("receipt metadata", () => {
         expectConcordError(() => checkReceiptMetadata(META, e), CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH)
           .message,
       ).toMatch(message);
+  });
+
+  test("sameCompute: every field of the descriptor, the kernel set's included", () => {
+    const c = META.compute;
+    expect(sameCompute(c, { ...c, nativeKernels: { ...c.nativeKernels! } })).toBe(true);
+    for (const other of [
+      { ...c, backend: "cpu" as const },
+      { ...c, tfjsVersion: "4.21.0" },
+      { ...c, wasmSimd: false },
+      { ...c, nativeKernels: null },
+      { ...c, nativeKernels: { ...c.nativeKernels!, blasCore: "Haswell" } },
+    ])
+      expect([sameCompute(c, other), sameCompute(other, c)]).toEqual([false, false]);
   });
 });

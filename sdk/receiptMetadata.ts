@@ -35,6 +35,19 @@ export interface ComputeDescriptor {
   } | null;
 }
 
+/** Whether two descriptors name the same compute: only then must a re-executed update reproduce the bits. */
+export function sameCompute(a: ComputeDescriptor, b: ComputeDescriptor): boolean {
+  const [ka, kb] = [a.nativeKernels, b.nativeKernels];
+  const sameKernels =
+    ka === null || kb === null
+      ? ka === kb
+      : ka.name === kb.name &&
+        ka.version === kb.version &&
+        ka.sourceHash === kb.sourceHash &&
+        ka.blasCore === kb.blasCore;
+  return a.backend === b.backend && a.tfjsVersion === b.tfjsVersion && a.wasmSimd === b.wasmSimd && sameKernels;
+}
+
 export interface ReceiptMetadata {
   readonly run: PublicKey;
   readonly member: PublicKey;

@@ -4,7 +4,7 @@ import { expectConcordError } from "../tests/helpers/expectConcordError";
 import { memberBitmap } from "./coordinatorInstructions";
 import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "./errors/codes";
 import type { CoordinatorEvent } from "./roundHistory";
-import { acceptedSteps, bitmapSlots, epochSlotsAt } from "./roundHistory";
+import { acceptedSteps, bitmapSlots, dataSeedAt, epochSlotsAt } from "./roundHistory";
 
 const members = [Keypair.generate().publicKey, Keypair.generate().publicKey, Keypair.generate().publicKey];
 const commit = (slot: number, step: number, epoch = 0): CoordinatorEvent => ({
@@ -91,4 +91,27 @@ test("epoch slots: the last epoch started at or before the step, less the member
 test("epoch slots of a step before any epoch started are undecidable", () => {
   expectConcordError(() => epochSlotsAt([epochStarted(0, 2, [0])], 1n), CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE);
   expectConcordError(() => epochSlotsAt([], 0n), CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE);
+});
+
+const roundStarted = (step: number, fill: number): CoordinatorEvent => ({
+  name: "roundStarted",
+  data: { epoch: new BN(0), step: new BN(step), round: step, seed: new Array(32).fill(fill) },
+});
+
+test("data seed: the seed of the round before; the Run's all-zero initial seed for the first round", () => {
+  const seed = (fill: number) => Uint8Array.from(new Array(32).fill(fill));
+  const events = [
+    epochStarted(0, 0, [0, 1]), // aborted warmup: no round started, the seed stays
+    epochStarted(0, 0, [0, 1]),
+    roundStarted(0, 7),
+    roundStarted(1, 8),
+    // cooldown, then a pause (step 3 never trained), then epoch 1's first round at step 4
+    epochStarted(1, 4, [0, 1]),
+    roundStarted(4, 9),
+  ];
+  expect(dataSeedAt(events, 0n)).toEqual(seed(0));
+  expect(dataSeedAt(events, 1n)).toEqual(seed(7));
+  expect(dataSeedAt(events, 2n)).toEqual(seed(8));
+  expect(dataSeedAt(events, 4n)).toEqual(seed(8));
+  expect(dataSeedAt([...events].reverse(), 5n)).toEqual(seed(9));
 });

@@ -2,7 +2,8 @@
 // hash, size) and WitnessSubmitted (the slots a witness brought to quorum). Together they say, for any step of any
 // epoch, which updates every honest node applied and in what order, without the accounts' bitmaps (which cover only
 // the last two epochs) or EpochReceipts flags (settled lazily). EpochStarted and EpochMemberRemoved give the epoch
-// members a round's rows were drawn among (epochSlotsAt). Pure: the caller fetches the transaction logs.
+// members a round's rows were drawn among (epochSlotsAt), and RoundStarted the seed they were drawn with
+// (dataSeedAt). Pure: the caller fetches the transaction logs.
 import { BorshCoder, EventParser } from "@coral-xyz/anchor";
 import type { PublicKey } from "@solana/web3.js";
 import { toBigInt } from "./coordinatorAccounts";
@@ -122,4 +123,23 @@ export function epochSlotsAt(events: readonly CoordinatorEvent[], step: bigint):
       reason: "no epoch started at or before it on record",
     });
   return [...slots].sort((a, b) => a - b);
+}
+
+/**
+ * The data seed of round `step` (the Run's data_seed while it trains; sdk/batchAssignment.ts): the program's
+ * start_round moves the Run's seed to data_seed as it draws the round's own, so it is the seed of the last
+ * RoundStarted before the round's, the Run's initial seed (all zero: the program never sets it) for the run's first
+ * round. An aborted warmup starts no round and leaves the seed as it was, and steps only grow, so any order of events
+ * gives the same answer.
+ */
+export function dataSeedAt(events: readonly CoordinatorEvent[], step: bigint): Uint8Array {
+  let seed = new Uint8Array(32);
+  let latest = -1n;
+  for (const e of events) {
+    if (e.name !== "roundStarted") continue;
+    const d = e.data as { step: object; seed: number[] };
+    const s = toBigInt(d.step);
+    if (s < step && s > latest) [latest, seed] = [s, Uint8Array.from(d.seed)];
+  }
+  return seed;
 }

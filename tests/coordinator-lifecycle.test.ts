@@ -5,7 +5,7 @@ import { sha256 } from "@noble/hashes/sha256";
 import { ACCOUNT_SIZES, memberEndpoint, toBigInt } from "../sdk/coordinatorAccounts";
 import { coordinatorErrorName } from "../sdk/coordinatorErrors";
 import { receiptStatus } from "../sdk/receiptStatus";
-import { bitmapSlots, epochSlotsAt } from "../sdk/roundHistory";
+import { bitmapSlots, dataSeedAt, epochSlotsAt } from "../sdk/roundHistory";
 import { RUN_STATE_EDGES, RunState, runStateOf } from "../sdk/runState";
 import { CoordinatorHarness, parseEvents, runConfig, SOL } from "./helpers/coordinatorHarness";
 import type { TxResult } from "./helpers/testChain";
@@ -183,10 +183,14 @@ describe("coordinator lifecycle", () => {
     // Given a run of two rounds per epoch, about to start its first round
     const h = await CoordinatorHarness.create({ members: 1, config: { roundsPerEpoch: 2 } });
     await h.tickFrom(RunState.WaitingForMembers);
-    const seeds = [Buffer.from(h.runAccount().seed)]; // what the run held before its first round
+    const seeds = [Buffer.from(h.runAccount().seed)]; // what the run held before its first round: all zero
+    expect(seeds[0]).toEqual(Buffer.alloc(32));
     const expectNewRound = () => {
       const run = h.runAccount();
       expect(Buffer.from(run.dataSeed)).toEqual(seeds[seeds.length - 1]);
+      // the history's answer, from the events alone, is the chain's
+      const events = h.results.filter((r) => r.ok).flatMap((r) => parseEvents(h, r.logs));
+      expect(Buffer.from(dataSeedAt(events, toBigInt(run.step)))).toEqual(Buffer.from(run.dataSeed));
       expect(Buffer.from(run.seed)).not.toEqual(seeds[seeds.length - 1]);
       seeds.push(Buffer.from(run.seed));
     };

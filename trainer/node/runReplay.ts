@@ -11,6 +11,7 @@ import {
   CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND,
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
 } from "../../sdk/errors/codes";
+import type { CommittedUpdate } from "../../sdk/roundHistory";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
@@ -18,6 +19,15 @@ import { planUpdateLayout } from "../../sdk/demo/compress";
 import { runHistory } from "./runHistory";
 import { runSetup } from "./runSetup";
 import { SharedParameters } from "./sharedParameters";
+
+/** `bytes`, fetched for `u`, if they are the ones its receipt names (hash and size); else RECEIPT_METADATA_MISMATCH. */
+export function receiptBytes(u: CommittedUpdate, bytes: Uint8Array): Uint8Array {
+  if (!Buffer.from(updateHash(bytes)).equals(Buffer.from(u.hash)) || bytes.length !== u.size)
+    throw new ConcordError(CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH, {
+      reason: `bytes fetched for step ${u.step} of ${u.member.toBase58()} do not match its receipt`,
+    });
+  return bytes;
+}
 
 /**
  * The model a run's honest nodes hold after its last decided round, rebuilt from the recipe, the chain and
@@ -47,14 +57,7 @@ export async function replayRun(
   const shared = new SharedParameters(model.getWeights(), model.specs, setup.round, layout, setup.schedule);
   for (const { step, updates } of await runHistory(connection, programId, run)) {
     const bytes: Uint8Array[] = [];
-    for (const u of updates) {
-      const b = await fetchBytes(u.hash);
-      if (!Buffer.from(updateHash(b)).equals(Buffer.from(u.hash)) || b.length !== u.size)
-        throw new ConcordError(CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH, {
-          reason: `bytes fetched for step ${step} of ${u.member.toBase58()} do not match its receipt`,
-        });
-      bytes.push(b);
-    }
+    for (const u of updates) bytes.push(receiptBytes(u, await fetchBytes(u.hash)));
     shared.applyRound(Number(step), bytes);
     if (onStep) {
       model.setWeights(shared.params);

@@ -3,11 +3,11 @@ import type { GlobalOptions } from "../globalOptions";
 import { runAuditVerify } from "../lib/runAudit";
 import { auditChallengeCommand } from "./auditChallenge";
 import { auditVoteCommand } from "./auditVote";
+import { auditReplayCommand } from "./auditReplay";
+import { AUDIT_SOURCE_OPTIONS } from "./auditSourceOptions";
 
 const verifyOptions = {
-  run: { type: "string", demandOption: true, describe: "the Run account's address" },
-  recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
-  store: { type: "string", demandOption: true, describe: "where the update bytes are: a trainer's --state-dir" },
+  ...AUDIT_SOURCE_OPTIONS,
   json: { type: "boolean", default: false, describe: "print the verdicts as JSON" },
 } satisfies Record<string, Options>;
 
@@ -24,6 +24,7 @@ export const auditCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   builder: (y) =>
     y
       .command(verifyCommand)
+      .command(auditReplayCommand)
       .command(auditChallengeCommand)
       .command(auditVoteCommand)
       .demandCommand(1, "name an audit command"),

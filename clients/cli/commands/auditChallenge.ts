@@ -1,14 +1,13 @@
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
 import type { GlobalOptions } from "../globalOptions";
 import { runAuditChallenge } from "../lib/auditChallenge";
+import { AUDIT_SOURCE_OPTIONS } from "./auditSourceOptions";
 
 /** One receipt of a run, audited from its public record: what `audit challenge` and `audit vote` both take. */
 export const receiptOptions = {
-  run: { type: "string", demandOption: true, describe: "the Run account's address" },
+  ...AUDIT_SOURCE_OPTIONS,
   member: { type: "string", demandOption: true, describe: "the member whose receipt is disputed" },
   step: { type: "number", demandOption: true, describe: "the step of the disputed receipt" },
-  recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
-  store: { type: "string", demandOption: true, describe: "where the update bytes are: a trainer's --state-dir" },
   "evidence-dir": {
     type: "string",
     demandOption: true,

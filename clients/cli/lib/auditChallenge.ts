@@ -22,12 +22,13 @@ import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import * as codes from "../../../sdk/errors/codes";
 import { TransactionSender } from "../../../sdk/transactionSender";
-import type { AuditArgs, AuditContext } from "./auditContext";
+import type { AuditContext } from "./auditContext";
+import type { AuditSourceArgs } from "./auditInputs";
 import { acceptedReceipt, auditContext, challengeAt, challengeStatus } from "./auditContext";
 import { walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 
-export interface ReceiptArgs extends AuditArgs {
+export interface ReceiptArgs extends AuditSourceArgs {
   keypair?: string;
   member: string;
   step: number;

@@ -1,81 +1,36 @@
-// What every `concord audit` command starts from: the cluster (--url, else Anchor.toml), the run's account checked
-// against the recipe it committed to, its coordinator events, and the audit of every receipt against the update
-// bytes of a store (a trainer's state dir, or any folder of the same layout): sdk/audit/runAudit.ts.
+// What the `concord audit` commands that judge receipts start from: the audit's inputs (auditInputs.ts) with the
+// cheap checks of every receipt (sdk/audit/runAudit.ts), and the lookups challenges need.
 import type { PublicKey } from "@solana/web3.js";
-import { Connection } from "@solana/web3.js";
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import type { MemberAudit } from "../../../sdk/audit/runAudit";
 import { auditRun } from "../../../sdk/audit/runAudit";
-import type { ChallengeAccount, RunAccount } from "../../../sdk/coordinatorAccounts";
-import { decodeChallenge, decodeRun, toBigInt } from "../../../sdk/coordinatorAccounts";
+import type { ChallengeAccount } from "../../../sdk/coordinatorAccounts";
+import { decodeChallenge, toBigInt } from "../../../sdk/coordinatorAccounts";
 import { planUpdateLayout } from "../../../sdk/demo/compress";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import * as codes from "../../../sdk/errors/codes";
-import type { CommittedUpdate, CoordinatorEvent } from "../../../sdk/roundHistory";
+import type { CommittedUpdate } from "../../../sdk/roundHistory";
 import { acceptedSteps } from "../../../sdk/roundHistory";
 import { valueFormatOf } from "../../../sdk/runConfig";
-import { checkRecipeAgainstRun, parseRecipe } from "../../../sdk/trainingRecipe";
 import { parameterSpecs } from "../../../trainer/model/transformer";
-import { runEvents } from "../../../trainer/node/runHistory";
-import { UpdateStore } from "../../../trainer/node/updateStore";
-import type { ClusterArgs } from "./clusterArgs";
-import { rpcUrlOf } from "./clusterArgs";
-import { runAddress } from "./runAddress";
+import type { AuditInputs, AuditSourceArgs } from "./auditInputs";
+import { auditInputs } from "./auditInputs";
 
-export interface AuditArgs extends ClusterArgs {
-  run: string;
-  recipe: string;
-  store: string;
-}
-
-export interface AuditContext {
-  readonly connection: Connection;
-  readonly run: PublicKey;
-  /** The coordinator program: the run account's owner. */
-  readonly programId: PublicKey;
-  readonly state: RunAccount;
-  readonly events: CoordinatorEvent[];
+export interface AuditContext extends AuditInputs {
   /** A row per member that committed. */
   readonly audits: MemberAudit[];
 }
 
-export async function auditContext(args: AuditArgs): Promise<AuditContext> {
-  const run = runAddress(args.run);
-  const url = await rpcUrlOf(args);
-  const recipePath = resolve(args.recipe);
-  if (!existsSync(recipePath)) throw new Error(`recipe ${recipePath} not found`);
-  const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
-  // a trainer's state dir holds its store in updates/; a folder of update files is a store itself
-  const storeDir = existsSync(join(resolve(args.store), "updates"))
-    ? join(resolve(args.store), "updates")
-    : resolve(args.store);
-  if (!existsSync(storeDir))
-    throw new Error(`store ${storeDir} not found (pass a trainer's --state-dir or its updates/)`);
-
-  const connection = new Connection(url, "confirmed");
-  const info = await connection.getAccountInfo(run, "confirmed");
-  if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
-  const state = decodeRun(info.data, run.toBase58());
-  checkRecipeAgainstRun(recipe, state.config);
+/** The audit's inputs (auditInputs.ts) and the cheap checks of every receipt (sdk/audit/runAudit.ts). */
+export async function auditContext(args: AuditSourceArgs): Promise<AuditContext> {
+  const inputs = await auditInputs(args);
+  const { run, state, recipe, events, published } = inputs;
   const layout = planUpdateLayout(
     parameterSpecs(recipe.model).map((s) => s.shape),
     state.config.demoChunk,
     state.config.demoTopK,
     valueFormatOf(state.config.valueBits),
   );
-  const store = UpdateStore.open(storeDir);
-  const events = await runEvents(connection, info.owner, run);
-  const audits = auditRun({
-    run,
-    events,
-    layout,
-    published: (member, step) => {
-      const stored = store.get(member, Number(step));
-      return stored && { bytes: stored.bytes, metadata: stored.metadata };
-    },
-  });
-  return { connection, run, programId: info.owner, state, events, audits };
+  return { ...inputs, audits: auditRun({ run, events, layout, published }) };
 }
 
 /** `member`'s receipt at `step` as the chain recorded it; RECEIPT_NOT_ACCEPTED, saying why, unless it was accepted. */

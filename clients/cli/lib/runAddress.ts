@@ -1,4 +1,5 @@
-// An address argument (--run, --member): web3.js pads short base58 strings to 32 bytes, so only a string that round-trips is an address.
+// The --run argument, or another address option: web3.js pads short base58 strings to 32 bytes, so only a string
+// that round-trips is an address.
 import { PublicKey } from "@solana/web3.js";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";

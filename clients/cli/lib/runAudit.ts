@@ -1,8 +1,8 @@
-// `concord audit verify`: a run's contributions checked from public data alone — the coordinator's events from the
-// cluster (an archival RPC node on a public one), the recipe the run committed to, and update bytes from a store (a
-// trainer's state dir, or any folder of the same layout) — with a table per member or --json (sdk/audit/runAudit.ts).
+// `concord audit verify`: a run's contributions checked from public data alone (auditInputs.ts) for integrity, copies,
+// stale re-sends, norm outliers and parameter sync, with a table per member or --json (sdk/audit/runAudit.ts).
 import type { MemberAudit } from "../../../sdk/audit/runAudit";
-import type { AuditArgs } from "./auditContext";
+import type { AuditSourceArgs } from "./auditInputs";
+import { formatTable } from "./auditInputs";
 import { auditContext } from "./auditContext";
 
 /** The table a person reads: one row per member. */
@@ -31,18 +31,10 @@ export function auditTable(rows: readonly MemberAudit[]): string {
     r.outOfSync.length ? `${r.outOfSync.length} off` : "ok",
     r.verdict,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  return [header, ...lines]
-    .map((l) =>
-      l
-        .map((c, i) => c.padEnd(widths[i]))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatTable(header, lines);
 }
 
-export async function runAuditVerify(args: AuditArgs & { json: boolean }): Promise<void> {
+export async function runAuditVerify(args: AuditSourceArgs & { json: boolean }): Promise<void> {
   const { audits } = await auditContext(args);
   console.log(args.json ? JSON.stringify(audits) : auditTable(audits));
 }
