@@ -13,6 +13,7 @@ import type { MemberAudit } from "../sdk/audit/runAudit";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { TransactionSender } from "../sdk/transactionSender";
 import type { AttackName } from "../trainer/adversary/attacks";
+import type { MemberReexecution } from "../trainer/audit/reexecution";
 import type { Dataset } from "../trainer/data/tokenShards";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { captureConsole } from "./helpers/capturedConsole";
@@ -79,10 +80,13 @@ async function redTeamRun(attack: AttackName) {
     { pollMs: 500 },
   );
   try {
-    await within(
-      Promise.all([...honest.runs, child.exited]),
-      `the ${attack} run to finish (attacker said: ${child.tail.join(" | ")})`,
-      150_000,
+    await within(Promise.all([...honest.runs, child.exited]), `the ${attack} run to finish`, 150_000).catch(
+      (e: Error) => {
+        const last = (events: NodeEvent[]) => JSON.stringify(events.slice(-3));
+        throw new Error(
+          `${e.message}; the attacker's last lines: ${child.tail.join(" | ")}; honest: ${honest.events.map(last).join(" ")}`,
+        );
+      },
     );
   } finally {
     abort.abort();
@@ -93,10 +97,14 @@ async function redTeamRun(attack: AttackName) {
   return { run, recipe, recipeFile, work, attacker: attacker.publicKey, honest: honest.keys, attackerEvents };
 }
 
-/** `concord audit verify --json` on the run, reading the bytes the first honest node stored. */
+/** Every store of the run: the honest nodes' and the attacker's (what each published, as a data server would serve). */
+const stores = (r: Awaited<ReturnType<typeof redTeamRun>>) =>
+  ["node-0", "node-1", "node-2", "attacker"].flatMap((d) => ["--store", join(r.work, d)]);
+
+/** `concord audit verify --json` on the run. */
 async function verified(r: Awaited<ReturnType<typeof redTeamRun>>): Promise<Map<string, MemberAudit>> {
   const args = ["audit", "verify", "--url", chain.rpcUrl, "--run", r.run.toBase58(), "--recipe", r.recipeFile];
-  expect(await main([...args, "--store", join(r.work, "node-0"), "--json"])).toBe(0);
+  expect(await main([...args, ...stores(r), "--json"])).toBe(0);
   const rows = JSON.parse(logged[logged.length - 1]) as MemberAudit[];
   return new Map(rows.map((row) => [row.member, row]));
 }
@@ -119,12 +127,61 @@ test.each([
     const rows = await verified(r);
     expectHonestClean(r, rows);
     const row = rows.get(r.attacker.toBase58())!;
-    process.stderr.write(JSON.stringify(row) + "\n" + JSON.stringify(r.attackerEvents) + "\n");
     expect(row.verdict).toBe("flagged");
     // the stale member's first round is its own honest update: only its re-sends are stale, and none was accepted
     const cheated = attack === "stale" ? ROUNDS - 1 : ROUNDS;
     expect(row.accepted).toBe(ROUNDS - cheated);
     expect(row[field]).toHaveLength(cheated);
+  },
+  200_000,
+);
+
+test.each(["copier", "perturbed-copier"] as const)(
+  "a %s's same-round copies pass the witnesses (who cannot see commit order); the auditor flags them, never their source",
+  async (attack) => {
+    const r = await redTeamRun(attack);
+    const rows = await verified(r);
+    expectHonestClean(r, rows);
+    const row = rows.get(r.attacker.toBase58())!;
+    expect(row.verdict).toBe("flagged");
+    expect(row.copies.map((c) => [c.kind, c.step])).toEqual([...Array(ROUNDS).keys()].map((s) => ["copy", s]));
+    for (const c of row.copies) {
+      expect(r.honest.map((k) => k.toBase58())).toContain(c.source.member);
+      expect(c.overlap).toBeGreaterThan(attack === "copier" ? 0.99 : 0.8);
+    }
+  },
+  200_000,
+);
+
+test("a member that publishes other bytes than its receipt's is never accepted; its published bytes fail integrity", async () => {
+  const r = await redTeamRun("mismatched");
+  const rows = await verified(r);
+  expectHonestClean(r, rows);
+  const row = rows.get(r.attacker.toBase58())!;
+  expect([row.verdict, row.accepted]).toEqual(["flagged", 0]);
+  expect(row.integrityFailures.map((f) => f.step)).toEqual([...Array(ROUNDS).keys()]);
+  for (const f of row.integrityFailures) expect(f.reason).toMatch(/do not match|hash/);
+}, 200_000);
+
+/** `concord audit replay --json`: every receipt trained again from public data. */
+async function replayed(r: Awaited<ReturnType<typeof redTeamRun>>): Promise<Map<string, MemberReexecution>> {
+  const args = ["audit", "replay", "--url", chain.rpcUrl, "--run", r.run.toBase58(), "--recipe", r.recipeFile];
+  expect(await main([...args, ...stores(r), "--data", dataset.dir, "--json"])).toBe(0);
+  const rows = JSON.parse(logged[logged.length - 1]) as MemberReexecution[];
+  return new Map(rows.map((row) => [row.member, row]));
+}
+
+test.each(["free-rider", "sign-flip", "flip-under-bound", "lazy", "little-is-enough"] as const)(
+  "a %s member passes the witnesses' cheap checks; re-execution catches its first update",
+  async (attack) => {
+    const r = await redTeamRun(attack);
+    const rows = await verified(r);
+    expectHonestClean(r, rows);
+    expect(rows.get(r.attacker.toBase58())!.verdict).toBe("ok"); // nothing the cheap checks can see
+    const replay = await replayed(r);
+    for (const key of r.honest)
+      expect(replay.get(key.toBase58())).toMatchObject({ verdict: "ok", receipts: ROUNDS, matched: ROUNDS });
+    expect(replay.get(r.attacker.toBase58())).toMatchObject({ verdict: "flagged", firstMismatch: 0 });
   },
   200_000,
 );
