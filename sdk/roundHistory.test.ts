@@ -4,7 +4,7 @@ import { expectConcordError } from "../tests/helpers/expectConcordError";
 import { memberBitmap } from "./coordinatorInstructions";
 import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "./errors/codes";
 import type { CoordinatorEvent } from "./roundHistory";
-import { acceptedSteps, bitmapSlots, epochSlotsAt } from "./roundHistory";
+import { acceptedSteps, bitmapSlots, dataSeedAt, epochSlotsAt } from "./roundHistory";
 
 const members = [Keypair.generate().publicKey, Keypair.generate().publicKey, Keypair.generate().publicKey];
 const commit = (slot: number, step: number, epoch = 0): CoordinatorEvent => ({
@@ -91,4 +91,17 @@ test("epoch slots: the last epoch started at or before the step, less the member
 test("epoch slots of a step before any epoch started are undecidable", () => {
   expectConcordError(() => epochSlotsAt([epochStarted(0, 2, [0])], 1n), CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE);
   expectConcordError(() => epochSlotsAt([], 0n), CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE);
+});
+
+test("data seed: the seed of the round started before the step's own; the first round's is all zeros", () => {
+  const started = (step: number, byte: number): CoordinatorEvent => ({
+    name: "roundStarted",
+    data: { step: new BN(step), seed: new Array(32).fill(byte) },
+  });
+  // a cooldown moves the step on without a round: step 2 has none
+  const events = [started(0, 7), commit(0, 0), started(1, 8), started(3, 9)];
+  expect(dataSeedAt(events, 0n)).toEqual(new Uint8Array(32));
+  expect(dataSeedAt(events, 1n)).toEqual(Uint8Array.from(new Array(32).fill(7)));
+  expect(dataSeedAt(events, 3n)).toEqual(Uint8Array.from(new Array(32).fill(8)));
+  expectConcordError(() => dataSeedAt(events, 2n), CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE);
 });

@@ -48,15 +48,11 @@ export function bitmapSlots(bitmap: readonly number[] | Uint8Array): number[] {
   return slots;
 }
 
-/**
- * Every step with at least one accepted receipt, ascending, from the events of a run's successful transactions
- * (any order). Throws ROUND_UNDECIDABLE when a witness accepted a slot with no commit of that step on record.
- */
-export function acceptedSteps(events: readonly CoordinatorEvent[]): AcceptedStep[] {
-  const commits = new Map<string, CommittedUpdate>();
-  const accepted = new Map<bigint, Set<number>>();
-  for (const e of events) {
-    if (e.name === "receiptCommitted") {
+/** Every receipt the events record (ReceiptCommitted), in their order. */
+export function committedUpdates(events: readonly CoordinatorEvent[]): CommittedUpdate[] {
+  return events
+    .filter((e) => e.name === "receiptCommitted")
+    .map((e) => {
       const d = e.data as {
         slot: number;
         member: PublicKey;
@@ -65,16 +61,26 @@ export function acceptedSteps(events: readonly CoordinatorEvent[]): AcceptedStep
         hash: number[];
         size: number;
       };
-      const step = toBigInt(d.step);
-      commits.set(`${step}/${d.slot}`, {
+      return {
         slot: d.slot,
         member: d.member,
         epoch: toBigInt(d.epoch),
-        step,
+        step: toBigInt(d.step),
         hash: Uint8Array.from(d.hash),
         size: d.size,
-      });
-    } else if (e.name === "witnessSubmitted") {
+      };
+    });
+}
+
+/**
+ * Every step with at least one accepted receipt, ascending, from the events of a run's successful transactions
+ * (any order). Throws ROUND_UNDECIDABLE when a witness accepted a slot with no commit of that step on record.
+ */
+export function acceptedSteps(events: readonly CoordinatorEvent[]): AcceptedStep[] {
+  const commits = new Map(committedUpdates(events).map((c) => [`${c.step}/${c.slot}`, c]));
+  const accepted = new Map<bigint, Set<number>>();
+  for (const e of events) {
+    if (e.name === "witnessSubmitted") {
       const d = e.data as { step: object; newlyAccepted: number[] };
       const step = toBigInt(d.step);
       const set = accepted.get(step) ?? new Set<number>();
@@ -122,4 +128,24 @@ export function epochSlotsAt(events: readonly CoordinatorEvent[], step: bigint):
       reason: "no epoch started at or before it on record",
     });
   return [...slots].sort((a, b) => a - b);
+}
+
+/**
+ * The seed that drew round `step`'s rows (the Run's data_seed while it ran): the seed of the RoundStarted before
+ * the step's own, as start_round (programs/coordinator/src/machine/run_transition.c) moves the run's seed into
+ * data_seed; the run's first round keeps the Run's initial seed, all zeros. `events` in the chain's order. Throws
+ * ROUND_UNDECIDABLE when no round of that step started on record.
+ */
+export function dataSeedAt(events: readonly CoordinatorEvent[], step: bigint): Uint8Array {
+  let previous = new Uint8Array(32);
+  for (const e of events) {
+    if (e.name !== "roundStarted") continue;
+    const d = e.data as { step: object; seed: number[] };
+    if (toBigInt(d.step) === step) return previous;
+    previous = Uint8Array.from(d.seed);
+  }
+  throw new ConcordError(CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE, {
+    step,
+    reason: "no round of it started on record",
+  });
 }

@@ -4,7 +4,9 @@
 // nodes' parameter hash shows the network added nothing the chain does not record.
 import type { Connection } from "@solana/web3.js";
 import type { PublicKey } from "@solana/web3.js";
+import type { UpdateLayout } from "../../sdk/codec/updateCodec";
 import { updateHash } from "../../sdk/codec/updateCodec";
+import type { RunConfig } from "../../sdk/coordinatorAccounts";
 import { decodeRun } from "../../sdk/coordinatorAccounts";
 import { ConcordError } from "../../sdk/errors/concordError";
 import {
@@ -16,8 +18,44 @@ import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
 import { planUpdateLayout } from "../../sdk/demo/compress";
 import { runHistory } from "./runHistory";
+import type { CommittedUpdate } from "../../sdk/roundHistory";
+import type { RunSetup } from "./runSetup";
 import { runSetup } from "./runSetup";
 import { SharedParameters } from "./sharedParameters";
+
+/**
+ * A run's starting point: its setup, the model at the recipe's initial weights, the layout its updates decode
+ * against, and the shared parameters before any round.
+ */
+export function runStart(
+  config: RunConfig,
+  recipe: TrainingRecipe,
+  dataset: Dataset,
+): { setup: RunSetup; model: Transformer; layout: UpdateLayout; shared: SharedParameters } {
+  const setup = runSetup(config, recipe, dataset);
+  const model = new Transformer(setup.model, { seed: recipe.initSeed });
+  const layout = planUpdateLayout(
+    model.specs.map((s) => s.shape),
+    setup.round.chunk,
+    setup.round.topK,
+    setup.round.format,
+  );
+  return {
+    setup,
+    model,
+    layout,
+    shared: new SharedParameters(model.getWeights(), model.specs, setup.round, layout, setup.schedule),
+  };
+}
+
+/** `bytes`, once checked against the receipt `u` (hash and size): bytes from anywhere are trusted no further. */
+export function receiptBytes(u: CommittedUpdate, bytes: Uint8Array): Uint8Array {
+  if (!Buffer.from(updateHash(bytes)).equals(Buffer.from(u.hash)) || bytes.length !== u.size)
+    throw new ConcordError(CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH, {
+      reason: `bytes fetched for step ${u.step} of ${u.member.toBase58()} do not match its receipt`,
+    });
+  return bytes;
+}
 
 /**
  * The model a run's honest nodes hold after its last decided round, rebuilt from the recipe, the chain and
@@ -35,26 +73,10 @@ export async function replayRun(
 ): Promise<Transformer> {
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new ConcordError(CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
-  const state = decodeRun(info.data, run.toBase58());
-  const setup = runSetup(state.config, recipe, dataset);
-  const model = new Transformer(setup.model, { seed: recipe.initSeed });
-  const layout = planUpdateLayout(
-    model.specs.map((s) => s.shape),
-    setup.round.chunk,
-    setup.round.topK,
-    setup.round.format,
-  );
-  const shared = new SharedParameters(model.getWeights(), model.specs, setup.round, layout, setup.schedule);
+  const { model, shared } = runStart(decodeRun(info.data, run.toBase58()).config, recipe, dataset);
   for (const { step, updates } of await runHistory(connection, programId, run)) {
     const bytes: Uint8Array[] = [];
-    for (const u of updates) {
-      const b = await fetchBytes(u.hash);
-      if (!Buffer.from(updateHash(b)).equals(Buffer.from(u.hash)) || b.length !== u.size)
-        throw new ConcordError(CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH, {
-          reason: `bytes fetched for step ${step} of ${u.member.toBase58()} do not match its receipt`,
-        });
-      bytes.push(b);
-    }
+    for (const u of updates) bytes.push(receiptBytes(u, await fetchBytes(u.hash)));
     shared.applyRound(Number(step), bytes);
     if (onStep) {
       model.setWeights(shared.params);

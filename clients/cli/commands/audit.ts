@@ -1,6 +1,7 @@
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
 import type { GlobalOptions } from "../globalOptions";
 import { runAuditVerify } from "../lib/runAudit";
+import { auditScoreCommand } from "./auditScore";
 
 const verifyOptions = {
   run: { type: "string", demandOption: true, describe: "the Run account's address" },
@@ -19,6 +20,6 @@ const verifyCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOption
 export const auditCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   command: "audit <command>",
   describe: "audit a run's contributions from public data",
-  builder: (y) => y.command(verifyCommand).demandCommand(1, "name an audit command"),
+  builder: (y) => y.command(verifyCommand).command(auditScoreCommand).demandCommand(1, "name an audit command"),
   handler: () => {},
 };

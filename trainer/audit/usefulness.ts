@@ -1,0 +1,143 @@
+// Usefulness (Templar's idea, made deterministic): does a member's update help the rows it was assigned more than rows
+// nobody was assigned? From the round's base parameters (the shared parameters after rounds 0..s-2, the ones the
+// member trained from), its update alone takes one small step in the direction the outer rule would give it; the
+// loss drop on its own rows minus the drop on as many unassigned rows is its score. Honest training fits the rows it
+// saw, so it scores above zero; an update that never saw those rows (random, trained on other rows, or sign-flipped)
+// scores about zero or below. Everything is a function of public data, so any auditor recomputes the same figures.
+//
+// MEASURED (bench/usefulnessSweep.ts): see USEFULNESS_THRESHOLD.
+import * as tf from "@tensorflow/tfjs";
+import { assignBatchRows, roundDataSeed } from "../../sdk/batchAssignment";
+import { aggregateUpdates } from "../../sdk/demo/aggregate";
+import type { SparseUpdate } from "../../sdk/demo/sparseUpdate";
+import type { TokenSource } from "../data/tokenSource";
+import type { Transformer } from "../model/transformer";
+import type { AssignedRound, Batch } from "../node/roundTraining";
+import { roundBatches } from "../node/roundTraining";
+import type { RoundConfig } from "../optim/roundConfig";
+import { roundTransform } from "../optim/updateCompressor";
+
+/**
+ * The step's size as the root mean square of the parameter change: small enough that the loss change is about
+ * linear in the update, and the same for every update whatever its scale, so no one games the score by magnitude.
+ */
+export const USEFULNESS_STEP = 1e-3;
+
+/** Mean score over a member's receipts below which it is flagged. */
+export const USEFULNESS_THRESHOLD = 0.005;
+
+export interface UsefulnessScore {
+  /** Loss drop on the member's assigned rows after its step. */
+  readonly gainOwn: number;
+  /** Loss drop on as many rows assigned to nobody. */
+  readonly gainOther: number;
+  /** gainOwn − gainOther. */
+  readonly score: number;
+}
+
+/**
+ * Rows nobody trains in round `step`, as many as the member at `slot` was assigned and from the same distribution:
+ * its rows shifted past the global batch, rows [B + firstRow, B + firstRow + rows) of the same H global batches under
+ * the same data seed (assignedBatches' round). Null when it is assigned none.
+ */
+export function unassignedBatches(train: TokenSource, seqLen: number, round: AssignedRound): Batch[] | null {
+  const rows = assignBatchRows(round.dataSeed, round.epochSlots, round.slot, round.globalBatchSize);
+  if (!rows) return null;
+  const { step, innerSteps, globalBatchSize } = round;
+  const firstRow = globalBatchSize + rows.firstRow;
+  return roundBatches(train, seqLen, {
+    seed: roundDataSeed(round.dataSeed),
+    step,
+    innerSteps,
+    firstRow,
+    rows: rows.rows,
+  });
+}
+
+/** The parameter change the outer rule makes of `update` alone, scaled to USEFULNESS_STEP root mean square. */
+export function usefulnessStep(update: SparseUpdate, config: RoundConfig): Float32Array[] {
+  const directions = aggregateUpdates([update], config.aggregation, roundTransform(config));
+  if (config.outer === "sign") for (const d of directions) for (let j = 0; j < d.length; j++) d[j] = Math.sign(d[j]);
+  let squares = 0;
+  let count = 0;
+  for (const d of directions) {
+    for (let j = 0; j < d.length; j++) squares += d[j] * d[j];
+    count += d.length;
+  }
+  // an update of zeros moves nothing: its score is 0, which the threshold flags
+  const scale = squares > 0 ? USEFULNESS_STEP / Math.sqrt(squares / count) : 0;
+  for (const d of directions) for (let j = 0; j < d.length; j++) d[j] *= scale;
+  return directions;
+}
+
+/** Mean next-token loss of `model` (its current weights) over `batches`, weighted by rows. */
+export function batchesLoss(model: Transformer, batches: readonly Batch[]): number {
+  let sum = 0;
+  let rows = 0;
+  for (const { inputs, targets, rows: n } of batches) {
+    const shape: [number, number] = [n, inputs.length / n];
+    const loss = tf.tidy(() =>
+      model.loss(tf.tensor2d(inputs, shape, "int32"), tf.tensor2d(targets, shape, "int32")).dataSync(),
+    );
+    sum += loss[0] * n;
+    rows += n;
+  }
+  return sum / rows;
+}
+
+/**
+ * The usefulness of one update: from `base`, one USEFULNESS_STEP along the outer rule's direction of `update`
+ * alone (momentum and weight decay belong to the network's step, not to this member), the loss drop on `own` (its
+ * assigned batches) against `other` (unassignedBatches). Leaves `model` at the stepped parameters.
+ */
+export function usefulness(
+  model: Transformer,
+  input: {
+    readonly base: readonly Float32Array[];
+    readonly update: SparseUpdate;
+    readonly config: RoundConfig;
+    readonly own: readonly Batch[];
+    readonly other: readonly Batch[];
+  },
+): UsefulnessScore {
+  const { base, own, other } = input;
+  model.setWeights(base);
+  const before = [batchesLoss(model, own), batchesLoss(model, other)];
+  const step = usefulnessStep(input.update, input.config);
+  model.setWeights(
+    base.map((p, i) => {
+      const d = step[i];
+      const out = new Float32Array(p.length);
+      for (let j = 0; j < p.length; j++) out[j] = p[j] - d[j];
+      return out;
+    }),
+  );
+  const gainOwn = before[0] - batchesLoss(model, own);
+  const gainOther = before[1] - batchesLoss(model, other);
+  return { gainOwn, gainOther, score: gainOwn - gainOther };
+}
+
+export interface MemberUsefulness {
+  /** Receipts scored. */
+  readonly receipts: number;
+  readonly meanGainOwn: number;
+  readonly meanGainOther: number;
+  /** Mean score over the receipts: what the threshold judges. */
+  readonly score: number;
+  /** unscored: no receipt could be scored (no bytes, or none decoded), which says nothing either way. */
+  readonly verdict: "useful" | "flagged" | "unscored";
+}
+
+/** The decision over a member's scored receipts: flagged when its mean score is below USEFULNESS_THRESHOLD. */
+export function memberUsefulness(scores: readonly UsefulnessScore[]): MemberUsefulness {
+  const n = scores.length;
+  const mean = (pick: (s: UsefulnessScore) => number) => (n ? scores.reduce((sum, s) => sum + pick(s), 0) / n : 0);
+  const score = mean((s) => s.score);
+  return {
+    receipts: n,
+    meanGainOwn: mean((s) => s.gainOwn),
+    meanGainOther: mean((s) => s.gainOther),
+    score,
+    verdict: !n ? "unscored" : score < USEFULNESS_THRESHOLD ? "flagged" : "useful",
+  };
+}
