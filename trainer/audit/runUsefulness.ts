@@ -65,11 +65,11 @@ export async function runUsefulness(input: {
           innerSteps: setup.round.innerSteps,
         };
         const own = assignedBatches(setup.train, seqLen, round);
-        const other = unassignedBatches(setup.train, seqLen, round);
-        if (!update || !own || !other) continue;
+        const others = unassignedBatches(setup.train, seqLen, round);
+        if (!update || !own || !others) continue;
         scores
           .get(c.member.toBase58())!
-          .push(usefulness(model, { base: start, update, config: setup.round, own, other }));
+          .push(usefulness(model, { base: start, update, config: setup.round, own, others }));
       }
     }
   } finally {

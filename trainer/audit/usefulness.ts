@@ -24,34 +24,41 @@ import { roundTransform } from "../optim/updateCompressor";
 export const USEFULNESS_STEP = 1e-3;
 
 /** Mean score over a member's receipts below which it is flagged. */
-export const USEFULNESS_THRESHOLD = 0.005;
+export const USEFULNESS_THRESHOLD = 1.15;
+
+/** Sets of unassigned rows each update is compared against: enough to estimate the spread of their gains. */
+export const USEFULNESS_SETS = 8;
 
 export interface UsefulnessScore {
   /** Loss drop on the member's assigned rows after its step. */
   readonly gainOwn: number;
-  /** Loss drop on as many rows assigned to nobody. */
+  /** Mean loss drop on USEFULNESS_SETS sets of as many rows assigned to nobody. */
   readonly gainOther: number;
-  /** gainOwn − gainOther. */
+  /** Standard deviation of the loss drops among those sets. */
+  readonly spread: number;
+  /** (gainOwn − gainOther) / spread: how far its own rows stand out, in units of the spread among rows it never saw. */
   readonly score: number;
 }
 
 /**
  * Rows nobody trains in round `step`, as many as the member at `slot` was assigned and from the same distribution:
- * its rows shifted past the global batch, rows [B + firstRow, B + firstRow + rows) of the same H global batches under
- * the same data seed (assignedBatches' round). Null when it is assigned none.
+ * set k (0 ≤ k < USEFULNESS_SETS) is its rows shifted past k + 1 global batches, rows [(k + 1)·B + firstRow, ...) of
+ * the same H global batches under the same data seed (assignedBatches' round). Null when it is assigned none.
  */
-export function unassignedBatches(train: TokenSource, seqLen: number, round: AssignedRound): Batch[] | null {
+export function unassignedBatches(train: TokenSource, seqLen: number, round: AssignedRound): Batch[][] | null {
   const rows = assignBatchRows(round.dataSeed, round.epochSlots, round.slot, round.globalBatchSize);
   if (!rows) return null;
   const { step, innerSteps, globalBatchSize } = round;
-  const firstRow = globalBatchSize + rows.firstRow;
-  return roundBatches(train, seqLen, {
-    seed: roundDataSeed(round.dataSeed),
-    step,
-    innerSteps,
-    firstRow,
-    rows: rows.rows,
-  });
+  const seed = roundDataSeed(round.dataSeed);
+  return Array.from({ length: USEFULNESS_SETS }, (_, k) =>
+    roundBatches(train, seqLen, {
+      seed,
+      step,
+      innerSteps,
+      firstRow: (k + 1) * globalBatchSize + rows.firstRow,
+      rows: rows.rows,
+    }),
+  );
 }
 
 /** The parameter change the outer rule makes of `update` alone, scaled to USEFULNESS_STEP root mean square. */
@@ -88,7 +95,7 @@ export function batchesLoss(model: Transformer, batches: readonly Batch[]): numb
 /**
  * The usefulness of one update: from `base`, one USEFULNESS_STEP along the outer rule's direction of `update`
  * alone (momentum and weight decay belong to the network's step, not to this member), the loss drop on `own` (its
- * assigned batches) against `other` (unassignedBatches). Leaves `model` at the stepped parameters.
+ * assigned batches) against those on `others` (unassignedBatches). Leaves `model` at the stepped parameters.
  */
 export function usefulness(
   model: Transformer,
@@ -97,12 +104,13 @@ export function usefulness(
     readonly update: SparseUpdate;
     readonly config: RoundConfig;
     readonly own: readonly Batch[];
-    readonly other: readonly Batch[];
+    readonly others: readonly (readonly Batch[])[];
   },
 ): UsefulnessScore {
-  const { base, own, other } = input;
+  const { base, own, others } = input;
+  const sets = [own, ...others];
   model.setWeights(base);
-  const before = [batchesLoss(model, own), batchesLoss(model, other)];
+  const before = sets.map((b) => batchesLoss(model, b));
   const step = usefulnessStep(input.update, input.config);
   model.setWeights(
     base.map((p, i) => {
@@ -112,9 +120,11 @@ export function usefulness(
       return out;
     }),
   );
-  const gainOwn = before[0] - batchesLoss(model, own);
-  const gainOther = before[1] - batchesLoss(model, other);
-  return { gainOwn, gainOther, score: gainOwn - gainOther };
+  const [gainOwn, ...gains] = sets.map((b, i) => before[i] - batchesLoss(model, b));
+  const gainOther = gains.reduce((sum, g) => sum + g, 0) / gains.length;
+  const spread = Math.sqrt(gains.reduce((sum, g) => sum + (g - gainOther) ** 2, 0) / (gains.length - 1));
+  // a step that moves nothing (an update of zeros) has no spread: it stands out not at all
+  return { gainOwn, gainOther, spread, score: spread > 0 ? (gainOwn - gainOther) / spread : 0 };
 }
 
 export interface MemberUsefulness {
