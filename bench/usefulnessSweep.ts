@@ -1,11 +1,12 @@
 // The usefulness score's distributions (trainer/audit/usefulness.ts), to set its threshold: per seed, a DeMo run of
 // honest members with attackers claiming member 0's rows (tests/helpers/usefulnessRounds.ts). Prints, per kind,
-// quantiles of the per-round scores and of the per-member means over the run (what the verdict judges).
+// quantiles of the per-round scores and of the per-member means over the run (what the verdict judges), and how
+// many fall below USEFULNESS_THRESHOLD.
 //   npx tsx bench/usefulnessSweep.ts --seeds 20 --rounds 12                       (tiny Shakespeare)
 //   npx tsx bench/usefulnessSweep.ts --seeds 20 --rounds 12 --corpus generated     (the tests' corpus)
 import { readFileSync } from "node:fs";
 import yargs from "yargs";
-import { memberUsefulness } from "../trainer/audit/usefulness";
+import { memberUsefulness, USEFULNESS_THRESHOLD } from "../trainer/audit/usefulness";
 import { selectBackend } from "../trainer/backend/selectBackend";
 import { generatedCorpus } from "../trainer/data/corpusText";
 import { charSpecFor, makeTokenizer } from "../trainer/data/tokenizer";
@@ -15,7 +16,8 @@ import { ATTACKS, usefulnessRounds } from "../tests/helpers/usefulnessRounds";
 function quantiles(xs: readonly number[]) {
   const s = [...xs].sort((x, y) => x - y);
   const q = (p: number) => +s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(3);
-  return { n: s.length, min: q(0), p05: q(0.05), median: q(0.5), p95: q(0.95), max: q(1) };
+  const flagged = s.filter((x) => x < USEFULNESS_THRESHOLD).length;
+  return { n: s.length, flagged, min: q(0), p05: q(0.05), median: q(0.5), p95: q(0.95), max: q(1) };
 }
 
 async function main(): Promise<void> {

@@ -24,7 +24,7 @@ import { roundTransform } from "../optim/updateCompressor";
 export const USEFULNESS_STEP = 1e-3;
 
 /** Mean score over a member's receipts below which it is flagged. */
-export const USEFULNESS_THRESHOLD = 1.15;
+export const USEFULNESS_THRESHOLD = 1.4;
 
 /** Sets of unassigned rows each update is compared against: enough to estimate the spread of their gains. */
 export const USEFULNESS_SETS = 8;
@@ -132,21 +132,25 @@ export interface MemberUsefulness {
   readonly receipts: number;
   readonly meanGainOwn: number;
   readonly meanGainOther: number;
-  /** Mean score over the receipts: what the threshold judges. */
+  /**
+   * Σ (gainOwn − gainOther) / Σ spread over its receipts: how far its own rows stand out, pooled. Pooled rather than
+   * a mean of the receipts' scores, whose rare receipts with a tiny spread (|score| up to 30 measured) swing a mean.
+   */
   readonly score: number;
   /** unscored: no receipt could be scored (no bytes, or none decoded), which says nothing either way. */
   readonly verdict: "useful" | "flagged" | "unscored";
 }
 
-/** The decision over a member's scored receipts: flagged when its mean score is below USEFULNESS_THRESHOLD. */
+/** The decision over a member's scored receipts: flagged when its pooled score is below USEFULNESS_THRESHOLD. */
 export function memberUsefulness(scores: readonly UsefulnessScore[]): MemberUsefulness {
   const n = scores.length;
-  const mean = (pick: (s: UsefulnessScore) => number) => (n ? scores.reduce((sum, s) => sum + pick(s), 0) / n : 0);
-  const score = mean((s) => s.score);
+  const sum = (pick: (s: UsefulnessScore) => number) => scores.reduce((total, s) => total + pick(s), 0);
+  const spread = sum((s) => s.spread);
+  const score = spread > 0 ? sum((s) => s.gainOwn - s.gainOther) / spread : 0;
   return {
     receipts: n,
-    meanGainOwn: mean((s) => s.gainOwn),
-    meanGainOther: mean((s) => s.gainOther),
+    meanGainOwn: n ? sum((s) => s.gainOwn) / n : 0,
+    meanGainOther: n ? sum((s) => s.gainOther) / n : 0,
     score,
     verdict: !n ? "unscored" : score < USEFULNESS_THRESHOLD ? "flagged" : "useful",
   };
