@@ -54,7 +54,6 @@ export async function runUsefulness(input: {
   try {
     for await (const { step, base } of roundBases(shared, events, steps, accepted)) {
       const draw = roundDraw(events, step);
-      const start = base.map((p) => p.slice()); // usefulness() moves the model, never the base
       for (const c of commits.filter((x) => x.step === step)) {
         const update = decodedReceipt(c, published(c.member, step), layout);
         const round = {
@@ -67,9 +66,7 @@ export async function runUsefulness(input: {
         const own = assignedBatches(setup.train, seqLen, round);
         const others = unassignedBatches(setup.train, seqLen, round);
         if (!update || !own || !others) continue;
-        scores
-          .get(c.member.toBase58())!
-          .push(usefulness(model, { base: start, update, config: setup.round, own, others }));
+        scores.get(c.member.toBase58())!.push(usefulness(model, { base, update, config: setup.round, own, others }));
       }
     }
   } finally {
