@@ -2,7 +2,8 @@
 // hash, size) and WitnessSubmitted (the slots a witness brought to quorum). Together they say, for any step of any
 // epoch, which updates every honest node applied and in what order, without the accounts' bitmaps (which cover only
 // the last two epochs) or EpochReceipts flags (settled lazily). EpochStarted and EpochMemberRemoved give the epoch
-// members a round's rows were drawn among (epochSlotsAt). Pure: the caller fetches the transaction logs.
+// members a round's rows were drawn among (epochSlotsAt), RoundStarted the seed that drew them (dataSeedAt). Pure:
+// the caller fetches the transaction logs.
 import { BorshCoder, EventParser } from "@coral-xyz/anchor";
 import type { PublicKey } from "@solana/web3.js";
 import { toBigInt } from "./coordinatorAccounts";
