@@ -29,7 +29,7 @@ import { normOutliers, updateNorm } from "../sdk/audit/normBound";
 import { decodeUpdate, updateHash } from "../sdk/codec/updateCodec";
 import type { SparseUpdate } from "../sdk/demo/sparseUpdate";
 import type { UsefulnessScore } from "../trainer/audit/usefulness";
-import { memberUsefulness, usefulness } from "../trainer/audit/usefulness";
+import { memberUsefulness, usefulness, USEFULNESS_SETS } from "../trainer/audit/usefulness";
 import { RoundTrainer, roundBatches, runToEnd } from "../trainer/node/roundTraining";
 import { lossCurvesSvg } from "./lossCurvesSvg";
 import { BATCH, shakespeare } from "./training";
@@ -217,16 +217,21 @@ function detectionRun(
         const norms = timed("norm", () => round.map((c) => ({ member: c.member, norm: updateNorm(c.update) })));
         for (const f of timed("norm", () => normOutliers(norms))) flags[Number(f.member)].add("norm");
         r.committed.forEach((bytes, w) => {
-          const other = roundBatches(train, MODEL.contextLength, {
-            seed,
-            step: r.step,
-            innerSteps: a.H,
-            firstRow: BATCH + w * rows,
-            rows,
-          });
+          // the rows past the global batch nobody trains, as unassignedBatches draws them on the network
+          const others = Array.from({ length: USEFULNESS_SETS }, (_, k) =>
+            roundBatches(train, MODEL.contextLength, {
+              seed,
+              step: r.step,
+              innerSteps: a.H,
+              firstRow: (k + 1) * BATCH + w * rows,
+              rows,
+            }),
+          );
           const own = r.batches[w];
           scores[w].push(
-            timed("usefulness", () => usefulness(model, { base: r.base, update: round[w].update, config, own, other })),
+            timed("usefulness", () =>
+              usefulness(model, { base: r.base, update: round[w].update, config, own, others }),
+            ),
           );
           if (mismatched.has(w)) return;
           const t0 = performance.now();

@@ -49,15 +49,11 @@ export function bitmapSlots(bitmap: readonly number[] | Uint8Array): number[] {
   return slots;
 }
 
-/**
- * Every step with at least one accepted receipt, ascending, from the events of a run's successful transactions
- * (any order). Throws ROUND_UNDECIDABLE when a witness accepted a slot with no commit of that step on record.
- */
-export function acceptedSteps(events: readonly CoordinatorEvent[]): AcceptedStep[] {
-  const commits = new Map<string, CommittedUpdate>();
-  const accepted = new Map<bigint, Set<number>>();
-  for (const e of events) {
-    if (e.name === "receiptCommitted") {
+/** Every receipt the events record (ReceiptCommitted), in their order. */
+export function committedUpdates(events: readonly CoordinatorEvent[]): CommittedUpdate[] {
+  return events
+    .filter((e) => e.name === "receiptCommitted")
+    .map((e) => {
       const d = e.data as {
         slot: number;
         member: PublicKey;
@@ -66,16 +62,26 @@ export function acceptedSteps(events: readonly CoordinatorEvent[]): AcceptedStep
         hash: number[];
         size: number;
       };
-      const step = toBigInt(d.step);
-      commits.set(`${step}/${d.slot}`, {
+      return {
         slot: d.slot,
         member: d.member,
         epoch: toBigInt(d.epoch),
-        step,
+        step: toBigInt(d.step),
         hash: Uint8Array.from(d.hash),
         size: d.size,
-      });
-    } else if (e.name === "witnessSubmitted") {
+      };
+    });
+}
+
+/**
+ * Every step with at least one accepted receipt, ascending, from the events of a run's successful transactions
+ * (any order). Throws ROUND_UNDECIDABLE when a witness accepted a slot with no commit of that step on record.
+ */
+export function acceptedSteps(events: readonly CoordinatorEvent[]): AcceptedStep[] {
+  const commits = new Map(committedUpdates(events).map((c) => [`${c.step}/${c.slot}`, c]));
+  const accepted = new Map<bigint, Set<number>>();
+  for (const e of events) {
+    if (e.name === "witnessSubmitted") {
       const d = e.data as { step: object; newlyAccepted: number[] };
       const step = toBigInt(d.step);
       const set = accepted.get(step) ?? new Set<number>();

@@ -1,7 +1,9 @@
-// The shared parameters a round trains from, as every honest node held them: the initial weights with the accepted
-// updates of rounds 0..s-2 applied (the pipelining rule of trainer/node/trainerNode.ts), through the nodes' own
-// applier, each accepted update's bytes fetched by hash and checked against its receipt.
-import type { AcceptedStep, CommittedUpdate } from "../../sdk/roundHistory";
+// What a member started a round from, re-derived from public data: the shared parameters as every honest node held
+// them, the initial weights with the accepted updates of rounds 0..s-2 applied (the pipelining rule of
+// trainer/node/trainerNode.ts) through the nodes' own applier, each accepted update's bytes checked against its
+// receipt; and the round's data seed and epoch members, which with the member's slot fix its rows.
+import type { AcceptedStep, CommittedUpdate, CoordinatorEvent } from "../../sdk/roundHistory";
+import { dataSeedAt, epochSlotsAt } from "../../sdk/roundHistory";
 import { receiptBytes } from "../node/runReplay";
 import type { SharedParameters } from "../node/sharedParameters";
 
@@ -30,4 +32,12 @@ export class RoundBases {
     }
     return this.shared.params;
   }
+}
+
+/** Round `step`'s data seed and epoch members, as the chain recorded them. */
+export function roundDraw(
+  events: readonly CoordinatorEvent[],
+  step: bigint,
+): { dataSeed: Uint8Array; epochSlots: number[] } {
+  return { dataSeed: dataSeedAt(events, step), epochSlots: epochSlotsAt(events, step) };
 }

@@ -57,23 +57,22 @@ export function roundBatches(
   });
 }
 
+/** What fixes a member's rows in a round. */
+export interface AssignedRound {
+  readonly dataSeed: Uint8Array;
+  readonly epochSlots: readonly number[];
+  readonly slot: number;
+  readonly globalBatchSize: number;
+  readonly step: number;
+  readonly innerSteps: number;
+}
+
 /**
  * The batches a member trains on in round `step` of the network: its rows of each of the round's H global batches
  * under the round's data seed (the previous round's seed, so rows are known one round ahead), the epoch members in
  * slot order; null when it is assigned none. Auditors call the same function to re-execute a contribution.
  */
-export function assignedBatches(
-  train: TokenSource,
-  seqLen: number,
-  round: {
-    dataSeed: Uint8Array;
-    epochSlots: readonly number[];
-    slot: number;
-    globalBatchSize: number;
-    step: number;
-    innerSteps: number;
-  },
-): Batch[] | null {
+export function assignedBatches(train: TokenSource, seqLen: number, round: AssignedRound): Batch[] | null {
   const rows = assignBatchRows(round.dataSeed, round.epochSlots, round.slot, round.globalBatchSize);
   if (!rows) return null;
   const { step, innerSteps } = round;

@@ -4,7 +4,9 @@
 // nodes' parameter hash shows the network added nothing the chain does not record.
 import type { Connection } from "@solana/web3.js";
 import type { PublicKey } from "@solana/web3.js";
+import type { UpdateLayout } from "../../sdk/codec/updateCodec";
 import { updateHash } from "../../sdk/codec/updateCodec";
+import type { RunConfig } from "../../sdk/coordinatorAccounts";
 import { decodeRun } from "../../sdk/coordinatorAccounts";
 import { ConcordError } from "../../sdk/errors/concordError";
 import {
@@ -17,6 +19,7 @@ import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
 import { planUpdateLayout } from "../../sdk/demo/compress";
 import { runHistory } from "./runHistory";
+import type { RunSetup } from "./runSetup";
 import { runSetup } from "./runSetup";
 import { SharedParameters } from "./sharedParameters";
 
@@ -27,6 +30,31 @@ export function receiptBytes(u: CommittedUpdate, bytes: Uint8Array): Uint8Array 
       reason: `bytes fetched for step ${u.step} of ${u.member.toBase58()} do not match its receipt`,
     });
   return bytes;
+}
+
+/**
+ * A run's starting point: its setup, the model at the recipe's initial weights, the layout its updates decode
+ * against, and the shared parameters before any round.
+ */
+export function runStart(
+  config: RunConfig,
+  recipe: TrainingRecipe,
+  dataset: Dataset,
+): { setup: RunSetup; model: Transformer; layout: UpdateLayout; shared: SharedParameters } {
+  const setup = runSetup(config, recipe, dataset);
+  const model = new Transformer(setup.model, { seed: recipe.initSeed });
+  const layout = planUpdateLayout(
+    model.specs.map((s) => s.shape),
+    setup.round.chunk,
+    setup.round.topK,
+    setup.round.format,
+  );
+  return {
+    setup,
+    model,
+    layout,
+    shared: new SharedParameters(model.getWeights(), model.specs, setup.round, layout, setup.schedule),
+  };
 }
 
 /**
@@ -45,16 +73,7 @@ export async function replayRun(
 ): Promise<Transformer> {
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new ConcordError(CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
-  const state = decodeRun(info.data, run.toBase58());
-  const setup = runSetup(state.config, recipe, dataset);
-  const model = new Transformer(setup.model, { seed: recipe.initSeed });
-  const layout = planUpdateLayout(
-    model.specs.map((s) => s.shape),
-    setup.round.chunk,
-    setup.round.topK,
-    setup.round.format,
-  );
-  const shared = new SharedParameters(model.getWeights(), model.specs, setup.round, layout, setup.schedule);
+  const { model, shared } = runStart(decodeRun(info.data, run.toBase58()).config, recipe, dataset);
   for (const { step, updates } of await runHistory(connection, programId, run)) {
     const bytes: Uint8Array[] = [];
     for (const u of updates) bytes.push(receiptBytes(u, await fetchBytes(u.hash)));

@@ -5,6 +5,7 @@ import { auditChallengeCommand } from "./auditChallenge";
 import { auditVoteCommand } from "./auditVote";
 import { auditReplayCommand } from "./auditReplay";
 import { AUDIT_SOURCE_OPTIONS } from "./auditSourceOptions";
+import { auditScoreCommand } from "./auditScore";
 
 const verifyOptions = {
   ...AUDIT_SOURCE_OPTIONS,
@@ -24,6 +25,7 @@ export const auditCommand: CommandModule<GlobalOptions, GlobalOptions> = {
   builder: (y) =>
     y
       .command(verifyCommand)
+      .command(auditScoreCommand)
       .command(auditReplayCommand)
       .command(auditChallengeCommand)
       .command(auditVoteCommand)
