@@ -14,6 +14,7 @@ import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { TransactionSender } from "../sdk/transactionSender";
 import type { AttackName } from "../trainer/adversary/attacks";
 import type { MemberReexecution } from "../trainer/audit/reexecution";
+import type { MemberUsefulnessRow } from "../trainer/audit/runUsefulness";
 import type { Dataset } from "../trainer/data/tokenShards";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { captureConsole } from "./helpers/capturedConsole";
@@ -25,7 +26,7 @@ import { within } from "./helpers/within";
 const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-adversaries-"));
 const logged = captureConsole();
-const ROUNDS = 4;
+const ROUNDS = 6;
 let dataset: Dataset;
 
 beforeAll(() => {
@@ -171,8 +172,16 @@ async function replayed(r: Awaited<ReturnType<typeof redTeamRun>>): Promise<Map<
   return new Map(rows.map((row) => [row.member, row]));
 }
 
+/** `concord audit score --json`: every receipt's usefulness. */
+async function scored(r: Awaited<ReturnType<typeof redTeamRun>>): Promise<Map<string, MemberUsefulnessRow>> {
+  const args = ["audit", "score", "--url", chain.rpcUrl, "--run", r.run.toBase58(), "--recipe", r.recipeFile];
+  expect(await main([...args, ...stores(r), "--data", dataset.dir, "--json"])).toBe(0);
+  const rows = JSON.parse(logged[logged.length - 1]) as MemberUsefulnessRow[];
+  return new Map(rows.map((row) => [row.member, row]));
+}
+
 test.each(["free-rider", "sign-flip", "flip-under-bound", "lazy", "little-is-enough"] as const)(
-  "a %s member passes the witnesses' cheap checks; re-execution catches its first update",
+  "a %s member passes the witnesses' cheap checks; re-execution catches its first update, usefulness its training",
   async (attack) => {
     const r = await redTeamRun(attack);
     const rows = await verified(r);
@@ -182,6 +191,10 @@ test.each(["free-rider", "sign-flip", "flip-under-bound", "lazy", "little-is-eno
     for (const key of r.honest)
       expect(replay.get(key.toBase58())).toMatchObject({ verdict: "ok", receipts: ROUNDS, matched: ROUNDS });
     expect(replay.get(r.attacker.toBase58())).toMatchObject({ verdict: "flagged", firstMismatch: 0 });
+    const scores = await scored(r);
+    for (const key of r.honest) expect(scores.get(key.toBase58())!.verdict).toBe("useful");
+    // a little-is-enough update is the honest mean nudged: what proves it false is re-execution, not its usefulness
+    if (attack !== "little-is-enough") expect(scores.get(r.attacker.toBase58())!.verdict).toBe("flagged");
   },
   200_000,
 );
