@@ -27,6 +27,8 @@ export class RogueMember {
   readonly keypair = Keypair.generate();
   /** Wants it answered with bytes that are not the committed ones. */
   servedBadBytes = 0;
+  /** Wrong bytes: what it served for each step's receipt. */
+  readonly served = new Map<number, Uint8Array>();
   private readonly peers = new Set<PeerSocket>();
   private server!: PeerServer;
   private follower!: ChainFollower;
@@ -91,6 +93,7 @@ export class RogueMember {
         // the committed hash, other bytes of the same size
         const bytes = new Uint8Array(committed.length).fill(7);
         this.servedBadBytes++;
+        this.served.set(step, bytes);
         peer.send({ kind: "update", updateHash: m.updateHash, bytes, metadata: new Uint8Array(0) });
       },
       onClose: (peer) => this.peers.delete(peer),
