@@ -7,6 +7,7 @@
 //     it flags an honest member (the false-positive rate).
 //   cost: each check's time per contribution as a share of the contribution's training time.
 //   npm run bench:audit -- [--parts damage,detection,cost] [--rounds 40] [--inner-steps 8] [--seeds 20]
+//     [--detection-rounds 6] [--detection-inner-steps 2]
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import yargs from "yargs";
@@ -206,42 +207,54 @@ function detectionRun(
       judge: true,
       onRound: (r) => {
         for (const w of r.refused.keys()) flags[w].add("witnesses refused");
-        const round = r.committed.map((bytes, w) => ({
-          member: String(w),
-          step: r.step,
-          order: w === MEMBERS - 1 ? MEMBERS : w, // the attacker commits last (it trains last)
-          update: timed("integrity", () => decodeUpdate(bytes, layout)),
-        }));
-        timed("integrity", () => r.committed.forEach((b) => updateHash(b)));
+        // as the auditor of a run does: bytes that are not their receipt's are flagged and judged no further
+        const intact = r.committed.map((bytes, w) => {
+          const ok = timed("integrity", () => Buffer.from(updateHash(bytes)).equals(r.receipts[w]));
+          if (!ok) flags[w].add("integrity");
+          return ok;
+        });
+        const round = r.committed.flatMap((bytes, w) =>
+          intact[w]
+            ? [
+                {
+                  member: String(w),
+                  step: r.step,
+                  order: w === MEMBERS - 1 ? MEMBERS : w, // the attacker commits last (it trains last)
+                  update: timed("integrity", () => decodeUpdate(bytes, layout)),
+                },
+              ]
+            : [],
+        );
         for (const f of timed("overlap", () => copyFindings(round, previous))) flags[Number(f.member)].add(f.kind);
         const norms = timed("norm", () => round.map((c) => ({ member: c.member, norm: updateNorm(c.update) })));
         for (const f of timed("norm", () => normOutliers(norms))) flags[Number(f.member)].add("norm");
-        r.committed.forEach((bytes, w) => {
-          // the rows past the global batch nobody trains, as unassignedBatches draws them on the network
-          const others = Array.from({ length: USEFULNESS_SETS }, (_, k) =>
-            roundBatches(train, MODEL.contextLength, {
-              seed,
-              step: r.step,
-              innerSteps: a.H,
-              firstRow: (k + 1) * BATCH + w * rows,
-              rows,
-            }),
-          );
+        for (let w = 0; w < MEMBERS; w++) {
           const own = r.batches[w];
-          scores[w].push(
-            timed("usefulness", () =>
-              usefulness(model, { base: r.base, update: round[w].update, config, own, others }),
-            ),
-          );
-          if (mismatched.has(w)) return;
+          const contribution = round.find((c) => c.member === String(w));
+          if (contribution) {
+            // the rows past the global batch nobody trains, as unassignedBatches draws them on the network
+            const others = Array.from({ length: USEFULNESS_SETS }, (_, k) =>
+              roundBatches(train, MODEL.contextLength, {
+                seed,
+                step: r.step,
+                innerSteps: a.H,
+                firstRow: (k + 1) * BATCH + w * rows,
+                rows,
+              }),
+            );
+            const update = contribution.update;
+            scores[w].push(timed("usefulness", () => usefulness(model, { base: r.base, update, config, own, others })));
+          }
+          if (mismatched.has(w)) continue;
+          // re-executed and settled like the member's own state; compared only with bytes that are the receipt's
           const t0 = performance.now();
           const again = runToEnd(auditors[w].train(r.base, own, r.step));
           auditors[w].settle(r.step);
           times.training += again.computeMs;
           times.reexecution += performance.now() - t0;
           times.contributions++;
-          if (!Buffer.from(updateHash(again.bytes)).equals(updateHash(bytes))) mismatched.add(w);
-        });
+          if (contribution && !Buffer.from(updateHash(again.bytes)).equals(r.receipts[w])) mismatched.add(w);
+        }
         previous = round.map((c) => ({ ...c, order: -1 }));
       },
     },
@@ -283,13 +296,14 @@ function detectionTable(
 
 async function main(): Promise<void> {
   const a = yargs(process.argv.slice(2))
-    .option("parts", { type: "string", default: "damage" })
+    .option("parts", { type: "string", default: "damage,detection,cost" })
     .option("rounds", { type: "number", default: 40 })
     .option("inner-steps", { type: "number", default: 8 })
     .option("aggregations", { type: "string", default: Object.keys(AGGREGATIONS).join(",") })
     .option("attacks", { type: "string", default: ["none", ...ATTACKS].join(",") })
     .option("seeds", { type: "number", default: 20 })
     .option("detection-rounds", { type: "number", default: 6 })
+    .option("detection-inner-steps", { type: "number", default: 2 })
     .option("out", { type: "string", default: join("target", "bench") })
     .strict()
     .parseSync();
@@ -328,7 +342,9 @@ async function main(): Promise<void> {
     for (const attack of attacks) {
       const runs: Set<Check>[][] = [];
       for (let seed = 1; seed <= seeds; seed++)
-        runs.push(detectionRun(data, { rounds: a["detection-rounds"], H: a["inner-steps"] }, attack, seed, times));
+        runs.push(
+          detectionRun(data, { rounds: a["detection-rounds"], H: a["detection-inner-steps"] }, attack, seed, times),
+        );
       results.set(attack, runs);
       const attacker = runs.map((f) => [...f[MEMBERS - 1]].join("+") || "-");
       console.log(`${attack}: attacker flagged for ${attacker.join(", ")}`);

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { witnessRefusals } from "../../sdk/audit/witnessChecks";
 import type { UpdateLayout } from "../../sdk/codec/updateCodec";
-import { decodeUpdate, encodeUpdate } from "../../sdk/codec/updateCodec";
+import { decodeUpdate, encodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import { hashWords, mulberry32 } from "../../sdk/seededRandom";
 import type { Attack } from "../adversary/attacks";
 import type { LrSchedule } from "../../sdk/lrSchedule";
@@ -173,8 +173,9 @@ export interface JudgedRound {
   readonly step: number;
   /** The parameters the round trained from (after rounds 0..step-2). */
   readonly base: readonly Float32Array[];
-  /** Each member's assigned batches, and the bytes it committed. */
+  /** Each member's assigned batches, the hash it committed, and the bytes it published for it. */
   readonly batches: readonly Batch[][];
+  readonly receipts: readonly Uint8Array[];
   readonly committed: readonly Uint8Array[];
   /** Members the witnesses did not vouch for, with why. */
   readonly refused: ReadonlyMap<number, string>;
@@ -233,6 +234,7 @@ export function trainRounds(
         let lossSum = 0;
         const base = onRound ? shared.params.map((p) => p.slice()) : shared.params;
         const committed: Uint8Array[] = new Array(workers);
+        const receipts: Uint8Array[] = new Array(workers);
         const batches: Batch[][] = new Array(workers);
         for (const w of order) {
           const attack = w === adversary?.member ? adversary.attack : undefined;
@@ -251,6 +253,7 @@ export function trainRounds(
           lossSum += update.loss;
           codecMs += update.compressMs;
           committed[w] = attack ? attacked(attack, layout, update.bytes, committed, previous[w], step) : update.bytes;
+          receipts[w] = updateHash(committed[w]);
           // what it publishes is what witnesses and auditors get: bytes that are not its receipt's never pass
           if (attack?.published) {
             committed[w] = encodeUpdate(attack.published(decodeUpdate(committed[w], layout)));
@@ -265,7 +268,7 @@ export function trainRounds(
           for (const r of witnessRefusals(step, named(committed), named(previous)))
             refused.set(Number(r.member), r.reason);
         }
-        onRound?.({ step, base, batches, committed, refused });
+        onRound?.({ step, base, batches, receipts, committed, refused });
         applyPending(step - 1);
         pending = committed.filter((_, w) => !refused.has(w));
         previous = committed;
