@@ -18,6 +18,8 @@ export interface CommittedUpdate {
   readonly step: bigint;
   readonly hash: Uint8Array;
   readonly size: number;
+  /** The training loss the member reported. */
+  readonly loss: number;
 }
 
 export interface AcceptedStep {
@@ -61,6 +63,7 @@ export function committedUpdates(events: readonly CoordinatorEvent[]): Committed
         step: object;
         hash: number[];
         size: number;
+        loss: number;
       };
       return {
         slot: d.slot,
@@ -69,6 +72,7 @@ export function committedUpdates(events: readonly CoordinatorEvent[]): Committed
         step: toBigInt(d.step),
         hash: Uint8Array.from(d.hash),
         size: d.size,
+        loss: d.loss,
       };
     });
 }

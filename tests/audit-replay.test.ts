@@ -9,12 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
-import { Crank } from "../coordinator/crank/crank";
-import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import type { DemoRun } from "../scripts/demo/demoRun";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
-import { COORDINATOR_PROGRAM_ID, coordinatorProgram } from "../sdk/coordinatorProgram";
+import { COORDINATOR_PROGRAM_ID } from "../sdk/coordinatorProgram";
 import { planUpdateLayout } from "../sdk/demo/compress";
 import { decodeReceiptMetadata } from "../sdk/receiptMetadata";
 import { auditRun } from "../sdk/audit/runAudit";
@@ -22,7 +21,6 @@ import type { UpdateLayout } from "../sdk/codec/updateCodec";
 import { decodeUpdate, encodeUpdate } from "../sdk/codec/updateCodec";
 import { dataSeedAt } from "../sdk/roundHistory";
 import { valueFormatOf } from "../sdk/runConfig";
-import { TransactionSender } from "../sdk/transactionSender";
 import type { MemberReexecution } from "../trainer/audit/reexecution";
 import { reexecuteRun } from "../trainer/audit/reexecution";
 import { computeDescriptor, selectBackend } from "../trainer/backend/selectBackend";
@@ -34,10 +32,9 @@ import { runEvents } from "../trainer/node/runHistory";
 import { UpdateStore } from "../trainer/node/updateStore";
 import { captureConsole } from "./helpers/capturedConsole";
 import { generatedDataset } from "./helpers/generatedDataset";
-import { startNodes } from "./helpers/inProcessNodes";
+import { crankUntil, startNodes } from "./helpers/inProcessNodes";
 import { RogueMember } from "./helpers/rogueMember";
 import { useTestLocalnet } from "./helpers/testLocalnet";
-import { within } from "./helpers/within";
 
 const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-audit-replay-"));
@@ -93,17 +90,9 @@ beforeAll(async () => {
     witnessWaitMs: 3000,
   });
   cheat.node = nodes.nodes[2];
-  const abort = new AbortController();
-  const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const crank = new Crank(program, created.run, new TransactionSender(chain.connection, authority)).runUntilFinished(
-    abort.signal,
-    { pollMs: 500 },
-  );
   try {
-    await within(Promise.all(nodes.runs), "the run to finish", 150_000);
+    await crankUntil(chain.connection, authority, created.run, Promise.all(nodes.runs), 150_000);
   } finally {
-    abort.abort();
-    await crank.catch(() => {});
     nodes.stop();
     await stale.stop();
     spy.mockRestore();

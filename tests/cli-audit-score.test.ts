@@ -1,24 +1,14 @@
 // `concord audit score` in-process through main(), on a run played by three honest trainer nodes and a member that
 // re-sends one fixed update every round, on the real local chain: every receipt is scored from the chain's record,
 // the honest members come out useful; bad input gets one line and exit 1.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
-import { Crank } from "../coordinator/crank/crank";
-import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
-import { createDemoRun } from "../scripts/demo/demoRun";
-import { coordinatorProgram } from "../sdk/coordinatorProgram";
-import { planUpdateLayout } from "../sdk/demo/compress";
-import { valueFormatOf } from "../sdk/runConfig";
-import { TransactionSender } from "../sdk/transactionSender";
 import type { MemberUsefulnessRow } from "../trainer/audit/runUsefulness";
 import { USEFULNESS_THRESHOLD } from "../trainer/audit/usefulness";
-import { parameterSpecs } from "../trainer/model/transformer";
 import { captureConsole } from "./helpers/capturedConsole";
-import { generatedDataset } from "./helpers/generatedDataset";
-import { startNodes } from "./helpers/inProcessNodes";
-import { RogueMember } from "./helpers/rogueMember";
+import { rogueRun } from "./helpers/rogueRun";
 import { useTestLocalnet } from "./helpers/testLocalnet";
 import { within } from "./helpers/within";
 
@@ -33,44 +23,9 @@ const recipeFile = join(dir, "recipe.json");
 const dataDir = join(dir, "data");
 
 beforeAll(async () => {
-  const dataset = generatedDataset(dataDir, 30_000, 12);
-  const authority = await fundedKeypair(chain.connection, 20);
-  const created = await createDemoRun(chain.connection, authority, {
-    dataset,
-    members: 4,
-    rounds: 3,
-    globalBatchSize: 8,
-  });
-  writeFileSync(recipeFile, JSON.stringify(created.recipe));
-  const { config, recipe } = created;
-  const shapes = parameterSpecs(recipe.model).map((s) => s.shape);
-  const layout = planUpdateLayout(shapes, config.demoChunk, config.demoTopK, valueFormatOf(config.valueBits));
-  const stale = new RogueMember(chain.connection, created.run, layout);
-  await stale.start(10n ** 8n);
-  const nodes = await startNodes(chain.connection, {
-    run: created.run,
-    recipe,
-    dataset,
-    dir,
-    count: 3,
-    witnessWaitMs: 3000,
-  });
-  const abort = new AbortController();
-  const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const crank = new Crank(program, created.run, new TransactionSender(chain.connection, authority)).runUntilFinished(
-    abort.signal,
-    { pollMs: 500 },
-  );
-  try {
-    await within(Promise.all(nodes.runs), "the run to finish", 150_000);
-  } finally {
-    abort.abort();
-    await crank.catch(() => {});
-    nodes.stop();
-    await stale.stop();
-  }
-  run = created.run.toBase58();
-  rogue = stale.keypair.publicKey.toBase58();
+  const played = await rogueRun(chain, { dir, recipeFile, honest: 3, cheat: "stale", globalBatchSize: 8, ms: 150_000 });
+  run = played.run.toBase58();
+  rogue = played.rogue.toBase58();
 }, 210_000);
 
 const options = () => ({ url: chain.rpcUrl, run, recipe: recipeFile, store: join(dir, "node-0"), data: dataDir });

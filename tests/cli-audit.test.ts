@@ -1,25 +1,14 @@
 // `concord audit verify` in-process through main(), on a run played by two honest trainer nodes and a member that
 // re-sends its first update every round, on the real local chain: the honest members come out ok, the stale member
 // flagged; bad input gets one line and exit 1.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
-import { Crank } from "../coordinator/crank/crank";
-import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
-import { createDemoRun } from "../scripts/demo/demoRun";
 import type { MemberAudit } from "../sdk/audit/runAudit";
-import { coordinatorProgram } from "../sdk/coordinatorProgram";
-import { planUpdateLayout } from "../sdk/demo/compress";
-import { valueFormatOf } from "../sdk/runConfig";
-import { TransactionSender } from "../sdk/transactionSender";
-import { parameterSpecs } from "../trainer/model/transformer";
 import { captureConsole } from "./helpers/capturedConsole";
-import { generatedDataset } from "./helpers/generatedDataset";
-import { startNodes } from "./helpers/inProcessNodes";
-import { RogueMember } from "./helpers/rogueMember";
+import { rogueRun } from "./helpers/rogueRun";
 import { useTestLocalnet } from "./helpers/testLocalnet";
-import { within } from "./helpers/within";
 
 const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-audit-"));
@@ -31,44 +20,9 @@ let rogue: string;
 const recipeFile = join(dir, "recipe.json");
 
 beforeAll(async () => {
-  const dataset = generatedDataset(join(dir, "data"), 30_000, 12);
-  const authority = await fundedKeypair(chain.connection, 20);
-  const created = await createDemoRun(chain.connection, authority, {
-    dataset,
-    members: 3,
-    rounds: 3,
-    globalBatchSize: 6,
-  });
-  writeFileSync(recipeFile, JSON.stringify(created.recipe));
-  const { config, recipe } = created;
-  const shapes = parameterSpecs(recipe.model).map((s) => s.shape);
-  const layout = planUpdateLayout(shapes, config.demoChunk, config.demoTopK, valueFormatOf(config.valueBits));
-  const stale = new RogueMember(chain.connection, created.run, layout);
-  await stale.start(10n ** 8n);
-  const nodes = await startNodes(chain.connection, {
-    run: created.run,
-    recipe,
-    dataset,
-    dir,
-    count: 2,
-    witnessWaitMs: 3000,
-  });
-  const abort = new AbortController();
-  const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const crank = new Crank(program, created.run, new TransactionSender(chain.connection, authority)).runUntilFinished(
-    abort.signal,
-    { pollMs: 500 },
-  );
-  try {
-    await within(Promise.all(nodes.runs), "the run to finish", 120_000);
-  } finally {
-    abort.abort();
-    await crank.catch(() => {});
-    nodes.stop();
-    await stale.stop();
-  }
-  run = created.run.toBase58();
-  rogue = stale.keypair.publicKey.toBase58();
+  const played = await rogueRun(chain, { dir, recipeFile, honest: 2, cheat: "stale", globalBatchSize: 6, ms: 120_000 });
+  run = played.run.toBase58();
+  rogue = played.rogue.toBase58();
 }, 180_000);
 
 test("verify: a row per member; the honest ones ok, the one re-sending its update flagged as stale", async () => {

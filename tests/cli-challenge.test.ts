@@ -10,24 +10,18 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
-import { Crank } from "../coordinator/crank/crank";
-import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
-import { createDemoRun } from "../scripts/demo/demoRun";
+import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import type { ChallengeEvidence } from "../sdk/audit/challengeEvidence";
 import { encodeEvidence, evidenceHash } from "../sdk/audit/challengeEvidence";
 import { ACCOUNT_SIZES, decodeChallenge, decodeMember, decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
 import { findChallengeAddress, findMemberAddress } from "../sdk/coordinatorPdas";
-import { COORDINATOR_PROGRAM_ID, coordinatorProgram } from "../sdk/coordinatorProgram";
+import { COORDINATOR_PROGRAM_ID } from "../sdk/coordinatorProgram";
 import type { CommittedUpdate } from "../sdk/roundHistory";
 import { acceptedSteps } from "../sdk/roundHistory";
-import { TransactionSender } from "../sdk/transactionSender";
 import { runEvents } from "../trainer/node/runHistory";
 import { captureConsole } from "./helpers/capturedConsole";
-import { generatedDataset } from "./helpers/generatedDataset";
-import { startNodes } from "./helpers/inProcessNodes";
-import { RogueMember } from "./helpers/rogueMember";
+import { rogueRun } from "./helpers/rogueRun";
 import { useTestLocalnet } from "./helpers/testLocalnet";
-import { within } from "./helpers/within";
 
 const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-challenge-"));
@@ -88,43 +82,11 @@ const audit = (
 const lastJson = <T>() => JSON.parse(logged[logged.length - 1]) as T;
 
 beforeAll(async () => {
-  const dataset = generatedDataset(join(dir, "data"), 30_000, 12);
-  const authority = await fundedKeypair(chain.connection, 20);
-  const created = await createDemoRun(chain.connection, authority, {
-    dataset,
-    members: 3,
-    rounds: 3,
-    globalBatchSize: 6,
-  });
-  writeFileSync(recipeFile, JSON.stringify(created.recipe));
-  const copying = new RogueMember(chain.connection, created.run, "copy");
-  await copying.start(10n ** 8n);
-  const nodes = await startNodes(chain.connection, {
-    run: created.run,
-    recipe: created.recipe,
-    dataset,
-    dir,
-    count: 2,
-    witnessWaitMs: 3000,
-  });
-  const abort = new AbortController();
-  const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const crank = new Crank(program, created.run, new TransactionSender(chain.connection, authority)).runUntilFinished(
-    abort.signal,
-    { pollMs: 500 },
-  );
-  try {
-    await within(Promise.all(nodes.runs), "the run to finish", 120_000);
-  } finally {
-    abort.abort();
-    await crank.catch(() => {});
-    nodes.stop();
-    await copying.stop();
-  }
-  run = created.run;
-  copier = copying.keypair.publicKey;
-  honest = nodes.keys;
-  nodes.keypairs.forEach((k, i) => writeKeypair(voterFiles[i], k));
+  const played = await rogueRun(chain, { dir, recipeFile, honest: 2, cheat: "copy", globalBatchSize: 6, ms: 120_000 });
+  run = played.run;
+  copier = played.rogue;
+  honest = played.honest;
+  played.honestKeypairs.forEach((k, i) => writeKeypair(voterFiles[i], k));
   const auditorKeypair = await fundedKeypair(chain.connection, 2);
   writeKeypair(auditorFile, auditorKeypair);
   auditor = auditorKeypair.publicKey;

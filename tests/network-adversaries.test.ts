@@ -5,14 +5,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
-import { Crank } from "../coordinator/crank/crank";
-import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { TrainerProcess } from "../scripts/demo/trainerProcess";
 import type { MemberAudit } from "../sdk/audit/runAudit";
 import { updateHash } from "../sdk/codec/updateCodec";
-import { coordinatorProgram } from "../sdk/coordinatorProgram";
-import { TransactionSender } from "../sdk/transactionSender";
 import type { AttackName } from "../trainer/adversary/attacks";
 import type { MemberReexecution } from "../trainer/audit/reexecution";
 import type { MemberUsefulnessRow } from "../trainer/audit/runUsefulness";
@@ -22,9 +19,8 @@ import { UpdateStore } from "../trainer/node/updateStore";
 import { captureConsole } from "./helpers/capturedConsole";
 import { generatedDataset } from "./helpers/generatedDataset";
 import { RogueMember } from "./helpers/rogueMember";
-import { startNodes } from "./helpers/inProcessNodes";
+import { crankUntil, startNodes } from "./helpers/inProcessNodes";
 import { useTestLocalnet } from "./helpers/testLocalnet";
-import { within } from "./helpers/within";
 
 const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-adversaries-"));
@@ -82,24 +78,16 @@ async function redTeamRun(attack: AttackName) {
         extraArgs: ["--attack", attack],
       });
   const honest = await startNodes(chain.connection, { run, recipe, dataset, dir: work, count: 3, witnessWaitMs: 5000 });
-  const abort = new AbortController();
-  const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const crank = new Crank(program, run, new TransactionSender(chain.connection, authority)).runUntilFinished(
-    abort.signal,
-    { pollMs: 500 },
-  );
   try {
-    await within(Promise.all([...honest.runs, child?.exited]), `the ${attack} run to finish`, 150_000).catch(
+    await crankUntil(chain.connection, authority, run, Promise.all([...honest.runs, child?.exited]), 150_000).catch(
       (e: Error) => {
         const last = (events: NodeEvent[]) => JSON.stringify(events.slice(-3));
         throw new Error(
-          `${e.message}; the attacker's last lines: ${child?.tail.join(" | ")}; honest: ${honest.events.map(last).join(" ")}`,
+          `${e.message} (${attack}); the attacker's last lines: ${child?.tail.join(" | ")}; honest: ${honest.events.map(last).join(" ")}`,
         );
       },
     );
   } finally {
-    abort.abort();
-    await crank.catch(() => {});
     honest.stop();
     await child?.stop();
     await rogue?.stop();

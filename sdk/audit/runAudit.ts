@@ -7,7 +7,7 @@ import type { PublicKey } from "@solana/web3.js";
 import type { UpdateLayout } from "../codec/updateCodec";
 import { toBigInt } from "../coordinatorAccounts";
 import type { CoordinatorEvent } from "../roundHistory";
-import { acceptedSteps } from "../roundHistory";
+import { acceptedSteps, committedUpdates } from "../roundHistory";
 import type { Contribution, CopyFinding } from "./copyDetection";
 import { copyFindings } from "./copyDetection";
 import { checkIntegrity } from "./integrity";
@@ -35,16 +35,6 @@ export interface MemberAudit {
   readonly verdict: "ok" | "flagged";
 }
 
-interface Commit {
-  readonly member: PublicKey;
-  readonly slot: number;
-  readonly step: bigint;
-  readonly hash: Uint8Array;
-  readonly size: number;
-  readonly loss: number;
-  readonly order: number;
-}
-
 export function auditRun(input: {
   readonly run: PublicKey;
   /** The run's coordinator events, oldest first (the chain's order). */
@@ -52,13 +42,11 @@ export function auditRun(input: {
   readonly layout: UpdateLayout;
   readonly published: (member: PublicKey, step: bigint, hash: Uint8Array) => PublishedUpdate | null;
 }): MemberAudit[] {
-  const commits: Commit[] = [];
+  // in the chain's order: a commit's index is its place in the commit order
+  const commits = committedUpdates(input.events);
   const witnessHashes = new Map<bigint, { member: string; hash: string }[]>();
-  input.events.forEach((e, order) => {
-    if (e.name === "receiptCommitted") {
-      const d = e.data as { member: PublicKey; slot: number; step: object; hash: number[]; size: number; loss: number };
-      commits.push({ ...d, step: toBigInt(d.step), hash: Uint8Array.from(d.hash), order });
-    } else if (e.name === "witnessSubmitted") {
+  input.events.forEach((e) => {
+    if (e.name === "witnessSubmitted") {
       const d = e.data as { witness: PublicKey; step: object; hasParamsHash: boolean; paramsHash: number[] };
       if (!d.hasParamsHash) return;
       const step = toBigInt(d.step);
@@ -90,14 +78,14 @@ export function auditRun(input: {
     return r;
   };
   const byStep = new Map<bigint, Contribution[]>();
-  for (const c of commits) {
+  commits.forEach((c, order) => {
     const r = row(c.member.toBase58());
     r.receipts++;
     if (accepted.has(`${c.step}/${c.slot}`)) r.accepted++;
     const published = input.published(c.member, c.step, c.hash);
     if (!published) {
       r.unavailable.push(Number(c.step));
-      continue;
+      return;
     }
     const checked = checkIntegrity(published, c, {
       run: input.run,
@@ -107,12 +95,12 @@ export function auditRun(input: {
     });
     if (!checked.ok) {
       r.integrityFailures.push({ step: Number(c.step), reason: checked.reason });
-      continue;
+      return;
     }
     const round = byStep.get(c.step) ?? [];
-    round.push({ member: r.member, step: Number(c.step), order: c.order, update: checked.update });
+    round.push({ member: r.member, step: Number(c.step), order, update: checked.update });
     byStep.set(c.step, round);
-  }
+  });
   for (const [step, round] of byStep) {
     for (const f of copyFindings(round, byStep.get(step - 1n) ?? [])) row(f.member).copies.push(f);
     for (const f of normOutliers(round.map((c) => ({ member: c.member, norm: updateNorm(c.update) }))))

@@ -2,6 +2,7 @@
 // every event they report kept per node, and the replay's parameter hash to compare them with.
 import type { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { join } from "node:path";
+import { Crank } from "../../coordinator/crank/crank";
 import { fundedKeypair, providerFor } from "../../coordinator/localnet/localnetClient";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
@@ -13,6 +14,7 @@ import { replayRun } from "../../trainer/node/runReplay";
 import type { NodeEvent } from "../../trainer/node/trainerNode";
 import { TrainerNode } from "../../trainer/node/trainerNode";
 import { UpdateStore } from "../../trainer/node/updateStore";
+import { within } from "./within";
 
 export interface InProcessNodes {
   readonly nodes: TrainerNode[];
@@ -76,3 +78,27 @@ export async function replayHash(
 /** The parameter hash each node reported when it finished. */
 export const finishedHashes = (events: NodeEvent[][]) =>
   events.map((e) => (e.find((x) => x.kind === "finished") as { paramsHash: string } | undefined)?.paramsHash);
+
+/**
+ * Ticks `run` with a crank signed by its authority until `done` settles (at most `ms`, failing with what it waited
+ * for), then stops the crank: the way every test plays a run to its end.
+ */
+export async function crankUntil(
+  connection: Connection,
+  authority: Keypair,
+  run: PublicKey,
+  done: Promise<unknown>,
+  ms: number,
+): Promise<void> {
+  const abort = new AbortController();
+  const program = coordinatorProgram(providerFor(connection, authority));
+  const crank = new Crank(program, run, new TransactionSender(connection, authority)).runUntilFinished(abort.signal, {
+    pollMs: 500,
+  });
+  try {
+    await within(done, "the run to finish", ms);
+  } finally {
+    abort.abort();
+    await crank.catch(() => {});
+  }
+}

@@ -26,21 +26,17 @@ import type { UpdateAgreement } from "../../sdk/audit/updateAgreement";
 import { updateAgreement, withinTolerance } from "../../sdk/audit/updateAgreement";
 import { decodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import type { RunConfig } from "../../sdk/coordinatorAccounts";
-import { toBigInt } from "../../sdk/coordinatorAccounts";
-import { planUpdateLayout } from "../../sdk/demo/compress";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "../../sdk/errors/codes";
 import type { ComputeDescriptor } from "../../sdk/receiptMetadata";
 import { sameCompute } from "../../sdk/receiptMetadata";
-import type { CoordinatorEvent } from "../../sdk/roundHistory";
-import { acceptedSteps, dataSeedAt, epochSlotsAt } from "../../sdk/roundHistory";
+import type { CommittedUpdate, CoordinatorEvent } from "../../sdk/roundHistory";
+import { acceptedSteps, committedUpdates } from "../../sdk/roundHistory";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { Dataset } from "../data/tokenShards";
-import { Transformer } from "../model/transformer";
 import { assignedBatches, RoundTrainer, runToEnd } from "../node/roundTraining";
-import { runSetup } from "../node/runSetup";
-import { SharedParameters } from "../node/sharedParameters";
-import { RoundBases } from "./roundInputs";
+import { runStart } from "../node/runReplay";
+import { RoundBases, roundDraw } from "./roundInputs";
 
 export type StepResult =
   /** The re-executed update's hash is the receipt's. */
@@ -67,15 +63,6 @@ export interface MemberReexecution {
   readonly verdict: "ok" | "flagged" | "incomplete";
 }
 
-interface Receipt {
-  readonly member: PublicKey;
-  readonly slot: number;
-  readonly step: bigint;
-  readonly hash: Uint8Array;
-  readonly size: number;
-  readonly loss: number;
-}
-
 export async function reexecuteRun(input: {
   readonly run: PublicKey;
   readonly config: RunConfig;
@@ -91,42 +78,25 @@ export async function reexecuteRun(input: {
   readonly members?: readonly string[];
 }): Promise<MemberReexecution[]> {
   const { config, events } = input;
-  const setup = runSetup(config, input.recipe, input.dataset);
-  const receipts = events
-    .filter((e) => e.name === "receiptCommitted")
-    .map((e) => {
-      const d = e.data as { member: PublicKey; slot: number; step: object; hash: number[]; size: number; loss: number };
-      return { ...d, step: toBigInt(d.step), hash: Uint8Array.from(d.hash) } satisfies Receipt;
-    })
+  const { setup, model, layout, shared } = runStart(config, input.recipe, input.dataset);
+  const receipts = committedUpdates(events)
     .filter((r) => !input.members || input.members.includes(r.member.toBase58()))
     .sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0));
 
-  const model = new Transformer(setup.model, { seed: input.recipe.initSeed });
-  const layout = planUpdateLayout(
-    model.specs.map((s) => s.shape),
-    setup.round.chunk,
-    setup.round.topK,
-    setup.round.format,
-  );
-  const bases = new RoundBases(
-    new SharedParameters(model.getWeights(), model.specs, setup.round, layout, setup.schedule),
-    acceptedSteps(events),
-    async (u) => {
-      const p = input.published(u.member, u.step, u.hash);
-      if (!p)
-        throw new ConcordError(CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE, {
-          step: u.step,
-          reason: `no bytes of ${u.member.toBase58()}'s accepted update (every round's base needs them)`,
-        });
-      return p.bytes;
-    },
-  );
+  const bases = new RoundBases(shared, acceptedSteps(events), async (u) => {
+    const p = input.published(u.member, u.step, u.hash);
+    if (!p)
+      throw new ConcordError(CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE, {
+        step: u.step,
+        reason: `no bytes of ${u.member.toBase58()}'s accepted update (every round's base needs them)`,
+      });
+    return p.bytes;
+  });
   // Each scans the events: once per step, not once per receipt
   const rounds = new Map<bigint, { dataSeed: Uint8Array; epochSlots: number[] }>();
   const roundOf = (step: bigint) => {
     let round = rounds.get(step);
-    if (!round)
-      rounds.set(step, (round = { dataSeed: dataSeedAt(events, step), epochSlots: epochSlotsAt(events, step) }));
+    if (!round) rounds.set(step, (round = roundDraw(events, step)));
     return round;
   };
   const members = new Map<string, { trainer: RoundTrainer | null; steps: StepResult[]; mismatch: number | null }>();
@@ -177,7 +147,7 @@ export async function reexecuteRun(input: {
   });
 
   /** The re-executed update of receipt `r` against what the member committed. */
-  function compare(r: Receipt, reexecuted: Uint8Array): StepResult {
+  function compare(r: CommittedUpdate, reexecuted: Uint8Array): StepResult {
     const step = Number(r.step);
     if (Buffer.from(updateHash(reexecuted)).equals(Buffer.from(r.hash))) return { step, result: "match" };
     const published = input.published(r.member, r.step, r.hash);
