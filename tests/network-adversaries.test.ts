@@ -5,11 +5,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
-import { fundedKeypair } from "../coordinator/localnet/localnetClient";
+import { Keypair } from "@solana/web3.js";
+import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { TrainerProcess } from "../scripts/demo/trainerProcess";
+import type { ChallengeEvidence } from "../sdk/audit/challengeEvidence";
 import type { MemberAudit } from "../sdk/audit/runAudit";
 import { updateHash } from "../sdk/codec/updateCodec";
+import { toBigInt } from "../sdk/coordinatorAccounts";
+import { findMemberAddress } from "../sdk/coordinatorPdas";
+import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import type { AttackName } from "../trainer/adversary/attacks";
 import type { MemberReexecution } from "../trainer/audit/reexecution";
 import type { MemberUsefulnessRow } from "../trainer/audit/runUsefulness";
@@ -96,7 +101,7 @@ async function redTeamRun(attack: AttackName) {
   const published = UpdateStore.open(join(work, "attacker", "updates"));
   for (const [step, bytes] of rogue?.served ?? [])
     published.put({ member: attacker.publicKey, step, hash: updateHash(bytes), bytes, metadata: new Uint8Array(0) });
-  return { run, recipe, recipeFile, work, attacker: attacker.publicKey, honest: honest.keys };
+  return { run, recipe, recipeFile, work, attacker: attacker.publicKey, honest: honest.keys, voters: honest.keypairs };
 }
 
 /** Every store of the run: the honest nodes' and the attacker's (what each published, as a data server would serve). */
@@ -200,3 +205,37 @@ test.each(["free-rider", "sign-flip", "flip-under-bound", "lazy", "little-is-eno
   },
   200_000,
 );
+
+test("a free-rider's first update, challenged with re-execution evidence through the CLI, is confirmed by the honest members' votes and its stake slashed", async () => {
+  const r = await redTeamRun("free-rider");
+  const writeKeypair = (name: string, k: Keypair) => {
+    const file = join(r.work, `${name}.json`);
+    writeFileSync(file, JSON.stringify(Array.from(k.secretKey)), { mode: 0o600 });
+    return file;
+  };
+  const auditor = writeKeypair("auditor", await fundedKeypair(chain.connection, 2));
+  const receipt = [
+    ...["--url", chain.rpcUrl, "--run", r.run.toBase58(), "--recipe", r.recipeFile, ...stores(r)],
+    ...["--member", r.attacker.toBase58(), "--step", "0", "--evidence-dir", join(r.work, "evidence")],
+    ...["--data", dataset.dir, "--json"],
+  ];
+  const program = coordinatorProgram(providerFor(chain.connection, Keypair.generate()));
+  const [memberAccount] = findMemberAddress(r.run, r.attacker, program.programId);
+  expect(toBigInt((await program.account.member.fetch(memberAccount)).slashed)).toBe(0n);
+
+  expect(await main(["audit", "challenge", ...receipt, "--keypair", auditor])).toBe(0);
+  const opened = JSON.parse(logged[logged.length - 1]) as { report: ChallengeEvidence };
+  expect(opened.report.findings.map((f) => f.kind)).toEqual(["reexecution"]);
+  expect(opened.report.compute).not.toBeNull();
+  // each honest member re-executes the update itself before voting; two of three confirm it
+  const outcomes: { vote: string; status: string }[] = [];
+  for (const [i, voter] of r.voters.slice(0, 2).entries()) {
+    expect(await main(["audit", "vote", ...receipt, "--keypair", writeKeypair(`voter-${i}`, voter)])).toBe(0);
+    outcomes.push(JSON.parse(logged[logged.length - 1]));
+  }
+  expect(outcomes.map((o) => [o.vote, o.status])).toEqual([
+    ["confirm", "open"],
+    ["confirm", "confirmed"],
+  ]);
+  expect(toBigInt((await program.account.member.fetch(memberAccount)).slashed)).toBeGreaterThan(0n);
+}, 300_000);

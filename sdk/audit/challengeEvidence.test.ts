@@ -43,10 +43,16 @@ describe("challenge evidence", () => {
     expect(Buffer.from(evidenceHash(bytes)).toString("hex")).toMatch(/^[0-9a-f]{64}$/);
     const withCompute = {
       ...evidence,
-      findings: [{ kind: "integrity" as const, reason: "bad bytes" }, { kind: "sync" as const }],
+      findings: [
+        { kind: "integrity" as const, reason: "bad bytes" },
+        { kind: "sync" as const },
+        { kind: "reexecution" as const, reason: "step 0: sha256 12ab…, the receipt's ab12…" },
+      ],
       compute: { backend: "cpu" as const, tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null },
     };
     expect(parseEvidence(encodeEvidence(withCompute), "f")).toEqual(withCompute);
+    const noReason = { ...evidence, findings: [{ kind: "reexecution" as const, reason: "" }] };
+    expect(() => encodeEvidence(noReason)).toThrow(/reexecution needs a reason/);
   });
 
   test("the findings of an audit at one step, and which of a report's findings a voter's own audit reproduces", () => {

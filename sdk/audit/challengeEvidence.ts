@@ -32,7 +32,12 @@ export type EvidenceFinding =
       readonly overlap: number;
     }
   /** The parameter hash it reported as a witness at this step was not the one most witnesses reported. */
-  | { readonly kind: "sync" };
+  | { readonly kind: "sync" }
+  /**
+   * Trained again from public data (trainer/audit/reexecution.ts) on the compute the report names, the update is not
+   * the receipt's: what the member committed is not what its assigned rows and its own history give.
+   */
+  | { readonly kind: "reexecution"; readonly reason: string };
 
 export interface ChallengeEvidence {
   readonly version: number;
@@ -43,8 +48,9 @@ export interface ChallengeEvidence {
   readonly receiptHash: string;
   readonly findings: readonly EvidenceFinding[];
   /**
-   * The compute the findings were reproduced on, when one needed a model (a re-execution); null when every finding
-   * is over bytes (integrity, copies, sync), which any machine reproduces exactly.
+   * The compute a re-execution finding was made on (a voter reproduces it byte for byte there, within the stated
+   * tolerance elsewhere); null when every finding is over bytes (integrity, copies, sync), which any machine
+   * reproduces exactly.
    */
   readonly compute: ComputeDescriptor | null;
 }
@@ -86,6 +92,8 @@ export function describeFinding(f: EvidenceFinding): string {
       return `stale: its own update of step ${f.source.step} sent again (${percent(f.overlap)} overlap)`;
     case "sync":
       return "sync: its parameter hash was not the witnesses' majority";
+    case "reexecution":
+      return `re-execution: ${f.reason}`;
   }
 }
 
@@ -198,10 +206,10 @@ function validate(e: ChallengeEvidence, source: string): void {
 
 function validateFinding(f: EvidenceFinding, ok: (cond: boolean, reason: string) => void): void {
   ok(typeof f === "object" && f !== null, "a finding must be an object");
-  if (f.kind === "integrity")
+  if (f.kind === "integrity" || f.kind === "reexecution")
     ok(
       typeof f.reason === "string" && f.reason.length > 0 && f.reason.length <= MAX_REASON,
-      "integrity needs a reason",
+      `${f.kind} needs a reason`,
     );
   else if (f.kind === "copy" || f.kind === "stale") {
     ok(typeof f.source === "object" && f.source !== null, `${f.kind} needs a source`);
@@ -221,7 +229,7 @@ function canonicalBytes(e: ChallengeEvidence): Uint8Array {
       step: e.step,
       receiptHash: e.receiptHash,
       findings: e.findings.map((f) =>
-        f.kind === "integrity"
+        f.kind === "integrity" || f.kind === "reexecution"
           ? { kind: f.kind, reason: f.reason }
           : f.kind === "sync"
             ? { kind: f.kind }

@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
-import type { ChallengeEvidence, DisputedReceipt } from "../../../sdk/audit/challengeEvidence";
+import type { PublicKey } from "@solana/web3.js";
+import type { ChallengeEvidence, DisputedReceipt, EvidenceFinding } from "../../../sdk/audit/challengeEvidence";
 import {
   CHALLENGE_EVIDENCE_VERSION,
   checkEvidenceFor,
@@ -21,7 +22,11 @@ import { findChallengeAddress } from "../../../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import * as codes from "../../../sdk/errors/codes";
+import type { ComputeDescriptor } from "../../../sdk/receiptMetadata";
 import { TransactionSender } from "../../../sdk/transactionSender";
+import { reexecuteRun } from "../../../trainer/audit/reexecution";
+import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
+import { openDataset } from "../../../trainer/data/tokenShards";
 import type { AuditContext } from "./auditContext";
 import type { AuditSourceArgs } from "./auditInputs";
 import { acceptedReceipt, auditContext, challengeAt, challengeStatus } from "./auditContext";
@@ -33,7 +38,40 @@ export interface ReceiptArgs extends AuditSourceArgs {
   member: string;
   step: number;
   evidenceDir: string;
+  /** The run's dataset: with it the receipt is also re-executed. */
+  data?: string;
   json: boolean;
+}
+
+/**
+ * With --data, the member's updates trained again (trainer/audit/reexecution.ts) on this machine's compute: a
+ * re-execution finding when the receipt at `step` is not what they give, and that compute. Only a member's first
+ * mismatch is a finding: after it, its state (and so its later updates) cannot be re-derived.
+ */
+export async function reexecutionFinding(
+  ctx: AuditContext,
+  member: PublicKey,
+  step: number,
+  data: string | undefined,
+): Promise<{ finding: EvidenceFinding | null; compute: ComputeDescriptor | null }> {
+  if (data === undefined) return { finding: null, compute: null };
+  const dataset = openDataset(resolve(data));
+  const compute = computeDescriptor(await selectBackend({ log: () => {} }));
+  const [row] = await reexecuteRun({
+    run: ctx.run,
+    config: ctx.state.config,
+    recipe: ctx.recipe,
+    dataset,
+    events: ctx.events,
+    published: ctx.published,
+    compute,
+    members: [member.toBase58()],
+  });
+  const result = row?.steps.find((s) => s.step === step);
+  return {
+    finding: result?.result === "mismatch" ? { kind: "reexecution", reason: result.reason } : null,
+    compute,
+  };
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -51,7 +89,9 @@ export async function runAuditChallenge(args: ReceiptArgs & { evidence?: string 
       status: challengeStatus(earlier),
     });
   const target = { run: ctx.run, member, step: args.step, hash: receipt.hash };
-  const report = args.evidence ? preparedReport(resolve(args.evidence), target) : ownReport(ctx, target);
+  const report = args.evidence
+    ? preparedReport(resolve(args.evidence), target)
+    : ownReport(ctx, target, await reexecutionFinding(ctx, member, args.step, args.data));
   const bytes = encodeEvidence(report);
   const hash = evidenceHash(bytes);
   const payer = await walletOf(args);
@@ -86,9 +126,13 @@ export async function runAuditChallenge(args: ReceiptArgs & { evidence?: string 
 }
 
 /** This auditor's findings at the receipt; NOTHING_TO_CHALLENGE when there are none. */
-function ownReport(ctx: AuditContext, t: DisputedReceipt): ChallengeEvidence {
+function ownReport(
+  ctx: AuditContext,
+  t: DisputedReceipt,
+  reexecuted: { finding: EvidenceFinding | null; compute: ComputeDescriptor | null },
+): ChallengeEvidence {
   const audit = ctx.audits.find((a) => a.member === t.member.toBase58());
-  const findings = audit ? findingsAt(audit, t.step) : [];
+  const findings = [...(audit ? findingsAt(audit, t.step) : []), ...(reexecuted.finding ? [reexecuted.finding] : [])];
   if (!findings.length)
     throw new ConcordError(codes.CONCORD_ERROR__AUDIT__NOTHING_TO_CHALLENGE, {
       member: t.member.toBase58(),
@@ -101,7 +145,8 @@ function ownReport(ctx: AuditContext, t: DisputedReceipt): ChallengeEvidence {
     step: t.step,
     receiptHash: hex(t.hash),
     findings,
-    compute: null, // every finding of auditRun is over bytes
+    // auditRun's findings are over bytes; a re-execution names the compute it ran on
+    compute: reexecuted.finding ? reexecuted.compute : null,
   };
 }
 

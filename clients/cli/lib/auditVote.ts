@@ -24,6 +24,7 @@ import { TransactionSender } from "../../../sdk/transactionSender";
 import type { AuditContext } from "./auditContext";
 import { acceptedReceipt, auditContext, challengeAt, challengeStatus } from "./auditContext";
 import type { ReceiptArgs } from "./auditChallenge";
+import { reexecutionFinding } from "./auditChallenge";
 import { walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 
@@ -51,7 +52,10 @@ export async function runAuditVote(args: ReceiptArgs): Promise<void> {
   const evidence = parseEvidence(new Uint8Array(readFileSync(file)), file, Uint8Array.from(challenge.evidenceHash));
   checkEvidenceFor(evidence, file, { run: ctx.run, member, step: args.step, hash: receipt.hash });
   const audit = ctx.audits.find((a) => a.member === member.toBase58());
-  const own = audit ? findingsAt(audit, args.step) : [];
+  if (evidence.findings.some((f) => f.kind === "reexecution") && args.data === undefined)
+    throw new Error("the evidence claims a re-execution finding: pass --data (the run's dataset) to re-check it");
+  const reexecuted = await reexecutionFinding(ctx, member, args.step, args.data);
+  const own = [...(audit ? findingsAt(audit, args.step) : []), ...(reexecuted.finding ? [reexecuted.finding] : [])];
   const reproduced = reproducedFinding(evidence.findings, own);
   const reason = reproduced
     ? `reproduced ${describeFinding(reproduced)}`
