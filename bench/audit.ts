@@ -30,7 +30,7 @@ import { normOutliers, updateNorm } from "../sdk/audit/normBound";
 import { decodeUpdate, updateHash } from "../sdk/codec/updateCodec";
 import type { SparseUpdate } from "../sdk/demo/sparseUpdate";
 import type { UsefulnessScore } from "../trainer/audit/usefulness";
-import { memberUsefulness, usefulness, USEFULNESS_SETS } from "../trainer/audit/usefulness";
+import { memberUsefulness, usefulness, USEFULNESS_SETS, USEFULNESS_THRESHOLD } from "../trainer/audit/usefulness";
 import { RoundTrainer, roundBatches, runToEnd } from "../trainer/node/roundTraining";
 import { lossCurvesSvg } from "./lossCurvesSvg";
 import { BATCH, shakespeare } from "./training";
@@ -169,7 +169,7 @@ function detectionRun(
   attack: AttackName | "none",
   seed: number,
   times: CheckTimes,
-): Set<Check>[] {
+): { flags: Set<Check>[]; scores: number[] } {
   const model = new Transformer({ ...MODEL, vocabSize: vocabSize(data.manifest.tokenizer) }, { seed: 1000 + seed });
   const config = roundConfig(a.H, DEFAULT_AGGREGATION);
   const schedule: LrSchedule = { kind: "cosine", lr: 1e-3, minLr: 1e-4, warmupSteps: 1, totalSteps: a.rounds };
@@ -260,10 +260,11 @@ function detectionRun(
     },
   );
   for (const w of mismatched) flags[w].add("re-execution");
-  scores.forEach((s, w) => memberUsefulness(s).verdict === "flagged" && flags[w].add("usefulness"));
+  const pooled = scores.map((s) => memberUsefulness(s));
+  pooled.forEach((u, w) => u.verdict === "flagged" && flags[w].add("usefulness"));
   for (const t of auditors) t.dispose();
   model.dispose();
-  return flags;
+  return { flags, scores: pooled.map((u) => u.score) };
 }
 
 function detectionTable(
@@ -336,19 +337,34 @@ async function main(): Promise<void> {
       reexecution: 0,
       contributions: 0,
     };
-    const attacks: (AttackName | "none")[] = parts.has("detection") ? ["none", ...ATTACKS] : ["none"];
+    const attacks = parts.has("detection") ? (a.attacks.split(",") as (AttackName | "none")[]) : ["none" as const];
     const seeds = parts.has("detection") ? a.seeds : 3;
     const results = new Map<AttackName | "none", Set<Check>[][]>();
+    const honestScores: number[] = [];
     for (const attack of attacks) {
       const runs: Set<Check>[][] = [];
-      for (let seed = 1; seed <= seeds; seed++)
-        runs.push(
-          detectionRun(data, { rounds: a["detection-rounds"], H: a["detection-inner-steps"] }, attack, seed, times),
-        );
+      const attackerScores: number[] = [];
+      for (let seed = 1; seed <= seeds; seed++) {
+        const H = a["detection-inner-steps"];
+        const run = detectionRun(data, { rounds: a["detection-rounds"], H }, attack, seed, times);
+        runs.push(run.flags);
+        honestScores.push(...run.scores.slice(0, attack === "none" ? MEMBERS : MEMBERS - 1));
+        if (attack !== "none") attackerScores.push(run.scores[MEMBERS - 1]);
+      }
       results.set(attack, runs);
       const attacker = runs.map((f) => [...f[MEMBERS - 1]].join("+") || "-");
-      console.log(`${attack}: attacker flagged for ${attacker.join(", ")}`);
+      const range = (xs: number[]) => `${Math.min(...xs).toFixed(2)}..${Math.max(...xs).toFixed(2)}`;
+      console.log(
+        `${attack}: attacker flagged for ${attacker.join(", ")}` +
+          (attack === "none" ? "" : `; its usefulness scores ${range(attackerScores)}`),
+      );
     }
+    const sorted = [...honestScores].sort((x, y) => x - y);
+    console.log(
+      `honest usefulness scores: min ${sorted[0].toFixed(2)}, 5th percentile ` +
+        `${sorted[Math.floor(sorted.length / 20)].toFixed(2)}, median ${sorted[sorted.length >> 1].toFixed(2)} ` +
+        `(threshold ${USEFULNESS_THRESHOLD})`,
+    );
     if (parts.has("detection")) {
       const d = detectionTable(results, seeds);
       console.log(`\n${d.table}\n\nfalse positives: ${d.falsePositives} of ${d.honestRuns} honest member-runs`);

@@ -4,7 +4,20 @@ export interface Curve {
   readonly points: readonly { readonly step: number; readonly valLoss: number }[];
 }
 
-const COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd"];
+// Tableau's ten, then black: a chart of every attack keeps each curve apart
+const COLORS = [
+  "#d62728",
+  "#1f77b4",
+  "#2ca02c",
+  "#9467bd",
+  "#ff7f0e",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+  "#000000",
+];
 const W = 720;
 const H = 420;
 const PAD = { left: 60, right: 20, top: 40, bottom: 50 };
@@ -28,7 +41,11 @@ export function lossCurvesSvg(title: string, curves: readonly Curve[]): string {
     parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(t)}" y2="${y(t)}" stroke="#eee"/>`);
     parts.push(`<text x="${PAD.left - 6}" y="${y(t) + 4}" text-anchor="end">${t.toFixed(2)}</text>`);
   }
-  const stepTick = maxStep >= 1000 ? 500 : maxStep >= 100 ? 50 : 1;
+  // at most ~10 labels: the smallest of 1, 2, 5, 10, 20, 50, ... that spaces them so
+  const stepTick = [1, 2, 5]
+    .flatMap((m) => [1, 10, 100, 1000, 10000].map((p) => m * p))
+    .sort((a, b) => a - b)
+    .find((t) => maxStep / t <= 10)!;
   for (let s = 0; s <= maxStep; s += stepTick)
     parts.push(`<text x="${x(s)}" y="${H - PAD.bottom + 18}" text-anchor="middle">${s}</text>`);
   parts.push(`<text x="${W / 2}" y="${H - 12}" text-anchor="middle">step</text>`);

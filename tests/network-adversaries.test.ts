@@ -1,23 +1,21 @@
 // Red-team runs: one member of four is a `concord train --attack` process, the other three honest trainer nodes, on
 // the real local chain over websockets on 127.0.0.1. After each run the auditor must flag the attacker with the
 // right reason and no honest member; the attacks the witnesses can see must never have been accepted.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
+import type { MemberVerdict } from "../clients/cli/lib/runAudit";
 import { Keypair } from "@solana/web3.js";
 import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { TrainerProcess } from "../scripts/demo/trainerProcess";
 import type { ChallengeEvidence } from "../sdk/audit/challengeEvidence";
-import type { MemberAudit } from "../sdk/audit/runAudit";
 import { updateHash } from "../sdk/codec/updateCodec";
 import { toBigInt } from "../sdk/coordinatorAccounts";
 import { findMemberAddress } from "../sdk/coordinatorPdas";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import type { AttackName } from "../trainer/adversary/attacks";
-import type { MemberReexecution } from "../trainer/audit/reexecution";
-import type { MemberUsefulnessRow } from "../trainer/audit/runUsefulness";
 import type { Dataset } from "../trainer/data/tokenShards";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { UpdateStore } from "../trainer/node/updateStore";
@@ -40,8 +38,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A run of ROUNDS rounds of 2 inner steps with 2-bit values (so magnitudes travel), played to its end. */
 async function redTeamRun(attack: AttackName) {
-  const work = join(dir, attack);
-  mkdirSync(work, { recursive: true });
+  const work = mkdtempSync(join(dir, `${attack}-`));
   const authority = await fundedKeypair(chain.connection, 20);
   const { run, recipe } = await createDemoRun(chain.connection, authority, {
     dataset,
@@ -108,16 +105,16 @@ async function redTeamRun(attack: AttackName) {
 const stores = (r: Awaited<ReturnType<typeof redTeamRun>>) =>
   ["node-0", "node-1", "node-2", "attacker"].flatMap((d) => ["--store", join(r.work, d)]);
 
-/** `concord audit verify --json` on the run. */
-async function verified(r: Awaited<ReturnType<typeof redTeamRun>>): Promise<Map<string, MemberAudit>> {
+/** `concord audit verify --json` on the run; with the dataset, usefulness and re-execution too. */
+async function verified(r: Awaited<ReturnType<typeof redTeamRun>>, data = false): Promise<Map<string, MemberVerdict>> {
   const args = ["audit", "verify", "--url", chain.rpcUrl, "--run", r.run.toBase58(), "--recipe", r.recipeFile];
-  expect(await main([...args, ...stores(r), "--json"])).toBe(0);
-  const rows = JSON.parse(logged[logged.length - 1]) as MemberAudit[];
+  expect(await main([...args, ...stores(r), ...(data ? ["--data", dataset.dir] : []), "--json"])).toBe(0);
+  const rows = JSON.parse(logged[logged.length - 1]) as MemberVerdict[];
   return new Map(rows.map((row) => [row.member, row]));
 }
 
 /** Every honest member: all receipts accepted, nothing flagged. */
-function expectHonestClean(r: Awaited<ReturnType<typeof redTeamRun>>, rows: Map<string, MemberAudit>): void {
+function expectHonestClean(r: Awaited<ReturnType<typeof redTeamRun>>, rows: Map<string, MemberVerdict>): void {
   for (const key of r.honest) {
     const row = rows.get(key.toBase58())!;
     expect([row.verdict, row.receipts, row.accepted]).toEqual(["ok", ROUNDS, ROUNDS]);
@@ -171,37 +168,24 @@ test("a member whose bytes are not its receipt's is never accepted; the bytes it
   for (const f of row.integrityFailures) expect(f.reason).toMatch(/are not the receipt.s/);
 }, 200_000);
 
-/** `concord audit replay --json`: every receipt trained again from public data. */
-async function replayed(r: Awaited<ReturnType<typeof redTeamRun>>): Promise<Map<string, MemberReexecution>> {
-  const args = ["audit", "replay", "--url", chain.rpcUrl, "--run", r.run.toBase58(), "--recipe", r.recipeFile];
-  expect(await main([...args, ...stores(r), "--data", dataset.dir, "--json"])).toBe(0);
-  const rows = JSON.parse(logged[logged.length - 1]) as MemberReexecution[];
-  return new Map(rows.map((row) => [row.member, row]));
-}
-
-/** `concord audit score --json`: every receipt's usefulness. */
-async function scored(r: Awaited<ReturnType<typeof redTeamRun>>): Promise<Map<string, MemberUsefulnessRow>> {
-  const args = ["audit", "score", "--url", chain.rpcUrl, "--run", r.run.toBase58(), "--recipe", r.recipeFile];
-  expect(await main([...args, ...stores(r), "--data", dataset.dir, "--json"])).toBe(0);
-  const rows = JSON.parse(logged[logged.length - 1]) as MemberUsefulnessRow[];
-  return new Map(rows.map((row) => [row.member, row]));
-}
-
 test.each(["free-rider", "sign-flip", "flip-under-bound", "lazy", "little-is-enough"] as const)(
-  "a %s member passes the witnesses' cheap checks; re-execution catches its first update, usefulness its training",
+  "a %s member passes the witnesses' cheap checks; audit verify --data re-executes it (and scores its usefulness) and flags it",
   async (attack) => {
     const r = await redTeamRun(attack);
-    const rows = await verified(r);
+    const rows = await verified(r, true);
     expectHonestClean(r, rows);
-    expect(rows.get(r.attacker.toBase58())!.verdict).toBe("ok"); // nothing the cheap checks can see
-    const replay = await replayed(r);
     for (const key of r.honest)
-      expect(replay.get(key.toBase58())).toMatchObject({ verdict: "ok", receipts: ROUNDS, matched: ROUNDS });
-    expect(replay.get(r.attacker.toBase58())).toMatchObject({ verdict: "flagged", firstMismatch: 0 });
-    const scores = await scored(r);
-    for (const key of r.honest) expect(scores.get(key.toBase58())!.verdict).toBe("useful");
+      expect(rows.get(key.toBase58())).toMatchObject({
+        usefulness: { verdict: "useful" },
+        reexecution: { verdict: "ok", reexecuted: ROUNDS, matched: ROUNDS },
+      });
+    const row = rows.get(r.attacker.toBase58())!;
+    // nothing the cheap checks (the witnesses' among them) can see
+    expect([row.integrityFailures, row.copies, row.normOutliers, row.accepted]).toEqual([[], [], [], ROUNDS]);
+    expect(row.reexecution).toMatchObject({ verdict: "flagged", firstMismatch: 0 });
     // a little-is-enough update is the honest mean nudged: what proves it false is re-execution, not its usefulness
-    if (attack !== "little-is-enough") expect(scores.get(r.attacker.toBase58())!.verdict).toBe("flagged");
+    if (attack !== "little-is-enough") expect(row.usefulness!.verdict).toBe("flagged");
+    expect(row.verdict).toBe("flagged");
   },
   200_000,
 );
@@ -223,7 +207,8 @@ test("a free-rider's first update, challenged with re-execution evidence through
   const [memberAccount] = findMemberAddress(r.run, r.attacker, program.programId);
   expect(toBigInt((await program.account.member.fetch(memberAccount)).slashed)).toBe(0n);
 
-  expect(await main(["audit", "challenge", ...receipt, "--keypair", auditor])).toBe(0);
+  const code = await main(["audit", "challenge", ...receipt, "--keypair", auditor]);
+  expect({ code, said: logged.at(-1) }).toEqual({ code: 0, said: logged.at(-1) });
   const opened = JSON.parse(logged[logged.length - 1]) as { report: ChallengeEvidence };
   expect(opened.report.findings.map((f) => f.kind)).toEqual(["reexecution"]);
   expect(opened.report.compute).not.toBeNull();

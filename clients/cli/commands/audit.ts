@@ -9,12 +9,15 @@ import { auditScoreCommand } from "./auditScore";
 
 const verifyOptions = {
   ...AUDIT_SOURCE_OPTIONS,
+  data: { type: "string", describe: "the run's prepared dataset: also score usefulness and re-execute every update" },
   json: { type: "boolean", default: false, describe: "print the verdicts as JSON" },
 } satisfies Record<string, Options>;
 
 const verifyCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof verifyOptions>> = {
   command: "verify",
-  describe: "check every receipt of a run: integrity, stale and copied updates, parameter sync; a row per member",
+  describe:
+    "check every receipt of a run: integrity, stale and copied updates, norm, parameter sync (with --data: usefulness " +
+    "and re-execution); a row per member",
   builder: (y) => y.options(verifyOptions),
   handler: (args) => runAuditVerify(args),
 };

@@ -1,24 +1,31 @@
 // `concord audit verify`: a run's contributions checked from public data alone (auditInputs.ts) for integrity, copies,
-// stale re-sends, norm outliers and parameter sync, with a table per member or --json (sdk/audit/runAudit.ts).
+// stale re-sends, norm outliers and parameter sync (sdk/audit/runAudit.ts); with --data also scored for usefulness
+// and re-executed (trainer/audit/), so one table per member holds every verdict; or --json.
 import type { MemberAudit } from "../../../sdk/audit/runAudit";
+import type { MemberReexecution } from "../../../trainer/audit/reexecution";
+import { reexecuteRun } from "../../../trainer/audit/reexecution";
+import type { MemberUsefulnessRow } from "../../../trainer/audit/runUsefulness";
+import { runUsefulness } from "../../../trainer/audit/runUsefulness";
+import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
+import { openDataset } from "../../../trainer/data/tokenShards";
+import { auditContext } from "./auditContext";
 import type { AuditSourceArgs } from "./auditInputs";
 import { formatTable } from "./auditInputs";
-import { auditContext } from "./auditContext";
+
+/** A member's verdicts: the cheap checks', and with the dataset its usefulness and re-execution. */
+export interface MemberVerdict extends Omit<MemberAudit, "verdict"> {
+  readonly usefulness: Pick<MemberUsefulnessRow, "score" | "verdict"> | null;
+  readonly reexecution: Pick<MemberReexecution, "reexecuted" | "matched" | "firstMismatch" | "verdict"> | null;
+  /** flagged when any check flags it. */
+  readonly verdict: "ok" | "flagged";
+}
 
 /** The table a person reads: one row per member. */
-export function auditTable(rows: readonly MemberAudit[]): string {
-  const header = [
-    "member",
-    "receipts",
-    "accepted",
-    "no bytes",
-    "integrity",
-    "stale",
-    "copies",
-    "norm",
-    "sync",
-    "verdict",
-  ];
+export function auditTable(rows: readonly MemberVerdict[]): string {
+  const full = rows.some((r) => r.usefulness || r.reexecution);
+  const header = ["member", "receipts", "accepted", "no bytes", "integrity", "stale", "copies", "norm", "sync"];
+  if (full) header.push("useful", "re-executed");
+  header.push("verdict");
   const lines = rows.map((r) => [
     r.member,
     String(r.receipts),
@@ -29,12 +36,47 @@ export function auditTable(rows: readonly MemberAudit[]): string {
     String(r.copies.filter((c) => c.kind === "copy").length),
     String(r.normOutliers.length),
     r.outOfSync.length ? `${r.outOfSync.length} off` : "ok",
+    ...(full
+      ? [
+          r.usefulness ? `${r.usefulness.score.toFixed(2)} ${r.usefulness.verdict}` : "-",
+          r.reexecution
+            ? `${r.reexecution.matched}/${r.reexecution.reexecuted}` +
+              (r.reexecution.firstMismatch === null ? "" : ` (step ${r.reexecution.firstMismatch} differs)`)
+            : "-",
+        ]
+      : []),
     r.verdict,
   ]);
   return formatTable(header, lines);
 }
 
-export async function runAuditVerify(args: AuditSourceArgs & { json: boolean }): Promise<void> {
-  const { audits } = await auditContext(args);
-  console.log(args.json ? JSON.stringify(audits) : auditTable(audits));
+export async function runAuditVerify(args: AuditSourceArgs & { data?: string; json: boolean }): Promise<void> {
+  const dataset = args.data === undefined ? null : openDataset(args.data);
+  const ctx = await auditContext(args);
+  let scores: MemberUsefulnessRow[] = [];
+  let replays: MemberReexecution[] = [];
+  if (dataset) {
+    // the backend's line goes to stderr, so --json output stays one JSON document
+    const compute = computeDescriptor(await selectBackend({ log: (line) => process.stderr.write(`${line}\n`) }));
+    const { state, recipe, events, published } = ctx;
+    scores = await runUsefulness({
+      config: state.config,
+      recipe,
+      dataset,
+      events,
+      published: (member, step, hash) => published(member, step, hash)?.bytes ?? null,
+    });
+    replays = await reexecuteRun({ run: ctx.run, config: state.config, recipe, dataset, events, published, compute });
+  }
+  const rows: MemberVerdict[] = ctx.audits.map((a) => {
+    const u = scores.find((s) => s.member === a.member);
+    const x = replays.find((s) => s.member === a.member);
+    const usefulness = u ? { score: u.score, verdict: u.verdict } : null;
+    const reexecution = x
+      ? { reexecuted: x.reexecuted, matched: x.matched, firstMismatch: x.firstMismatch, verdict: x.verdict }
+      : null;
+    const flagged = a.verdict === "flagged" || u?.verdict === "flagged" || x?.verdict === "flagged";
+    return { ...a, usefulness, reexecution, verdict: flagged ? "flagged" : "ok" };
+  });
+  console.log(args.json ? JSON.stringify(rows) : auditTable(rows));
 }
