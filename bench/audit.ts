@@ -136,14 +136,14 @@ type Check = (typeof CHECKS)[number];
 
 /** What each attack must be flagged for: the reason a person reading the audit should see. */
 const EXPECTED: Record<AttackName, Check> = {
-  "free-rider": "usefulness",
+  "free-rider": "re-execution",
   copier: "copy",
   "perturbed-copier": "copy",
   scaled: "norm",
-  "sign-flip": "usefulness",
-  "flip-under-bound": "usefulness",
+  "sign-flip": "re-execution",
+  "flip-under-bound": "re-execution",
   "little-is-enough": "re-execution",
-  lazy: "usefulness",
+  lazy: "re-execution",
   stale: "stale",
   mismatched: "integrity",
 };
@@ -267,30 +267,41 @@ function detectionRun(
   return { flags, scores: pooled.map((u) => u.score) };
 }
 
+/**
+ * The auditor's verdict on a simulated member: any check but usefulness, which is statistical and decides only where
+ * an update could not be re-executed exactly (never here: every member is re-executed on this machine).
+ */
+const flaggedByVerdict = (f: Set<Check>) => [...f].some((c) => c !== "usefulness");
+
 function detectionTable(
   results: Map<AttackName | "none", Set<Check>[][]>,
   seeds: number,
-): { table: string; falsePositives: number; honestRuns: number } {
+): { table: string; falsePositives: number; belowUsefulness: number; honestRuns: number } {
   const rate = (n: number, of: number) => `${n}/${of}`;
   let falsePositives = 0;
+  let belowUsefulness = 0;
   let honestRuns = 0;
   const lines = [...results].map(([attack, runs]) => {
     const honest = runs.flatMap((flags) => flags.slice(0, attack === "none" ? MEMBERS : MEMBERS - 1));
     honestRuns += honest.length;
-    const flaggedHonest = honest.filter((f) => f.size > 0).length;
+    const flaggedHonest = honest.filter(flaggedByVerdict).length;
+    const lowHonest = honest.filter((f) => f.has("usefulness")).length;
     falsePositives += flaggedHonest;
+    belowUsefulness += lowHonest;
     const attacker = attack === "none" ? [] : runs.map((flags) => flags[MEMBERS - 1]);
     const cells = CHECKS.map((c) => (attack === "none" ? "" : rate(attacker.filter((f) => f.has(c)).length, seeds)));
     const right = attack === "none" ? "" : rate(attacker.filter((f) => f.has(EXPECTED[attack])).length, seeds);
-    return `| ${attack} | ${attack === "none" ? "" : EXPECTED[attack]} | ${right} | ${cells.join(" | ")} | ${rate(flaggedHonest, honest.length)} |`;
+    const reason = attack === "none" ? "" : EXPECTED[attack];
+    return `| ${attack} | ${reason} | ${right} | ${cells.join(" | ")} | ${rate(flaggedHonest, honest.length)} | ${rate(lowHonest, honest.length)} |`;
   });
   return {
     table: [
-      `| attack | right reason | flagged for it | ${CHECKS.join(" | ")} | honest members flagged |`,
-      `| --- | --- | ---: | ${CHECKS.map(() => "---:").join(" | ")} | ---: |`,
+      `| attack | right reason | flagged for it | ${CHECKS.join(" | ")} | honest members flagged | honest below the usefulness threshold |`,
+      `| --- | --- | ---: | ${CHECKS.map(() => "---:").join(" | ")} | ---: | ---: |`,
       ...lines,
     ].join("\n"),
     falsePositives,
+    belowUsefulness,
     honestRuns,
   };
 }
@@ -367,7 +378,10 @@ async function main(): Promise<void> {
     );
     if (parts.has("detection")) {
       const d = detectionTable(results, seeds);
-      console.log(`\n${d.table}\n\nfalse positives: ${d.falsePositives} of ${d.honestRuns} honest member-runs`);
+      console.log(
+        `\n${d.table}\n\nhonest members flagged: ${d.falsePositives} of ${d.honestRuns} member-runs; ` +
+          `below the usefulness threshold (a signal, not a verdict, where re-execution ran): ${d.belowUsefulness}`,
+      );
     }
     const per = (ms: number) => ms / times.contributions;
     const share = (ms: number) => `${per(ms).toFixed(2)} ms (${((100 * ms) / times.training).toFixed(1)}%)`;

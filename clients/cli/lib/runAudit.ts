@@ -16,7 +16,7 @@ import { formatTable } from "./auditInputs";
 export interface MemberVerdict extends Omit<MemberAudit, "verdict"> {
   readonly usefulness: Pick<MemberUsefulnessRow, "score" | "verdict"> | null;
   readonly reexecution: Pick<MemberReexecution, "reexecuted" | "matched" | "firstMismatch" | "verdict"> | null;
-  /** flagged when any check flags it. */
+  /** flagged when a check flags it; a low usefulness score only when re-execution did not match every update. */
   readonly verdict: "ok" | "flagged";
 }
 
@@ -75,7 +75,9 @@ export async function runAuditVerify(args: AuditSourceArgs & { data?: string; js
     const reexecution = x
       ? { reexecuted: x.reexecuted, matched: x.matched, firstMismatch: x.firstMismatch, verdict: x.verdict }
       : null;
-    const flagged = a.verdict === "flagged" || u?.verdict === "flagged" || x?.verdict === "flagged";
+    // usefulness is statistical: it decides only where re-execution could not settle every update exactly
+    const flagged =
+      a.verdict === "flagged" || x?.verdict === "flagged" || (u?.verdict === "flagged" && x?.verdict !== "ok");
     return { ...a, usefulness, reexecution, verdict: flagged ? "flagged" : "ok" };
   });
   console.log(args.json ? JSON.stringify(rows) : auditTable(rows));
