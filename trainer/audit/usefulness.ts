@@ -42,6 +42,12 @@ export const USEFULNESS_STEP = 1e-3;
  * No honest member of 504 falls below 1.4 (the lowest, 1.72, is 0.32 above it); every attacker scored over 6
  * receipts or more is flagged (the highest, 1.22, is 0.18 below it), and 118 of 120 over 3. Fewer receipts give
  * attackers more luck: judge a member over 6 rounds or more.
+ *
+ * The calibration holds for DeMo's round, not for rounds of H AdamW steps with sparse error feedback (bench:audit's
+ * inner-steps round, q2 values at 0.25% density): there an update carries mostly what earlier rounds left in the
+ * buffer, honest scores sit near the threshold (12 receipts of H = 2: min 0.96, median 1.70; 14 of 80 below 1.4),
+ * while attackers still score far lower. So a low score is a signal: the auditor's verdict rests on it only where
+ * re-execution could not match every update exactly (clients/cli/lib/runAudit.ts).
  */
 export const USEFULNESS_THRESHOLD = 1.4;
 
