@@ -1,0 +1,22 @@
+import type { CommandModule, InferredOptionTypes, Options } from "yargs";
+import type { GlobalOptions } from "../globalOptions";
+import { runServe } from "../lib/runServe";
+
+const options = {
+  dir: { type: "string", demandOption: true, describe: "folder of blobs, each named by its sha256 (created if absent)" },
+  host: { type: "string", default: "127.0.0.1", describe: "address to listen on" },
+  port: { type: "number", default: 0, describe: "port to listen on (0: any free port, printed at start)" },
+  "accept-uploads": {
+    type: "boolean",
+    default: false,
+    describe: "accept PUT /blob/<sha256> (stored only when the bytes hash to the name)",
+  },
+  "max-upload-mib": { type: "number", default: 64, describe: "largest upload accepted, in MiB" },
+} satisfies Record<string, Options>;
+
+export const serveCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {
+  command: "serve",
+  describe: "serve data and checkpoints by content hash: GET /blob/<sha256>, with ranges and ETags",
+  builder: (y) => y.options(options),
+  handler: (args) => runServe(args),
+};

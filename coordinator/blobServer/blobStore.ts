@@ -1,0 +1,53 @@
+// A folder of immutable blobs, each named by the lowercase hex sha256 of its bytes: the name is the proof.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { sha256 } from "@noble/hashes/sha256";
+import { bytesToHex } from "@noble/hashes/utils";
+
+const HASH_RE = /^[0-9a-f]{64}$/;
+
+/** True for a blob name: exactly 64 lowercase hex digits (so it can never be a path component like `..`). */
+export function isBlobHash(name: string): boolean {
+  return HASH_RE.test(name);
+}
+
+export class BlobStore {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** The file holding `hash`; refuses anything but a hash, so no request can name a path outside the store. */
+  pathOf(hash: string): string {
+    if (!isBlobHash(hash)) throw new Error(`not a blob hash (64 lowercase hex digits): ${JSON.stringify(hash)}`);
+    return join(this.dir, hash);
+  }
+
+  /** The blob's size in bytes, or undefined when the store does not hold it. */
+  sizeOf(hash: string): number | undefined {
+    const path = this.pathOf(hash);
+    return existsSync(path) ? statSync(path).size : undefined;
+  }
+
+  /**
+   * Stores `bytes` under `hash` only if they hash to it. Written to a temporary name then renamed, so a reader
+   * never sees a partial blob. Resolves to false when the blob was already there.
+   */
+  put(hash: string, bytes: Uint8Array): boolean {
+    const path = this.pathOf(hash);
+    const actual = bytesToHex(sha256(bytes));
+    if (actual !== hash) throw new Error(`bytes hash to ${actual}, not ${hash}`);
+    if (existsSync(path)) return false;
+    const tmp = join(this.dir, `.tmp-${randomBytes(8).toString("hex")}`);
+    try {
+      writeFileSync(tmp, bytes);
+      renameSync(tmp, path);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,97 @@
+// Downloads a content-addressed blob from any of several untrusted servers: the bytes count only if they hash to
+// the name the chain holds. A server that drops mid-body is asked for the rest with a Range request; one that
+// errs or serves wrong bytes is skipped for the next.
+import { sha256 } from "@noble/hashes/sha256";
+import { bytesToHex } from "@noble/hashes/utils";
+
+export interface FetchBlobOptions {
+  /** Called as bytes arrive: bytes held so far and the blob's size when a server has said it. */
+  onProgress?: (received: number, total: number | undefined) => void;
+  /** Range requests tried per server after a dropped body, before moving on. */
+  maxResumes?: number;
+  /** Refuse blobs larger than this (a hostile server could otherwise stream forever). */
+  maxBytes?: number;
+}
+
+function totalFrom(res: Response): number | undefined {
+  const range = res.headers.get("content-range");
+  const m = range ? /\/(\d+)$/.exec(range) : null;
+  if (m) return Number(m[1]);
+  const length = res.headers.get("content-length");
+  return length === null ? undefined : Number(length);
+}
+
+/** Reads the body into `parts`, adding to `held`; rejects if the connection drops, keeping what arrived. */
+async function readBody(
+  res: Response,
+  state: { parts: Uint8Array[]; held: number },
+  limit: number,
+  onChunk: () => void,
+): Promise<void> {
+  if (!res.body) return;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    state.held += value.length;
+    if (state.held > limit) throw new Error(`more than ${limit} bytes`);
+    state.parts.push(value);
+    onChunk();
+  }
+}
+
+async function fetchFrom(base: string, hex: string, opts: FetchBlobOptions): Promise<Uint8Array> {
+  const url = `${base.replace(/\/+$/, "")}/blob/${hex}`;
+  const limit = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
+  const state = { parts: [] as Uint8Array[], held: 0 };
+  let total: number | undefined;
+  let lastError: unknown;
+  for (let attempt = 0; attempt <= (opts.maxResumes ?? 3); attempt++) {
+    const headers: Record<string, string> = state.held > 0 ? { Range: `bytes=${state.held}-` } : {};
+    const res = await fetch(url, { headers });
+    if (state.held > 0 && res.status !== 206) {
+      // The server ignored the range: start over with its whole answer.
+      state.parts = [];
+      state.held = 0;
+    }
+    if (res.status !== 200 && res.status !== 206) {
+      const text = (await res.text().catch(() => "")).trim().slice(0, 200);
+      throw new Error(`HTTP ${res.status}${text ? `: ${text}` : ""}`);
+    }
+    total = totalFrom(res) ?? total;
+    try {
+      await readBody(res, state, limit, () => opts.onProgress?.(state.held, total));
+      if (total === undefined || state.held >= total) return Buffer.concat(state.parts);
+      lastError = new Error(`body ended at ${state.held} of ${total} bytes`);
+    } catch (e) {
+      if ((e as Error).message.startsWith("more than")) throw e;
+      lastError = e; // connection dropped: resume from what arrived
+    }
+  }
+  throw new Error(`gave up resuming: ${(lastError as Error)?.message ?? lastError}`);
+}
+
+/**
+ * The blob named `hash` (32 bytes or 64 hex digits), from the first of `urls` that serves the right bytes.
+ * Throws, listing each server's failure, when none does.
+ */
+export async function fetchBlob(
+  urls: string[],
+  hash: Uint8Array | string,
+  opts: FetchBlobOptions = {},
+): Promise<Uint8Array> {
+  const hex = typeof hash === "string" ? hash.toLowerCase() : bytesToHex(hash);
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`not a sha256: ${JSON.stringify(hex)}`);
+  const failures: string[] = [];
+  for (const url of urls) {
+    try {
+      const bytes = await fetchFrom(url, hex, opts);
+      const actual = bytesToHex(sha256(bytes));
+      if (actual === hex) return bytes;
+      failures.push(`${url}: wrong bytes (sha256 ${actual})`);
+    } catch (e) {
+      failures.push(`${url}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(`no server gave blob ${hex}: ${failures.join("; ") || "no servers given"}`);
+}
