@@ -96,8 +96,9 @@ function receiveBlob(store: BlobStore, hash: string, limit: number, req: Incomin
     if (received > limit) {
       // Stop reading: answer now and close, rather than buffering an attacker's stream.
       refused = true;
+      req.pause();
+      res.on("finish", () => req.destroy()); // after the answer is flushed, so the client reads why
       fail(res, 413, `upload over ${limit} bytes`);
-      req.destroy();
       return;
     }
     chunks.push(chunk);

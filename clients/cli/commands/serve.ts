@@ -3,7 +3,11 @@ import type { GlobalOptions } from "../globalOptions";
 import { runServe } from "../lib/runServe";
 
 const options = {
-  dir: { type: "string", demandOption: true, describe: "folder of blobs, each named by its sha256 (created if absent)" },
+  dir: {
+    type: "string",
+    demandOption: true,
+    describe: "folder of blobs, each named by its sha256 (created if absent)",
+  },
   host: { type: "string", default: "127.0.0.1", describe: "address to listen on" },
   port: { type: "number", default: 0, describe: "port to listen on (0: any free port, printed at start)" },
   "accept-uploads": {
