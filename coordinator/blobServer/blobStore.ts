@@ -4,6 +4,11 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { join, resolve } from "node:path";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
+import { ConcordError } from "../../sdk/errors/concordError";
+import {
+  CONCORD_ERROR__PEER__BLOB_HASH_MISMATCH,
+  CONCORD_ERROR__PEER__INVALID_BLOB_HASH,
+} from "../../sdk/errors/codes";
 
 const HASH_RE = /^[0-9a-f]{64}$/;
 
@@ -22,7 +27,8 @@ export class BlobStore {
 
   /** The file holding `hash`; refuses anything but a hash, so no request can name a path outside the store. */
   pathOf(hash: string): string {
-    if (!isBlobHash(hash)) throw new Error(`not a blob hash (64 lowercase hex digits): ${JSON.stringify(hash)}`);
+    if (!isBlobHash(hash))
+      throw new ConcordError(CONCORD_ERROR__PEER__INVALID_BLOB_HASH, { name: JSON.stringify(hash) });
     return join(this.dir, hash);
   }
 
@@ -39,7 +45,7 @@ export class BlobStore {
   put(hash: string, bytes: Uint8Array): boolean {
     const path = this.pathOf(hash);
     const actual = bytesToHex(sha256(bytes));
-    if (actual !== hash) throw new Error(`bytes hash to ${actual}, not ${hash}`);
+    if (actual !== hash) throw new ConcordError(CONCORD_ERROR__PEER__BLOB_HASH_MISMATCH, { actual, expected: hash });
     if (existsSync(path)) return false;
     const tmp = join(this.dir, `.tmp-${randomBytes(8).toString("hex")}`);
     try {

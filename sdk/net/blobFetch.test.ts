@@ -100,5 +100,5 @@ it("throws listing each server's failure when none gives the right bytes", async
 });
 
 it("refuses a hash that is not a sha256", async () => {
-  await expect(fetchBlob([good.url], "abc")).rejects.toThrow(/not a sha256/);
+  await expect(fetchBlob([good.url], "abc")).rejects.toThrow(/not a blob hash/);
 });

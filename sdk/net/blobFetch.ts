@@ -3,6 +3,12 @@
 // errs or serves wrong bytes is skipped for the next.
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
+import { ConcordError, isConcordError } from "../errors/concordError";
+import {
+  CONCORD_ERROR__PEER__BLOB_TOO_LARGE,
+  CONCORD_ERROR__PEER__BLOB_UNAVAILABLE,
+  CONCORD_ERROR__PEER__INVALID_BLOB_HASH,
+} from "../errors/codes";
 
 export interface FetchBlobOptions {
   /** Called as bytes arrive: bytes held so far and the blob's size when a server has said it. */
@@ -34,18 +40,19 @@ async function readBody(
     const { done, value } = await reader.read();
     if (done) return;
     state.held += value.length;
-    if (state.held > limit) throw new Error(`more than ${limit} bytes`);
+    if (state.held > limit) throw new ConcordError(CONCORD_ERROR__PEER__BLOB_TOO_LARGE, { limit });
     state.parts.push(value);
     onChunk();
   }
 }
 
-async function fetchFrom(base: string, hex: string, opts: FetchBlobOptions): Promise<Uint8Array> {
+/** The bytes one server gives (unverified), or why it gave none; a dropped body is resumed by range. */
+async function fetchFrom(base: string, hex: string, opts: FetchBlobOptions): Promise<Uint8Array | string> {
   const url = `${base.replace(/\/+$/, "")}/blob/${hex}`;
   const limit = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
   const state = { parts: [] as Uint8Array[], held: 0 };
   let total: number | undefined;
-  let lastError: unknown;
+  let lastFailure = "";
   for (let attempt = 0; attempt <= (opts.maxResumes ?? 3); attempt++) {
     const headers: Record<string, string> = state.held > 0 ? { Range: `bytes=${state.held}-` } : {};
     const res = await fetch(url, { headers });
@@ -56,19 +63,19 @@ async function fetchFrom(base: string, hex: string, opts: FetchBlobOptions): Pro
     }
     if (res.status !== 200 && res.status !== 206) {
       const text = (await res.text().catch(() => "")).trim().slice(0, 200);
-      throw new Error(`HTTP ${res.status}${text ? `: ${text}` : ""}`);
+      return `HTTP ${res.status}${text ? `: ${text}` : ""}`;
     }
     total = totalFrom(res) ?? total;
     try {
       await readBody(res, state, limit, () => opts.onProgress?.(state.held, total));
       if (total === undefined || state.held >= total) return Buffer.concat(state.parts);
-      lastError = new Error(`body ended at ${state.held} of ${total} bytes`);
+      lastFailure = `body ended at ${state.held} of ${total} bytes`;
     } catch (e) {
-      if ((e as Error).message.startsWith("more than")) throw e;
-      lastError = e; // connection dropped: resume from what arrived
+      if (isConcordError(e, CONCORD_ERROR__PEER__BLOB_TOO_LARGE)) throw e;
+      lastFailure = (e as Error).message; // connection dropped: resume from what arrived
     }
   }
-  throw new Error(`gave up resuming: ${(lastError as Error)?.message ?? lastError}`);
+  return `gave up resuming: ${lastFailure}`;
 }
 
 /**
@@ -81,17 +88,26 @@ export async function fetchBlob(
   opts: FetchBlobOptions = {},
 ): Promise<Uint8Array> {
   const hex = typeof hash === "string" ? hash.toLowerCase() : bytesToHex(hash);
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`not a sha256: ${JSON.stringify(hex)}`);
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw new ConcordError(CONCORD_ERROR__PEER__INVALID_BLOB_HASH, { name: JSON.stringify(hex) });
   const failures: string[] = [];
   for (const url of urls) {
     try {
       const bytes = await fetchFrom(url, hex, opts);
+      if (typeof bytes === "string") {
+        failures.push(`${url}: ${bytes}`);
+        continue;
+      }
       const actual = bytesToHex(sha256(bytes));
       if (actual === hex) return bytes;
       failures.push(`${url}: wrong bytes (sha256 ${actual})`);
     } catch (e) {
-      failures.push(`${url}: ${(e as Error).message}`);
+      const cause = (e as Error).cause; // fetch's own message is only "fetch failed"; the cause says why
+      failures.push(`${url}: ${(e as Error).message}${cause instanceof Error ? ` (${cause.message})` : ""}`);
     }
   }
-  throw new Error(`no server gave blob ${hex}: ${failures.join("; ") || "no servers given"}`);
+  throw new ConcordError(CONCORD_ERROR__PEER__BLOB_UNAVAILABLE, {
+    hash: hex,
+    failures: failures.join("; ") || "no servers given",
+  });
 }
