@@ -30,8 +30,8 @@ import { normOutliers, updateNorm } from "../sdk/audit/normBound";
 import { decodeUpdate, updateHash } from "../sdk/codec/updateCodec";
 import type { SparseUpdate } from "../sdk/demo/sparseUpdate";
 import type { UsefulnessScore } from "../trainer/audit/usefulness";
-import { memberUsefulness, usefulness, USEFULNESS_SETS, USEFULNESS_THRESHOLD } from "../trainer/audit/usefulness";
-import { RoundTrainer, roundBatches, runToEnd } from "../trainer/node/roundTraining";
+import { memberUsefulness, unassignedRowSets, usefulness, USEFULNESS_THRESHOLD } from "../trainer/audit/usefulness";
+import { RoundTrainer, runToEnd } from "../trainer/node/roundTraining";
 import { lossCurvesSvg } from "./lossCurvesSvg";
 import { BATCH, shakespeare } from "./training";
 
@@ -232,16 +232,15 @@ function detectionRun(
           const own = r.batches[w];
           const contribution = round.find((c) => c.member === String(w));
           if (contribution) {
-            // the rows past the global batch nobody trains, as unassignedBatches draws them on the network
-            const others = Array.from({ length: USEFULNESS_SETS }, (_, k) =>
-              roundBatches(train, MODEL.contextLength, {
-                seed,
-                step: r.step,
-                innerSteps: a.H,
-                firstRow: (k + 1) * BATCH + w * rows,
-                rows,
-              }),
-            );
+            // the rows past the global batch nobody trains, drawn as the network's auditor draws them
+            const others = unassignedRowSets(train, MODEL.contextLength, {
+              seed,
+              step: r.step,
+              innerSteps: a.H,
+              globalBatchSize: BATCH,
+              firstRow: w * rows,
+              rows,
+            });
             const update = contribution.update;
             scores[w].push(timed("usefulness", () => usefulness(model, { base: r.base, update, config, own, others })));
           }

@@ -26,8 +26,6 @@ import type { UpdateAgreement } from "../../sdk/audit/updateAgreement";
 import { updateAgreement, withinTolerance } from "../../sdk/audit/updateAgreement";
 import { decodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
 import type { RunConfig } from "../../sdk/coordinatorAccounts";
-import { ConcordError } from "../../sdk/errors/concordError";
-import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "../../sdk/errors/codes";
 import type { ComputeDescriptor } from "../../sdk/receiptMetadata";
 import { sameCompute } from "../../sdk/receiptMetadata";
 import type { CommittedUpdate, CoordinatorEvent } from "../../sdk/roundHistory";
@@ -83,15 +81,7 @@ export async function reexecuteRun(input: {
     .filter((r) => !input.members || input.members.includes(r.member.toBase58()))
     .sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : 0));
 
-  const bases = new RoundBases(shared, acceptedSteps(events), async (u) => {
-    const p = input.published(u.member, u.step, u.hash);
-    if (!p)
-      throw new ConcordError(CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE, {
-        step: u.step,
-        reason: `no bytes of ${u.member.toBase58()}'s accepted update (every round's base needs them)`,
-      });
-    return p.bytes;
-  });
+  const bases = new RoundBases(shared, acceptedSteps(events), input.published);
   // Each scans the events: once per step, not once per receipt
   const rounds = new Map<bigint, { dataSeed: Uint8Array; epochSlots: number[] }>();
   const roundOf = (step: bigint) => {
@@ -119,7 +109,7 @@ export async function reexecuteRun(input: {
         innerSteps: setup.round.innerSteps,
       });
       const result: StepResult = batches
-        ? compare(r, runToEnd(m.trainer.train(await bases.at(r.step), batches, step)).bytes)
+        ? compare(r, runToEnd(m.trainer.train(bases.at(r.step), batches, step)).bytes)
         : { step, result: "mismatch", reason: "committed for a round in which it had no rows" };
       m.trainer.settle(step);
       m.steps.push(result);

@@ -6,8 +6,6 @@ import type { PublicKey } from "@solana/web3.js";
 import type { UpdateLayout } from "../../sdk/codec/updateCodec";
 import { decodeUpdate } from "../../sdk/codec/updateCodec";
 import type { RunConfig } from "../../sdk/coordinatorAccounts";
-import { ConcordError } from "../../sdk/errors/concordError";
-import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "../../sdk/errors/codes";
 import type { CommittedUpdate, CoordinatorEvent } from "../../sdk/roundHistory";
 import { acceptedSteps, committedUpdates } from "../../sdk/roundHistory";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
@@ -40,21 +38,14 @@ export async function runUsefulness(input: {
   const committed = new Map<string, number>();
   for (const c of commits) committed.set(c.member.toBase58(), (committed.get(c.member.toBase58()) ?? 0) + 1);
   const steps = [...new Set(commits.map((c) => c.step))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const accepted = (u: CommittedUpdate) => {
-    const bytes = published(u.member, u.step, u.hash);
-    // without every accepted update, the later rounds' bases cannot be derived
-    if (!bytes)
-      throw new ConcordError(CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE, {
-        step: u.step,
-        reason: `the bytes of ${u.member.toBase58()}'s accepted update are not in the store`,
-      });
-    return Promise.resolve(bytes);
-  };
   const seqLen = setup.model.contextLength;
   try {
-    const bases = new RoundBases(shared, acceptedSteps(events), accepted);
+    const bases = new RoundBases(shared, acceptedSteps(events), (member, step, hash) => {
+      const bytes = published(member, step, hash);
+      return bytes && { bytes };
+    });
     for (const step of steps) {
-      const base = await bases.at(step);
+      const base = bases.at(step);
       const draw = roundDraw(events, step);
       for (const c of commits.filter((x) => x.step === step)) {
         const update = decodedReceipt(c, published(c.member, step, c.hash), layout);

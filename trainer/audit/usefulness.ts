@@ -74,14 +74,28 @@ export function unassignedBatches(train: TokenSource, seqLen: number, round: Ass
   const rows = assignBatchRows(round.dataSeed, round.epochSlots, round.slot, round.globalBatchSize);
   if (!rows) return null;
   const { step, innerSteps, globalBatchSize } = round;
-  const seed = roundDataSeed(round.dataSeed);
+  return unassignedRowSets(train, seqLen, {
+    seed: roundDataSeed(round.dataSeed),
+    step,
+    innerSteps,
+    globalBatchSize,
+    ...rows,
+  });
+}
+
+/** The USEFULNESS_SETS sets of rows past the global batch for rows [firstRow, firstRow + rows) of a round. */
+export function unassignedRowSets(
+  train: TokenSource,
+  seqLen: number,
+  r: { seed: number; step: number; innerSteps: number; globalBatchSize: number; firstRow: number; rows: number },
+): Batch[][] {
   return Array.from({ length: USEFULNESS_SETS }, (_, k) =>
     roundBatches(train, seqLen, {
-      seed,
-      step,
-      innerSteps,
-      firstRow: (k + 1) * globalBatchSize + rows.firstRow,
-      rows: rows.rows,
+      seed: r.seed,
+      step: r.step,
+      innerSteps: r.innerSteps,
+      firstRow: (k + 1) * r.globalBatchSize + r.firstRow,
+      rows: r.rows,
     }),
   );
 }
