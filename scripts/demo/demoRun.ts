@@ -44,6 +44,8 @@ export interface DemoRunOptions {
   readonly demoDecay?: number;
   /** The round's recipe choices (default: DeMo's one step: gradient, DCT, sign descent, mean). */
   readonly round?: Partial<RoundRecipe>;
+  /** Phase limits in seconds, where a run must not wait long for a member that is gone (fault tests). */
+  readonly times?: Partial<Pick<RunConfig, "maxRoundTrainTime" | "roundWitnessTime" | "cooldownTime">>;
 }
 
 export interface DemoRun {
@@ -93,6 +95,7 @@ export async function createDemoRun(connection: Connection, authority: Keypair, 
     cooldownTime: 1,
     maxRoundTrainTime: 120,
     roundWitnessTime: 60,
+    ...o.times,
     epochTime: 3600,
     globalBatchSize: o.globalBatchSize ?? 12,
     sequenceLength: recipe.model.contextLength,

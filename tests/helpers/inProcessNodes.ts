@@ -30,7 +30,15 @@ export interface InProcessNodes {
 
 export async function startNodes(
   connection: Connection,
-  o: { run: PublicKey; recipe: TrainingRecipe; dataset: Dataset; count: number; dir: string; witnessWaitMs?: number },
+  o: {
+    run: PublicKey;
+    recipe: TrainingRecipe;
+    dataset: Dataset;
+    count: number;
+    dir: string;
+    witnessWaitMs?: number;
+    servers?: string[];
+  },
 ): Promise<InProcessNodes> {
   const compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
   const keypairs = await Promise.all(Array.from({ length: o.count }, () => fundedKeypair(connection, 2)));
@@ -49,6 +57,7 @@ export async function startNodes(
         stateDir: join(o.dir, `node-${i}`),
         onEvent: (e) => events[i].push(e),
         witnessWaitMs: o.witnessWaitMs,
+        servers: o.servers,
       }),
   );
   return {

@@ -253,11 +253,13 @@ export class TrainerNode {
     } else {
       const registered = decodeMember(existing.data, memberAddress.toBase58());
       const onChain = memberEndpoint(registered);
-      if (onChain !== endpoint)
-        this.emit({
-          kind: "warning",
-          message: `already a member with endpoint ${onChain}; this node listens at ${endpoint}`,
-        });
+      if (onChain !== endpoint) {
+        // A restarted member listens elsewhere: joining again with no stake moves its endpoint (peers dialing the
+        // old one reach it once it dials them, or when they next read the member)
+        this.emit({ kind: "warning", message: `already a member with endpoint ${onChain}; moving it to ${endpoint}` });
+        const move = await ix.joinInstruction(o.program, { run: o.run, member: this.me, endpoint, stake: 0n });
+        await this.sendRoundTransaction("endpoint update", toBigInt(state.step), move);
+      }
     }
     const joined = await this.follower.refresh();
     const slot = joined ? this.slotOf(joined) : -1;

@@ -1,0 +1,169 @@
+// Coming back: a member killed mid-run catches up from public data alone and trains again in the same epoch. The
+// run creator's `concord serve --checkpoints` process publishes each epoch's checkpoint (its hash on-chain) and takes
+// the members' update uploads; two honest in-process nodes and one `concord train` child process train on the local
+// chain over websockets on 127.0.0.1. Every honest member's parameter hash must agree at the end, and the replay from
+// the chain's record must reach it (so nothing accepted was lost).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bytesToHex } from "@noble/hashes/utils";
+import { startBlobServer } from "../coordinator/blobServer/blobServer";
+import { fundedKeypair } from "../coordinator/localnet/localnetClient";
+import { createDemoRun } from "../scripts/demo/demoRun";
+import { TrainerProcess } from "../scripts/demo/trainerProcess";
+import { decodeCheckpoint } from "../sdk/codec/checkpointCodec";
+import { decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
+import type { Dataset } from "../trainer/data/tokenShards";
+import { parameterSpecs } from "../trainer/model/transformer";
+import type { NodeEvent } from "../trainer/node/trainerNode";
+import { generatedDataset } from "./helpers/generatedDataset";
+import { crankUntil, finishedHashes, replayHash, startNodes } from "./helpers/inProcessNodes";
+import type { ServeProcess } from "./helpers/serveProcess";
+import { startServeProcess } from "./helpers/serveProcess";
+import { useTestLocalnet } from "./helpers/testLocalnet";
+
+const chain = useTestLocalnet();
+const dir = mkdtempSync(join(tmpdir(), "concord-catch-up-"));
+let dataset: Dataset;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeAll(() => {
+  dataset = generatedDataset(join(dir, "data"), 30_000, 5);
+});
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** 2 epochs of 4 rounds of H = 2 AdamW steps, 2-bit values, an outer step with momentum (so checkpoints carry it). */
+async function twoEpochRun(work: string) {
+  const authority = await fundedKeypair(chain.connection, 20);
+  const authorityFile = join(work, "authority.json");
+  writeFileSync(authorityFile, JSON.stringify(Array.from(authority.secretKey)), { mode: 0o600 });
+  const { run, recipe } = await createDemoRun(chain.connection, authority, {
+    dataset,
+    members: 3,
+    rounds: 8,
+    roundsPerEpoch: 4,
+    globalBatchSize: 6,
+    innerSteps: 2,
+    valueBits: 2,
+    demoTopK: 32,
+    outerLearningRate: 1,
+    outerMomentum: 0.5,
+    round: {
+      inner: { kind: "adamw", beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 },
+      transform: "none",
+      outer: "sgd",
+    },
+    // a round waits at most this long for a member that is gone; the Cooldown leaves the publisher time
+    times: { maxRoundTrainTime: 25, roundWitnessTime: 25, cooldownTime: 5 },
+  });
+  const recipeFile = join(work, "recipe.json");
+  writeFileSync(recipeFile, JSON.stringify(recipe));
+  return { authority, authorityFile, run, recipe, recipeFile };
+}
+
+async function serve(work: string, run: string, recipeFile: string, authorityFile: string, publicUrl?: string) {
+  const server: ServeProcess = await startServeProcess([
+    ...["--dir", join(work, "blobs"), "--accept-uploads"],
+    ...["--checkpoints", run, "--recipe", recipeFile, "--data", dataset.dir],
+    ...["--url", chain.rpcUrl, "--keypair", authorityFile],
+    ...(publicUrl ? ["--public-url", publicUrl] : []),
+  ]);
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and the chain's record, and its next receipt in the same epoch is accepted", async () => {
+  const work = mkdtempSync(join(dir, "killed-"));
+  const { authority, authorityFile, run, recipe, recipeFile } = await twoEpochRun(work);
+  // The checkpoint's recorded location is a server that serves it corrupted: the member must refuse it there and
+  // fetch it from the good server it was given
+  const corrupt = await startBlobServer({ dir: join(work, "corrupt") });
+  cleanups.push(() => corrupt.close());
+  const server = await serve(work, run.toBase58(), recipeFile, authorityFile, corrupt.url);
+  const nodes = await startNodes(chain.connection, {
+    run,
+    recipe,
+    dataset,
+    count: 2,
+    dir: work,
+    witnessWaitMs: 5_000,
+    servers: [server.url],
+  });
+  cleanups.push(() => nodes.stop());
+  const member = await fundedKeypair(chain.connection, 2);
+  const keypairFile = join(work, "member.json");
+  writeFileSync(keypairFile, JSON.stringify(Array.from(member.secretKey)), { mode: 0o600 });
+  const trainer = (name: string, onEvent: (e: NodeEvent) => void) => {
+    const t = new TrainerProcess({
+      name,
+      rpcUrl: chain.rpcUrl,
+      run: run.toBase58(),
+      keypairFile,
+      recipeFile,
+      dataDir: dataset.dir,
+      stateDir: join(work, "member"),
+      listen: "127.0.0.1:0",
+      onEvent,
+      extraArgs: ["--server", server.url],
+    });
+    cleanups.push(() => t.stop());
+    return t;
+  };
+
+  // When: the member is killed right after its receipt of step 4 (the first round of epoch 1) lands
+  const before: NodeEvent[] = [];
+  const after: NodeEvent[] = [];
+  const killed = trainer("member", (e) => {
+    before.push(e);
+    if (e.kind === "committed" && e.step === 4) killed.child.kill("SIGKILL");
+  });
+  const restarted = killed.exited.then(async (code) => {
+    expect(code).toBeNull(); // killed by the signal, not an exit of its own
+    // the checkpoint of epoch 0 is on the corrupting server by then (published at epoch 0's Cooldown)
+    const state = decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data);
+    const hash = bytesToHex(Uint8Array.from(state.checkpoint.hash));
+    const bytes = readFileSync(join(work, "blobs", hash));
+    bytes[bytes.length - 1] ^= 0xff;
+    mkdirSync(join(work, "corrupt"), { recursive: true });
+    writeFileSync(join(work, "corrupt", hash), bytes);
+    return trainer("member again", (e) => after.push(e)).exited;
+  });
+  await crankUntil(chain.connection, authority, run, Promise.all([...nodes.runs, restarted]), 600_000);
+
+  // Then: it caught up from the checkpoint of epoch 0 (3 rounds: one before the epoch's end) and replayed the rounds
+  // since, refusing the corrupted copy, with the round state it saved after its last receipt
+  const slot = (before.find((e) => e.kind === "joined") as { slot: number }).slot;
+  expect(after.filter((e) => e.kind === "warning").map((e) => (e as { message: string }).message)).toEqual(
+    expect.arrayContaining([expect.stringMatching(`checkpoint from ${corrupt.url} refused: wrong bytes`)]),
+  );
+  const caughtUp = after.find((e) => e.kind === "caughtUp") as Extract<NodeEvent, { kind: "caughtUp" }>;
+  expect(caughtUp).toMatchObject({ checkpointRounds: 3, fromStep: 3, roundState: "restored" });
+  expect(caughtUp.toStep).toBeGreaterThanOrEqual(5);
+  // the round it was killed in closed without it (its bytes never reached the witnesses)
+  const applied = (step: number) =>
+    (nodes.events[0].find((e) => e.kind === "applied" && e.step === step) as { slots: number[] }).slots;
+  expect(applied(4)).not.toContain(slot);
+  // and it trained again inside epoch 1 (steps 4..7), with its next receipt accepted
+  const committed = after.filter((e) => e.kind === "committed").map((e) => (e as { step: number }).step);
+  expect(committed.length).toBeGreaterThan(0);
+  expect(committed[0]).toBeLessThan(8);
+  expect(applied(committed[0])).toContain(slot);
+  // every member ends with one parameter hash, the replay's
+  const hashes = [...finishedHashes(nodes.events), finishedHashes([after])[0]];
+  const replayed = await replayHash(chain.connection, (await chain.connection.getAccountInfo(run))!.owner, {
+    run,
+    recipe,
+    dataset,
+    dir: work,
+  });
+  expect(hashes).toEqual([replayed, replayed, replayed]);
+  // the last epoch's checkpoint is recorded too, and holds the state its witnesses reported
+  const end = decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data);
+  expect(toBigInt(end.checkpoint.epoch)).toBe(1n);
+  const last = readFileSync(join(work, "blobs", bytesToHex(Uint8Array.from(end.checkpoint.hash))));
+  expect(decodeCheckpoint(last, parameterSpecs(recipe.model), { run })).toMatchObject({ epoch: 1, rounds: 7 });
+  expect(server.output()).toMatch(/checkpoint of epoch 0: 3 rounds/);
+}, 700_000);
