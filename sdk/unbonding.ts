@@ -26,10 +26,13 @@ export interface Unbonding {
 
 const HALTED: readonly RunState[] = [RunState.WaitingForMembers, RunState.Paused, RunState.Finished];
 
+/** The run's epoch counter from which a leaving member's stake is free, whatever the run's state. */
+export const unbondingEpoch = (member: MemberAccount): bigint => toBigInt(member.leaveEpoch) + UNBONDING_EPOCHS + 1n;
+
 /** The unbonding of `member` (a Leaving member of `run`) at unix time `now`, as withdraw would judge it. */
 export function unbondingOf(run: RunAccount, member: MemberAccount, now: bigint): Unbonding {
   const leaveEpoch = toBigInt(member.leaveEpoch);
-  const epoch = leaveEpoch + UNBONDING_EPOCHS + 1n;
+  const epoch = unbondingEpoch(member);
   const since = maxBig(toBigInt(member.leftAt), toBigInt(run.stateStartedAt));
   const epochTime = run.config.epochTime;
   const at = HALTED.includes(runStateOf(run.state)) ? since + BigInt(epochTime) : null;
