@@ -48,7 +48,7 @@ export function formatEvent(e: NodeEvent): string {
     case "finished":
       return `run finished at step ${e.step}: parameters ${e.paramsHash}; sent ${e.bytesSent} B, received ${e.bytesReceived} B`;
     case "left":
-      return `left the run in epoch ${e.epoch}: serving out that epoch's rounds; the stake unbonds once the run reaches epoch ${e.unbondsAtEpoch} (then: concord withdraw)`;
+      return `left the run in epoch ${e.epoch}: it takes part in no later epoch; the stake unbonds once the run reaches epoch ${e.unbondsAtEpoch} (then: concord withdraw)`;
     case "stopped":
       return `stopped: ${e.lastCommitted < 0 ? "committed no round" : `every round it committed (last: step ${e.lastCommitted}) closed with its bytes served`}${e.left ? ", and the epoch it left in is over" : ""}; parameters ${e.paramsHash.slice(0, 16)}`;
     case "warning":
