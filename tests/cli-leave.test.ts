@@ -17,6 +17,7 @@ import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { TransactionSender } from "../sdk/transactionSender";
 import { captureConsole } from "./helpers/capturedConsole";
 import { runConfig } from "./helpers/coordinatorHarness";
+import { RunState, runStateOf } from "../sdk/runState";
 import { useTestLocalnet } from "./helpers/testLocalnet";
 import { within } from "./helpers/within";
 
@@ -152,4 +153,63 @@ describe("concord leave / withdraw", () => {
     // and a second withdraw finds no member
     expect(await refused("withdraw", "a")).toMatch(/is not a member of run/);
   }, 90_000);
+
+  test("withdraw with a challenge open against the member says so, and sends nothing", async () => {
+    // Given a one-member run in which member c's step-0 receipt was accepted (c is its only witness), and c left
+    const program = coordinatorProgram(providerFor(chain.connection, authority));
+    const runId = 4243n;
+    const challenged = ix.runAddresses(program, runId).run;
+    const config = runConfig({ totalSteps: new BN(2), warmupTime: 1, roundsPerEpoch: 2, witnessNodes: 1 });
+    const authoritySender = new TransactionSender(chain.connection, authority);
+    await authoritySender.send(
+      await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config }),
+    );
+    const c = await fundedKeypair(chain.connection, 5);
+    const path = join(dir, "c.json");
+    writeFileSync(path, JSON.stringify(Array.from(c.secretKey)));
+    const cProgram = coordinatorProgram(providerFor(chain.connection, c));
+    const cSender = new TransactionSender(chain.connection, c);
+    const stake = BigInt(config.minStake.toString());
+    const member = { run: challenged, member: c.publicKey };
+    await cSender.send([await ix.joinInstruction(cProgram, { ...member, endpoint: "ws://127.0.0.1:9", stake })]);
+    const crank = new Crank(program, challenged, authoritySender);
+    for (let i = 0; runStateOf((await program.account.run.fetch(challenged)).state) !== RunState.RoundTrain; i++) {
+      if (i > 100) throw new Error("the run did not reach round 0");
+      await crank.once();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const hash = new Uint8Array(32).fill(7);
+    await cSender.send([
+      await ix.commitInstruction(cProgram, { ...member, epoch: 0n, step: 0n, hash, size: 100, loss: 1 }),
+    ]);
+    await cSender.send([
+      await ix.witnessInstruction(cProgram, {
+        run: challenged,
+        witness: c.publicKey,
+        step: 0n,
+        bitmap: ix.memberBitmap([0]),
+      }),
+    ]);
+    await cSender.send([await ix.leaveInstruction(cProgram, member)]);
+    // When an outsider challenges it
+    const outsider = wallets.outsider.keypair;
+    await new TransactionSender(chain.connection, outsider).send([
+      await ix.challengeInstruction(coordinatorProgram(providerFor(chain.connection, outsider)), {
+        ...member,
+        challenger: outsider.publicKey,
+        epoch: 0n,
+        step: 0n,
+        evidenceHash: new Uint8Array(32).fill(1),
+      }),
+    ]);
+
+    // Then withdraw refuses in one line, naming the open challenge
+    const balance = await chain.connection.getBalance(c.publicKey);
+    logged.length = 0;
+    expect(await main(["withdraw", "--url", chain.rpcUrl, "--keypair", path, "--run", challenged.toBase58()])).toBe(1);
+    const errors = logged.filter((l) => l.startsWith("error: "));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/has 1 open challenge\(s\) in run .*: withdraw waits until they are resolved/);
+    expect(await chain.connection.getBalance(c.publicKey)).toBe(balance);
+  }, 60_000);
 });
