@@ -66,7 +66,7 @@ export type NodeEvent =
   | { kind: "finished"; step: number; paramsHash: string; bytesSent: number; bytesReceived: number }
   /** The member's leave landed: it serves out epoch `epoch`, and its stake unbonds at epoch `unbondsAtEpoch`. */
   | { kind: "left"; epoch: number; unbondsAtEpoch: number }
-  /** Stopped on request once nothing it owed was open; `lastCommitted` is -1 when it committed nothing. */
+  /** Stopped on request once nothing it owed was open; `lastCommitted`: the last round it committed (or tried), or -1. */
   | { kind: "stopped"; lastCommitted: number; left: boolean; paramsHash: string }
   | { kind: "warning"; message: string };
 
