@@ -25,13 +25,15 @@ export interface MemberStanding {
 }
 
 export async function memberStanding(connection: Connection, run: PublicKey, key: PublicKey): Promise<MemberStanding> {
-  const runInfo = await connection.getAccountInfo(run, "confirmed").catch((e) => {
-    throw rpcFailed("getAccountInfo", e);
-  });
+  const account = (address: PublicKey) =>
+    connection.getAccountInfo(address, "confirmed").catch((e: unknown) => {
+      throw rpcFailed("getAccountInfo", e);
+    });
+  const runInfo = await account(run);
   if (!runInfo) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
   const runAccount = decodeRun(runInfo.data, run.toBase58());
   const address = findMemberAddress(run, key, runInfo.owner)[0];
-  const [info, now] = await Promise.all([connection.getAccountInfo(address, "confirmed"), chainTime(connection)]);
+  const [info, now] = await Promise.all([account(address), chainTime(connection)]);
   if (!info)
     throw new ConcordError(codes.CONCORD_ERROR__TRAINER__NOT_A_MEMBER, {
       member: key.toBase58(),
