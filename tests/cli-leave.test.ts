@@ -86,6 +86,11 @@ describe("concord leave / withdraw", () => {
     expect(await refused(command, "a", runArg)).toMatch(message);
   });
 
+  test("an address that is not a run (a wallet): one line, exit 1, nothing sent", async () => {
+    for (const command of ["leave", "withdraw"])
+      expect(await refused(command, "a", wallets.b.keypair.publicKey.toBase58())).toMatch(/is not a valid run/);
+  });
+
   test("a wallet that is not a member can neither leave nor withdraw", async () => {
     for (const command of ["leave", "withdraw"])
       expect(await refused(command, "outsider")).toMatch(/is not a member of run .*: it has no Member account/);
