@@ -18,6 +18,7 @@ export * from "./receiptStatus";
 export * from "./programDeploySteps";
 export * from "./roundSchedule";
 export * from "./roundSeed";
+export * from "./unbonding";
 export * from "./runConfig";
 export * from "./runState";
 export * from "./signatureConfirmation";

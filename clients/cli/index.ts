@@ -3,9 +3,11 @@ import yargs from "yargs";
 import { auditCommand } from "./commands/audit";
 import { crankCommand } from "./commands/crank";
 import { deployCommand } from "./commands/deploy";
+import { leaveCommand } from "./commands/leave";
 import { localnetCommand } from "./commands/localnet";
 import { serveCommand } from "./commands/serve";
 import { trainCommand } from "./commands/train";
+import { withdrawCommand } from "./commands/withdraw";
 import { GLOBAL_OPTIONS } from "./globalOptions";
 
 /** Runs the CLI; exported so tests drive it in-process. Resolves to the process exit code. */
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(crankCommand)
     .command(auditCommand)
     .command(serveCommand)
+    .command(leaveCommand)
+    .command(withdrawCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

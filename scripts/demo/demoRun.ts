@@ -38,6 +38,8 @@ export interface DemoRunOptions {
   readonly outerLearningRate?: number;
   /** The outer step's momentum (default 0). */
   readonly outerMomentum?: number;
+  /** Members an epoch after the first needs (default all of them): fewer lets the run go on after some leave. */
+  readonly minClients?: number;
   /** Witnesses drawn per round (default min(2, members)). */
   readonly witnessNodes?: number;
   /** Error-feedback (DeMo momentum) decay per round (default 0.999). */
@@ -103,7 +105,7 @@ export async function createDemoRun(connection: Connection, authority: Keypair, 
     demoDecay: o.demoDecay ?? 0.999,
     outerLearningRate: o.outerLearningRate ?? recipe.schedule.lr,
     outerMomentum: o.outerMomentum ?? 0,
-    minClients: o.members,
+    minClients: o.minClients ?? o.members,
     initMinClients: o.members,
     witnessNodes: o.witnessNodes ?? Math.min(2, o.members),
     roundsPerEpoch: o.roundsPerEpoch ?? Math.min(o.rounds, 64),

@@ -80,6 +80,14 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRAINER__RECIPE_MISMATCH]: "the training recipe does not match the run on-chain: $reason",
   [codes.CONCORD_ERROR__TRAINER__NOT_A_MEMBER]: "$member is not a member of run $run: $reason",
   [codes.CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE]: "the accepted set of step $step cannot be read: $reason",
+  [codes.CONCORD_ERROR__TRAINER__ALREADY_LEAVING]:
+    "$member already left run $run in epoch $epoch; its stake unbonds $unbonds",
+  [codes.CONCORD_ERROR__TRAINER__NOT_LEAVING]:
+    "$member has not left run $run: `concord leave` first, then withdraw once the stake unbonds",
+  [codes.CONCORD_ERROR__TRAINER__STILL_UNBONDING]:
+    "the stake of $member in run $run is still unbonding: it unbonds $unbonds",
+  [codes.CONCORD_ERROR__TRAINER__CHALLENGE_PENDING]:
+    "$member has $count open challenge(s) in run $run: withdraw waits until they are resolved",
   [codes.CONCORD_ERROR__AUDIT__MALFORMED_EVIDENCE]: "challenge evidence $source is malformed: $reason",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_TOO_LARGE]: "challenge evidence $source is $size bytes (limit $limit)",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_HASH_MISMATCH]:

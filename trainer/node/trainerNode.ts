@@ -29,6 +29,7 @@ import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { TransactionSender } from "../../sdk/transactionSender";
 import { programErrorCode } from "../../sdk/transactionSender";
 import { hashWords, mulberry32 } from "../../sdk/seededRandom";
+import { unbondingEpoch } from "../../sdk/unbonding";
 import type { Attack } from "../adversary/attacks";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
@@ -82,6 +83,10 @@ export type NodeEvent =
   | { kind: "applied"; step: number; slots: number[]; fetchMs: number; paramsHash: string }
   | { kind: "claimed"; lamports: number }
   | { kind: "finished"; step: number; paramsHash: string; bytesSent: number; bytesReceived: number }
+  /** The member's leave landed: it serves out epoch `epoch`, and its stake unbonds at epoch `unbondsAtEpoch`. */
+  | { kind: "left"; epoch: number; unbondsAtEpoch: number }
+  /** Stopped on request once nothing it owed was open; `lastCommitted`: the last round it committed (or tried), or -1. */
+  | { kind: "stopped"; lastCommitted: number; left: boolean; paramsHash: string }
   | { kind: "warning"; message: string };
 
 export interface TrainerNodeOptions {
@@ -170,6 +175,8 @@ export class TrainerNode {
   /** Stops the round in training when the rounds it builds on are undone. */
   private computeAbort?: AbortController;
   private pending = false;
+  /** Set by stopAfterRound(): the node winds down, owing the run only `lastRound` (or, leaving, its epoch). */
+  private stopping?: { leave: boolean; lastRound: bigint };
   private readonly done = deferred();
   private readonly abort = new AbortController();
 
@@ -227,6 +234,22 @@ export class TrainerNode {
   /** Stops the node (Ctrl-C): run() resolves once the peer server and the chain subscription are closed. */
   stop(): void {
     this.done?.resolve();
+  }
+
+  /**
+   * Stops without leaving anything half done (the first Ctrl-C): the node starts no new round but stays up, serving
+   * the update it committed and witnessing, until the round in flight closes, so the witnesses that accept its
+   * update hold its bytes. With `leave` it sends leave first and serves out the epoch in progress instead: the
+   * program keeps a leaving member in that epoch's rounds, each of which would otherwise wait max_round_train_time
+   * for its commit. run() then resolves.
+   */
+  async stopAfterRound(leave: boolean): Promise<void> {
+    const state = this.follower?.latest;
+    if (!state || this.slotOf(state) < 0) return this.stop(); // not a member yet: nothing in flight
+    if (leave) await this.leave();
+    const inRound = [RunState.RoundTrain, RunState.RoundWitness].includes(runStateOf(state.state));
+    this.stopping = { leave, lastRound: inRound ? toBigInt(state.step) : -1n };
+    this.schedule();
   }
 
   /** The hash of the shared parameters (every decided round this node applied). */
@@ -361,6 +384,35 @@ export class TrainerNode {
     return (await this.exchange.fetchRecorded(u.member, step, receipt, this.abort.signal)).bytes;
   }
 
+  /** Sends leave, unless an earlier run of this member already did. */
+  private async leave(): Promise<void> {
+    const o = this.o;
+    const state = (await this.follower.refresh()) ?? this.follower.latest;
+    if ("active" in state.members[this.slotOf(state)].status)
+      await o.sender.send([await ix.leaveInstruction(o.program, { run: o.run, member: this.me })]);
+    const address = findMemberAddress(o.run, this.me, o.program.programId)[0];
+    const info = await this.connection.getAccountInfo(address, "confirmed");
+    const member = decodeMember(info!.data, address.toBase58());
+    this.emit({
+      kind: "left",
+      epoch: Number(toBigInt(member.leaveEpoch)),
+      unbondsAtEpoch: Number(unbondingEpoch(member)),
+    });
+  }
+
+  /** Whether a stopping node still owes the run something: the round in flight, or when leaving, the epoch's rounds. */
+  private owes(state: RunAccount, stopping: { leave: boolean; lastRound: bigint }): boolean {
+    const runState = runStateOf(state.state);
+    const slot = this.slotOf(state);
+    if (slot < 0) return false;
+    if (stopping.leave)
+      return (
+        state.members[slot].inEpoch && [RunState.Warmup, RunState.RoundTrain, RunState.RoundWitness].includes(runState)
+      );
+    const inRound = runState === RunState.RoundTrain || runState === RunState.RoundWitness;
+    return inRound && state.members[slot].inEpoch && toBigInt(state.step) <= stopping.lastRound;
+  }
+
   /** Runs `step()` for the newest state, one at a time; states that arrive meanwhile fold into one more pass. */
   private schedule(): void {
     if (this.busy) {
@@ -394,6 +446,15 @@ export class TrainerNode {
       this.dataSeeds.set(inRound ? step + 1n : step, Uint8Array.from(state.seed));
     await this.updatePeers(state);
     await this.applyDecided(state);
+    if (this.stopping && !this.finished && !this.owes(state, this.stopping)) {
+      this.emit({
+        kind: "stopped",
+        lastCommitted: Number(this.committedStep),
+        left: this.stopping.leave,
+        paramsHash: Buffer.from(this.parametersHash).toString("hex"),
+      });
+      return this.done.resolve();
+    }
     this.maybeCompute(state);
     if (runState === RunState.RoundTrain && this.committedStep < step) await this.commit(state);
     if (runState === RunState.RoundWitness && this.witnessedStep < step) await this.witness(state);
@@ -402,7 +463,10 @@ export class TrainerNode {
 
   /** Keeps a connection to every other member's advertised endpoint. */
   private async updatePeers(state: RunAccount): Promise<void> {
-    const keys = state.members.filter((m) => "active" in m.status && !m.key.equals(this.me)).map((m) => m.key);
+    // members of the epoch in progress too: a leaving one serves it out
+    const keys = state.members
+      .filter((m) => ("active" in m.status || m.inEpoch) && !m.key.equals(this.me))
+      .map((m) => m.key);
     const key = keys.map((k) => k.toBase58()).join(",");
     if (key === this.peersKey) return;
     const addresses = keys.map((k) => findMemberAddress(this.o.run, k, this.o.program.programId)[0]);
@@ -496,7 +560,7 @@ export class TrainerNode {
   private maybeCompute(state: RunAccount): void {
     if (this.computing || this.finished) return;
     const next = this.nextComputation(state);
-    if (!next) return;
+    if (!next || (this.stopping && !this.stopping.leave && next.step > this.stopping.lastRound)) return;
     this.computedStep = next.step;
     const abort = (this.computeAbort = new AbortController());
     this.computing = this.compute(next, AbortSignal.any([this.abort.signal, abort.signal]))

@@ -17,6 +17,11 @@ const options = {
   },
   "state-dir": { type: "string", default: ".concord/trainer", describe: "where updates are kept for the epoch" },
   json: { type: "boolean", default: false, describe: "print one JSON event per line instead of text" },
+  leave: {
+    type: "boolean",
+    default: false,
+    describe: "on Ctrl-C, leave the run: send leave, serve out the epoch in progress, then exit",
+  },
   // red-team runs (tests, bench:audit): a member that cheats on purpose, so audits are measured against real ones
   attack: { type: "string", hidden: true, describe: "misbehave as this attack (trainer/adversary/attacks.ts)" },
 } satisfies Record<string, Options>;

@@ -49,6 +49,10 @@ export function formatEvent(e: NodeEvent): string {
       return `claimed ${e.lamports} lamports`;
     case "finished":
       return `run finished at step ${e.step}: parameters ${e.paramsHash}; sent ${e.bytesSent} B, received ${e.bytesReceived} B`;
+    case "left":
+      return `left the run in epoch ${e.epoch}: it takes part in no later epoch; the stake unbonds once the run reaches epoch ${e.unbondsAtEpoch} (then: concord withdraw)`;
+    case "stopped":
+      return `stopped: ${e.lastCommitted < 0 ? "committed no round" : `every round it committed (last: step ${e.lastCommitted}) closed with its bytes served`}${e.left ? ", and the epoch it left in is over" : ""}; parameters ${e.paramsHash.slice(0, 16)}`;
     case "warning":
       return `warning: ${e.message}`;
   }
@@ -68,6 +72,7 @@ export async function runTrain(args: {
   server?: string[];
   json: boolean;
   attack?: string;
+  leave?: boolean;
 }): Promise<void> {
   const anchor = await readAnchorToml(args.config && resolve(args.config));
   const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
@@ -110,13 +115,29 @@ export async function runTrain(args: {
     onEvent: print,
     attack,
   });
+  // Ctrl-C winds down (TrainerNode.stopAfterRound, leaving first with --leave); a second one exits at once. SIGTERM
+  // stops now, closing the peer server and subscriptions.
+  let interrupted = false;
+  const interrupt = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error(
+      args.leave
+        ? "leaving: sending leave, then serving out the epoch in progress (Ctrl-C again to exit now)"
+        : "stopping after the round in flight (Ctrl-C again to exit now)",
+    );
+    node.stopAfterRound(args.leave === true).catch((e: Error) => {
+      console.error(`error: ${e.message}`);
+      process.exit(1);
+    });
+  };
   const stop = () => node.stop();
-  process.once("SIGINT", stop);
+  process.on("SIGINT", interrupt);
   process.once("SIGTERM", stop);
   try {
     await node.run();
   } finally {
-    process.off("SIGINT", stop);
+    process.off("SIGINT", interrupt);
     process.off("SIGTERM", stop);
   }
 }
