@@ -58,8 +58,11 @@ it("refuses a server's corrupted bytes and falls back to the next", async () => 
     res.writeHead(200, { "Content-Length": wrong.length });
     res.end(wrong);
   });
-  const bytes = await within(fetchBlob([bad, good.url], hex), "fetch with fallback");
+  const refused: string[] = [];
+  const onServerFailure = (url: string, reason: string) => refused.push(`${url}: ${reason}`);
+  const bytes = await within(fetchBlob([bad, good.url], hex, { onServerFailure }), "fetch with fallback");
   expect(Buffer.from(bytes).equals(data)).toBe(true);
+  expect(refused).toEqual([expect.stringMatching(new RegExp(`^${bad}: wrong bytes \\(sha256 [0-9a-f]{64}\\)$`))]);
   await expect(within(fetchBlob([bad], hex), "fetch from the bad one")).rejects.toThrow(/wrong bytes/);
 });
 

@@ -17,6 +17,8 @@ export interface FetchBlobOptions {
   maxResumes?: number;
   /** Refuse blobs larger than this (a hostile server could otherwise stream forever). */
   maxBytes?: number;
+  /** Called for each server that fails or serves wrong bytes, before the next one is tried. */
+  onServerFailure?: (url: string, reason: string) => void;
 }
 
 function totalFrom(res: Response): number | undefined {
@@ -91,19 +93,23 @@ export async function fetchBlob(
   if (!/^[0-9a-f]{64}$/.test(hex))
     throw new ConcordError(CONCORD_ERROR__PEER__INVALID_BLOB_HASH, { name: JSON.stringify(hex) });
   const failures: string[] = [];
+  const fail = (url: string, reason: string) => {
+    failures.push(`${url}: ${reason}`);
+    opts.onServerFailure?.(url, reason);
+  };
   for (const url of urls) {
     try {
       const bytes = await fetchFrom(url, hex, opts);
       if (typeof bytes === "string") {
-        failures.push(`${url}: ${bytes}`);
+        fail(url, bytes);
         continue;
       }
       const actual = bytesToHex(sha256(bytes));
       if (actual === hex) return bytes;
-      failures.push(`${url}: wrong bytes (sha256 ${actual})`);
+      fail(url, `wrong bytes (sha256 ${actual})`);
     } catch (e) {
       const cause = (e as Error).cause; // fetch's own message is only "fetch failed"; the cause says why
-      failures.push(`${url}: ${(e as Error).message}${cause instanceof Error ? ` (${cause.message})` : ""}`);
+      fail(url, `${(e as Error).message}${cause instanceof Error ? ` (${cause.message})` : ""}`);
     }
   }
   throw new ConcordError(CONCORD_ERROR__PEER__BLOB_UNAVAILABLE, {
