@@ -1,10 +1,31 @@
-// `concord serve`: serves a blob folder over HTTP until interrupted.
+// `concord serve`: serves a blob folder over HTTP until interrupted, after adding the datasets it is given.
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { startBlobServer } from "../../../coordinator/blobServer/blobServer";
+import { BlobStore } from "../../../coordinator/blobServer/blobStore";
+import { datasetBlobs } from "../../../trainer/data/tokenShards";
+
+/**
+ * Publishes prepared dataset folders into `store`: what `concord train --data-server` downloads. Every folder is
+ * checked whole before any blob is stored, so a damaged one adds nothing; the store keeps a blob only under the
+ * hash of its bytes.
+ */
+export function addDatasets(
+  store: BlobStore,
+  dirs: readonly string[],
+): { dir: string; hash: string; blobs: number; added: number }[] {
+  const datasets = dirs.map((d) => ({ dir: resolve(d), ...datasetBlobs(resolve(d)) }));
+  return datasets.map(({ dir, hash, blobs }) => ({
+    dir,
+    hash,
+    blobs: blobs.length,
+    added: blobs.filter((b) => store.put(b.hash, b.read())).length,
+  }));
+}
 
 export async function runServe(args: {
   dir: string;
+  dataset?: string[];
   host: string;
   port: number;
   acceptUploads: boolean;
@@ -16,6 +37,8 @@ export async function runServe(args: {
     throw new Error(`--port must be an integer from 0 to 65535, got ${args.port}`);
   }
   if (!(args.maxUploadMib > 0)) throw new Error(`--max-upload-mib must be positive, got ${args.maxUploadMib}`);
+  for (const d of addDatasets(new BlobStore(dir), args.dataset ?? []))
+    console.log(`dataset ${d.hash}: ${d.blobs} blobs from ${d.dir} (${d.added} new)`);
   const server = await startBlobServer({
     dir,
     host: args.host,

@@ -1,0 +1,66 @@
+// `concord train --data-server`: the run's dataset from data servers into the state folder's cache, with a progress
+// bar on a terminal, one line per step otherwise, and one JSON event per line with --json.
+import { MultiBar } from "cli-progress";
+import { join } from "node:path";
+import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
+import { downloadDataset } from "../../../trainer/data/datasetDownload";
+import type { Dataset } from "../../../trainer/data/tokenShards";
+
+/** Each `--data-server` value as a base URL; an address that is not http(s) is refused with its flag. */
+export function parseDataServers(values: readonly string[]): string[] {
+  return values.map((value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      // reported below
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash)
+      throw new Error(`--data-server ${value}: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:7800`);
+    return value.replace(/\/+$/, "");
+  });
+}
+
+/** One line per event, as people read them (a shard's arrival only moves the bar). */
+export function formatDatasetEvent(e: DatasetEvent): string | undefined {
+  switch (e.kind) {
+    case "download-started":
+      return `dataset ${e.dataset}: ${e.shards} shards, ${e.cached} cached, ${e.bytes} bytes to download`;
+    case "shard-refused":
+      return `warning: shard ${e.shard} from ${e.server} refused: ${e.reason}`;
+    case "shard-downloaded":
+      return undefined;
+    case "download-finished":
+      return `dataset ready in ${e.dir}: ${e.downloaded} shards downloaded (${e.bytes} bytes), ${e.cached} cached`;
+  }
+}
+
+/** Downloads the run's dataset into `<stateDir>/datasets/<hash>/` (or finds it there) and opens it. */
+export async function downloadRunDataset(o: {
+  hash: string;
+  servers: string[];
+  stateDir: string;
+  json: boolean;
+}): Promise<Dataset> {
+  // Lines print above the bar (MultiBar.log), so the two do not overwrite each other.
+  const bars = !o.json && process.stdout.isTTY ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
+  const bar = bars?.create(0, 0);
+  const say = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
+  try {
+    return await downloadDataset({
+      hash: o.hash,
+      servers: o.servers,
+      cacheDir: join(o.stateDir, "datasets"),
+      onEvent: (e) => {
+        const line = o.json ? JSON.stringify(e) : formatDatasetEvent(e);
+        if (line !== undefined) say(line);
+      },
+      onBytes: (received, total) => {
+        bar?.setTotal(total);
+        bar?.update(received);
+      },
+    });
+  } finally {
+    bars?.stop();
+  }
+}
