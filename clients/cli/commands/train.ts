@@ -5,7 +5,13 @@ import { runTrain } from "../lib/runTrain";
 const options = {
   run: { type: "string", demandOption: true, describe: "the Run account's address" },
   recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
-  data: { type: "string", demandOption: true, describe: "the run's prepared dataset folder (its hash is on-chain)" },
+  data: { type: "string", describe: "the run's prepared dataset folder (its hash is on-chain)" },
+  "data-server": {
+    type: "string",
+    array: true,
+    describe:
+      "instead of --data: a concord serve URL to download the dataset from (repeat to fall back across servers)",
+  },
   listen: { type: "string", default: "127.0.0.1:0", describe: "HOST:PORT the peer server listens on (0: any port)" },
   advertise: { type: "string", describe: "ws://HOST:PORT other members dial (default: the listen address)" },
   stake: { type: "number", describe: "SOL to stake when joining (default: the run's min_stake)" },

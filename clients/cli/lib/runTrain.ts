@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
+import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
@@ -13,6 +14,7 @@ import { openDataset } from "../../../trainer/data/tokenShards";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
 import { clusterUrl, readAnchorToml } from "./anchorToml";
+import { downloadRunDataset, parseDataServers } from "./runDataset";
 
 /** "HOST:PORT" as a listen address. */
 export function parseListen(value: string): { host: string; port: number } {
@@ -58,7 +60,8 @@ export async function runTrain(args: {
   keypair?: string;
   run: string;
   recipe: string;
-  data: string;
+  data?: string;
+  dataServer?: string[];
   listen: string;
   advertise?: string;
   stake?: number;
@@ -78,7 +81,10 @@ export async function runTrain(args: {
   const recipePath = resolve(args.recipe);
   if (!existsSync(recipePath)) throw new Error(`recipe ${recipePath} not found`);
   const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
-  const dataset = openDataset(resolve(args.data));
+  const servers = parseDataServers(args.dataServer ?? []);
+  if ((args.data === undefined) === (servers.length === 0))
+    throw new Error("pass exactly one of --data DIR (a local copy) or --data-server URL (repeatable)");
+  const local = args.data === undefined ? undefined : openDataset(resolve(args.data));
   const keypair = readKeypair(walletPath);
   const stateDir = resolve(args.stateDir);
   mkdirSync(stateDir, { recursive: true });
@@ -87,6 +93,14 @@ export async function runTrain(args: {
   const connection = new Connection(url, "confirmed");
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
+  const dataset =
+    local ??
+    (await downloadRunDataset({
+      hash: Buffer.from(decodeRun(info.data, run.toBase58()).config.datasetHash).toString("hex"),
+      servers,
+      stateDir,
+      json: args.json,
+    }));
   const backend = await selectBackend();
   const node = new TrainerNode({
     program: coordinatorProgram(providerFor(connection, keypair), info.owner),
