@@ -29,6 +29,16 @@ export type DatasetEvent =
   | { kind: "shard-refused"; shard: string; server: string; reason: string }
   | { kind: "download-finished"; dataset: string; dir: string; downloaded: number; cached: number; bytes: number };
 
+const EVENT_KINDS: ReadonlySet<string> = new Set<DatasetEvent["kind"]>([
+  "download-started",
+  "shard-downloaded",
+  "shard-refused",
+  "download-finished",
+]);
+
+/** Tells a download's events from a node's in `concord train --json` output. */
+export const isDatasetEvent = (e: { kind: string }): e is DatasetEvent => EVENT_KINDS.has(e.kind);
+
 export interface DatasetDownloadOptions {
   /** The run's dataset hash (its on-chain config.datasetHash), lowercase hex. */
   readonly hash: string;
