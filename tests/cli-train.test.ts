@@ -44,7 +44,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const args = (over: Record<string, string>) => {
+const args = (over: Record<string, string | undefined>) => {
   const o = {
     run,
     recipe: join(dir, "recipe.json"),
@@ -52,7 +52,7 @@ const args = (over: Record<string, string>) => {
     keypair: join(dir, "member.json"),
     ...over,
   };
-  return [...base, ...Object.entries(o).flatMap(([k, v]) => [`--${k}`, v])];
+  return [...base, ...Object.entries(o).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, v]))];
 };
 
 test.each([
@@ -68,6 +68,30 @@ test.each([
   expect(await main(args(over))).toBe(1);
   const errors = logged.filter((l) => l.startsWith("error: "));
   expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(message);
+  expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
+});
+
+const EXACTLY_ONE = /pass exactly one of --data DIR \(a local copy\) or --data-server URL \(repeatable\)/;
+test.each([
+  ["neither --data nor --data-server", [], EXACTLY_ONE],
+  ["--data-server without a URL", ["--data-server"], EXACTLY_ONE],
+  ["both --data and --data-server", ["--data", join(dir, "data"), "--data-server", "http://127.0.0.1:9"], EXACTLY_ONE],
+  [
+    "a data server that is not an http URL",
+    ["--data-server", "ftp://127.0.0.1"],
+    /--data-server ftp:\/\/127.0.0.1: expected an http\(s\) URL/,
+  ],
+  [
+    "a data server that is down",
+    ["--data-server", "http://127.0.0.1:9"],
+    /no server gave the manifest of dataset [0-9a-f]{64}: http:\/\/127.0.0.1:9: fetch failed/,
+  ],
+])("%s: one line, exit 1, nothing sent", async (_, extra, message) => {
+  expect(await main([...args({ data: undefined }), ...extra])).toBe(1);
+  const errors = logged.filter((l) => l.startsWith("error: "));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).not.toContain("\n");
   expect(errors[0]).toMatch(message);
   expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
 });

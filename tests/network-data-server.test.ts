@@ -24,8 +24,8 @@ test("a member downloads the run's dataset from data servers, refusing a corrupt
   // Given: a run over a dataset that two data servers publish; server A's copy of one shard is damaged on disk
   const dataset = generatedDataset(join(dir, "data"), 20_000, 7);
   const [a, b] = await Promise.all(["a", "b"].map((n) => startBlobServer({ dir: join(dir, `store-${n}`) })));
-  addDatasets(a.store, [dataset.dir]);
-  addDatasets(b.store, [dataset.dir]);
+  addDatasets(a.store.dir, [dataset.dir]);
+  addDatasets(b.store.dir, [dataset.dir]);
   const damaged = allShards(dataset.manifest)[0];
   const onA = readFileSync(a.store.pathOf(damaged.sha256));
   onA[0] ^= 0xff;

@@ -51,7 +51,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function serverWithDataset(): Promise<BlobServer> {
   const server = await startBlobServer({ dir: mkdtempSync(join(root, "store-")) });
   servers.push(server);
-  addDatasets(server.store, [dataset.dir]);
+  addDatasets(server.store.dir, [dataset.dir]);
   return server;
 }
 
@@ -141,7 +141,7 @@ test("a manifest that does not hash to the run's dataset hash is refused, and no
   expect((e as Error).message).toBe(
     `no server gave the manifest of dataset ${dataset.hash}: ${a.url}: wrong bytes (sha256 ${other.hash})`,
   );
-  expect(existsSync(join(cacheDir, dataset.hash, "manifest.json"))).toBe(false);
+  expect(existsSync(join(cacheDir, dataset.hash))).toBe(false);
 });
 
 test("when no server gives a shard, one error lists each server's failure; the next download fetches only it", async () => {
@@ -162,7 +162,7 @@ test("when no server gives a shard, one error lists each server's failure; the n
   expect(message).toContain(`${DOWN}: fetch failed`);
 
   // When: B gets the shard back and the member tries again
-  addDatasets(b.store, [dataset.dir]);
+  addDatasets(b.store.dir, [dataset.dir]);
   events = [];
   const got = await download([a.url, b.url]);
   // Then: only the missing shard is downloaded; the others were kept from the cut-short download

@@ -2,7 +2,7 @@
 // and each shard to the sha256 the manifest gives it, before it is kept. Shards already cached and valid are not
 // fetched again, so a download cut short (a killed process, every server down) resumes where it stopped; a body cut
 // mid-shard is resumed by range, and a server that fails or serves wrong bytes is skipped for the next (blobFetch).
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { DatasetManifest, ShardEntry } from "../../sdk/data/datasetManifest";
@@ -59,9 +59,9 @@ export async function downloadDataset(o: DatasetDownloadOptions): Promise<Datase
     throw new ConcordError(CONCORD_ERROR__DATASET__INVALID_SPEC, { reason: "no data server given" });
   const emit = o.onEvent ?? (() => {});
   const dir = join(o.cacheDir, o.hash);
-  mkdirSync(dir, { recursive: true });
   // a process killed mid-write leaves its temporary file; the blob it held is fetched again
-  for (const name of readdirSync(dir)) if (name.startsWith(".tmp-")) rmSync(join(dir, name), { force: true });
+  if (existsSync(dir))
+    for (const name of readdirSync(dir)) if (name.startsWith(".tmp-")) rmSync(join(dir, name), { force: true });
 
   const manifest = cachedManifest(dir, o.hash) ?? (await fetchManifest(dir, o));
   const shards = allShards(manifest);
@@ -139,6 +139,7 @@ async function fetchOrFail(
 
 /** Temporary name then rename: the cache never holds part of a blob under its real name. */
 function writeAtomically(dir: string, name: string, bytes: Uint8Array): void {
+  mkdirSync(dir, { recursive: true }); // only once there is something to keep: a refused manifest leaves no folder
   const tmp = join(dir, `.tmp-${randomBytes(8).toString("hex")}`);
   try {
     writeFileSync(tmp, bytes);

@@ -6,15 +6,16 @@ import { BlobStore } from "../../../coordinator/blobServer/blobStore";
 import { datasetBlobs } from "../../../trainer/data/tokenShards";
 
 /**
- * Publishes prepared dataset folders into `store`: what `concord train --data-server` downloads. Every folder is
- * checked whole before any blob is stored, so a damaged one adds nothing; the store keeps a blob only under the
- * hash of its bytes.
+ * Publishes prepared dataset folders into the blob store in `storeDir`: what `concord train --data-server`
+ * downloads. Every folder is checked whole before the store is touched, so a damaged one adds nothing; the store
+ * keeps a blob only under the hash of its bytes.
  */
 export function addDatasets(
-  store: BlobStore,
+  storeDir: string,
   dirs: readonly string[],
 ): { dir: string; hash: string; blobs: number; added: number }[] {
   const datasets = dirs.map((d) => ({ dir: resolve(d), ...datasetBlobs(resolve(d)) }));
+  const store = new BlobStore(storeDir);
   return datasets.map(({ dir, hash, blobs }) => ({
     dir,
     hash,
@@ -37,7 +38,7 @@ export async function runServe(args: {
     throw new Error(`--port must be an integer from 0 to 65535, got ${args.port}`);
   }
   if (!(args.maxUploadMib > 0)) throw new Error(`--max-upload-mib must be positive, got ${args.maxUploadMib}`);
-  for (const d of addDatasets(new BlobStore(dir), args.dataset ?? []))
+  for (const d of addDatasets(dir, args.dataset ?? []))
     console.log(`dataset ${d.hash}: ${d.blobs} blobs from ${d.dir} (${d.added} new)`);
   const server = await startBlobServer({
     dir,
