@@ -19,9 +19,6 @@ import { downloadDataset } from "./datasetDownload";
 import type { Dataset } from "./tokenShards";
 import { allShards } from "./tokenShards";
 
-/** A port nothing listens on: a server that is down. */
-const DOWN = "http://127.0.0.1:9";
-
 const root = mkdtempSync(join(tmpdir(), "concord-dataset-download-"));
 let dataset: Dataset;
 let other: Dataset;
@@ -30,9 +27,16 @@ const raw: Server[] = [];
 let cacheDir: string;
 let events: DatasetEvent[];
 
-beforeAll(() => {
+/** A server that is down: a port that was free a moment ago, with nothing listening on it. */
+let DOWN: string;
+
+beforeAll(async () => {
   dataset = generatedDataset(join(root, "data"), 30_000, 5);
   other = generatedDataset(join(root, "other"), 30_000, 6);
+  const probe = createServer();
+  await new Promise<void>((ok) => probe.listen(0, "127.0.0.1", ok));
+  DOWN = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise<void>((ok) => probe.close(() => ok()));
 });
 beforeEach(() => {
   cacheDir = mkdtempSync(join(root, "cache-"));
@@ -131,6 +135,15 @@ test("a corrupted shard on one server is refused, naming the shard, and fetched 
   expectSameDataset(got);
 });
 
+test("a server that is down costs one warning: it is asked last for the shards after", async () => {
+  const a = await serverWithDataset();
+  const got = await download([DOWN, a.url]);
+  expect(events.filter((e) => e.kind === "shard-refused")).toEqual([
+    { kind: "shard-refused", shard: shards()[0].file, server: DOWN, reason: expect.stringMatching(/^fetch failed/) },
+  ]);
+  expectSameDataset(got);
+});
+
 test("a manifest that does not hash to the run's dataset hash is refused, and nothing is cached", async () => {
   // Given: a server that holds another dataset's manifest under the run's dataset hash
   const a = await serverWithDataset();
@@ -159,7 +172,7 @@ test("when no server gives a shard, one error lists each server's failure; the n
   expect(message).toMatch(new RegExp(`^no server gave shard ${bad.file} of dataset ${dataset.hash}: `));
   expect(message).toContain(`${a.url}: wrong bytes (sha256 `);
   expect(message).toContain(`${b.url}: HTTP 404: no blob ${bad.sha256}`);
-  expect(message).toContain(`${DOWN}: fetch failed`);
+  expect(message).toContain(`${DOWN}: fetch failed`); // the cause (ECONNREFUSED) is another realm's Error under Jest
 
   // When: B gets the shard back and the member tries again
   addDatasets(b.store.dir, [dataset.dir]);
@@ -216,7 +229,12 @@ test("a cached shard damaged on disk is fetched again", async () => {
 });
 
 test.each([
-  ["a dataset hash that is not 64 hex digits", "abc", [DOWN], /invalid dataset request: dataset hash "abc"/],
+  [
+    "a dataset hash that is not 64 hex digits",
+    "abc",
+    ["http://127.0.0.1:1"],
+    /invalid dataset request: dataset hash "abc"/,
+  ],
   ["no servers", "0".repeat(64), [], /invalid dataset request: no data server given/],
 ])("%s is refused before any request", async (_, hash, urls, message) => {
   await expect(downloadDataset({ hash, servers: urls, cacheDir })).rejects.toThrow(message);

@@ -71,11 +71,16 @@ export async function downloadDataset(o: DatasetDownloadOptions): Promise<Datase
   const cached = shards.length - missing.length;
   emit({ kind: "download-started", dataset: o.hash, shards: shards.length, cached, bytes: total });
   let received = 0;
+  // a server that failed once is asked last from then on: one that is down costs one warning, not one per shard
+  const servers = [...o.servers];
   for (const shard of missing) {
-    const bytes = await fetchOrFail(o, `shard ${shard.file}`, shard.sha256, {
+    const bytes = await fetchOrFail(servers, o.hash, `shard ${shard.file}`, shard.sha256, {
       maxBytes: sizeOf(shard),
       onProgress: (n) => o.onBytes?.(received + n, total),
-      onServerFailure: (server, reason) => emit({ kind: "shard-refused", shard: shard.file, server, reason }),
+      onServerFailure: (server, reason) => {
+        emit({ kind: "shard-refused", shard: shard.file, server, reason });
+        servers.push(...servers.splice(servers.indexOf(server), 1));
+      },
     });
     writeAtomically(dir, shard.file, bytes);
     received += bytes.length;
@@ -98,7 +103,7 @@ function cachedManifest(dir: string, hash: string): DatasetManifest | undefined 
 
 async function fetchManifest(dir: string, o: DatasetDownloadOptions): Promise<DatasetManifest> {
   // fetchBlob keeps only bytes that hash to the run's dataset hash: another dataset's manifest is refused there
-  const bytes = await fetchOrFail(o, "the manifest", o.hash, { maxBytes: MAX_MANIFEST_BYTES });
+  const bytes = await fetchOrFail(o.servers, o.hash, "the manifest", o.hash, { maxBytes: MAX_MANIFEST_BYTES });
   const manifest = parseManifest(new TextDecoder().decode(bytes));
   // the hash is of the canonical JSON: bytes that hash right but are not canonical name no dataset
   const actual = datasetHash(manifest);
@@ -120,18 +125,19 @@ function isCached(dir: string, manifest: DatasetManifest, shard: ShardEntry): bo
 
 /** fetchBlob over every server; when none gives the blob, one error naming it and each server's failure. */
 async function fetchOrFail(
-  o: DatasetDownloadOptions,
+  servers: readonly string[],
+  dataset: string,
   what: string,
   hash: string,
   opts: Parameters<typeof fetchBlob>[2],
 ): Promise<Uint8Array> {
   try {
-    return await fetchBlob([...o.servers], hash, opts);
+    return await fetchBlob([...servers], hash, opts);
   } catch (e) {
     if (!isConcordError(e, CONCORD_ERROR__PEER__BLOB_UNAVAILABLE)) throw e;
     throw new ConcordError(
       CONCORD_ERROR__DATASET__DOWNLOAD_FAILED,
-      { what, dataset: o.hash, failures: String(e.context.failures) },
+      { what, dataset, failures: String(e.context.failures) },
       { cause: e },
     );
   }

@@ -44,7 +44,7 @@ export async function downloadRunDataset(o: {
 }): Promise<Dataset> {
   // Lines print above the bar (MultiBar.log), so the two do not overwrite each other.
   const bars = !o.json && process.stdout.isTTY ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
-  const bar = bars?.create(0, 0);
+  let bar: ReturnType<MultiBar["create"]> | undefined; // from the first shard's bytes: a cached dataset shows none
   const say = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
   try {
     return await downloadDataset({
@@ -56,7 +56,7 @@ export async function downloadRunDataset(o: {
         if (line !== undefined) say(line);
       },
       onBytes: (received, total) => {
-        bar?.setTotal(total);
+        bar ??= bars?.create(total, 0);
         bar?.update(received);
       },
     });
