@@ -90,6 +90,35 @@ it("resumes a download cut mid-body with a Range request", async () => {
   expect(Number(/bytes=(\d+)-/.exec(ranges[0])![1])).toBeGreaterThan(0);
 });
 
+it("cuts off a server that stops sending: resumes its body by range, and skips one that never answers", async () => {
+  // Given: a server that sends 1000 bytes then stalls (serving ranges in full), and one that never answers at all
+  const ranges: string[] = [];
+  const stalling = await rawServer((req, res) => {
+    const range = req.headers.range;
+    if (range) {
+      ranges.push(range);
+      const start = Number(/bytes=(\d+)-/.exec(range)![1]);
+      res.writeHead(206, {
+        "Content-Length": data.length - start,
+        "Content-Range": `bytes ${start}-${data.length - 1}/${data.length}`,
+      });
+      return void res.end(data.subarray(start));
+    }
+    res.writeHead(200, { "Content-Length": data.length });
+    res.write(data.subarray(0, 1000)); // and nothing more
+  });
+  const silent = await rawServer(() => {});
+  // When / Then: the stalled body is resumed from byte 1000, and the silent server is skipped for the next
+  const refused: string[] = [];
+  const onServerFailure = (url: string, reason: string) => refused.push(`${url}: ${reason}`);
+  const resumed = await within(fetchBlob([stalling], hash, { idleTimeoutMs: 300 }), "stalled fetch");
+  expect(Buffer.from(resumed).equals(data)).toBe(true);
+  expect(ranges).toEqual(["bytes=1000-"]);
+  const bytes = await within(fetchBlob([silent, good.url], hash, { idleTimeoutMs: 300, onServerFailure }), "fetch");
+  expect(Buffer.from(bytes).equals(data)).toBe(true);
+  expect(refused).toEqual([`${silent}: nothing received for 300 ms`]);
+});
+
 it("throws listing each server's failure when none gives the right bytes", async () => {
   const missing = bytesToHex(sha256(Buffer.from("nobody has this")));
   const down = await rawServer((_req, res) => {
