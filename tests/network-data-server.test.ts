@@ -69,8 +69,8 @@ test("a member downloads the run's dataset from data servers, refusing a corrupt
   // Then: it downloaded every shard from the servers (none from a local copy), refusing A's damaged one ...
   expect(await child.exited).toBe(0);
   const shards = allShards(dataset.manifest);
-  expect(downloadEvents.filter((e) => e.kind === "shard-refused")).toEqual([
-    { kind: "shard-refused", shard: damaged.file, server: a.url, reason: expect.stringMatching(/^wrong bytes/) },
+  expect(downloadEvents.filter((e) => e.kind === "blob-refused")).toEqual([
+    { kind: "blob-refused", file: damaged.file, server: a.url, reason: expect.stringMatching(/^wrong bytes/) },
   ]);
   expect(downloadEvents.at(-1)).toMatchObject({ kind: "download-finished", downloaded: shards.length, cached: 0 });
   const cache = join(stateDir, "datasets", dataset.hash);

@@ -125,9 +125,9 @@ test("a corrupted shard on one server is refused, naming the shard, and fetched 
   // When: a member downloads from A, falling back to B
   const got = await download([a.url, b.url]);
   // Then: A's bytes were refused with a line naming the shard and the server, and the dataset is whole
-  const refused = events.filter((e) => e.kind === "shard-refused");
+  const refused = events.filter((e) => e.kind === "blob-refused");
   expect(refused).toEqual([
-    { kind: "shard-refused", shard: bad.file, server: a.url, reason: expect.stringMatching(/^wrong bytes \(sha256/) },
+    { kind: "blob-refused", file: bad.file, server: a.url, reason: expect.stringMatching(/^wrong bytes \(sha256/) },
   ]);
   expect(formatDatasetEvent(refused[0])).toMatch(
     new RegExp(`^warning: shard ${bad.file} from ${a.url} refused: wrong bytes \\(sha256 [0-9a-f]{64}\\)$`),
@@ -135,26 +135,34 @@ test("a corrupted shard on one server is refused, naming the shard, and fetched 
   expectSameDataset(got);
 });
 
-test("a server that is down costs one warning: it is asked last for the shards after", async () => {
+test("a server that is down costs one warning: it is asked last for the blobs after", async () => {
   const a = await serverWithDataset();
   const got = await download([DOWN, a.url]);
-  expect(events.filter((e) => e.kind === "shard-refused")).toEqual([
-    { kind: "shard-refused", shard: shards()[0].file, server: DOWN, reason: expect.stringMatching(/^fetch failed/) },
+  expect(events.filter((e) => e.kind === "blob-refused")).toEqual([
+    { kind: "blob-refused", file: "manifest.json", server: DOWN, reason: expect.stringMatching(/^fetch failed/) },
   ]);
   expectSameDataset(got);
 });
 
-test("a manifest that does not hash to the run's dataset hash is refused, and nothing is cached", async () => {
-  // Given: a server that holds another dataset's manifest under the run's dataset hash
-  const a = await serverWithDataset();
+test("a manifest that does not hash to the run's dataset hash is refused, and fetched from the next server", async () => {
+  // Given: server A holds another dataset's manifest under the run's dataset hash
+  const [a, b] = [await serverWithDataset(), await serverWithDataset()];
   writeFileSync(a.store.pathOf(dataset.hash), manifestBytes(other.manifest));
-  // When / Then: the download fails naming the manifest, the dataset and why
+  // When / Then: from A alone, the download fails naming the manifest, the dataset and why, and caches nothing
   const e = await download([a.url]).catch((x: unknown) => x);
   expect(isConcordError(e, CONCORD_ERROR__DATASET__DOWNLOAD_FAILED)).toBe(true);
   expect((e as Error).message).toBe(
     `no server gave the manifest of dataset ${dataset.hash}: ${a.url}: wrong bytes (sha256 ${other.hash})`,
   );
   expect(existsSync(join(cacheDir, dataset.hash))).toBe(false);
+  // When / Then: with B after A, A's manifest is refused with a warning and the dataset comes whole
+  events = [];
+  const got = await download([a.url, b.url]);
+  const refused = events.filter((x) => x.kind === "blob-refused");
+  expect(refused.map(formatDatasetEvent)).toEqual([
+    `warning: the manifest from ${a.url} refused: wrong bytes (sha256 ${other.hash})`,
+  ]);
+  expectSameDataset(got);
 });
 
 test("when no server gives a shard, one error lists each server's failure; the next download fetches only it", async () => {

@@ -6,10 +6,9 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { DatasetManifest, ShardEntry } from "../../sdk/data/datasetManifest";
-import { datasetHash, parseManifest } from "../../sdk/data/datasetManifest";
+import { parseManifest } from "../../sdk/data/datasetManifest";
 import { ConcordError, isConcordError } from "../../sdk/errors/concordError";
 import {
-  CONCORD_ERROR__DATASET__DATASET_HASH_MISMATCH,
   CONCORD_ERROR__DATASET__DOWNLOAD_FAILED,
   CONCORD_ERROR__DATASET__INVALID_SPEC,
   CONCORD_ERROR__PEER__BLOB_UNAVAILABLE,
@@ -25,14 +24,14 @@ export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 export type DatasetEvent =
   | { kind: "download-started"; dataset: string; shards: number; cached: number; bytes: number }
   | { kind: "shard-downloaded"; shard: string; bytes: number }
-  /** A server failed or served bytes that do not hash to the shard's sha256; the next server is tried. */
-  | { kind: "shard-refused"; shard: string; server: string; reason: string }
+  /** A server failed, or served bytes that do not hash to the manifest's or shard's hash; the next is tried. */
+  | { kind: "blob-refused"; file: string; server: string; reason: string }
   | { kind: "download-finished"; dataset: string; dir: string; downloaded: number; cached: number; bytes: number };
 
 const EVENT_KINDS: ReadonlySet<string> = new Set<DatasetEvent["kind"]>([
   "download-started",
   "shard-downloaded",
-  "shard-refused",
+  "blob-refused",
   "download-finished",
 ]);
 
@@ -63,7 +62,14 @@ export async function downloadDataset(o: DatasetDownloadOptions): Promise<Datase
   if (existsSync(dir))
     for (const name of readdirSync(dir)) if (name.startsWith(".tmp-")) rmSync(join(dir, name), { force: true });
 
-  const manifest = cachedManifest(dir, o.hash) ?? (await fetchManifest(dir, o));
+  // a server that failed once is asked last from then on: one that is down costs one warning, not one per blob
+  const servers = [...o.servers];
+  const refused = (file: string) => (server: string, reason: string) => {
+    emit({ kind: "blob-refused", file, server, reason });
+    servers.push(...servers.splice(servers.indexOf(server), 1));
+  };
+
+  const manifest = cachedManifest(dir, o.hash) ?? (await fetchManifest(dir, o.hash, servers, refused(MANIFEST_FILE)));
   const shards = allShards(manifest);
   const missing = shards.filter((s) => !isCached(dir, manifest, s));
   const sizeOf = (s: ShardEntry) => s.tokens * manifest.tokenBytes;
@@ -71,16 +77,11 @@ export async function downloadDataset(o: DatasetDownloadOptions): Promise<Datase
   const cached = shards.length - missing.length;
   emit({ kind: "download-started", dataset: o.hash, shards: shards.length, cached, bytes: total });
   let received = 0;
-  // a server that failed once is asked last from then on: one that is down costs one warning, not one per shard
-  const servers = [...o.servers];
   for (const shard of missing) {
     const bytes = await fetchOrFail(servers, o.hash, `shard ${shard.file}`, shard.sha256, {
       maxBytes: sizeOf(shard),
       onProgress: (n) => o.onBytes?.(received + n, total),
-      onServerFailure: (server, reason) => {
-        emit({ kind: "shard-refused", shard: shard.file, server, reason });
-        servers.push(...servers.splice(servers.indexOf(server), 1));
-      },
+      onServerFailure: refused(shard.file),
     });
     writeAtomically(dir, shard.file, bytes);
     received += bytes.length;
@@ -101,14 +102,19 @@ function cachedManifest(dir: string, hash: string): DatasetManifest | undefined 
   }
 }
 
-async function fetchManifest(dir: string, o: DatasetDownloadOptions): Promise<DatasetManifest> {
-  // fetchBlob keeps only bytes that hash to the run's dataset hash: another dataset's manifest is refused there
-  const bytes = await fetchOrFail(o.servers, o.hash, "the manifest", o.hash, { maxBytes: MAX_MANIFEST_BYTES });
+async function fetchManifest(
+  dir: string,
+  hash: string,
+  servers: readonly string[],
+  onServerFailure: (server: string, reason: string) => void,
+): Promise<DatasetManifest> {
+  // fetchBlob keeps only bytes that hash to the run's dataset hash (sha256 of the canonical manifest JSON): another
+  // dataset's manifest, or this one reformatted, is refused there
+  const bytes = await fetchOrFail(servers, hash, "the manifest", hash, {
+    maxBytes: MAX_MANIFEST_BYTES,
+    onServerFailure,
+  });
   const manifest = parseManifest(new TextDecoder().decode(bytes));
-  // the hash is of the canonical JSON: bytes that hash right but are not canonical name no dataset
-  const actual = datasetHash(manifest);
-  if (actual !== o.hash)
-    throw new ConcordError(CONCORD_ERROR__DATASET__DATASET_HASH_MISMATCH, { actual, expected: o.hash });
   writeAtomically(dir, MANIFEST_FILE, bytes);
   return manifest;
 }

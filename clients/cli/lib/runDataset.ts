@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
 import { downloadDataset } from "../../../trainer/data/datasetDownload";
 import type { Dataset } from "../../../trainer/data/tokenShards";
+import { MANIFEST_FILE } from "../../../trainer/data/tokenShards";
 
 /** Each `--data-server` value as a base URL; an address that is not http(s) is refused with its flag. */
 export function parseDataServers(values: readonly string[]): string[] {
@@ -26,8 +27,8 @@ export function formatDatasetEvent(e: DatasetEvent): string | undefined {
   switch (e.kind) {
     case "download-started":
       return `dataset ${e.dataset}: ${e.shards} shards, ${e.cached} cached, ${e.bytes} bytes to download`;
-    case "shard-refused":
-      return `warning: shard ${e.shard} from ${e.server} refused: ${e.reason}`;
+    case "blob-refused":
+      return `warning: ${e.file === MANIFEST_FILE ? "the manifest" : `shard ${e.file}`} from ${e.server} refused: ${e.reason}`;
     case "shard-downloaded":
       return undefined;
     case "download-finished":
