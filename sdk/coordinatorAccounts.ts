@@ -90,6 +90,10 @@ function decode<T>(name: CoordinatorAccountName, data: Uint8Array, address: stri
 export const memberEndpoint = (m: MemberAccount): string =>
   Buffer.from(m.endpoint.slice(0, m.endpointLen)).toString("utf8");
 
+/** Where the Run's recorded checkpoint can be fetched (by its hash), as the authority wrote it; "" when none. */
+export const checkpointUri = (run: RunAccount): string =>
+  Buffer.from(run.checkpoint.uri.slice(0, run.checkpoint.uriLen)).toString("utf8");
+
 export const decodeRun = (data: Uint8Array, address = "?") => decode<RunAccount>("run", data, address);
 export const decodeMember = (data: Uint8Array, address = "?") => decode<MemberAccount>("member", data, address);
 export const decodeVault = (data: Uint8Array, address = "?") => decode<VaultAccount>("vault", data, address);

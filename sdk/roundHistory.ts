@@ -153,3 +153,15 @@ export function dataSeedAt(events: readonly CoordinatorEvent[], step: bigint): U
   }
   return seed;
 }
+
+/**
+ * The parameter hashes the witnesses of round `step` reported (each the hash after rounds 0..step-1, as they held
+ * it), in the order they were submitted: what a checkpoint of that many rounds is checked against.
+ */
+export function reportedParamsHashes(events: readonly CoordinatorEvent[], step: bigint): Uint8Array[] {
+  return events.flatMap((e) => {
+    if (e.name !== "witnessSubmitted") return [];
+    const d = e.data as { step: object; hasParamsHash: boolean; paramsHash: number[] };
+    return toBigInt(d.step) === step && d.hasParamsHash ? [Uint8Array.from(d.paramsHash)] : [];
+  });
+}

@@ -59,8 +59,8 @@ it("refuses a server's corrupted bytes and falls back to the next", async () => 
     res.end(wrong);
   });
   const refused: string[] = [];
-  const onServerFailure = (url: string, reason: string) => refused.push(`${url}: ${reason}`);
-  const bytes = await within(fetchBlob([bad, good.url], hex, { onServerFailure }), "fetch with fallback");
+  const onFailure = (url: string, reason: string) => refused.push(`${url}: ${reason}`);
+  const bytes = await within(fetchBlob([bad, good.url], hex, { onFailure }), "fetch with fallback");
   expect(Buffer.from(bytes).equals(data)).toBe(true);
   expect(refused).toEqual([expect.stringMatching(new RegExp(`^${bad}: wrong bytes \\(sha256 [0-9a-f]{64}\\)$`))]);
   await expect(within(fetchBlob([bad], hex), "fetch from the bad one")).rejects.toThrow(/wrong bytes/);
@@ -110,11 +110,11 @@ it("cuts off a server that stops sending: resumes its body by range, and skips o
   const silent = await rawServer(() => {});
   // When / Then: the stalled body is resumed from byte 1000, and the silent server is skipped for the next
   const refused: string[] = [];
-  const onServerFailure = (url: string, reason: string) => refused.push(`${url}: ${reason}`);
+  const onFailure = (url: string, reason: string) => refused.push(`${url}: ${reason}`);
   const resumed = await within(fetchBlob([stalling], hash, { idleTimeoutMs: 300 }), "stalled fetch");
   expect(Buffer.from(resumed).equals(data)).toBe(true);
   expect(ranges).toEqual(["bytes=1000-"]);
-  const bytes = await within(fetchBlob([silent, good.url], hash, { idleTimeoutMs: 300, onServerFailure }), "fetch");
+  const bytes = await within(fetchBlob([silent, good.url], hash, { idleTimeoutMs: 300, onFailure }), "fetch");
   expect(Buffer.from(bytes).equals(data)).toBe(true);
   expect(refused).toEqual([`${silent}: nothing received for 300 ms`]);
 });

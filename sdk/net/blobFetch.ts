@@ -19,8 +19,8 @@ export interface FetchBlobOptions {
   maxBytes?: number;
   /** A server that sends nothing for this long is cut off: resumed like a dropped body, then skipped (default 30 s). */
   idleTimeoutMs?: number;
-  /** Called for each server that fails or serves wrong bytes, before the next one is tried. */
-  onServerFailure?: (url: string, reason: string) => void;
+  /** Called for each server that gave nothing usable, before the next is tried (so a refusal is seen even when a later server serves the blob). */
+  onFailure?: (url: string, reason: string) => void;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
@@ -121,27 +121,39 @@ export async function fetchBlob(
   if (!/^[0-9a-f]{64}$/.test(hex))
     throw new ConcordError(CONCORD_ERROR__PEER__INVALID_BLOB_HASH, { name: JSON.stringify(hex) });
   const failures: string[] = [];
-  const fail = (url: string, reason: string) => {
+  const failed = (url: string, reason: string) => {
     failures.push(`${url}: ${reason}`);
-    opts.onServerFailure?.(url, reason);
+    opts.onFailure?.(url, reason);
   };
   for (const url of urls) {
     try {
       const bytes = await fetchFrom(url, hex, opts);
       if (typeof bytes === "string") {
-        fail(url, bytes);
+        failed(url, bytes);
         continue;
       }
       const actual = bytesToHex(sha256(bytes));
       if (actual === hex) return bytes;
-      fail(url, `wrong bytes (sha256 ${actual})`);
+      failed(url, `wrong bytes (sha256 ${actual})`);
     } catch (e) {
       const cause = (e as Error).cause; // fetch's own message is only "fetch failed"; the cause says why
-      fail(url, `${(e as Error).message}${cause instanceof Error ? ` (${cause.message})` : ""}`);
+      failed(url, `${(e as Error).message}${cause instanceof Error ? ` (${cause.message})` : ""}`);
     }
   }
   throw new ConcordError(CONCORD_ERROR__PEER__BLOB_UNAVAILABLE, {
     hash: hex,
     failures: failures.join("; ") || "no servers given",
   });
+}
+
+/** Uploads `bytes` to a server that takes uploads, under their sha256; rejects with the server's answer otherwise. */
+export async function putBlob(url: string, bytes: Uint8Array): Promise<void> {
+  const hex = bytesToHex(sha256(bytes));
+  const res = await fetch(`${url.replace(/\/+$/, "")}/blob/${hex}`, {
+    method: "PUT",
+    body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+  });
+  if (res.status === 200 || res.status === 201) return;
+  const text = (await res.text().catch(() => "")).trim().slice(0, 200);
+  throw new Error(`${url} refused blob ${hex}: HTTP ${res.status}${text ? `: ${text}` : ""}`);
 }

@@ -13,6 +13,9 @@
 // reproduce, so it is a mismatch; on other compute the two updates are compared within CROSS_COMPUTE_TOLERANCE
 // (sdk/audit/updateAgreement.ts). Without published bytes the step is unavailable and the member's state goes on as an
 // honest member's would; a later match shows it was.
+// A member may restart its state from zero at any round (a node that crashed between its commit and saving its state
+// does: trainer/node/roundStateFile.ts), so an update that does not match the carried state is trained again from a
+// zero state, and a match there ("restarted") goes on from that state.
 // After a mismatch the member's real state is unknown (its committed bytes say what it sent, not what it kept), so its
 // later receipts are reported unverifiable rather than judged against a state it may never have had.
 //
@@ -37,10 +40,15 @@ import { runStart } from "../node/runReplay";
 import { RoundBases, roundDraw } from "./roundInputs";
 
 export type StepResult =
-  /** The re-executed update's hash is the receipt's. */
-  | { readonly step: number; readonly result: "match" }
+  /** The re-executed update's hash is the receipt's (`restarted`: from a zero round state). */
+  | { readonly step: number; readonly result: "match"; readonly restarted?: true }
   /** On other compute than the member's: close enough to the committed update. */
-  | { readonly step: number; readonly result: "within tolerance"; readonly agreement: UpdateAgreement }
+  | {
+      readonly step: number;
+      readonly result: "within tolerance";
+      readonly agreement: UpdateAgreement;
+      readonly restarted?: true;
+    }
   | { readonly step: number; readonly result: "mismatch"; readonly reason: string }
   /** The receipt's bytes (and metadata) were not to be had, or not the receipt's: nothing to compare with. */
   | { readonly step: number; readonly result: "unavailable"; readonly reason: string }
@@ -108,10 +116,20 @@ export async function reexecuteRun(input: {
         step,
         innerSteps: setup.round.innerSteps,
       });
-      const result: StepResult = batches
+      let result: StepResult = batches
         ? compare(r, runToEnd(m.trainer.train(bases.at(r.step), batches, step)).bytes)
         : { step, result: "mismatch", reason: "committed for a round in which it had no rows" };
       m.trainer.settle(step);
+      if (batches && result.result === "mismatch") {
+        const fresh = new RoundTrainer(model, setup.round, setup.schedule);
+        const restarted = compare(r, runToEnd(fresh.train(bases.at(r.step), batches, step)).bytes);
+        fresh.settle(step);
+        if (restarted.result === "match" || restarted.result === "within tolerance") {
+          m.trainer.dispose();
+          m.trainer = fresh;
+          result = { ...restarted, restarted: true };
+        } else fresh.dispose();
+      }
       m.steps.push(result);
       if (result.result === "mismatch") {
         m.mismatch = step;

@@ -81,7 +81,7 @@ export async function downloadDataset(o: DatasetDownloadOptions): Promise<Datase
     const bytes = await fetchOrFail(servers, o.hash, `shard ${shard.file}`, shard.sha256, {
       maxBytes: sizeOf(shard),
       onProgress: (n) => o.onBytes?.(received + n, total),
-      onServerFailure: refused(shard.file),
+      onFailure: refused(shard.file),
     });
     writeAtomically(dir, shard.file, bytes);
     received += bytes.length;
@@ -106,13 +106,13 @@ async function fetchManifest(
   dir: string,
   hash: string,
   servers: readonly string[],
-  onServerFailure: (server: string, reason: string) => void,
+  onFailure: (server: string, reason: string) => void,
 ): Promise<DatasetManifest> {
   // fetchBlob keeps only bytes that hash to the run's dataset hash (sha256 of the canonical manifest JSON): another
   // dataset's manifest, or this one reformatted, is refused there
   const bytes = await fetchOrFail(servers, hash, "the manifest", hash, {
     maxBytes: MAX_MANIFEST_BYTES,
-    onServerFailure,
+    onFailure,
   });
   const manifest = parseManifest(new TextDecoder().decode(bytes));
   writeAtomically(dir, MANIFEST_FILE, bytes);

@@ -90,7 +90,7 @@ export interface TrainedUpdate {
 }
 
 /** What a member carries from round to round: its error feedback and its inner optimizer's moments. */
-interface RoundState {
+export interface RoundState {
   readonly buffer: Float32Array[];
   readonly adamw: AdamWState | null;
 }
@@ -204,6 +204,25 @@ export class RoundTrainer {
     if (state.adamw) this.adamw!.restore(state.adamw);
     for (const s of undone) this.before.delete(s);
     return true;
+  }
+
+  /** The state after the rounds settled so far: before the first round trained ahead, else the current one. */
+  settledState(): RoundState {
+    const ahead = [...this.before.keys()].sort((a, b) => a - b)[0];
+    if (ahead !== undefined) return this.before.get(ahead)!;
+    return { buffer: this.compressor.bufferState(), adamw: this.adamw?.saveState() ?? null };
+  }
+
+  /** Takes a state settledState() returned (a restarted member's, from its state dir); nothing may be in training. */
+  restoreState(state: RoundState): void {
+    if (this.before.size) throw new Error("restoreState: rounds are in training");
+    if ((state.adamw === null) !== (this.adamw === null))
+      throw new Error("restoreState: the state's inner optimizer is not this trainer's");
+    const sizes = this.compressor.bufferState().map((b) => b.length);
+    if (state.buffer.length !== sizes.length || state.buffer.some((b, i) => b.length !== sizes[i]))
+      throw new Error("restoreState: the state's error feedback does not fit this model");
+    this.compressor.restoreBuffer(state.buffer);
+    if (state.adamw) this.adamw!.restore(state.adamw);
   }
 
   dispose(): void {

@@ -37,6 +37,17 @@ export class SharedParameters {
     this.outer.apply(this.params, decoded, outerRate(this.config, lrScale));
   }
 
+  /** The outer optimizer's velocity (empty without momentum): with the parameters, all a checkpoint holds. */
+  velocity(): Float32Array[] {
+    return this.outer.velocityState();
+  }
+
+  /** Takes a checkpoint's state: its parameters and velocity, both in parameter order. */
+  restore(params: readonly Float32Array[], velocity: readonly Float32Array[]): void {
+    this.outer.restoreVelocity(velocity);
+    this.params.forEach((p, i) => p.set(params[i]));
+  }
+
   /** sha256 of the parameters: what witnesses report and replays compare. */
   hash(): Uint8Array {
     return parameterHash(this.params);

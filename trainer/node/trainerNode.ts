@@ -32,7 +32,15 @@ import { hashWords, mulberry32 } from "../../sdk/seededRandom";
 import type { Attack } from "../adversary/attacks";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
+import { fetchBlob, putBlob } from "../../sdk/net/blobFetch";
+import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
+import type { CommittedUpdate } from "../../sdk/roundHistory";
+import { acceptedSteps, committedUpdates } from "../../sdk/roundHistory";
+import { fetchRunCheckpoint } from "../checkpoint/runCheckpoints";
 import { ChainFollower } from "./chainFollower";
+import { loadRoundState, saveRoundState } from "./roundStateFile";
+import { runEvents } from "./runHistory";
+import { receiptBytes } from "./runReplay";
 import type { RoundRef } from "./roundDecisions";
 import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
 import type { TrainedUpdate } from "./roundTraining";
@@ -48,6 +56,17 @@ import { UpdateStore } from "./updateStore";
 /** What a node reports as it goes: one event per thing that happened, for logs, the demo's live view and benches. */
 export type NodeEvent =
   | { kind: "joined"; member: string; slot: number; endpoint: string }
+  | {
+      kind: "caughtUp";
+      /** Rounds the recorded checkpoint held (null: none recorded, the run's initial weights were the start). */
+      checkpointRounds: number | null;
+      /** The decided rounds replayed from the chain's record, [fromStep, toStep). */
+      fromStep: number;
+      toStep: number;
+      ms: number;
+      /** The member's own round state: restored from its state dir, zeroed (none valid), or fresh (no receipt yet). */
+      roundState: "restored" | "zeroed" | "fresh";
+    }
   | {
       kind: "trained";
       step: number;
@@ -81,6 +100,11 @@ export interface TrainerNodeOptions {
   /** Lamports to stake when joining (default: the run's min_stake). */
   readonly stake?: bigint;
   readonly stateDir: string;
+  /**
+   * Data servers (`concord serve`): where the recorded checkpoint and past rounds' update bytes are fetched from when
+   * catching up, and where this node uploads the updates it commits (when they take uploads).
+   */
+  readonly servers?: readonly string[];
   readonly onEvent?: (event: NodeEvent) => void;
   /** Longest wait, in ms, for a committed update's bytes before a witness vouches for what it has. */
   readonly witnessWaitMs?: number;
@@ -121,6 +145,11 @@ export class TrainerNode {
   private shared!: SharedParameters;
   /** The shared parameters before the last applied round: a round trains from these when it opens one round late. */
   private previous!: Float32Array[];
+  /** False from a checkpoint's restore until a round is applied: the parameters before it are not known. */
+  private previousKnown = true;
+  /** The chain's record of the run, read when a round this node did not follow must be applied: steps below `end`. */
+  private recorded?: { end: bigint; accepted: Map<bigint, CommittedUpdate[]>; mine: CommittedUpdate[] };
+  private readonly uploads = new Set<Promise<void>>();
   /** Steps below this are applied. */
   private nextApply = 0n;
   /** Rounds this node saw open, by step: where their decisions are read. */
@@ -157,12 +186,6 @@ export class TrainerNode {
     const state = await follower.start();
     try {
       this.setup = runSetup(state.config, o.recipe, o.dataset);
-      if (toBigInt(state.step) > 0n)
-        throw new ConcordError(CONCORD_ERROR__TRAINER__NOT_A_MEMBER, {
-          member: o.keypair.publicKey.toBase58(),
-          run: o.run.toBase58(),
-          reason: `the run is at step ${state.step.toString()}; joining a run in progress needs a checkpoint`,
-        });
       this.follower = follower;
       this.model = new Transformer(this.setup.model, { seed: o.recipe.initSeed });
       this.trainer = new RoundTrainer(this.model, this.setup.round, this.setup.schedule);
@@ -185,6 +208,7 @@ export class TrainerNode {
         validate: (u, r) => this.validateUpdate(u, r),
       });
       await this.join(state);
+      await this.catchUp();
       follower.onChange(() => this.schedule());
       this.schedule();
       await this.done.promise;
@@ -193,6 +217,7 @@ export class TrainerNode {
       await follower.stop();
       await this.busy; // a round in flight ends (its waits abort) before its model goes
       await this.computing;
+      await Promise.all(this.uploads);
       await this.exchange?.close();
       this.trainer?.dispose();
       this.model?.dispose();
@@ -243,6 +268,95 @@ export class TrainerNode {
         reason: "not in the run's member table after joining",
       });
     this.emit({ kind: "joined", member: this.me.toBase58(), slot, endpoint });
+  }
+
+  /**
+   * A node that starts after the run's first round (restarted, or joining a run in progress) rebuilds the shared state
+   * from public data: the recorded checkpoint when there is one, then every round decided since, from the chain's
+   * record (bytes from its own store, the data servers or its peers, each checked against the receipt). Its own round
+   * state comes back from its state dir when that is the state after its last receipt on record; else it starts
+   * from zero (trainer/audit/reexecution.ts accepts a restart from zero at any round).
+   */
+  private async catchUp(): Promise<void> {
+    if (decidedEnd(this.follower.latest) === 0n) return;
+    const t0 = performance.now();
+    const checkpoint = await fetchRunCheckpoint(
+      this.follower.latest,
+      this.o.run,
+      this.model.specs,
+      this.o.servers ?? [],
+      (url, reason) => this.emit({ kind: "warning", message: `checkpoint from ${url} refused: ${reason}` }),
+    );
+    if (checkpoint) {
+      this.shared.restore(checkpoint.params, checkpoint.velocity);
+      this.nextApply = BigInt(checkpoint.rounds);
+      this.previousKnown = false;
+    }
+    const fromStep = Number(this.nextApply);
+    await this.applyDecided(this.follower.latest);
+    this.emit({
+      kind: "caughtUp",
+      checkpointRounds: checkpoint?.rounds ?? null,
+      fromStep,
+      toStep: Number(this.nextApply),
+      ms: performance.now() - t0,
+      roundState: await this.restoreRoundState(),
+    });
+  }
+
+  private get roundStatePath(): string {
+    return join(this.o.stateDir, "round-state.safetensors");
+  }
+
+  /** Puts back the round state saved after this member's last receipt on record, if that is the one saved. */
+  private async restoreRoundState(): Promise<"restored" | "zeroed" | "fresh"> {
+    const { mine } = await this.recordedRounds(0n);
+    if (!mine.length) return "fresh";
+    const last = Number(mine.reduce((a, u) => (u.step > a ? u.step : a), 0n));
+    const saved = loadRoundState(this.roundStatePath, { run: this.o.run, member: this.me }, last);
+    let reason = "unusable" in saved ? saved.unusable : "";
+    if ("state" in saved)
+      try {
+        this.trainer.restoreState(saved.state);
+        return "restored";
+      } catch (e) {
+        reason = (e as Error).message;
+      }
+    this.emit({ kind: "warning", message: `round state starts from zero: ${reason}` });
+    return "zeroed";
+  }
+
+  /** The chain's record, read again unless it already covers `step`. */
+  private async recordedRounds(step: bigint): Promise<NonNullable<TrainerNode["recorded"]>> {
+    if (this.recorded && this.recorded.end > step) return this.recorded;
+    // Decided before the record is read, so every step below `end` is in it; `step` itself is decided (callers say)
+    const latest = decidedEnd(this.follower.latest);
+    const events = await runEvents(this.connection, this.o.program.programId, this.o.run);
+    this.recorded = {
+      end: latest > step ? latest : step + 1n,
+      accepted: new Map(acceptedSteps(events).map((s) => [s.step, s.updates])),
+      mine: committedUpdates(events).filter((u) => u.member.equals(this.me)),
+    };
+    return this.recorded;
+  }
+
+  /** A recorded update's bytes: from this node's store, else the data servers, else its peers; checked against the receipt. */
+  private async recordedBytes(u: CommittedUpdate): Promise<Uint8Array> {
+    const step = Number(u.step);
+    const held = this.store.get(u.member, step);
+    if (held && Buffer.from(held.hash).equals(Buffer.from(u.hash))) return held.bytes;
+    const servers = this.o.servers ?? [];
+    if (servers.length)
+      try {
+        return receiptBytes(u, await fetchBlob([...servers], u.hash, { maxBytes: MAX_UPDATE_BYTES }));
+      } catch (e) {
+        this.emit({
+          kind: "warning",
+          message: `step ${step}: update of ${u.member.toBase58()} not had from the data servers (${(e as Error).message}); asking peers`,
+        });
+      }
+    const receipt = { hash: u.hash, size: u.size, loss: u.loss, epoch: Number(u.epoch) };
+    return (await this.exchange.fetchRecorded(u.member, step, receipt, this.abort.signal)).bytes;
   }
 
   /** Runs `step()` for the newest state, one at a time; states that arrive meanwhile fold into one more pass. */
@@ -302,51 +416,46 @@ export class TrainerNode {
 
   /** Applies every round the chain has decided, in step order, fetching accepted bytes this node lacks. */
   private async applyDecided(state: RunAccount): Promise<void> {
-    // A run finished by its authority mid-round keeps that round's step: it is decided too (finish closes it)
-    const finished = runStateOf(state.state) === RunState.Finished;
-    const end = toBigInt(state.step) + (finished ? 1n : 0n);
+    const end = decidedEnd(state);
     while (this.nextApply < end) {
-      const ref = this.rounds.get(this.nextApply);
-      if (!ref) {
-        // a step this node never saw open (no round of it ran while following): nothing it must apply
-        this.advanceApplied(this.nextApply + 1n);
-        continue;
-      }
-      const accepted = await roundDecision(this.connection, this.o.program.programId, this.o.run, state, ref);
-      if (!accepted) return;
+      const step = this.nextApply;
+      const ref = this.rounds.get(step);
       const t0 = performance.now();
-      const updates: StoredUpdate[] = [];
-      for (const a of accepted)
-        updates.push(await this.exchange.fetch(a.member, Number(ref.step), a.hash, this.abort.signal));
+      const bytes: Uint8Array[] = [];
+      let slots: number[];
+      if (ref) {
+        const accepted = await roundDecision(this.connection, this.o.program.programId, this.o.run, state, ref);
+        if (!accepted) return;
+        for (const a of accepted)
+          bytes.push((await this.exchange.fetch(a.member, Number(step), a.hash, this.abort.signal)).bytes);
+        slots = accepted.map((a) => a.slot);
+        this.rounds.delete(step);
+      } else {
+        // A round this node did not follow (it started later, or missed the round's states): the chain's record
+        // says what was accepted
+        const accepted = (await this.recordedRounds(step)).accepted.get(step) ?? [];
+        for (const u of accepted) bytes.push(await this.recordedBytes(u));
+        slots = accepted.map((u) => u.slot);
+      }
       const fetchMs = performance.now() - t0;
       this.keepPrevious();
-      this.shared.applyRound(
-        Number(ref.step),
-        updates.map((u) => u.bytes),
-      );
-      this.rounds.delete(ref.step);
-      this.nextApply = ref.step + 1n;
+      this.shared.applyRound(Number(step), bytes);
+      this.nextApply = step + 1n;
       this.pruneBelow(this.nextApply);
       this.emit({
         kind: "applied",
-        step: Number(ref.step),
-        slots: accepted.map((a) => a.slot),
+        step: Number(step),
+        slots,
         fetchMs,
         paramsHash: Buffer.from(this.parametersHash).toString("hex"),
       });
     }
   }
 
-  /** A step passed with nothing to apply: the parameters stay, and so become the previous ones too. */
-  private advanceApplied(next: bigint): void {
-    this.keepPrevious();
-    this.nextApply = next;
-    this.pruneBelow(next);
-  }
-
   /** The shared parameters as they are, kept as the previous ones before the next round changes them. */
   private keepPrevious(): void {
     this.shared.params.forEach((p, i) => this.previous[i].set(p));
+    this.previousKnown = true;
   }
 
   private pruneBelow(next: bigint): void {
@@ -366,7 +475,7 @@ export class TrainerNode {
     if (slot < 0 || !state.members[slot].inEpoch) return null;
     const chainStep = toBigInt(state.step);
     const bases: [bigint, readonly Float32Array[]][] = [
-      [this.nextApply, this.previous],
+      ...(this.previousKnown ? [[this.nextApply, this.previous] as [bigint, Float32Array[]]] : []),
       [this.nextApply + 1n, this.shared.params],
     ];
     for (const [step, base] of bases) {
@@ -453,7 +562,7 @@ export class TrainerNode {
     this.ready.delete(step);
     const slot = this.slotOf(state);
     if (slot < 0 || !state.members[slot].inEpoch) return this.undoFrom(step, false);
-    if (state.roundReceipts[slot].committed) return this.trainer.settle(Number(step)); // already on record
+    if (state.roundReceipts[slot].committed) return this.settle(step); // already on record
     // A round's rows come from the members it opened with (a slash mid-round changes the next round's)
     const epochSlots = this.openedSlots.get(step) ?? epochSlotsOf(state);
     if (ready.inputs !== inputsKey(Uint8Array.from(state.dataSeed), epochSlots)) {
@@ -487,9 +596,29 @@ export class TrainerNode {
       loss: update.loss,
     });
     if (!(await this.sendRoundTransaction("commit", step, commit))) return this.undoFrom(step, false);
-    this.trainer.settle(Number(step));
+    this.settle(step);
     this.emit({ kind: "committed", step: Number(step), chainMs: performance.now() - t0 });
-    await this.exchange.publish(Number(step), attacked ? attacked.published : update.bytes, metadata);
+    const published = attacked ? attacked.published : update.bytes;
+    await this.exchange.publish(Number(step), published, metadata);
+    for (const url of this.o.servers ?? []) {
+      const upload = putBlob(url, published)
+        .catch((e) =>
+          this.emit({ kind: "warning", message: `update of step ${step} not uploaded: ${(e as Error).message}` }),
+        )
+        .finally(() => this.uploads.delete(upload));
+      this.uploads.add(upload);
+    }
+  }
+
+  /** Round `step` is on record: its round state is final, and saved for a restart. */
+  private settle(step: bigint): void {
+    this.trainer.settle(Number(step));
+    saveRoundState(
+      this.roundStatePath,
+      { run: this.o.run, member: this.me },
+      Number(step),
+      this.trainer.settledState(),
+    );
   }
 
   /** What the member's attack commits in place of the update it trained, and publishes (red-team runs). */
@@ -679,6 +808,10 @@ export class TrainerNode {
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/** Steps below this are decided. A run finished by its authority mid-round keeps that round's step: finish closed it. */
+const decidedEnd = (state: RunAccount) =>
+  toBigInt(state.step) + (runStateOf(state.state) === RunState.Finished ? 1n : 0n);
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
   let resolve!: () => void;

@@ -176,21 +176,21 @@ export class UpdateExchange {
     if (this.closed) return Promise.reject(this.closedError());
     const held = this.options.store.get(member, step);
     if (held && sameBytes(held.hash, hash)) return Promise.resolve(held);
-    const pull = this.pull(member, step, hash);
-    if (!signal) return pull;
-    return new Promise((resolve, reject) => {
-      const abort = () =>
-        reject(
-          new ConcordError(CONCORD_ERROR__PEER__FETCH_ABORTED, {
-            member: member.toBase58(),
-            step,
-            reason: String(signal.reason),
-          }),
-        );
-      if (signal.aborted) return abort();
-      signal.addEventListener("abort", abort, { once: true });
-      pull.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-    });
+    return abortable(this.pull(member, step, hash), { member: member.toBase58(), step }, signal);
+  }
+
+  /**
+   * A past round's update, for a node catching up: like fetch(), against a receipt the caller read from the chain's
+   * record (the node no longer follows that round), however old the step.
+   */
+  fetchRecorded(member: PublicKey, step: number, receipt: ReceiptView, signal?: AbortSignal): Promise<StoredUpdate> {
+    const held = this.options.store.get(member, step);
+    if (held && sameBytes(held.hash, receipt.hash)) return Promise.resolve(held);
+    return abortable(
+      this.pull(member, step, receipt.hash, undefined, receipt),
+      { member: member.toBase58(), step },
+      signal,
+    );
   }
 
   /** The verified updates held for `step` (own included), keyed by member base58. */
@@ -299,11 +299,17 @@ export class UpdateExchange {
     return null;
   }
 
-  private pull(member: PublicKey, step: number, hash: Uint8Array, first?: PeerSocket): Promise<StoredUpdate> {
+  private pull(
+    member: PublicKey,
+    step: number,
+    hash: Uint8Array,
+    first?: PeerSocket,
+    recorded?: ReceiptView,
+  ): Promise<StoredUpdate> {
     const key = `${step}/${member.toBase58()}/${hex(hash)}`;
     let pull = this.pulls.get(key);
     if (!pull) {
-      pull = this.pullOnce(key, member, step, hash, first).finally(() => this.pulls.delete(key));
+      pull = this.pullOnce(key, member, step, hash, first, recorded).finally(() => this.pulls.delete(key));
       this.pulls.set(key, pull);
     }
     return pull;
@@ -316,17 +322,19 @@ export class UpdateExchange {
     step: number,
     hash: Uint8Array,
     first?: PeerSocket,
+    recorded?: ReceiptView,
   ): Promise<StoredUpdate> {
     if (this.invalid.has(key)) throw this.invalid.get(key);
     const who = { member: member.toBase58(), step };
-    const receipt = await this.receiptOf(member, step);
+    const receipt = recorded ?? (await this.receiptOf(member, step));
     if (!receipt) throw new ConcordError(CONCORD_ERROR__PEER__RECEIPT_NOT_FOUND, who);
     if (!sameBytes(receipt.hash, hash))
       throw new ConcordError(CONCORD_ERROR__PEER__RECEIPT_MISMATCH, { ...who, reason: "not the receipt's hash" });
     for (;;) {
       this.throwIfClosed();
       const oldest = this.options.chain.oldestLiveStep();
-      if (step < oldest) throw new ConcordError(CONCORD_ERROR__PEER__STALE, { kind: "update", step, oldest });
+      if (!recorded && step < oldest)
+        throw new ConcordError(CONCORD_ERROR__PEER__STALE, { kind: "update", step, oldest });
       for (const peer of this.candidates(first)) {
         const reply = await this.want(peer, hash);
         if (!reply) continue;
@@ -452,4 +460,16 @@ export class UpdateExchange {
   private log(line: string): void {
     this.options.log?.(line);
   }
+}
+
+/** `promise`, or FETCH_ABORTED for `who` as soon as `signal` aborts. */
+function abortable<T>(promise: Promise<T>, who: { member: string; step: number }, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const abort = () =>
+      reject(new ConcordError(CONCORD_ERROR__PEER__FETCH_ABORTED, { ...who, reason: String(signal.reason) }));
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }

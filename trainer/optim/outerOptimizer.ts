@@ -50,4 +50,12 @@ export class OuterOptimizer {
   velocityState(): Float32Array[] {
     return this.velocity?.map((v) => Float32Array.from(v)) ?? [];
   }
+
+  /** Puts back a velocity velocityState() returned (a checkpoint's); empty only without momentum. */
+  restoreVelocity(state: readonly Float32Array[]): void {
+    const v = this.velocity ?? [];
+    if (state.length !== v.length || state.some((s, i) => s.length !== v[i].length))
+      throw new Error(`outer velocity of ${state.length} tensors does not fit this optimizer's ${v.length}`);
+    v.forEach((x, i) => x.set(state[i]));
+  }
 }

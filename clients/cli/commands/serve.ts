@@ -22,6 +22,16 @@ const options = {
     describe: "accept PUT /blob/<sha256> (stored only when the bytes hash to the name)",
   },
   "max-upload-mib": { type: "number", default: 64, describe: "largest upload accepted, in MiB" },
+  checkpoints: {
+    type: "string",
+    describe: "as the run's authority (--keypair), publish this run's checkpoint at each epoch's Cooldown",
+  },
+  recipe: { type: "string", describe: "with --checkpoints: the run's training recipe (JSON)" },
+  data: { type: "string", describe: "with --checkpoints: the run's prepared dataset folder" },
+  "public-url": {
+    type: "string",
+    describe: "with --checkpoints: the URL members reach this server at, recorded on-chain (default: the bound one)",
+  },
 } satisfies Record<string, Options>;
 
 export const serveCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {

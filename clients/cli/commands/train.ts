@@ -15,6 +15,12 @@ const options = {
   listen: { type: "string", default: "127.0.0.1:0", describe: "HOST:PORT the peer server listens on (0: any port)" },
   advertise: { type: "string", describe: "ws://HOST:PORT other members dial (default: the listen address)" },
   stake: { type: "number", describe: "SOL to stake when joining (default: the run's min_stake)" },
+  server: {
+    type: "string",
+    array: true,
+    describe:
+      "a data server (concord serve): checkpoints and past updates come from it, committed updates go to it; repeatable",
+  },
   "state-dir": { type: "string", default: ".concord/trainer", describe: "where updates are kept for the epoch" },
   json: { type: "boolean", default: false, describe: "print one JSON event per line instead of text" },
   // red-team runs (tests, bench:audit): a member that cheats on purpose, so audits are measured against real ones

@@ -1,9 +1,24 @@
-// `concord serve`: serves a blob folder over HTTP until interrupted, after adding the datasets it is given.
-import { existsSync, statSync } from "node:fs";
+// `concord serve`: serves a blob folder over HTTP until interrupted, after adding the datasets it is given
+// (--dataset); with --checkpoints, also publishes the run's checkpoints into it as the run's authority
+// (trainer/checkpoint/checkpointPublisher.ts).
+import { Connection } from "@solana/web3.js";
+import { sha256 } from "@noble/hashes/sha256";
+import { bytesToHex } from "@noble/hashes/utils";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import type { BlobServer } from "../../../coordinator/blobServer/blobServer";
 import { startBlobServer } from "../../../coordinator/blobServer/blobServer";
 import { BlobStore } from "../../../coordinator/blobServer/blobStore";
-import { datasetBlobs } from "../../../trainer/data/tokenShards";
+import { providerFor } from "../../../coordinator/localnet/localnetClient";
+import { decodeRun } from "../../../sdk/coordinatorAccounts";
+import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
+import { parseRecipe } from "../../../sdk/trainingRecipe";
+import { TransactionSender } from "../../../sdk/transactionSender";
+import { CheckpointPublisher } from "../../../trainer/checkpoint/checkpointPublisher";
+import { datasetBlobs, openDataset } from "../../../trainer/data/tokenShards";
+import type { ClusterArgs } from "./clusterArgs";
+import { rpcUrlOf, walletOf } from "./clusterArgs";
+import { runAddress } from "./runAddress";
 
 /**
  * Publishes prepared dataset folders into the blob store in `storeDir`: what `concord train --data-server`
@@ -24,20 +39,72 @@ export function addDatasets(
   }));
 }
 
-export async function runServe(args: {
-  dir: string;
-  dataset?: string[];
-  host: string;
-  port: number;
-  acceptUploads: boolean;
-  maxUploadMib: number;
-}): Promise<void> {
+interface CheckpointArgs extends ClusterArgs {
+  checkpoints?: string;
+  recipe?: string;
+  data?: string;
+  publicUrl?: string;
+}
+
+/** The checkpoint publisher --checkpoints asks for, checked before the server starts; null without the flag. */
+async function checkpointPublisher(args: CheckpointArgs) {
+  if (args.checkpoints === undefined) {
+    for (const flag of ["recipe", "data", "publicUrl"] as const)
+      if (args[flag] !== undefined)
+        throw new Error(`--${flag === "publicUrl" ? "public-url" : flag} needs --checkpoints RUN`);
+    return null;
+  }
+  const run = runAddress(args.checkpoints);
+  if (!args.recipe || !args.data)
+    throw new Error("--checkpoints needs --recipe and --data (the run's recipe and dataset)");
+  if (!existsSync(resolve(args.recipe))) throw new Error(`recipe ${resolve(args.recipe)} not found`);
+  const recipe = parseRecipe(readFileSync(resolve(args.recipe), "utf8"));
+  const dataset = openDataset(resolve(args.data));
+  const url = await rpcUrlOf(args);
+  const authority = await walletOf(args);
+  const connection = new Connection(url, "confirmed");
+  const info = await connection.getAccountInfo(run, "confirmed");
+  if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
+  const state = decodeRun(info.data, run.toBase58());
+  if (!state.authority.equals(authority.publicKey))
+    throw new Error(
+      `--keypair ${authority.publicKey.toBase58()} is not the run's authority (${state.authority.toBase58()})`,
+    );
+  const program = coordinatorProgram(providerFor(connection, authority), info.owner);
+  return (server: BlobServer) =>
+    new CheckpointPublisher(
+      {
+        program,
+        sender: new TransactionSender(connection, authority),
+        authority: authority.publicKey,
+        run,
+        recipe,
+        dataset,
+        store: (bytes) => void server.store.put(bytesToHex(sha256(bytes)), bytes),
+        uri: args.publicUrl ?? server.url,
+        servers: [server.url],
+      },
+      state,
+    );
+}
+
+export async function runServe(
+  args: CheckpointArgs & {
+    dir: string;
+    dataset?: string[];
+    host: string;
+    port: number;
+    acceptUploads: boolean;
+    maxUploadMib: number;
+  },
+): Promise<void> {
   const dir = resolve(args.dir);
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`--dir ${args.dir} is not a folder`);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
     throw new Error(`--port must be an integer from 0 to 65535, got ${args.port}`);
   }
   if (!(args.maxUploadMib > 0)) throw new Error(`--max-upload-mib must be positive, got ${args.maxUploadMib}`);
+  const publisherFor = await checkpointPublisher(args);
   for (const d of addDatasets(dir, args.dataset ?? []))
     console.log(`dataset ${d.hash}: ${d.blobs} blobs from ${d.dir} (${d.added} new)`);
   const server = await startBlobServer({
@@ -50,14 +117,26 @@ export async function runServe(args: {
   console.log(`concord serve: ${dir}`);
   console.log(`URL: ${server.url}/blob/<sha256>`);
   console.log(`uploads: ${args.acceptUploads ? `on, up to ${args.maxUploadMib} MiB` : "off"}`);
+  const stopped = new AbortController();
+  const publishing = publisherFor?.(server).follow(stopped.signal, {
+    onPublished: (c) =>
+      console.log(
+        `checkpoint of epoch ${c.epoch}: ${c.rounds} rounds, ${c.bytes} bytes, sha256 ${c.hash}; ${c.witnesses} witnesses agree`,
+      ),
+    onError: (e) => console.error(`checkpoint not published (tried again on the next change of the run): ${e.message}`),
+  });
+  if (publishing) console.log(`publishing the checkpoints of run ${args.checkpoints}`);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      void server.close().then(() => {
-        console.log("stopped");
-        done();
-      });
+      stopped.abort();
+      void Promise.resolve(publishing)
+        .then(() => server.close())
+        .then(() => {
+          console.log("stopped");
+          done();
+        });
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);

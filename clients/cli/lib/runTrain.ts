@@ -37,6 +37,8 @@ export function formatEvent(e: NodeEvent): string {
   switch (e.kind) {
     case "joined":
       return `joined as ${e.member} (slot ${e.slot}), peers dial ${e.endpoint}`;
+    case "caughtUp":
+      return `caught up in ${(e.ms / 1000).toFixed(1)} s: ${e.checkpointRounds === null ? "initial weights" : `checkpoint of ${e.checkpointRounds} rounds`}, then rounds ${e.fromStep}..${e.toStep - 1} from the chain's record; round state ${e.roundState}`;
     case "trained":
       return `step ${e.step}: trained ${e.innerSteps} x ${e.rows} rows, loss ${e.loss.toFixed(4)}, update ${e.bytes} bytes (${e.computeMs.toFixed(0)} ms compute, ${e.compressMs.toFixed(0)} ms compression)`;
     case "committed":
@@ -66,6 +68,7 @@ export async function runTrain(args: {
   advertise?: string;
   stake?: number;
   stateDir: string;
+  server?: string[];
   json: boolean;
   attack?: string;
 }): Promise<void> {
@@ -76,6 +79,9 @@ export async function runTrain(args: {
   const run = parseAddress("run", args.run);
   const listen = parseListen(args.listen);
   const attack = args.attack === undefined ? undefined : attackNamed(args.attack);
+  for (const server of args.server ?? [])
+    if (!/^https?:\/\/[^/]+/.test(server))
+      throw new Error(`--server ${server}: expected an http(s) URL, e.g. http://127.0.0.1:8900`);
   if (args.stake !== undefined && !(args.stake > 0))
     throw new Error(`--stake ${args.stake} must be a positive SOL amount`);
   const recipePath = resolve(args.recipe);
@@ -114,6 +120,7 @@ export async function runTrain(args: {
     advertise: args.advertise,
     stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
     stateDir,
+    servers: args.server,
     onEvent: print,
     attack,
   });
