@@ -80,24 +80,20 @@ test.each([
   expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
 });
 
-const EXACTLY_ONE = /pass exactly one of --data DIR \(a local copy\) or --data-server URL \(repeatable\)/;
+const NO_DATASET =
+  /pass --data DIR \(a local copy of the run's dataset\) or --server URL \(a data server to download it from\)/;
 // rows are thunks: the server that is down gets its port in beforeAll
 test.each<[string, () => string[], () => RegExp]>([
-  ["neither --data nor --data-server", () => [], () => EXACTLY_ONE],
-  ["--data-server without a URL", () => ["--data-server"], () => EXACTLY_ONE],
-  [
-    "both --data and --data-server",
-    () => ["--data", join(dir, "data"), "--data-server", downServer],
-    () => EXACTLY_ONE,
-  ],
+  ["neither --data nor --server", () => [], () => NO_DATASET],
+  ["--server without a URL", () => ["--server"], () => NO_DATASET],
   [
     "a data server that is not an http URL",
-    () => ["--data-server", "ftp://127.0.0.1"],
-    () => /--data-server ftp:\/\/127.0.0.1: expected an http\(s\) URL/,
+    () => ["--server", "ftp://127.0.0.1"],
+    () => /--server ftp:\/\/127.0.0.1: expected an http\(s\) URL/,
   ],
   [
-    "a data server that is down",
-    () => ["--data-server", downServer],
+    "no --data and a data server that is down",
+    () => ["--server", downServer],
     () => new RegExp(`no server gave the manifest of dataset [0-9a-f]{64}: ${downServer}: fetch failed`),
   ],
 ])("%s: one line, exit 1, nothing sent", async (_, extra, message) => {

@@ -73,7 +73,7 @@ async function redTeamRun(attack: AttackName) {
         run: run.toBase58(),
         keypairFile,
         recipeFile,
-        data: { dir: dataset.dir },
+        dataDir: dataset.dir,
         stateDir: join(work, "attacker"),
         listen: "127.0.0.1:0",
         onEvent: () => {},

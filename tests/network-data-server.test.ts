@@ -1,4 +1,4 @@
-// A new member with no local copy of the dataset: a `concord train --data-server A --data-server B` process downloads
+// A new member with no local copy of the dataset: a `concord train --server A --server B` process (no --data) downloads
 // the run's dataset from two data servers (A's copy of one shard is damaged on disk, so that shard comes from B),
 // joins a short run with two in-process nodes on the real local chain, and finishes with their parameters.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -48,7 +48,7 @@ test("a member downloads the run's dataset from data servers, refusing a corrupt
     run: run.toBase58(),
     keypairFile,
     recipeFile,
-    data: { servers: [a.url, b.url] },
+    servers: [a.url, b.url],
     stateDir,
     listen: "127.0.0.1:0",
     onEvent: (e) => events.push(e),

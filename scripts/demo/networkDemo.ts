@@ -193,7 +193,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
       run: run.toBase58(),
       keypairFile,
       recipeFile,
-      data: { dir: o.dataset.dir },
+      dataDir: o.dataset.dir,
       stateDir: stateDirs[i],
       listen: `127.0.0.1:${o.basePort === 0 ? 0 : o.basePort + 1 + i}`,
       onEvent: (e) => onEvent(i, e),

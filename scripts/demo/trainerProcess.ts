@@ -17,12 +17,14 @@ export interface TrainerProcessOptions {
   readonly run: string;
   readonly keypairFile: string;
   readonly recipeFile: string;
-  /** The dataset: a local folder (`--data`), or data servers to download it from (`--data-server`). */
-  readonly data: { readonly dir: string } | { readonly servers: readonly string[] };
+  /** The run's dataset folder (`--data`); without it, the dataset is downloaded from `servers`. */
+  readonly dataDir?: string;
+  /** Data servers (`--server`): the dataset without `dataDir`, checkpoints and past updates. */
+  readonly servers?: readonly string[];
   readonly stateDir: string;
   readonly listen: string;
   readonly onEvent: (event: NodeEvent) => void;
-  /** The dataset download's events (with `data.servers`). */
+  /** The dataset download's events (without `dataDir`). */
   readonly onDatasetEvent?: (event: DatasetEvent) => void;
   readonly env?: NodeJS.ProcessEnv;
   /** More `concord train` options (e.g. a red-team run's --attack). */
@@ -41,7 +43,8 @@ export class TrainerProcess {
       CLI,
       "train",
       ...["--url", o.rpcUrl, "--run", o.run, "--keypair", o.keypairFile],
-      ...("dir" in o.data ? ["--data", o.data.dir] : o.data.servers.flatMap((url) => ["--data-server", url])),
+      ...(o.dataDir === undefined ? [] : ["--data", o.dataDir]),
+      ...(o.servers ?? []).flatMap((url) => ["--server", url]),
       ...["--recipe", o.recipeFile, "--state-dir", o.stateDir, "--listen", o.listen, "--json"],
       ...(o.extraArgs ?? []),
     ];

@@ -1,4 +1,4 @@
-// `concord train --data-server`: the run's dataset from data servers into the state folder's cache, with a progress
+// `concord train --server` without --data: the run's dataset from data servers into the state folder's cache, with a progress
 // bar on a terminal, one line per step otherwise, and one JSON event per line with --json.
 import { MultiBar } from "cli-progress";
 import { join } from "node:path";
@@ -7,8 +7,8 @@ import { downloadDataset } from "../../../trainer/data/datasetDownload";
 import type { Dataset } from "../../../trainer/data/tokenShards";
 import { MANIFEST_FILE } from "../../../trainer/data/tokenShards";
 
-/** Each `--data-server` value as a base URL; an address that is not http(s) is refused with its flag. */
-export function parseDataServers(values: readonly string[]): string[] {
+/** Each `--server` value as a base URL; an address that is not http(s) is refused with its flag. */
+export function parseServers(values: readonly string[]): string[] {
   return values.map((value) => {
     let url: URL | undefined;
     try {
@@ -17,7 +17,7 @@ export function parseDataServers(values: readonly string[]): string[] {
       // reported below
     }
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash)
-      throw new Error(`--data-server ${value}: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:7800`);
+      throw new Error(`--server ${value}: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:8900`);
     return value.replace(/\/+$/, "");
   });
 }

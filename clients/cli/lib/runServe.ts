@@ -21,7 +21,7 @@ import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 
 /**
- * Publishes prepared dataset folders into the blob store in `storeDir`: what `concord train --data-server`
+ * Publishes prepared dataset folders into the blob store in `storeDir`: what `concord train --server`
  * downloads. Every folder is checked whole before the store is touched, so a damaged one adds nothing; the store
  * keeps a blob only under the hash of its bytes.
  */

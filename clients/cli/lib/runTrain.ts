@@ -14,7 +14,7 @@ import { openDataset } from "../../../trainer/data/tokenShards";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
 import { clusterUrl, readAnchorToml } from "./anchorToml";
-import { downloadRunDataset, parseDataServers } from "./runDataset";
+import { downloadRunDataset, parseServers } from "./runDataset";
 
 /** "HOST:PORT" as a listen address. */
 export function parseListen(value: string): { host: string; port: number } {
@@ -63,7 +63,6 @@ export async function runTrain(args: {
   run: string;
   recipe: string;
   data?: string;
-  dataServer?: string[];
   listen: string;
   advertise?: string;
   stake?: number;
@@ -79,17 +78,16 @@ export async function runTrain(args: {
   const run = parseAddress("run", args.run);
   const listen = parseListen(args.listen);
   const attack = args.attack === undefined ? undefined : attackNamed(args.attack);
-  for (const server of args.server ?? [])
-    if (!/^https?:\/\/[^/]+/.test(server))
-      throw new Error(`--server ${server}: expected an http(s) URL, e.g. http://127.0.0.1:8900`);
+  const servers = parseServers(args.server ?? []);
+  if (args.data === undefined && servers.length === 0)
+    throw new Error(
+      "pass --data DIR (a local copy of the run's dataset) or --server URL (a data server to download it from)",
+    );
   if (args.stake !== undefined && !(args.stake > 0))
     throw new Error(`--stake ${args.stake} must be a positive SOL amount`);
   const recipePath = resolve(args.recipe);
   if (!existsSync(recipePath)) throw new Error(`recipe ${recipePath} not found`);
   const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
-  const servers = parseDataServers(args.dataServer ?? []);
-  if ((args.data === undefined) === (servers.length === 0))
-    throw new Error("pass exactly one of --data DIR (a local copy) or --data-server URL (repeatable)");
   const local = args.data === undefined ? undefined : openDataset(resolve(args.data));
   const keypair = readKeypair(walletPath);
   const stateDir = resolve(args.stateDir);
@@ -120,7 +118,7 @@ export async function runTrain(args: {
     advertise: args.advertise,
     stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
     stateDir,
-    servers: args.server,
+    servers,
     onEvent: print,
     attack,
   });
