@@ -158,9 +158,8 @@ export function verifiedShardBytes(dir: string, manifest: DatasetManifest, entry
   return bytes;
 }
 
-/** One blob that publishes a dataset: its name in the folder, its sha256, and its bytes (checked again when read). */
+/** One blob that publishes a dataset: its sha256, and its bytes (checked again when read). */
 export interface DatasetBlob {
-  readonly name: string;
   readonly hash: string;
   read(): Uint8Array;
 }
@@ -177,8 +176,8 @@ export function datasetBlobs(dir: string): { hash: string; blobs: DatasetBlob[] 
   return {
     hash,
     blobs: [
-      { name: MANIFEST_FILE, hash, read: () => manifestBytes(manifest) },
-      ...shards.map((s) => ({ name: s.file, hash: s.sha256, read: () => verifiedShardBytes(dir, manifest, s) })),
+      { hash, read: () => manifestBytes(manifest) },
+      ...shards.map((s) => ({ hash: s.sha256, read: () => verifiedShardBytes(dir, manifest, s) })),
     ],
   };
 }
