@@ -1,20 +1,28 @@
 // `concord serve`: bad input gets one line and exit 1 (in-process through main()); the real command, as a child
-// process, serves a blob by its hash and stops on SIGINT.
+// process, serves a blob by its hash, publishes a prepared dataset (--dataset), and stops on SIGINT.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { main } from "../clients/cli/index";
+import { manifestBytes } from "../sdk/data/datasetManifest";
 import { fetchBlob } from "../sdk/net/blobFetch";
+import type { Dataset } from "../trainer/data/tokenShards";
+import { allShards } from "../trainer/data/tokenShards";
 import { captureConsole } from "./helpers/capturedConsole";
+import { generatedDataset } from "./helpers/generatedDataset";
 import { within } from "./helpers/within";
 
 const REPO = join(__dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-serve-"));
 const logged = captureConsole();
 const children: ChildProcessWithoutNullStreams[] = [];
+let dataset: Dataset;
+beforeAll(() => {
+  dataset = generatedDataset(join(dir, "dataset"), 20_000, 4);
+});
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
@@ -40,14 +48,9 @@ test.each([
   expect(errors[0]).toMatch(why);
 });
 
-test("serves a blob by its hash, prints where, and stops on SIGINT", async () => {
-  // Given: a folder holding one blob
-  const blobs = join(dir, "blobs");
-  const data = Buffer.from("a shard of training data");
-  const hash = bytesToHex(sha256(data));
-  const child = spawn(process.execPath, [join(REPO, "clients", "cli", "bin.js"), "serve", "--dir", blobs], {
-    cwd: REPO,
-  });
+/** `concord serve ARGS` as a child process; resolves once it prints its URL. */
+async function serveChild(args: string[]) {
+  const child = spawn(process.execPath, [join(REPO, "clients", "cli", "bin.js"), "serve", ...args], { cwd: REPO });
   children.push(child);
   let out = "";
   const exited = new Promise<number | null>((ok) => child.on("exit", ok));
@@ -64,6 +67,15 @@ test("serves a blob by its hash, prints where, and stops on SIGINT", async () =>
     "the URL",
     30_000,
   );
+  return { child, base, exited, out: () => out };
+}
+
+test("serves a blob by its hash, prints where, and stops on SIGINT", async () => {
+  // Given: a folder holding one blob
+  const blobs = join(dir, "blobs");
+  const data = Buffer.from("a shard of training data");
+  const hash = bytesToHex(sha256(data));
+  const { child, base, exited, out } = await serveChild(["--dir", blobs]);
   writeFileSync(join(blobs, hash), data);
   // When: a client fetches it
   const bytes = await within(fetchBlob([base], hash), "the blob");
@@ -71,5 +83,52 @@ test("serves a blob by its hash, prints where, and stops on SIGINT", async () =>
   expect(Buffer.from(bytes).equals(data)).toBe(true);
   child.kill("SIGINT");
   expect(await within(exited, "exit after SIGINT", 10_000)).toBe(0);
-  expect(out).toContain("stopped");
+  expect(out()).toContain("stopped");
 }, 40_000);
+
+test("--dataset publishes a prepared dataset: its manifest under the dataset hash, each shard under its sha256", async () => {
+  // Given: a prepared dataset folder
+  // When: a server starts with it
+  const { child, base, exited, out } = await serveChild(["--dir", join(dir, "published"), "--dataset", dataset.dir]);
+  // Then: it says what it added, and serves the manifest's canonical JSON and every shard by hash
+  const shards = allShards(dataset.manifest);
+  expect(out()).toContain(
+    `dataset ${dataset.hash}: ${shards.length + 1} blobs from ${dataset.dir} (${shards.length + 1} new)`,
+  );
+  const manifest = await within(fetchBlob([base], dataset.hash), "the manifest");
+  expect(Buffer.from(manifest).equals(Buffer.from(manifestBytes(dataset.manifest)))).toBe(true);
+  for (const s of shards) {
+    const bytes = await within(fetchBlob([base], s.sha256), s.file);
+    expect(Buffer.from(bytes).equals(readFileSync(join(dataset.dir, s.file)))).toBe(true);
+  }
+  child.kill("SIGINT");
+  expect(await within(exited, "exit after SIGINT", 10_000)).toBe(0);
+}, 40_000);
+
+test.each([
+  [
+    "a folder without a manifest",
+    () => {
+      mkdirSync(join(dir, "no-dataset"), { recursive: true });
+      return join(dir, "no-dataset");
+    },
+    /dataset source not found: .*no-dataset\/manifest.json/,
+  ],
+  [
+    "a folder whose shard no longer matches its manifest",
+    () => {
+      const dataset = generatedDataset(join(dir, "damaged"), 20_000, 5);
+      const shard = allShards(dataset.manifest)[1];
+      writeFileSync(join(dataset.dir, shard.file), "edited");
+      return dataset.dir;
+    },
+    /shard train-00001.bin has sha256 [0-9a-f]{64}, the manifest says [0-9a-f]{64}/,
+  ],
+])("--dataset with %s: one line, exit 1, nothing stored", async (_, folder, why) => {
+  const store = join(dir, "refused-store");
+  expect(await main(["serve", "--dir", store, "--dataset", dataset.dir, "--dataset", folder()])).toBe(1);
+  const errors = logged.filter((l) => l.startsWith("error: "));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(why);
+  expect(existsSync(store)).toBe(false);
+});

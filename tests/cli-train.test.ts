@@ -3,6 +3,8 @@
 import { PublicKey } from "@solana/web3.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
 import { fundedKeypair } from "../coordinator/localnet/localnetClient";
@@ -20,6 +22,8 @@ let recipe: TrainingRecipe;
 let run: string;
 let memberBalance: number;
 let memberKey: string;
+/** A data server that is down: a port that was free a moment ago, with nothing listening on it. */
+let downServer: string;
 
 beforeAll(async () => {
   const dataset = generatedDataset(join(dir, "data"), 20_000, 1);
@@ -39,12 +43,16 @@ beforeAll(async () => {
   writeFileSync(join(dir, "member.json"), JSON.stringify(Array.from(member.secretKey)));
   memberBalance = await chain.connection.getBalance(member.publicKey);
   base = ["train", "--url", chain.rpcUrl, "--state-dir", join(dir, "state")];
+  const probe = createServer();
+  await new Promise<void>((ok) => probe.listen(0, "127.0.0.1", ok));
+  downServer = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+  await new Promise<void>((ok) => probe.close(() => ok()));
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const args = (over: Record<string, string>) => {
+const args = (over: Record<string, string | undefined>) => {
   const o = {
     run,
     recipe: join(dir, "recipe.json"),
@@ -52,7 +60,7 @@ const args = (over: Record<string, string>) => {
     keypair: join(dir, "member.json"),
     ...over,
   };
-  return [...base, ...Object.entries(o).flatMap(([k, v]) => [`--${k}`, v])];
+  return [...base, ...Object.entries(o).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, v]))];
 };
 
 test.each([
@@ -69,5 +77,30 @@ test.each([
   const errors = logged.filter((l) => l.startsWith("error: "));
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(message);
+  expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
+});
+
+const NO_DATASET =
+  /pass --data DIR \(a local copy of the run's dataset\) or --server URL \(a data server to download it from\)/;
+// rows are thunks: the server that is down gets its port in beforeAll
+test.each<[string, () => string[], () => RegExp]>([
+  ["neither --data nor --server", () => [], () => NO_DATASET],
+  ["--server without a URL", () => ["--server"], () => NO_DATASET],
+  [
+    "a data server that is not an http URL",
+    () => ["--server", "ftp://127.0.0.1"],
+    () => /--server ftp:\/\/127.0.0.1: expected an http\(s\) URL/,
+  ],
+  [
+    "no --data and a data server that is down",
+    () => ["--server", downServer],
+    () => new RegExp(`no server gave the manifest of dataset [0-9a-f]{64}: ${downServer}: fetch failed`),
+  ],
+])("%s: one line, exit 1, nothing sent", async (_, extra, message) => {
+  expect(await main([...args({ data: undefined }), ...extra()])).toBe(1);
+  const errors = logged.filter((l) => l.startsWith("error: "));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).not.toContain("\n");
+  expect(errors[0]).toMatch(message());
   expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
 });

@@ -4,6 +4,8 @@ import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../programs/coordinator/paths";
+import type { DatasetEvent } from "../../trainer/data/datasetDownload";
+import { isDatasetEvent } from "../../trainer/data/datasetDownload";
 import type { NodeEvent } from "../../trainer/node/trainerNode";
 
 const CLI = join(REPO_ROOT, "clients", "cli", "bin.js");
@@ -15,10 +17,15 @@ export interface TrainerProcessOptions {
   readonly run: string;
   readonly keypairFile: string;
   readonly recipeFile: string;
-  readonly dataDir: string;
+  /** The run's dataset folder (`--data`); without it, the dataset is downloaded from `servers`. */
+  readonly dataDir?: string;
+  /** Data servers (`--server`): the dataset without `dataDir`, checkpoints and past updates. */
+  readonly servers?: readonly string[];
   readonly stateDir: string;
   readonly listen: string;
   readonly onEvent: (event: NodeEvent) => void;
+  /** The dataset download's events (without `dataDir`). */
+  readonly onDatasetEvent?: (event: DatasetEvent) => void;
   readonly env?: NodeJS.ProcessEnv;
   /** More `concord train` options (e.g. a red-team run's --attack). */
   readonly extraArgs?: readonly string[];
@@ -36,7 +43,9 @@ export class TrainerProcess {
       CLI,
       "train",
       ...["--url", o.rpcUrl, "--run", o.run, "--keypair", o.keypairFile],
-      ...["--recipe", o.recipeFile, "--data", o.dataDir, "--state-dir", o.stateDir, "--listen", o.listen, "--json"],
+      ...(o.dataDir === undefined ? [] : ["--data", o.dataDir]),
+      ...(o.servers ?? []).flatMap((url) => ["--server", url]),
+      ...["--recipe", o.recipeFile, "--state-dir", o.stateDir, "--listen", o.listen, "--json"],
       ...(o.extraArgs ?? []),
     ];
     this.child = spawn(process.execPath, args, { env: o.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -44,7 +53,9 @@ export class TrainerProcess {
     this.lines(this.child.stdout!, (line) => {
       if (line.startsWith("{")) {
         try {
-          o.onEvent(JSON.parse(line) as NodeEvent);
+          const event = JSON.parse(line) as NodeEvent | DatasetEvent;
+          if (isDatasetEvent(event)) o.onDatasetEvent?.(event);
+          else o.onEvent(event);
           return;
         } catch {
           // not an event after all: keep it as output

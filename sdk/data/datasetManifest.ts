@@ -52,9 +52,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The manifest's canonical JSON as UTF-8: the bytes a data server holds under the dataset hash. */
+export function manifestBytes(manifest: DatasetManifest): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(manifest));
+}
+
 /** The dataset hash: lowercase hex sha256 of the manifest's canonical JSON. */
 export function datasetHash(manifest: DatasetManifest): string {
-  return bytesToHex(sha256(new TextEncoder().encode(canonicalJson(manifest))));
+  return bytesToHex(sha256(manifestBytes(manifest)));
 }
 
 /** Parses manifest JSON and checks every field; throws MALFORMED_MANIFEST naming the first problem. */

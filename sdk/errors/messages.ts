@@ -47,6 +47,7 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__DATASET__INVALID_SPEC]: "invalid dataset request: $reason",
   [codes.CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND]: "dataset source not found: $path",
   [codes.CONCORD_ERROR__DATASET__DATASET_HASH_MISMATCH]: "dataset hash is $actual, the run expects $expected",
+  [codes.CONCORD_ERROR__DATASET__DOWNLOAD_FAILED]: "no server gave $what of dataset $dataset: $failures",
   [codes.CONCORD_ERROR__PEER__MALFORMED_MESSAGE]: "peer message is malformed: $reason",
   [codes.CONCORD_ERROR__PEER__MESSAGE_TOO_LARGE]: "peer message is $size bytes (limit $limit)",
   [codes.CONCORD_ERROR__PEER__UNSUPPORTED_VERSION]:

@@ -58,8 +58,11 @@ it("refuses a server's corrupted bytes and falls back to the next", async () => 
     res.writeHead(200, { "Content-Length": wrong.length });
     res.end(wrong);
   });
-  const bytes = await within(fetchBlob([bad, good.url], hex), "fetch with fallback");
+  const refused: string[] = [];
+  const onFailure = (url: string, reason: string) => refused.push(`${url}: ${reason}`);
+  const bytes = await within(fetchBlob([bad, good.url], hex, { onFailure }), "fetch with fallback");
   expect(Buffer.from(bytes).equals(data)).toBe(true);
+  expect(refused).toEqual([expect.stringMatching(new RegExp(`^${bad}: wrong bytes \\(sha256 [0-9a-f]{64}\\)$`))]);
   await expect(within(fetchBlob([bad], hex), "fetch from the bad one")).rejects.toThrow(/wrong bytes/);
 });
 
@@ -85,6 +88,35 @@ it("resumes a download cut mid-body with a Range request", async () => {
   expect(Buffer.from(bytes).equals(data)).toBe(true);
   expect(ranges.length).toBe(1);
   expect(Number(/bytes=(\d+)-/.exec(ranges[0])![1])).toBeGreaterThan(0);
+});
+
+it("cuts off a server that stops sending: resumes its body by range, and skips one that never answers", async () => {
+  // Given: a server that sends 1000 bytes then stalls (serving ranges in full), and one that never answers at all
+  const ranges: string[] = [];
+  const stalling = await rawServer((req, res) => {
+    const range = req.headers.range;
+    if (range) {
+      ranges.push(range);
+      const start = Number(/bytes=(\d+)-/.exec(range)![1]);
+      res.writeHead(206, {
+        "Content-Length": data.length - start,
+        "Content-Range": `bytes ${start}-${data.length - 1}/${data.length}`,
+      });
+      return void res.end(data.subarray(start));
+    }
+    res.writeHead(200, { "Content-Length": data.length });
+    res.write(data.subarray(0, 1000)); // and nothing more
+  });
+  const silent = await rawServer(() => {});
+  // When / Then: the stalled body is resumed from byte 1000, and the silent server is skipped for the next
+  const refused: string[] = [];
+  const onFailure = (url: string, reason: string) => refused.push(`${url}: ${reason}`);
+  const resumed = await within(fetchBlob([stalling], hash, { idleTimeoutMs: 300 }), "stalled fetch");
+  expect(Buffer.from(resumed).equals(data)).toBe(true);
+  expect(ranges).toEqual(["bytes=1000-"]);
+  const bytes = await within(fetchBlob([silent, good.url], hash, { idleTimeoutMs: 300, onFailure }), "fetch");
+  expect(Buffer.from(bytes).equals(data)).toBe(true);
+  expect(refused).toEqual([`${silent}: nothing received for 300 ms`]);
 });
 
 it("throws listing each server's failure when none gives the right bytes", async () => {

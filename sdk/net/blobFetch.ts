@@ -17,9 +17,13 @@ export interface FetchBlobOptions {
   maxResumes?: number;
   /** Refuse blobs larger than this (a hostile server could otherwise stream forever). */
   maxBytes?: number;
+  /** A server that sends nothing for this long is cut off: resumed like a dropped body, then skipped (default 30 s). */
+  idleTimeoutMs?: number;
   /** Called for each server that gave nothing usable, before the next is tried (so a refusal is seen even when a later server serves the blob). */
   onFailure?: (url: string, reason: string) => void;
 }
+
+const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 function totalFrom(res: Response): number | undefined {
   const range = res.headers.get("content-range");
@@ -48,7 +52,23 @@ async function readBody(
   }
 }
 
-/** The bytes one server gives (unverified), or why it gave none; a dropped body is resumed by range. */
+/** One request's answer, given up on when the server sends nothing for `ms` (a stalled server must not hold us). */
+async function withIdleTimeout<T>(ms: number, request: (signal: AbortSignal, alive: () => void) => Promise<T>) {
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const alive = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => abort.abort(new Error(`nothing received for ${ms} ms`)), ms);
+  };
+  alive();
+  try {
+    return await request(abort.signal, alive);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The bytes one server gives (unverified), or why it gave none; a dropped or stalled body is resumed by range. */
 async function fetchFrom(base: string, hex: string, opts: FetchBlobOptions): Promise<Uint8Array | string> {
   const url = `${base.replace(/\/+$/, "")}/blob/${hex}`;
   const limit = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
@@ -57,25 +77,33 @@ async function fetchFrom(base: string, hex: string, opts: FetchBlobOptions): Pro
   let lastFailure = "";
   for (let attempt = 0; attempt <= (opts.maxResumes ?? 3); attempt++) {
     const headers: Record<string, string> = state.held > 0 ? { Range: `bytes=${state.held}-` } : {};
-    const res = await fetch(url, { headers });
-    if (state.held > 0 && res.status !== 206) {
-      // The server ignored the range: start over with its whole answer.
-      state.parts = [];
-      state.held = 0;
-    }
-    if (res.status !== 200 && res.status !== 206) {
-      const text = (await res.text().catch(() => "")).trim().slice(0, 200);
-      return `HTTP ${res.status}${text ? `: ${text}` : ""}`;
-    }
-    total = totalFrom(res) ?? total;
-    try {
-      await readBody(res, state, limit, () => opts.onProgress?.(state.held, total));
-      if (total === undefined || state.held >= total) return Buffer.concat(state.parts);
-      lastFailure = `body ended at ${state.held} of ${total} bytes`;
-    } catch (e) {
-      if (isConcordError(e, CONCORD_ERROR__PEER__BLOB_TOO_LARGE)) throw e;
-      lastFailure = (e as Error).message; // connection dropped: resume from what arrived
-    }
+    const answer = await withIdleTimeout(opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, async (signal, alive) => {
+      const res = await fetch(url, { headers, signal });
+      if (state.held > 0 && res.status !== 206) {
+        // The server ignored the range: start over with its whole answer.
+        state.parts = [];
+        state.held = 0;
+      }
+      if (res.status !== 200 && res.status !== 206) {
+        const text = (await res.text().catch(() => "")).trim().slice(0, 200);
+        return `HTTP ${res.status}${text ? `: ${text}` : ""}`;
+      }
+      total = totalFrom(res) ?? total;
+      try {
+        await readBody(res, state, limit, () => {
+          alive();
+          opts.onProgress?.(state.held, total);
+        });
+        if (total === undefined || state.held >= total) return Buffer.concat(state.parts);
+        lastFailure = `body ended at ${state.held} of ${total} bytes`;
+      } catch (e) {
+        if (isConcordError(e, CONCORD_ERROR__PEER__BLOB_TOO_LARGE)) throw e;
+        // connection dropped or stalled: resume from what arrived
+        lastFailure = signal.aborted ? (signal.reason as Error).message : (e as Error).message;
+      }
+      return null;
+    });
+    if (answer !== null) return answer;
   }
   return `gave up resuming: ${lastFailure}`;
 }
@@ -121,7 +149,10 @@ export async function fetchBlob(
 /** Uploads `bytes` to a server that takes uploads, under their sha256; rejects with the server's answer otherwise. */
 export async function putBlob(url: string, bytes: Uint8Array): Promise<void> {
   const hex = bytesToHex(sha256(bytes));
-  const res = await fetch(`${url.replace(/\/+$/, "")}/blob/${hex}`, { method: "PUT", body: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
+  const res = await fetch(`${url.replace(/\/+$/, "")}/blob/${hex}`, {
+    method: "PUT",
+    body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+  });
   if (res.status === 200 || res.status === 201) return;
   const text = (await res.text().catch(() => "")).trim().slice(0, 200);
   throw new Error(`${url} refused blob ${hex}: HTTP ${res.status}${text ? `: ${text}` : ""}`);

@@ -4,9 +4,10 @@ import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DatasetManifest, SplitEntry, TokenizerSpec } from "../../sdk/data/datasetManifest";
+import type { DatasetManifest, ShardEntry, SplitEntry, TokenizerSpec } from "../../sdk/data/datasetManifest";
 import {
   datasetHash,
+  manifestBytes,
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
   parseManifest,
@@ -110,7 +111,7 @@ function shardSource(dir: string, manifest: DatasetManifest, split: SplitEntry):
   const loaded = new Map<number, Int32Array>();
   const shard = (i: number): Int32Array => {
     let tokens = loaded.get(i);
-    if (!tokens) loaded.set(i, (tokens = readShard(dir, manifest, split.shards[i].file, i, split)));
+    if (!tokens) loaded.set(i, (tokens = readShard(dir, manifest, split.shards[i])));
     return tokens;
   };
   return {
@@ -132,24 +133,58 @@ function shardSource(dir: string, manifest: DatasetManifest, split: SplitEntry):
   };
 }
 
-function readShard(dir: string, manifest: DatasetManifest, file: string, index: number, split: SplitEntry): Int32Array {
-  const path = join(dir, file);
+/** Every shard the manifest lists, split by split. */
+export const allShards = (manifest: DatasetManifest): ShardEntry[] =>
+  Object.values(manifest.splits).flatMap((split) => split.shards);
+
+/** A shard file's bytes, refused unless they hash to the manifest's sha256 and hold its token count. */
+export function verifiedShardBytes(dir: string, manifest: DatasetManifest, entry: ShardEntry): Buffer {
+  const path = join(dir, entry.file);
   if (!existsSync(path)) throw new ConcordError(CONCORD_ERROR__DATASET__SOURCE_NOT_FOUND, { path });
   const bytes = readFileSync(path);
-  const entry = split.shards[index];
   const actual = bytesToHex(sha256(bytes));
   if (actual !== entry.sha256)
     throw new ConcordError(CONCORD_ERROR__DATASET__SHARD_HASH_MISMATCH, {
-      shard: file,
+      shard: entry.file,
       actual,
       expected: entry.sha256,
     });
   const width = manifest.tokenBytes;
   if (bytes.length !== entry.tokens * width)
     throw new ConcordError(CONCORD_ERROR__DATASET__MALFORMED_SHARD, {
-      shard: file,
+      shard: entry.file,
       reason: `${bytes.length} bytes for ${entry.tokens} tokens of ${width} bytes`,
     });
+  return bytes;
+}
+
+/** One blob that publishes a dataset: its sha256, and its bytes (checked again when read). */
+export interface DatasetBlob {
+  readonly hash: string;
+  read(): Uint8Array;
+}
+
+/**
+ * What publishes a dataset on a data server: the manifest's canonical JSON under the dataset hash, then each shard
+ * under its sha256. Every shard is checked against the manifest here, before any is offered, so a stale or damaged
+ * folder is refused whole (naming the shard) instead of half published.
+ */
+export function datasetBlobs(dir: string): { hash: string; blobs: DatasetBlob[] } {
+  const { manifest, hash } = openDataset(dir);
+  const shards = allShards(manifest);
+  for (const s of shards) verifiedShardBytes(dir, manifest, s);
+  return {
+    hash,
+    blobs: [
+      { hash, read: () => manifestBytes(manifest) },
+      ...shards.map((s) => ({ hash: s.sha256, read: () => verifiedShardBytes(dir, manifest, s) })),
+    ],
+  };
+}
+
+function readShard(dir: string, manifest: DatasetManifest, entry: ShardEntry): Int32Array {
+  const bytes = verifiedShardBytes(dir, manifest, entry);
+  const width = manifest.tokenBytes;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const vocab = vocabSize(manifest.tokenizer);
   const tokens = new Int32Array(entry.tokens);
@@ -157,7 +192,7 @@ function readShard(dir: string, manifest: DatasetManifest, file: string, index: 
     const t = readUint(view, j * width, width);
     if (t >= vocab)
       throw new ConcordError(CONCORD_ERROR__DATASET__MALFORMED_SHARD, {
-        shard: file,
+        shard: entry.file,
         reason: `token ${t} at ${j} >= vocabulary ${vocab}`,
       });
     tokens[j] = t;

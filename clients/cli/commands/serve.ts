@@ -8,6 +8,12 @@ const options = {
     demandOption: true,
     describe: "folder of blobs, each named by its sha256 (created if absent)",
   },
+  dataset: {
+    type: "string",
+    array: true,
+    describe:
+      "a prepared dataset folder to add first: its manifest under the dataset hash, each shard under its sha256",
+  },
   host: { type: "string", default: "127.0.0.1", describe: "address to listen on" },
   port: { type: "number", default: 0, describe: "port to listen on (0: any free port, printed at start)" },
   "accept-uploads": {

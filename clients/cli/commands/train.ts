@@ -5,7 +5,10 @@ import { runTrain } from "../lib/runTrain";
 const options = {
   run: { type: "string", demandOption: true, describe: "the Run account's address" },
   recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
-  data: { type: "string", demandOption: true, describe: "the run's prepared dataset folder (its hash is on-chain)" },
+  data: {
+    type: "string",
+    describe: "the run's prepared dataset folder (its hash is on-chain); without it, the dataset comes from --server",
+  },
   listen: { type: "string", default: "127.0.0.1:0", describe: "HOST:PORT the peer server listens on (0: any port)" },
   advertise: { type: "string", describe: "ws://HOST:PORT other members dial (default: the listen address)" },
   stake: { type: "number", describe: "SOL to stake when joining (default: the run's min_stake)" },
@@ -13,7 +16,7 @@ const options = {
     type: "string",
     array: true,
     describe:
-      "a data server (concord serve): checkpoints and past updates come from it, committed updates go to it; repeatable",
+      "a data server (concord serve): the dataset (without --data), checkpoints and past updates come from it, committed updates go to it; repeatable",
   },
   "state-dir": { type: "string", default: ".concord/trainer", describe: "where updates are kept for the epoch" },
   json: { type: "boolean", default: false, describe: "print one JSON event per line instead of text" },

@@ -1,5 +1,6 @@
-// `concord serve`: serves a blob folder over HTTP until interrupted; with --checkpoints, also publishes the run's
-// checkpoints into it as the run's authority (trainer/checkpoint/checkpointPublisher.ts).
+// `concord serve`: serves a blob folder over HTTP until interrupted, after adding the datasets it is given
+// (--dataset); with --checkpoints, also publishes the run's checkpoints into it as the run's authority
+// (trainer/checkpoint/checkpointPublisher.ts).
 import { Connection } from "@solana/web3.js";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
@@ -7,16 +8,36 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { BlobServer } from "../../../coordinator/blobServer/blobServer";
 import { startBlobServer } from "../../../coordinator/blobServer/blobServer";
+import { BlobStore } from "../../../coordinator/blobServer/blobStore";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { CheckpointPublisher } from "../../../trainer/checkpoint/checkpointPublisher";
-import { openDataset } from "../../../trainer/data/tokenShards";
+import { datasetBlobs, openDataset } from "../../../trainer/data/tokenShards";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
+
+/**
+ * Publishes prepared dataset folders into the blob store in `storeDir`: what `concord train --server`
+ * downloads. Every folder is checked whole before the store is touched, so a damaged one adds nothing; the store
+ * keeps a blob only under the hash of its bytes.
+ */
+export function addDatasets(
+  storeDir: string,
+  dirs: readonly string[],
+): { dir: string; hash: string; blobs: number; added: number }[] {
+  const datasets = dirs.map((d) => ({ dir: resolve(d), ...datasetBlobs(resolve(d)) }));
+  const store = new BlobStore(storeDir);
+  return datasets.map(({ dir, hash, blobs }) => ({
+    dir,
+    hash,
+    blobs: blobs.length,
+    added: blobs.filter((b) => store.put(b.hash, b.read())).length,
+  }));
+}
 
 interface CheckpointArgs extends ClusterArgs {
   checkpoints?: string;
@@ -70,6 +91,7 @@ async function checkpointPublisher(args: CheckpointArgs) {
 export async function runServe(
   args: CheckpointArgs & {
     dir: string;
+    dataset?: string[];
     host: string;
     port: number;
     acceptUploads: boolean;
@@ -83,6 +105,8 @@ export async function runServe(
   }
   if (!(args.maxUploadMib > 0)) throw new Error(`--max-upload-mib must be positive, got ${args.maxUploadMib}`);
   const publisherFor = await checkpointPublisher(args);
+  for (const d of addDatasets(dir, args.dataset ?? []))
+    console.log(`dataset ${d.hash}: ${d.blobs} blobs from ${d.dir} (${d.added} new)`);
   const server = await startBlobServer({
     dir,
     host: args.host,

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
+import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
@@ -13,6 +14,7 @@ import { openDataset } from "../../../trainer/data/tokenShards";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
 import { clusterUrl, readAnchorToml } from "./anchorToml";
+import { downloadRunDataset, parseServers } from "./runDataset";
 
 /** "HOST:PORT" as a listen address. */
 export function parseListen(value: string): { host: string; port: number } {
@@ -64,7 +66,7 @@ export async function runTrain(args: {
   keypair?: string;
   run: string;
   recipe: string;
-  data: string;
+  data?: string;
   listen: string;
   advertise?: string;
   stake?: number;
@@ -81,15 +83,17 @@ export async function runTrain(args: {
   const run = parseAddress("run", args.run);
   const listen = parseListen(args.listen);
   const attack = args.attack === undefined ? undefined : attackNamed(args.attack);
-  for (const server of args.server ?? [])
-    if (!/^https?:\/\/[^/]+/.test(server))
-      throw new Error(`--server ${server}: expected an http(s) URL, e.g. http://127.0.0.1:8900`);
+  const servers = parseServers(args.server ?? []);
+  if (args.data === undefined && servers.length === 0)
+    throw new Error(
+      "pass --data DIR (a local copy of the run's dataset) or --server URL (a data server to download it from)",
+    );
   if (args.stake !== undefined && !(args.stake > 0))
     throw new Error(`--stake ${args.stake} must be a positive SOL amount`);
   const recipePath = resolve(args.recipe);
   if (!existsSync(recipePath)) throw new Error(`recipe ${recipePath} not found`);
   const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
-  const dataset = openDataset(resolve(args.data));
+  const local = args.data === undefined ? undefined : openDataset(resolve(args.data));
   const keypair = readKeypair(walletPath);
   const stateDir = resolve(args.stateDir);
   mkdirSync(stateDir, { recursive: true });
@@ -98,6 +102,14 @@ export async function runTrain(args: {
   const connection = new Connection(url, "confirmed");
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
+  const dataset =
+    local ??
+    (await downloadRunDataset({
+      hash: Buffer.from(decodeRun(info.data, run.toBase58()).config.datasetHash).toString("hex"),
+      servers,
+      stateDir,
+      json: args.json,
+    }));
   const backend = await selectBackend();
   const node = new TrainerNode({
     program: coordinatorProgram(providerFor(connection, keypair), info.owner),
@@ -111,7 +123,7 @@ export async function runTrain(args: {
     advertise: args.advertise,
     stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
     stateDir,
-    servers: args.server,
+    servers,
     onEvent: print,
     attack,
   });

@@ -1,0 +1,67 @@
+// `concord train --server` without --data: the run's dataset from data servers into the state folder's cache, with a progress
+// bar on a terminal, one line per step otherwise, and one JSON event per line with --json.
+import { MultiBar } from "cli-progress";
+import { join } from "node:path";
+import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
+import { downloadDataset } from "../../../trainer/data/datasetDownload";
+import type { Dataset } from "../../../trainer/data/tokenShards";
+import { MANIFEST_FILE } from "../../../trainer/data/tokenShards";
+
+/** Each `--server` value as a base URL; an address that is not http(s) is refused with its flag. */
+export function parseServers(values: readonly string[]): string[] {
+  return values.map((value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      // reported below
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash)
+      throw new Error(`--server ${value}: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:8900`);
+    return value.replace(/\/+$/, "");
+  });
+}
+
+/** One line per event, as people read them (a shard's arrival only moves the bar). */
+export function formatDatasetEvent(e: DatasetEvent): string | undefined {
+  switch (e.kind) {
+    case "download-started":
+      return `dataset ${e.dataset}: ${e.shards} shards, ${e.cached} cached, ${e.bytes} bytes to download`;
+    case "blob-refused":
+      return `warning: ${e.file === MANIFEST_FILE ? "the manifest" : `shard ${e.file}`} from ${e.server} refused: ${e.reason}`;
+    case "shard-downloaded":
+      return undefined;
+    case "download-finished":
+      return `dataset ready in ${e.dir}: ${e.downloaded} shards downloaded (${e.bytes} bytes), ${e.cached} cached`;
+  }
+}
+
+/** Downloads the run's dataset into `<stateDir>/datasets/<hash>/` (or finds it there) and opens it. */
+export async function downloadRunDataset(o: {
+  hash: string;
+  servers: string[];
+  stateDir: string;
+  json: boolean;
+}): Promise<Dataset> {
+  // Lines print above the bar (MultiBar.log), so the two do not overwrite each other.
+  const bars = !o.json && process.stdout.isTTY ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
+  let bar: ReturnType<MultiBar["create"]> | undefined; // from the first shard's bytes: a cached dataset shows none
+  const say = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
+  try {
+    return await downloadDataset({
+      hash: o.hash,
+      servers: o.servers,
+      cacheDir: join(o.stateDir, "datasets"),
+      onEvent: (e) => {
+        const line = o.json ? JSON.stringify(e) : formatDatasetEvent(e);
+        if (line !== undefined) say(line);
+      },
+      onBytes: (received, total) => {
+        bar ??= bars?.create(total, 0);
+        bar?.update(received);
+      },
+    });
+  } finally {
+    bars?.stop();
+  }
+}
