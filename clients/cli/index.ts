@@ -4,6 +4,7 @@ import { auditCommand } from "./commands/audit";
 import { crankCommand } from "./commands/crank";
 import { deployCommand } from "./commands/deploy";
 import { localnetCommand } from "./commands/localnet";
+import { relayCommand } from "./commands/relay";
 import { serveCommand } from "./commands/serve";
 import { trainCommand } from "./commands/train";
 import { GLOBAL_OPTIONS } from "./globalOptions";
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(crankCommand)
     .command(auditCommand)
     .command(serveCommand)
+    .command(relayCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

@@ -101,8 +101,7 @@ describe("update exchange", () => {
     const node = await UpdateExchange.start({
       run,
       keypair,
-      host: "127.0.0.1",
-      port: 0,
+      listen: { host: "127.0.0.1", port: 0 },
       store: UpdateStore.open(dir),
       chain,
       validate,

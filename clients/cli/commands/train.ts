@@ -6,8 +6,19 @@ const options = {
   run: { type: "string", demandOption: true, describe: "the Run account's address" },
   recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
   data: { type: "string", demandOption: true, describe: "the run's prepared dataset folder (its hash is on-chain)" },
-  listen: { type: "string", default: "127.0.0.1:0", describe: "HOST:PORT the peer server listens on (0: any port)" },
-  advertise: { type: "string", describe: "ws://HOST:PORT other members dial (default: the listen address)" },
+  listen: {
+    type: "string",
+    describe: "HOST:PORT the peer server listens on (0: any port; default 127.0.0.1:0, none with --relay)",
+  },
+  relay: {
+    type: "string",
+    array: true,
+    describe: "ws://HOST:PORT/relay of a concord relay to take peers through (repeatable; the first is advertised)",
+  },
+  advertise: {
+    type: "string",
+    describe: "ws://HOST:PORT other members dial (default: the relay, else the listen address)",
+  },
   stake: { type: "number", describe: "SOL to stake when joining (default: the run's min_stake)" },
   "state-dir": { type: "string", default: ".concord/trainer", describe: "where updates are kept for the epoch" },
   json: { type: "boolean", default: false, describe: "print one JSON event per line instead of text" },

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
+import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
 import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
@@ -59,7 +60,8 @@ export async function runTrain(args: {
   run: string;
   recipe: string;
   data: string;
-  listen: string;
+  listen?: string;
+  relay?: string[];
   advertise?: string;
   stake?: number;
   stateDir: string;
@@ -71,7 +73,10 @@ export async function runTrain(args: {
   const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
   if (!existsSync(walletPath)) throw new Error(`keypair ${walletPath} not found (pass --keypair)`);
   const run = parseAddress("run", args.run);
-  const listen = parseListen(args.listen);
+  const relays = (args.relay ?? []).map((url) => parseRelayEndpoint(url));
+  // A member behind relays accepts no inbound connections unless told where to listen as well
+  const listen =
+    args.listen !== undefined || relays.length === 0 ? parseListen(args.listen ?? "127.0.0.1:0") : undefined;
   const attack = args.attack === undefined ? undefined : attackNamed(args.attack);
   if (args.stake !== undefined && !(args.stake > 0))
     throw new Error(`--stake ${args.stake} must be a positive SOL amount`);
@@ -97,6 +102,7 @@ export async function runTrain(args: {
     dataset,
     compute: computeDescriptor(backend),
     listen,
+    relays,
     advertise: args.advertise,
     stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
     stateDir,
