@@ -123,6 +123,8 @@ export class RelayServer {
   private wss!: WebSocketServer;
   /** ws://host:port as bound; members advertise `${url}/relay`. */
   url = "";
+  /** Sessions paired and frames forwarded since start. */
+  readonly stats = { sessions: 0, frames: 0 };
 
   private constructor(private readonly options: RelayOptions) {
     this.limits = { ...DEFAULT_RELAY_LIMITS, ...options.limits };
@@ -248,7 +250,7 @@ export class RelayServer {
     ws.on("message", (data: Buffer, isBinary) => {
       try {
         const m = checkFrame(data, isBinary);
-        if (session?.member) return this.forward(session, session.member, data);
+        if (session?.member) return this.forward(session.member, data);
         if (early.length > 0) return void early.push(data); // the hello is in: these wait with it
         if (m.kind !== "hello")
           throw new ConcordError(CONCORD_ERROR__PEER__HANDSHAKE_FAILED, {
@@ -332,15 +334,17 @@ export class RelayServer {
     session.registration.pending.delete(session);
     clearTimeout(session.timer);
     session.member = ws;
-    for (const frame of session.queue.splice(0)) this.forward(session, ws, frame);
+    this.stats.sessions++;
+    this.log(`session ${id}: a peer to ${session.memberKey.toBase58()}`);
+    for (const frame of session.queue.splice(0)) this.forward(ws, frame);
     let helloSeen = false;
     ws.on("message", (data: Buffer, isBinary) => {
       try {
         const m = checkFrame(data, isBinary);
         if (!helloSeen && (m.kind !== "hello" || !m.member.equals(session.memberKey) || !m.run.equals(session.run)))
-          throw this.sessionFailed(session, "the connection back did not start with the member's hello for the run");
+          throw this.sessionFailed(session, "answered without the member's own hello");
         helloSeen = true;
-        this.forward(session, session.dialer, data);
+        this.forward(session.dialer, data);
       } catch (e) {
         if (!isConcordError(e)) throw e;
         this.fail(session, e);
@@ -360,8 +364,10 @@ export class RelayServer {
     else ws.close(1011, "internal error");
   }
 
-  private forward(session: Session, to: WebSocket, frame: Buffer): void {
-    if (to.readyState === to.OPEN) to.send(frame);
+  private forward(to: WebSocket, frame: Buffer): void {
+    if (to.readyState !== to.OPEN) return;
+    to.send(frame);
+    this.stats.frames++;
   }
 
   /** One side closed: the other follows with the same code when it can be passed on. */

@@ -11,7 +11,7 @@ import { computeDescriptor, selectBackend } from "../../trainer/backend/selectBa
 import type { Dataset } from "../../trainer/data/tokenShards";
 import { parameterHash } from "../../trainer/node/parameterHash";
 import { replayRun } from "../../trainer/node/runReplay";
-import type { NodeEvent } from "../../trainer/node/trainerNode";
+import type { NodeEvent, TrainerNodeOptions } from "../../trainer/node/trainerNode";
 import { TrainerNode } from "../../trainer/node/trainerNode";
 import { UpdateStore } from "../../trainer/node/updateStore";
 import { within } from "./within";
@@ -30,7 +30,16 @@ export interface InProcessNodes {
 
 export async function startNodes(
   connection: Connection,
-  o: { run: PublicKey; recipe: TrainingRecipe; dataset: Dataset; count: number; dir: string; witnessWaitMs?: number },
+  o: {
+    run: PublicKey;
+    recipe: TrainingRecipe;
+    dataset: Dataset;
+    count: number;
+    dir: string;
+    witnessWaitMs?: number;
+    /** Per node: options over the defaults (a node behind a relay: `{ listen: undefined, relays: [...] }`). */
+    nodeOptions?: (i: number) => Partial<TrainerNodeOptions>;
+  },
 ): Promise<InProcessNodes> {
   const compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
   const keypairs = await Promise.all(Array.from({ length: o.count }, () => fundedKeypair(connection, 2)));
@@ -49,6 +58,7 @@ export async function startNodes(
         stateDir: join(o.dir, `node-${i}`),
         onEvent: (e) => events[i].push(e),
         witnessWaitMs: o.witnessWaitMs,
+        ...o.nodeOptions?.(i),
       }),
   );
   return {
