@@ -4,9 +4,10 @@ import { Keypair } from "@solana/web3.js";
 import { WebSocket } from "ws";
 import { randomBytes } from "node:crypto";
 import * as codes from "../../sdk/errors/codes";
+import { ConcordError } from "../../sdk/errors/concordError";
 import { BanList } from "../../sdk/net/banList";
 import type { PeerPayload } from "../../sdk/net/peerSocket";
-import { PeerSocket } from "../../sdk/net/peerSocket";
+import { PeerSocket, memberBanKey } from "../../sdk/net/peerSocket";
 import { RelayLink } from "../../sdk/net/relayLink";
 import { RELAY_PATH, peerDialUrl } from "../../sdk/net/relayUrls";
 import type { RegisterFields, RelayMessage } from "../../sdk/peer/peerMessages";
@@ -44,6 +45,7 @@ function member(keypair = Keypair.generate(), relayEndpoint = endpoint) {
     ready: [] as PeerSocket[],
     received: [] as PeerPayload[],
     closes: [] as number[],
+    bans: new BanList(),
     link: null as unknown as RelayLink,
   };
   m.link = new RelayLink(relayEndpoint, {
@@ -56,7 +58,7 @@ function member(keypair = Keypair.generate(), relayEndpoint = endpoint) {
       new PeerSocket(ws, origin, {
         run,
         keypair,
-        bans: new BanList(),
+        bans: m.bans,
         relayed: true,
         onReady: (p) => m.ready.push(p),
         onMessage: (_, msg) => m.received.push(msg),
@@ -110,6 +112,19 @@ describe("relay", () => {
     await eventually(() => dialer.received.some((x) => x.kind === "want"), "the want at the dialer");
     expect(m.received[0]).toMatchObject({ kind: "announce", step: 3 });
     expect(relay.stats.sessions).toBe(1);
+  });
+
+  it("a fault seen through the relay bans that route to the peer, not the peer itself (the relay may be at fault)", async () => {
+    // Given a session, when the member catches a fault on it (bytes that do not match a receipt, say)
+    const { m, dialer, dialerKey } = await session();
+    m.ready[0].fail(
+      new ConcordError(codes.CONCORD_ERROR__PEER__RECEIPT_MISMATCH, { member: "x", step: 0, reason: "test" }),
+    );
+    expect((await dialer.closeCode()).code).toBe(codes.CONCORD_ERROR__PEER__RECEIPT_MISMATCH);
+    // Then the member key itself is not banned, but the same peer through this relay is refused for a while
+    expect(m.bans.isBanned(memberBanKey(dialerKey.publicKey))).toBe(false);
+    const again = await RawPeer.hello(peerDialUrl(endpoint, m.keypair.publicKey), dialerKey, run);
+    expect((await again.closeCode()).code).toBe(codes.CONCORD_ERROR__PEER__BANNED);
   });
 
   it("holds nothing: restarted on the same port, it sees its members register again and forwards again", async () => {
