@@ -31,7 +31,8 @@ export interface RelayLinkOptions {
   readonly now?: () => number;
   /** A peer's connection through the relay, still opening; `origin` names the relay (its ban key). */
   readonly onAccept: (ws: WebSocket, origin: string) => void;
-  readonly onRegistered?: (link: RelayLink) => void;
+  /** A control connection that answers no ping within this is dropped and dialed again (default 15 s). */
+  readonly heartbeatMs?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -43,7 +44,6 @@ export class RelayLink {
   /** Closes since the relay last acknowledged a registration. */
   private failures = 0;
   private stopped = false;
-  private registeredNow = false;
 
   /** `endpoint`: the relay's ws://HOST:PORT/relay (relayUrls.parseRelayEndpoint). */
   constructor(
@@ -52,11 +52,6 @@ export class RelayLink {
   ) {
     this.origin = `relay:${endpoint}`;
     this.connect();
-  }
-
-  /** Whether the relay acknowledged this member's registration on the open control connection. */
-  get registered(): boolean {
-    return this.registeredNow;
   }
 
   stop(): void {
@@ -73,14 +68,25 @@ export class RelayLink {
     this.control = ws;
     ws.binaryType = "nodebuffer";
     ws.on("open", () => {
+      answered = true;
       const fields = { run, member: keypair.publicKey, relay: this.endpoint, timestamp: now(), nonce: randomBytes(32) };
       ws.send(encodeRelayMessage(signRegister(fields, keypair.secretKey)));
     });
     ws.on("message", (data) => this.receive(ws, data as Buffer));
     ws.on("error", (e) => this.log(`relay ${this.endpoint}: ${e.message}`));
+    // A relay host that vanishes without closing (power, partition) would leave the member registered nowhere; a
+    // connect that hangs past one beat is dropped too
+    let answered = true;
+    ws.on("pong", () => (answered = true));
+    const heartbeat = setInterval(() => {
+      if (!answered) return ws.terminate();
+      answered = false;
+      if (ws.readyState === ws.OPEN) ws.ping();
+    }, this.options.heartbeatMs ?? 15_000);
+    heartbeat.unref();
     ws.once("close", (code, reason) => {
+      clearInterval(heartbeat);
       this.control = null;
-      this.registeredNow = false;
       if (this.stopped) return;
       const ms = backoffDelay(
         this.options.backoff ?? DEFAULT_BACKOFF,
@@ -98,8 +104,6 @@ export class RelayLink {
       const m = decodeRelayMessage(data);
       if (m.kind === "registered") {
         this.failures = 0;
-        this.registeredNow = true;
-        this.options.onRegistered?.(this);
       } else if (m.kind === "open") {
         if (this.options.bans.isBanned(this.origin)) return; // the relay's session times out
         const accept = new WebSocket(relayAcceptUrl(this.endpoint, m.session), { maxPayload: MAX_MESSAGE_BYTES });
