@@ -227,6 +227,7 @@ describe("relay", () => {
   it.each([
     ["a bad signature", { kind: "register", signature: "flip" }, /bad signature/],
     ["a registration for another relay", { relay: "ws://127.0.0.1:1/relay" }, /signed for relay/],
+    ["a registration naming no relay URL", { relay: "not a url" }, /signed for relay not a url/],
     ["a stale registration", { timestamp: Date.now() - 120_000 }, /timestamp is -\d+ ms off/],
   ])("refuses %s with REGISTRATION_REFUSED", async (_, change, why) => {
     const keypair = Keypair.generate();

@@ -27,6 +27,7 @@ import {
   CONCORD_ERROR__PEER__UNEXPECTED_MESSAGE,
 } from "../../sdk/errors/codes";
 import { closeCode, closeReason } from "../../sdk/net/peerSocket";
+import { isRelayEndpoint } from "../../sdk/net/relayUrls";
 import type { PeerMessage } from "../../sdk/peer/peerMessages";
 import {
   MAX_MESSAGE_BYTES,
@@ -82,8 +83,8 @@ interface Session {
   member: WebSocket | null;
   readonly memberKey: PublicKey;
   readonly run: PublicKey;
-  /** The dialer's frames (its hello first) until the member's side is there. */
-  readonly queue: Buffer[];
+  /** The dialer's hello, passed on once the member dials back. */
+  readonly hello: Buffer;
   readonly timer: NodeJS.Timeout;
   readonly registration: Registration;
 }
@@ -205,7 +206,8 @@ export class RelayServer {
     const refused = (reason: string) =>
       new ConcordError(CONCORD_ERROR__PEER__RELAY_REGISTRATION_REFUSED, { member: m.member.toBase58(), reason });
     if (!verifyRegister(m)) throw refused("bad signature");
-    if (new URL(m.relay).host !== host) throw refused(`signed for relay ${m.relay}, this is ${host}`);
+    if (!isRelayEndpoint(m.relay) || new URL(m.relay).host !== host)
+      throw refused(`signed for relay ${m.relay}, this is ${host}`);
     const skew = m.timestamp - (this.options.now ?? Date.now)();
     if (Math.abs(skew) > this.limits.skewMs) throw refused(`its timestamp is ${skew} ms off the relay's clock`);
     await this.checkRunMember("register", m.run, m.member);
@@ -245,21 +247,21 @@ export class RelayServer {
   private dial(ws: WebSocket, memberKey: PublicKey): void {
     const timer = this.handshakeTimer(ws, "no hello");
     let session: Session | null = null;
-    const early: Buffer[] = [];
+    let helloSeen = false;
     const end = (e: ConcordError) => (session ? this.fail(session, e) : closeWith(ws, e));
     ws.on("message", (data: Buffer, isBinary) => {
       try {
         const m = checkFrame(data, isBinary);
         if (session?.member) return this.forward(session.member, data);
-        if (early.length > 0) return void early.push(data); // the hello is in: these wait with it
-        if (m.kind !== "hello")
+        // A peer speaks after the member's hello reached it, and that comes once the member dialed back
+        if (helloSeen || m.kind !== "hello")
           throw new ConcordError(CONCORD_ERROR__PEER__HANDSHAKE_FAILED, {
             peer: "dialer",
-            reason: `the first message must be hello, got ${m.kind}`,
+            reason: `${m.kind} before the member's hello (the first message must be hello)`,
           });
-        early.push(data);
+        helloSeen = true;
         clearTimeout(timer);
-        this.open(ws, memberKey, m.run, m.member, early).then(
+        this.open(ws, memberKey, m.run, m.member, data).then(
           (s) => (session = s),
           (e: unknown) => this.refuse(ws, e),
         );
@@ -283,7 +285,7 @@ export class RelayServer {
     memberKey: PublicKey,
     run: PublicKey,
     from: PublicKey,
-    queue: Buffer[],
+    hello: Buffer,
   ): Promise<Session | null> {
     await this.checkRunMember("hello", run, from);
     const registration = this.registrations.get(regKey(run, memberKey));
@@ -306,7 +308,7 @@ export class RelayServer {
       member: null,
       memberKey,
       run,
-      queue,
+      hello,
       registration,
       timer: setTimeout(
         () => this.fail(session, this.sessionFailed(session, `it did not dial back within ${timeoutMs} ms`)),
@@ -336,7 +338,7 @@ export class RelayServer {
     session.member = ws;
     this.stats.sessions++;
     this.log(`session ${id}: a peer to ${session.memberKey.toBase58()}`);
-    for (const frame of session.queue.splice(0)) this.forward(ws, frame);
+    this.forward(ws, session.hello);
     let helloSeen = false;
     ws.on("message", (data: Buffer, isBinary) => {
       try {
