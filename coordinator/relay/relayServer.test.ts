@@ -127,6 +127,20 @@ describe("relay", () => {
     expect((await again.closeCode()).code).toBe(codes.CONCORD_ERROR__PEER__BANNED);
   });
 
+  it("several relays may serve one member: it registers at each and is reachable through either", async () => {
+    const other = await RelayServer.start({ host: "127.0.0.1", port: 0 });
+    stops.push(() => void other.close());
+    const keypair = Keypair.generate();
+    member(keypair);
+    member(keypair, `${other.url}${RELAY_PATH}`);
+    await registered();
+    await eventually(() => other.registered === 1, "the registration at the second relay");
+    for (const via of [endpoint, `${other.url}${RELAY_PATH}`]) {
+      const dialer = await RawPeer.hello(peerDialUrl(via, keypair.publicKey), Keypair.generate(), run);
+      await eventually(() => dialer.received.some((x) => x.kind === "hello"), `the member's hello through ${via}`);
+    }
+  });
+
   it("holds nothing: restarted on the same port, it sees its members register again and forwards again", async () => {
     const m = member();
     await registered();
