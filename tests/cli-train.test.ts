@@ -71,6 +71,7 @@ test.each([
   ["another run's recipe", { recipe: join(dir, "other-recipe.json") }, /does not match the run on-chain: its sha256/],
   ["another dataset", { data: join(dir, "other-data") }, /dataset .*other-data has hash [0-9a-f]+, the run's is/],
   ["a listen address without a port", { listen: "127.0.0.1" }, /--listen 127.0.0.1: expected HOST:PORT/],
+  ["a relay that is not a relay endpoint", { relay: "ws://127.0.0.1:1" }, /relay URL ws:\/\/127.0.0.1:1: its path/],
   ["a keypair file that is missing", { keypair: join(dir, "nobody.json") }, /keypair .*nobody.json not found/],
 ])("%s: one line, exit 1, nothing sent", async (_, over, message) => {
   expect(await main(args(over))).toBe(1);

@@ -5,6 +5,7 @@ import { crankCommand } from "./commands/crank";
 import { deployCommand } from "./commands/deploy";
 import { leaveCommand } from "./commands/leave";
 import { localnetCommand } from "./commands/localnet";
+import { relayCommand } from "./commands/relay";
 import { serveCommand } from "./commands/serve";
 import { trainCommand } from "./commands/train";
 import { withdrawCommand } from "./commands/withdraw";
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(serveCommand)
     .command(leaveCommand)
     .command(withdrawCommand)
+    .command(relayCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

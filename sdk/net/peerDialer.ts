@@ -14,6 +14,12 @@ export interface Backoff {
 
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 250, maxMs: 30_000 };
 
+/** The pause after `failures` closes in a row. Equal jitter: half the ceiling fixed, half random. */
+export function backoffDelay(backoff: Backoff, failures: number, random: () => number): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** failures);
+  return Math.round(ceiling * (0.5 + 0.5 * random()));
+}
+
 export interface PeerDialerOptions extends PeerSocketOptions {
   readonly backoff?: Backoff;
   readonly random?: () => number;
@@ -65,11 +71,8 @@ export class PeerDialer {
     });
   }
 
-  /** Equal jitter: half the ceiling fixed, half random. */
   private nextDelay(): number {
-    const { initialMs, maxMs } = this.options.backoff ?? DEFAULT_BACKOFF;
-    const ceiling = Math.min(maxMs, initialMs * 2 ** this.failures++);
-    return Math.round(ceiling * (0.5 + 0.5 * (this.options.random ?? Math.random)()));
+    return backoffDelay(this.options.backoff ?? DEFAULT_BACKOFF, this.failures++, this.options.random ?? Math.random);
   }
 
   private retryIn(ms: number): void {

@@ -73,6 +73,11 @@ export interface PeerSocketOptions {
   readonly now?: () => number;
   /** Throws a ConcordError (NOT_A_MEMBER, say) to refuse a peer whose hello is valid; the peer is not banned. */
   readonly admit?: (member: PublicKey) => void;
+  /**
+   * The bytes pass a relay, which can alter anything the peer did not sign: a violation may be the relay's, so it
+   * bans this route to the member (origin and member) for originBanMs instead of the member everywhere.
+   */
+  readonly relayed?: boolean;
   readonly onReady?: (peer: PeerSocket) => void;
   /** A ConcordError thrown here closes the connection and bans the peer. */
   readonly onMessage?: (peer: PeerSocket, message: PeerPayload) => void;
@@ -83,9 +88,9 @@ export interface PeerSocketOptions {
 export const memberBanKey = (member: PublicKey) => `member:${member.toBase58()}`;
 
 /** A ConcordError of the peer block closes with its own code (ws leaves 4000-4999 to applications). */
-const closeCode = (e: ConcordError) => (e.code >= 4000 && e.code <= 4999 ? e.code : 1008);
+export const closeCode = (e: ConcordError) => (e.code >= 4000 && e.code <= 4999 ? e.code : 1008);
 // ws refuses close reasons over 123 bytes; ASCII keeps characters and bytes the same count.
-const closeReason = (text: string) => text.replace(/[^\x20-\x7e]/g, "?").slice(0, 123);
+export const closeReason = (text: string) => text.replace(/[^\x20-\x7e]/g, "?").slice(0, 123);
 
 export class PeerSocket {
   /** The peer's member key, once its hello was accepted. */
@@ -144,12 +149,14 @@ export class PeerSocket {
     return true;
   }
 
-  /** Closes with `e`'s code and bans the peer: its member key if known, else its origin. */
+  /** Closes with `e`'s code and bans the peer: its member key if known (its route if relayed), else its origin. */
   fail(e: ConcordError): void {
     if (this.closed) return;
-    const [key, ms] = this.member
-      ? [memberBanKey(this.member), this.limits.memberBanMs]
-      : [this.origin, this.limits.originBanMs];
+    const [key, ms] = !this.member
+      ? [this.origin, this.limits.originBanMs]
+      : this.options.relayed
+        ? [this.routeBanKey(this.member), this.limits.originBanMs]
+        : [memberBanKey(this.member), this.limits.memberBanMs];
     this.options.bans.ban(key, ms);
     this.counters.peersBanned++;
     this.options.log?.(`banned ${key} for ${ms} ms: ${e.message}`);
@@ -235,8 +242,16 @@ export class PeerSocket {
     this.options.onReady?.(this);
   }
 
+  private routeBanKey(member: PublicKey): string {
+    return `${this.origin} ${memberBanKey(member)}`;
+  }
+
   private refusedIfBanned(member: PublicKey): boolean {
-    const remainingMs = this.options.bans.remainingMs(memberBanKey(member));
+    const { bans, relayed } = this.options;
+    const remainingMs = Math.max(
+      bans.remainingMs(memberBanKey(member)),
+      relayed ? bans.remainingMs(this.routeBanKey(member)) : 0,
+    );
     if (remainingMs > 0)
       this.refuse(new ConcordError(CONCORD_ERROR__PEER__BANNED, { peer: member.toBase58(), remainingMs }));
     return remainingMs > 0;

@@ -7,14 +7,25 @@ import {
   CONCORD_ERROR__PEER__UNSUPPORTED_VERSION,
 } from "../errors/codes";
 import { expectConcordError } from "../../tests/helpers/expectConcordError";
-import type { PeerMessage } from "./peerMessages";
-import { MAX_MESSAGE_BYTES, MAX_UPDATE_BYTES, decodePeerMessage, encodePeerMessage } from "./peerMessages";
+import type { PeerMessage, RelayMessage } from "./peerMessages";
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_RELAY_MESSAGE_BYTES,
+  MAX_UPDATE_BYTES,
+  RELAY_SESSION_BYTES,
+  decodePeerMessage,
+  decodeRelayMessage,
+  encodePeerMessage,
+  encodeRelayMessage,
+} from "./peerMessages";
+import { signRegister, verifyRegister } from "./peerSignatures";
 import { MAX_RECEIPT_METADATA_BYTES } from "../receiptMetadata";
 
 const packr = new Packr({ useRecords: false, int64AsType: "number" });
 const bytes = (n: number, fill = 7) => new Uint8Array(n).fill(fill);
 const run = Keypair.generate().publicKey;
 const member = Keypair.generate().publicKey;
+const signer = Keypair.generate();
 const hash = bytes(32, 1);
 
 const MESSAGES: Record<PeerMessage["kind"], PeerMessage> = {
@@ -155,5 +166,55 @@ describe("peer messages", () => {
     const wideArray = Uint8Array.from([0xdc, 0x00, 0x03, ...canonical.subarray(1)]);
     expect(packr.unpack(wideArray)).toEqual([1, "want", hash]);
     expectConcordError(() => decodePeerMessage(wideArray), CONCORD_ERROR__PEER__MALFORMED_MESSAGE);
+  });
+});
+
+describe("relay control messages", () => {
+  const register = signRegister(
+    {
+      run,
+      member: signer.publicKey,
+      relay: "ws://127.0.0.1:7000/relay",
+      timestamp: 1_760_000_000_000,
+      nonce: bytes(32),
+    },
+    signer.secretKey,
+  );
+  const RELAY: RelayMessage[] = [
+    register,
+    { kind: "registered" },
+    { kind: "open", session: bytes(RELAY_SESSION_BYTES) },
+  ];
+
+  it.each(RELAY)("round-trips $kind, and a peer connection refuses it", (m) => {
+    const encoded = encodeRelayMessage(m);
+    expect(decodeRelayMessage(encoded)).toEqual(m);
+    expectConcordError(() => decodePeerMessage(encoded), CONCORD_ERROR__PEER__MALFORMED_MESSAGE);
+  });
+
+  it("a registration is signed over the relay it names", () => {
+    expect(verifyRegister(register)).toBe(true);
+    expect(verifyRegister({ ...register, relay: "ws://127.0.0.1:7001/relay" })).toBe(false);
+    expect(verifyRegister({ ...register, timestamp: register.timestamp + 1 })).toBe(false);
+  });
+
+  it.each([
+    ["a relay URL over the endpoint's 64 bytes", { ...register, relay: `ws://${"h".repeat(60)}/relay` }],
+    ["a short session", { kind: "open", session: bytes(8) }],
+  ] as [string, RelayMessage][])("refuses %s", (_, m) => {
+    expectConcordError(() => encodeRelayMessage(m), CONCORD_ERROR__PEER__INVALID_FIELD);
+  });
+
+  it("refuses peer messages, oversized frames and non-canonical bytes on a control connection", () => {
+    expectConcordError(
+      () => decodeRelayMessage(encodePeerMessage(MESSAGES.want)),
+      CONCORD_ERROR__PEER__MALFORMED_MESSAGE,
+    );
+    expectConcordError(
+      () => decodeRelayMessage(bytes(MAX_RELAY_MESSAGE_BYTES + 1)),
+      CONCORD_ERROR__PEER__MESSAGE_TOO_LARGE,
+    );
+    const padded = packr.pack([1, "open", bytes(RELAY_SESSION_BYTES), null]);
+    expectConcordError(() => decodeRelayMessage(padded), CONCORD_ERROR__PEER__MALFORMED_MESSAGE);
   });
 });

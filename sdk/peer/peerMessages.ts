@@ -86,8 +86,6 @@ const FIELDS: { readonly [K in PeerMessageKind]: readonly string[] } = {
   update: ["updateHash", "bytes", "metadata"],
   missing: ["updateHash"],
 };
-const KINDS = Object.keys(FIELDS) as PeerMessageKind[];
-const isKind = (v: unknown): v is PeerMessageKind => typeof v === "string" && (KINDS as string[]).includes(v);
 
 const malformed = (reason: string) => new ConcordError(CONCORD_ERROR__PEER__MALFORMED_MESSAGE, { reason });
 
@@ -243,10 +241,14 @@ function fromWire(kind: PeerMessageKind, f: unknown[]): PeerMessage {
   }
 }
 
-/** Parses and fully validates a peer message; anything but a canonical, valid message throws a PEER ConcordError. */
-export function decodePeerMessage(bytes: Uint8Array): PeerMessage {
-  if (bytes.length > MAX_MESSAGE_BYTES)
-    throw new ConcordError(CONCORD_ERROR__PEER__MESSAGE_TOO_LARGE, { size: bytes.length, limit: MAX_MESSAGE_BYTES });
+/** [kind, fields] of a msgpack array [version, kind, ...fields] whose kind and field count are known. */
+function unpackMessage<K extends string>(
+  bytes: Uint8Array,
+  limit: number,
+  fields: { readonly [k in K]: readonly string[] },
+): [K, unknown[]] {
+  if (bytes.length > limit)
+    throw new ConcordError(CONCORD_ERROR__PEER__MESSAGE_TOO_LARGE, { size: bytes.length, limit });
   let v: unknown;
   try {
     v = packr.unpack(bytes);
@@ -260,11 +262,124 @@ export function decodePeerMessage(bytes: Uint8Array): PeerMessage {
       version: String(version),
       supported: PEER_PROTOCOL_VERSION,
     });
-  if (!isKind(kind)) throw malformed(`unknown kind ${String(kind)}`);
-  if (rest.length !== FIELDS[kind].length)
-    throw malformed(`a ${kind} message has ${FIELDS[kind].length} fields, got ${rest.length}`);
+  if (typeof kind !== "string" || !Object.hasOwn(fields, kind)) throw malformed(`unknown kind ${String(kind)}`);
+  const expected = fields[kind as K].length;
+  if (rest.length !== expected) throw malformed(`a ${kind} message has ${expected} fields, got ${rest.length}`);
+  return [kind as K, rest];
+}
+
+/** Parses and fully validates a peer message; anything but a canonical, valid message throws a PEER ConcordError. */
+export function decodePeerMessage(bytes: Uint8Array): PeerMessage {
+  const [kind, rest] = unpackMessage(bytes, MAX_MESSAGE_BYTES, FIELDS);
   const m = fromWire(kind, rest);
   validate(m);
   if (!Buffer.from(pack(m)).equals(bytes)) throw malformed("not in canonical form");
+  return m;
+}
+
+// Relay control messages (coordinator/relay): a member that accepts no inbound connections registers with a relay
+// over an outbound control connection; the relay acknowledges, then asks it to dial back once per session (a peer
+// dialing it through the relay). They travel only on control connections: decodePeerMessage refuses them.
+
+/** The on-chain endpoint's capacity (programs/coordinator/src/state/limits.h MAX_ENDPOINT_LEN). */
+export const MAX_ENDPOINT_BYTES = 64;
+export const MAX_RELAY_MESSAGE_BYTES = 1024;
+export const RELAY_SESSION_BYTES = 16;
+export const RELAY_REGISTER_DOMAIN = "concord-relay-register-v1";
+
+export interface RegisterFields {
+  readonly run: PublicKey;
+  readonly member: PublicKey;
+  /** The relay's endpoint as the member dialed it (ws://HOST:PORT/relay): a registration is good at that relay only. */
+  readonly relay: string;
+  readonly timestamp: number;
+  readonly nonce: Uint8Array;
+}
+
+/** `member` asks the relay to forward the run's peers to it. */
+export interface RegisterMessage extends RegisterFields {
+  readonly kind: "register";
+  readonly signature: Uint8Array;
+}
+
+export interface RegisteredMessage {
+  readonly kind: "registered";
+}
+
+/** The relay asks the member to dial ACCEPT/<session> for a peer waiting there. */
+export interface OpenMessage {
+  readonly kind: "open";
+  readonly session: Uint8Array;
+}
+
+export type RelayMessage = RegisterMessage | RegisteredMessage | OpenMessage;
+
+const RELAY_FIELDS: { readonly [K in RelayMessage["kind"]]: readonly string[] } = {
+  register: ["run", "member", "relay", "timestamp", "nonce", "signature"],
+  registered: [],
+  open: ["session"],
+};
+
+function checkRegisterFields(f: RegisterFields): void {
+  const kind = "register";
+  checkKeys(kind, f);
+  field(
+    kind,
+    "relay",
+    typeof f.relay === "string" && f.relay.length > 0 && Buffer.byteLength(f.relay) <= MAX_ENDPOINT_BYTES,
+    `must be a URL of 1..${MAX_ENDPOINT_BYTES} bytes`,
+  );
+  field(kind, "timestamp", isCount(f.timestamp), "must be a non-negative integer (unix ms)");
+  field(kind, "nonce", isBytes(f.nonce, 32), "must be 32 bytes");
+}
+
+function validateRelay(m: RelayMessage): void {
+  if (m.kind === "register") {
+    checkRegisterFields(m);
+    checkSignature(m.kind, m.signature);
+  } else if (m.kind === "open") field(m.kind, "session", isBytes(m.session, RELAY_SESSION_BYTES), "must be 16 bytes");
+}
+
+function packRelay(m: RelayMessage): Uint8Array {
+  const wire =
+    m.kind === "register"
+      ? [m.run.toBytes(), m.member.toBytes(), m.relay, m.timestamp, m.nonce, m.signature]
+      : m.kind === "open"
+        ? [m.session]
+        : [];
+  return Uint8Array.from(packr.pack([PEER_PROTOCOL_VERSION, m.kind, ...wire]));
+}
+
+/** The bytes a registration's signature covers: the domain then msgpack [version, run, member, relay, timestamp, nonce]. */
+export function registerSignedBytes(f: RegisterFields): Uint8Array {
+  checkRegisterFields(f);
+  const body = packr.pack([PEER_PROTOCOL_VERSION, f.run.toBytes(), f.member.toBytes(), f.relay, f.timestamp, f.nonce]);
+  return withDomain(RELAY_REGISTER_DOMAIN, body);
+}
+
+export function encodeRelayMessage(m: RelayMessage): Uint8Array {
+  validateRelay(m);
+  return packRelay(m);
+}
+
+/** Parses and fully validates a relay control message, as decodePeerMessage does a peer message. */
+export function decodeRelayMessage(bytes: Uint8Array): RelayMessage {
+  const [kind, f] = unpackMessage(bytes, MAX_RELAY_MESSAGE_BYTES, RELAY_FIELDS);
+  const m: RelayMessage =
+    kind === "register"
+      ? {
+          kind,
+          run: key(kind, "run", f[0]),
+          member: key(kind, "member", f[1]),
+          relay: f[2] as string,
+          timestamp: f[3] as number,
+          nonce: copy(f[4]),
+          signature: copy(f[5]),
+        }
+      : kind === "open"
+        ? { kind, session: copy(f[0]) }
+        : { kind };
+  validateRelay(m);
+  if (!Buffer.from(packRelay(m)).equals(bytes)) throw malformed("not in canonical form");
   return m;
 }

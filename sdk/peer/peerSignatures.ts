@@ -1,11 +1,18 @@
-// Signs and checks the two messages that carry a member's word: hello (it holds the key) and announce (it holds an
-// update). A Solana public key is the raw ed25519 public key and a web3.js Keypair.secretKey is seed || public key, so
+// Signs and checks the messages that carry a member's word: hello (it holds the key), announce (it holds an update)
+// and a relay registration (forward the run's peers to it, at that relay). A Solana public key is the raw ed25519 public key and a web3.js Keypair.secretKey is seed || public key, so
 // a member signs with its on-chain identity. Verification returns false on any bad input: peers send garbage.
 import { ed25519 } from "@noble/curves/ed25519";
 import { ConcordError } from "../errors/concordError";
 import { CONCORD_ERROR__PEER__BAD_SIGNATURE, CONCORD_ERROR__PEER__INVALID_FIELD } from "../errors/codes";
-import type { AnnounceFields, AnnounceMessage, HelloFields, HelloMessage } from "./peerMessages";
-import { announceSignedBytes, helloSignedBytes } from "./peerMessages";
+import type {
+  AnnounceFields,
+  AnnounceMessage,
+  HelloFields,
+  HelloMessage,
+  RegisterFields,
+  RegisterMessage,
+} from "./peerMessages";
+import { announceSignedBytes, helloSignedBytes, registerSignedBytes } from "./peerMessages";
 
 /** The ed25519 seed of a 64-byte Solana secret key, after checking that it belongs to `member`. */
 function seedOf(kind: string, secretKey64: Uint8Array, member: Uint8Array): Uint8Array {
@@ -45,6 +52,16 @@ export function signAnnounce(fields: AnnounceFields, secretKey64: Uint8Array): A
 
 export function verifyAnnounce(announce: AnnounceMessage): boolean {
   return verify(announce.signature, () => announceSignedBytes(announce), announce.member.toBytes());
+}
+
+export function signRegister(fields: RegisterFields, secretKey64: Uint8Array): RegisterMessage {
+  const signed = registerSignedBytes(fields);
+  const seed = seedOf("register", secretKey64, fields.member.toBytes());
+  return { ...fields, kind: "register", signature: ed25519.sign(signed, seed) };
+}
+
+export function verifyRegister(register: RegisterMessage): boolean {
+  return verify(register.signature, () => registerSignedBytes(register), register.member.toBytes());
 }
 
 /** Throws BAD_SIGNATURE unless `m` is signed by its member: for callers that drop the peer on failure. */

@@ -11,7 +11,7 @@ import { computeDescriptor, selectBackend } from "../../trainer/backend/selectBa
 import type { Dataset } from "../../trainer/data/tokenShards";
 import { parameterHash } from "../../trainer/node/parameterHash";
 import { replayRun } from "../../trainer/node/runReplay";
-import type { NodeEvent } from "../../trainer/node/trainerNode";
+import type { NodeEvent, TrainerNodeOptions } from "../../trainer/node/trainerNode";
 import { TrainerNode } from "../../trainer/node/trainerNode";
 import { UpdateStore } from "../../trainer/node/updateStore";
 import { within } from "./within";
@@ -38,6 +38,8 @@ export async function startNodes(
     dir: string;
     witnessWaitMs?: number;
     servers?: string[];
+    /** Per node: options over the defaults (a node behind a relay: `{ listen: undefined, relays: [...] }`). */
+    nodeOptions?: (i: number) => Partial<TrainerNodeOptions>;
   },
 ): Promise<InProcessNodes> {
   const compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
@@ -58,6 +60,7 @@ export async function startNodes(
         onEvent: (e) => events[i].push(e),
         witnessWaitMs: o.witnessWaitMs,
         servers: o.servers,
+        ...o.nodeOptions?.(i),
       }),
   );
   return {

@@ -21,6 +21,7 @@ import * as ix from "../../sdk/coordinatorInstructions";
 import { findMemberAddress } from "../../sdk/coordinatorPdas";
 import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
 import { ConcordError } from "../../sdk/errors/concordError";
+import { peerDialUrl } from "../../sdk/net/relayUrls";
 import { CONCORD_ERROR__TRAINER__NOT_A_MEMBER } from "../../sdk/errors/codes";
 import type { ComputeDescriptor } from "../../sdk/receiptMetadata";
 import { checkReceiptMetadata, decodeReceiptMetadata, encodeReceiptMetadata } from "../../sdk/receiptMetadata";
@@ -98,9 +99,11 @@ export interface TrainerNodeOptions {
   readonly recipe: TrainingRecipe;
   readonly dataset: Dataset;
   readonly compute: ComputeDescriptor;
-  /** Where the peer server listens; port 0 picks a free one. */
-  readonly listen: { host: string; port: number };
-  /** The ws URL other members dial (default: the bound listen address). */
+  /** Where the peer server listens; port 0 picks a free one. Omitted: peers reach this node only through its relays. */
+  readonly listen?: { host: string; port: number };
+  /** Relays (ws://HOST:PORT/relay) this member registers with, for when it accepts no inbound connections. */
+  readonly relays?: readonly string[];
+  /** The endpoint published on-chain (default: the first relay, else the bound listen address). */
   readonly advertise?: string;
   /** Lamports to stake when joining (default: the run's min_stake). */
   readonly stake?: bigint;
@@ -208,8 +211,8 @@ export class TrainerNode {
       this.exchange = await UpdateExchange.start({
         run: o.run,
         keypair: o.keypair,
-        host: o.listen.host,
-        port: o.listen.port,
+        listen: o.listen,
+        relays: o.relays,
         store: (this.store = UpdateStore.open(join(o.stateDir, "updates"))),
         chain: this.exchangeChain(),
         validate: (u, r) => this.validateUpdate(u, r),
@@ -461,7 +464,7 @@ export class TrainerNode {
     if (runState === RunState.Finished && !this.finished && this.nextApply >= step) await this.finish(state);
   }
 
-  /** Keeps a connection to every other member's advertised endpoint. */
+  /** Keeps a connection to every other member's advertised endpoint (directly, or through the relay it names). */
   private async updatePeers(state: RunAccount): Promise<void> {
     // members of the epoch in progress too: a leaving one serves it out
     const keys = state.members
@@ -474,7 +477,7 @@ export class TrainerNode {
     const urls = infos.flatMap((info, i) => {
       if (!info) return [];
       const m = decodeMember(info.data, addresses[i].toBase58());
-      return [memberEndpoint(m)];
+      return [peerDialUrl(memberEndpoint(m), keys[i])];
     });
     this.exchange.setPeers(urls);
     this.peersKey = key;

@@ -8,6 +8,8 @@ import {
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
   CONCORD_ERROR__PEER__BAD_SIGNATURE,
   CONCORD_ERROR__PEER__FETCH_ABORTED,
+  CONCORD_ERROR__PEER__INVALID_RELAY_URL,
+  CONCORD_ERROR__PEER__NO_ENDPOINT,
   CONCORD_ERROR__PEER__NOT_A_MEMBER,
   CONCORD_ERROR__PEER__RECEIPT_MISMATCH,
   CONCORD_ERROR__PEER__STALE,
@@ -101,8 +103,7 @@ describe("update exchange", () => {
     const node = await UpdateExchange.start({
       run,
       keypair,
-      host: "127.0.0.1",
-      port: 0,
+      listen: { host: "127.0.0.1", port: 0 },
       store: UpdateStore.open(dir),
       chain,
       validate,
@@ -150,6 +151,16 @@ describe("update exchange", () => {
     for (const peer of raws) peer.ws.terminate();
     await Promise.all(nodes.map((n) => n.close()));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses to start with neither a listen address nor a relay, and with a relay URL that is not one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "concord-exchange-"));
+    dirs.push(dir);
+    const base = { run, keypair: alice, store: UpdateStore.open(dir), chain, validate };
+    await expect(UpdateExchange.start(base)).rejects.toMatchObject({ code: CONCORD_ERROR__PEER__NO_ENDPOINT });
+    await expect(UpdateExchange.start({ ...base, relays: ["ws://127.0.0.1:1"] })).rejects.toMatchObject({
+      code: CONCORD_ERROR__PEER__INVALID_RELAY_URL,
+    });
   });
 
   it("three members announce, pull, verify and store each other's updates", async () => {

@@ -11,6 +11,7 @@ import { ConcordError, isConcordError } from "../../sdk/errors/concordError";
 import {
   CONCORD_ERROR__PEER__EXCHANGE_CLOSED,
   CONCORD_ERROR__PEER__FETCH_ABORTED,
+  CONCORD_ERROR__PEER__NO_ENDPOINT,
   CONCORD_ERROR__PEER__NOT_A_MEMBER,
   CONCORD_ERROR__PEER__RECEIPT_MISMATCH,
   CONCORD_ERROR__PEER__RECEIPT_NOT_FOUND,
@@ -22,8 +23,10 @@ import { BanList } from "../../sdk/net/banList";
 import type { Backoff } from "../../sdk/net/peerDialer";
 import { DEFAULT_BACKOFF, PeerDialer } from "../../sdk/net/peerDialer";
 import { PeerServer } from "../../sdk/net/peerServer";
-import type { PeerCounters, PeerLimits, PeerPayload, PeerSocket, PeerSocketOptions } from "../../sdk/net/peerSocket";
-import { DEFAULT_PEER_LIMITS } from "../../sdk/net/peerSocket";
+import type { PeerCounters, PeerLimits, PeerPayload, PeerSocketOptions } from "../../sdk/net/peerSocket";
+import { DEFAULT_PEER_LIMITS, PeerSocket } from "../../sdk/net/peerSocket";
+import { RelayLink } from "../../sdk/net/relayLink";
+import { isRelayDialUrl, parseRelayEndpoint } from "../../sdk/net/relayUrls";
 import type { AnnounceMessage, UpdateMessage } from "../../sdk/peer/peerMessages";
 import { requireValidSignature, signAnnounce } from "../../sdk/peer/peerSignatures";
 import type { StoredUpdate, UpdateStore } from "./updateStore";
@@ -70,9 +73,10 @@ export interface ExchangeOptions {
   run: PublicKey;
   /** The member's Solana keypair: signs hello and announces. */
   keypair: Keypair;
-  /** Listen address (port 0: any free port). */
-  host: string;
-  port: number;
+  /** Listen address (port 0: any free port); omitted, the node accepts peers only through its relays. */
+  listen?: { host: string; port: number };
+  /** Relay endpoints (ws://HOST:PORT/relay) this member registers with; the first is the one it advertises. */
+  relays?: readonly string[];
   store: UpdateStore;
   chain: ExchangeChain;
   /** Checks beyond the hash (the node decodes with the run's update layout and checks the receipt metadata); throws on bad input. */
@@ -92,7 +96,8 @@ export class UpdateExchange {
   private readonly counters: PeerCounters = { bytesSent: 0, bytesReceived: 0, peersBanned: 0 };
   private rejected = 0;
   private closed = false;
-  private server!: PeerServer;
+  private server: PeerServer | null = null;
+  private readonly relays: RelayLink[] = [];
   private readonly socketOptions: PeerSocketOptions;
   private readonly peers = new Set<PeerSocket>();
   private readonly dialers = new Map<string, PeerDialer>();
@@ -126,21 +131,33 @@ export class UpdateExchange {
   }
 
   static async start(options: ExchangeOptions): Promise<UpdateExchange> {
+    const relays = (options.relays ?? []).map(parseRelayEndpoint);
+    if (!options.listen && relays.length === 0) throw new ConcordError(CONCORD_ERROR__PEER__NO_ENDPOINT);
     const exchange = new UpdateExchange(options);
-    exchange.server = await PeerServer.start(options.host, options.port, exchange.socketOptions);
+    if (options.listen)
+      exchange.server = await PeerServer.start(options.listen.host, options.listen.port, exchange.socketOptions);
+    // A connection through a relay is accepted like an inbound one, but ban decisions know a relay carried it
+    for (const endpoint of relays)
+      exchange.relays.push(
+        new RelayLink(endpoint, {
+          ...exchange.socketOptions,
+          backoff: exchange.limits.backoff,
+          onAccept: (ws, origin) => new PeerSocket(ws, origin, { ...exchange.socketOptions, relayed: true }),
+        }),
+      );
     return exchange;
   }
 
-  /** ws://host:port as bound. */
+  /** What peers dial: the first relay's endpoint when the node has relays, else ws://host:port as bound. */
   get url(): string {
-    return this.server.url;
+    return this.relays[0]?.endpoint ?? this.server!.url;
   }
 
   get stats(): { bytesSent: number; bytesReceived: number; peersBanned: number; rejected: number } {
     return { ...this.counters, rejected: this.rejected };
   }
 
-  /** The other members' advertised ws URLs: keeps a connection to each (reconnecting with backoff), drops the rest. */
+  /** The other members' ws URLs (relayUrls.peerDialUrl of their endpoints): keeps a connection to each (reconnecting with backoff), drops the rest. */
   setPeers(urls: string[]): void {
     const wanted = new Set(urls.filter((url) => url !== this.url));
     for (const [url, dialer] of this.dialers)
@@ -151,7 +168,10 @@ export class UpdateExchange {
     if (this.closed) return;
     for (const url of wanted)
       if (!this.dialers.has(url))
-        this.dialers.set(url, new PeerDialer(url, { ...this.socketOptions, backoff: this.limits.backoff }));
+        this.dialers.set(
+          url,
+          new PeerDialer(url, { ...this.socketOptions, relayed: isRelayDialUrl(url), backoff: this.limits.backoff }),
+        );
   }
 
   /** Stores this member's own update for `step` and announces it to every peer, now and as they connect while live. */
@@ -209,7 +229,8 @@ export class UpdateExchange {
     this.closed = true;
     this.setPeers([]);
     for (const wake of this.wakers) wake();
-    await this.server.close();
+    for (const relay of this.relays) relay.stop();
+    await this.server?.close();
   }
 
   private ready(peer: PeerSocket): void {

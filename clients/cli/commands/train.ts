@@ -9,8 +9,19 @@ const options = {
     type: "string",
     describe: "the run's prepared dataset folder (its hash is on-chain); without it, the dataset comes from --server",
   },
-  listen: { type: "string", default: "127.0.0.1:0", describe: "HOST:PORT the peer server listens on (0: any port)" },
-  advertise: { type: "string", describe: "ws://HOST:PORT other members dial (default: the listen address)" },
+  listen: {
+    type: "string",
+    describe: "HOST:PORT the peer server listens on (0: any port; default 127.0.0.1:0, none with --relay)",
+  },
+  relay: {
+    type: "string",
+    array: true,
+    describe: "ws://HOST:PORT/relay of a concord relay to take peers through (repeatable; the first is advertised)",
+  },
+  advertise: {
+    type: "string",
+    describe: "ws://HOST:PORT other members dial (default: the relay, else the listen address)",
+  },
   stake: { type: "number", describe: "SOL to stake when joining (default: the run's min_stake)" },
   server: {
     type: "string",

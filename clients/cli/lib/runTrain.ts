@@ -6,6 +6,7 @@ import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
+import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
 import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
@@ -67,7 +68,8 @@ export async function runTrain(args: {
   run: string;
   recipe: string;
   data?: string;
-  listen: string;
+  listen?: string;
+  relay?: string[];
   advertise?: string;
   stake?: number;
   stateDir: string;
@@ -81,7 +83,10 @@ export async function runTrain(args: {
   const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
   if (!existsSync(walletPath)) throw new Error(`keypair ${walletPath} not found (pass --keypair)`);
   const run = parseAddress("run", args.run);
-  const listen = parseListen(args.listen);
+  const relays = (args.relay ?? []).map((url) => parseRelayEndpoint(url));
+  // A member behind relays accepts no inbound connections unless told where to listen as well
+  const listen =
+    args.listen !== undefined || relays.length === 0 ? parseListen(args.listen ?? "127.0.0.1:0") : undefined;
   const attack = args.attack === undefined ? undefined : attackNamed(args.attack);
   const servers = parseServers(args.server ?? []);
   if (args.data === undefined && servers.length === 0)
@@ -120,6 +125,7 @@ export async function runTrain(args: {
     dataset,
     compute: computeDescriptor(backend),
     listen,
+    relays,
     advertise: args.advertise,
     stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
     stateDir,
