@@ -12,7 +12,8 @@ import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { TrainerProcess } from "../scripts/demo/trainerProcess";
 import { decodeCheckpoint } from "../sdk/codec/checkpointCodec";
-import { decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
+import { decodeMember, decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
+import { findMemberAddress } from "../sdk/coordinatorPdas";
 import type { Dataset } from "../trainer/data/tokenShards";
 import { parameterSpecs } from "../trainer/model/transformer";
 import type { NodeEvent } from "../trainer/node/trainerNode";
@@ -21,6 +22,7 @@ import { crankUntil, finishedHashes, replayHash, startNodes } from "./helpers/in
 import type { ServeProcess } from "./helpers/serveProcess";
 import { startServeProcess } from "./helpers/serveProcess";
 import { useTestLocalnet } from "./helpers/testLocalnet";
+import { within } from "./helpers/within";
 
 const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-catch-up-"));
@@ -106,8 +108,8 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
       dataDir: dataset.dir,
       stateDir: join(work, "member"),
       listen: "127.0.0.1:0",
+      servers: [server.url],
       onEvent,
-      extraArgs: ["--server", server.url],
     });
     cleanups.push(() => t.stop());
     return t;
@@ -122,8 +124,18 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
   });
   const restarted = killed.exited.then(async (code) => {
     expect(code).toBeNull(); // killed by the signal, not an exit of its own
-    // the checkpoint of epoch 0 is on the corrupting server by then (published at epoch 0's Cooldown)
-    const state = decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data);
+    // the checkpoint of epoch 0 was published at its Cooldown: a copy of it, corrupted, goes on the corrupting server
+    const runState = async () => decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data);
+    await within(
+      (async () => {
+        while ((await runState()).checkpoint.uriLen === 0) await new Promise((r) => setTimeout(r, 200));
+      })(),
+      "the checkpoint of epoch 0",
+      30_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; concord serve said:\n${server.output()}`);
+    });
+    const state = await runState();
     const hash = bytesToHex(Uint8Array.from(state.checkpoint.hash));
     const bytes = readFileSync(join(work, "blobs", hash));
     bytes[bytes.length - 1] ^= 0xff;
@@ -166,4 +178,94 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
   const last = readFileSync(join(work, "blobs", bytesToHex(Uint8Array.from(end.checkpoint.hash))));
   expect(decodeCheckpoint(last, parameterSpecs(recipe.model), { run })).toMatchObject({ epoch: 1, rounds: 7 });
   expect(server.output()).toMatch(/checkpoint of epoch 0: 3 rounds/);
+}, 700_000);
+
+test("a member that joins in epoch 2 with no local data downloads the dataset and the checkpoint from the server, catches up and trains in epoch 3 with the others' parameter hash", async () => {
+  const work = mkdtempSync(join(dir, "joiner-"));
+  const authority = await fundedKeypair(chain.connection, 20);
+  const authorityFile = join(work, "authority.json");
+  writeFileSync(authorityFile, JSON.stringify(Array.from(authority.secretKey)), { mode: 0o600 });
+  // 4 epochs of 3 rounds; two members start it, a third is welcome from any epoch on
+  const { run, recipe } = await createDemoRun(chain.connection, authority, {
+    dataset,
+    members: 2,
+    rounds: 12,
+    roundsPerEpoch: 3,
+    globalBatchSize: 6,
+    times: { maxRoundTrainTime: 25, roundWitnessTime: 25, cooldownTime: 8 },
+  });
+  const recipeFile = join(work, "recipe.json");
+  writeFileSync(recipeFile, JSON.stringify(recipe));
+  const server = await startServeProcess([
+    ...["--dir", join(work, "blobs"), "--accept-uploads", "--dataset", dataset.dir],
+    ...["--checkpoints", run.toBase58(), "--recipe", recipeFile, "--data", dataset.dir],
+    ...["--url", chain.rpcUrl, "--keypair", authorityFile],
+  ]);
+  cleanups.push(() => server.stop());
+  const nodes = await startNodes(chain.connection, {
+    run,
+    recipe,
+    dataset,
+    count: 2,
+    dir: work,
+    witnessWaitMs: 5_000,
+    servers: [server.url],
+  });
+  cleanups.push(() => nodes.stop());
+  const member = await fundedKeypair(chain.connection, 2);
+  const keypairFile = join(work, "joiner.json");
+  writeFileSync(keypairFile, JSON.stringify(Array.from(member.secretKey)), { mode: 0o600 });
+
+  // When: the first round of epoch 2 (step 6) is under way, the new member starts with only the server's URL
+  const events: NodeEvent[] = [];
+  const downloads: string[] = [];
+  let joiner: TrainerProcess | undefined;
+  const joined = new Promise<number | null>((resolve) =>
+    (function wait() {
+      if (nodes.events[0].some((e) => e.kind === "committed" && e.step === 6)) {
+        joiner = new TrainerProcess({
+          name: "joiner",
+          rpcUrl: chain.rpcUrl,
+          run: run.toBase58(),
+          keypairFile,
+          recipeFile,
+          stateDir: join(work, "joiner"),
+          listen: "127.0.0.1:0",
+          servers: [server.url],
+          onEvent: (e) => events.push(e),
+          onDatasetEvent: (e) => downloads.push(JSON.stringify(e)),
+        });
+        cleanups.push(() => joiner!.stop());
+        resolve(joiner.exited);
+      } else setTimeout(wait, 100);
+    })(),
+  );
+  await crankUntil(chain.connection, authority, run, Promise.all([...nodes.runs, joined]), 600_000);
+
+  // Then: it joined in epoch 2, took the dataset and a checkpoint from the server, and caught up
+  const memberAccount = await chain.connection.getAccountInfo(
+    findMemberAddress(run, member.publicKey, (await chain.connection.getAccountInfo(run))!.owner)[0],
+    "confirmed",
+  );
+  expect(toBigInt(decodeMember(memberAccount!.data).joinedEpoch)).toBe(2n);
+  expect(downloads.length).toBeGreaterThan(0);
+  const caughtUp = events.find((e) => e.kind === "caughtUp") as Extract<NodeEvent, { kind: "caughtUp" }>;
+  expect(caughtUp.checkpointRounds).toBeGreaterThanOrEqual(5); // epoch 1's (5 rounds) or, if it came late, epoch 2's
+  expect(caughtUp.roundState).toBe("fresh");
+  // it trained in epoch 3 (steps 9..11), its receipts accepted
+  const slot = (events.find((e) => e.kind === "joined") as { slot: number }).slot;
+  const committed = events.filter((e) => e.kind === "committed").map((e) => (e as { step: number }).step);
+  expect(committed.length).toBeGreaterThan(0);
+  expect(Math.min(...committed)).toBeGreaterThanOrEqual(9);
+  const applied = (step: number) =>
+    (nodes.events[0].find((e) => e.kind === "applied" && e.step === step) as { slots: number[] }).slots;
+  expect(committed.some((s) => applied(s).includes(slot))).toBe(true);
+  // with the same parameter hash as the others, the replay's
+  const replayed = await replayHash(chain.connection, (await chain.connection.getAccountInfo(run))!.owner, {
+    run,
+    recipe,
+    dataset,
+    dir: work,
+  });
+  expect([...finishedHashes(nodes.events), finishedHashes([events])[0]]).toEqual([replayed, replayed, replayed]);
 }, 700_000);

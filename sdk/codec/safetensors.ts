@@ -103,7 +103,8 @@ function tensorEntry(name: string, e: unknown, dataLength: number) {
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isDim))
     throw fail("data_offsets is not [begin, end]");
   const [begin, end] = offsets as [number, number];
-  if (begin > end || end > dataLength) throw fail(`data_offsets [${begin}, ${end}] outside the ${dataLength} data bytes`);
+  if (begin > end || end > dataLength)
+    throw fail(`data_offsets [${begin}, ${end}] outside the ${dataLength} data bytes`);
   if (elements(shape) * 4 !== end - begin) throw fail(`shape [${shape.join(", ")}] does not fill ${end - begin} bytes`);
   return { shape: shape as number[], begin, end };
 }

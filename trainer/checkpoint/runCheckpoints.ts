@@ -34,6 +34,6 @@ export async function fetchRunCheckpoint(
     maxBytes: MAX_CHECKPOINT_BYTES,
     onFailure: onRefused,
   });
-  // It holds the state one round before its epoch's end (sdk/codec/checkpointCodec.ts): before the recorded step
-  return decodeCheckpoint(bytes, specs, { run, maxRounds: Number(toBigInt(state.checkpoint.step)) - 1 });
+  // No more rounds than were decided when it was recorded (the publisher's hold one fewer: checkpointCodec.ts)
+  return decodeCheckpoint(bytes, specs, { run, maxRounds: Number(toBigInt(state.checkpoint.step)) });
 }

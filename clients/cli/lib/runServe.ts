@@ -14,6 +14,7 @@ import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
+import { selectBackend } from "../../../trainer/backend/selectBackend";
 import { CheckpointPublisher } from "../../../trainer/checkpoint/checkpointPublisher";
 import { datasetBlobs, openDataset } from "../../../trainer/data/tokenShards";
 import type { ClusterArgs } from "./clusterArgs";
@@ -71,6 +72,7 @@ async function checkpointPublisher(args: CheckpointArgs) {
       `--keypair ${authority.publicKey.toBase58()} is not the run's authority (${state.authority.toBase58()})`,
     );
   const program = coordinatorProgram(providerFor(connection, authority), info.owner);
+  await selectBackend(); // the publisher builds the model's initial weights on it
   return (server: BlobServer) =>
     new CheckpointPublisher(
       {
