@@ -5,7 +5,9 @@
 // Identical instructions signed by the same keys under one blockhash are one transaction (one signature): the
 // cluster drops the second as already processed, so two ticks or two transfers would silently become one. The
 // sender remembers what it signed under each blockhash still valid and, only when a message would repeat one, waits
-// for the next blockhash.
+// for the next blockhash. So a transaction the cluster calls already processed is this very one, landed (sent again
+// after its answer was lost to an RPC node that died mid-request, see rpcConnection.ts; or sent by another process
+// with this payer, which signed the same bytes): it is confirmed, never signed anew, so it cannot land twice.
 import type {
   BlockhashWithExpiryBlockHeight,
   Commitment,
@@ -38,9 +40,6 @@ export interface TransactionSenderOptions {
 const MAX_PROCESSING_AGE = 150;
 /** How often to look for the next blockhash while a message would repeat one already sent (a slot is ~400 ms). */
 const NEXT_BLOCKHASH_POLL_MS = 100;
-
-/** Why an attempt did not land, when another attempt under a fresh blockhash may. */
-type Retry = "blockhash expired" | "already processed";
 
 const PREFLIGHT_EXPIRED = /Blockhash not found|BlockhashNotFound/;
 const PREFLIGHT_ALREADY_PROCESSED = /AlreadyProcessed|already been processed/;
@@ -82,20 +81,16 @@ export class TransactionSender {
 
   /** Sends the instructions as one transaction (fee payer = payer, plus extra signers), waits for the commitment; resends with a fresh blockhash when the blockhash expires; resolves to the signature. Throws a ConcordError on failure. */
   async send(instructions: TransactionInstruction[], extraSigners: Signer[] = []): Promise<string> {
-    let retry: Retry = "blockhash expired";
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const { tx, blockhash, signature } = await this.signUnique(instructions, extraSigners);
       const outcome = await this.sendAndConfirm(tx, blockhash, signature);
-      if (typeof outcome === "string") {
-        retry = outcome;
-        continue;
-      }
+      if (outcome === "expired") continue;
       if (outcome.err !== null) throw landedFailure(outcome.err, signature);
       return signature;
     }
     throw new ConcordError(codes.CONCORD_ERROR__TRANSACTION__BLOCKHASH_EXPIRED, {
       attempts: this.maxAttempts,
-      reason: retry,
+      reason: "blockhash expired",
     });
   }
 
@@ -136,21 +131,21 @@ export class TransactionSender {
     } catch (e) {
       if (!(e instanceof SendTransactionError)) throw rpcFailed("sendTransaction", e);
       const message = e.transactionError.message ?? e.message;
-      if (PREFLIGHT_EXPIRED.test(message)) return "blockhash expired" as const;
-      // Sent before, by another sender with this payer: the next blockhash makes it a new transaction.
-      if (PREFLIGHT_ALREADY_PROCESSED.test(message)) return "already processed" as const;
-      const failed = preflightProgramError(e);
-      if (failed) throw programError(failed.code, failed.instruction, "refused at preflight", undefined, e);
-      throw new ConcordError(
-        codes.CONCORD_ERROR__TRANSACTION__FAILED,
-        { err: message, outcome: "refused at preflight" },
-        { cause: e },
-      );
+      if (PREFLIGHT_EXPIRED.test(message)) return "expired" as const;
+      // Landed already (see the header): what remains is to confirm it
+      if (!PREFLIGHT_ALREADY_PROCESSED.test(message)) {
+        const failed = preflightProgramError(e);
+        if (failed) throw programError(failed.code, failed.instruction, "refused at preflight", undefined, e);
+        throw new ConcordError(
+          codes.CONCORD_ERROR__TRANSACTION__FAILED,
+          { err: message, outcome: "refused at preflight" },
+          { cause: e },
+        );
+      }
     }
-    const confirmation = await confirmSignature(this.connection, signature, blockhash, {
+    return confirmSignature(this.connection, signature, blockhash, {
       commitment: this.commitment,
       timeoutMs: this.confirmTimeoutMs,
     });
-    return confirmation === "expired" ? ("blockhash expired" as const) : confirmation;
   }
 }
