@@ -19,6 +19,7 @@ export * from "./programDeploySteps";
 export * from "./roundSchedule";
 export * from "./roundSeed";
 export * from "./runConfig";
+export * from "./rpcConnection";
 export * from "./runState";
 export * from "./signatureConfirmation";
 export * from "./transactionError";

@@ -42,7 +42,10 @@ export function retryingFetch(url: string, o: RpcConnectionOptions = {}): typeof
         }
         return response;
       } catch (e) {
-        if (init?.signal?.aborted || Date.now() - started + wait > outageMs) throw e;
+        if (init?.signal?.aborted) throw e;
+        // This module's Error, not the fetch's own: web3.js drops a failure that is no `instanceof Error` in its realm
+        if (Date.now() - started + wait > outageMs)
+          throw new Error(`RPC ${url} unreachable for ${outageMs / 1000} s (${transportReason(e)})`, { cause: e });
         if (downSince === undefined) {
           downSince = Date.now();
           o.onOutage?.(
