@@ -20,7 +20,7 @@ import { SendTransactionError, Transaction } from "@solana/web3.js";
 import { utils } from "@coral-xyz/anchor";
 import { coordinatorErrorName } from "./coordinatorErrors";
 import * as codes from "./errors/codes";
-import { ConcordError } from "./errors/concordError";
+import { ConcordError, isConcordError } from "./errors/concordError";
 import { rpcFailed } from "./errors/rpcFailed";
 import { confirmSignature } from "./signatureConfirmation";
 import type { TransactionErrorJson } from "./transactionError";
@@ -30,9 +30,9 @@ export { programErrorCode } from "./transactionError";
 
 export interface TransactionSenderOptions {
   commitment?: Commitment; // default "confirmed"
-  /** longest wait for one attempt's confirmation before failing fast with a typed error */
+  /** longest wait for one send's confirmation; the bytes are sent again, or a typed error thrown after maxAttempts */
   confirmTimeoutMs?: number; // default 30_000
-  /** attempts with a fresh blockhash when the previous one expired before landing */
+  /** attempts with a fresh blockhash when the previous one expired before landing, and sends of one signed transaction */
   maxAttempts?: number; // default 3
 }
 
@@ -125,27 +125,45 @@ export class TransactionSender {
       if (lastValid < newestLastValid - MAX_PROCESSING_AGE) this.sent.delete(signature);
   }
 
+  /**
+   * Sends the signed bytes and waits for them; a confirmation that times out with the transaction nowhere on the
+   * chain and its blockhash still valid means it was dropped on the way (an RPC node or leader that restarted), so
+   * the same bytes go again, which can land at most once: up to maxAttempts sends before CONFIRMATION_TIMEOUT.
+   */
   private async sendAndConfirm(tx: Transaction, blockhash: BlockhashWithExpiryBlockHeight, signature: string) {
+    const wire = tx.serialize();
+    for (let sends = 1; ; sends++) {
+      if ((await this.sendOnce(wire)) === "expired") return "expired" as const;
+      try {
+        return await confirmSignature(this.connection, signature, blockhash, {
+          commitment: this.commitment,
+          timeoutMs: this.confirmTimeoutMs,
+        });
+      } catch (e) {
+        if (!isConcordError(e, codes.CONCORD_ERROR__TRANSACTION__CONFIRMATION_TIMEOUT) || sends >= this.maxAttempts)
+          throw e;
+      }
+    }
+  }
+
+  /** Sends the bytes with preflight: "expired" when their blockhash is, "sent" when taken or landed already. */
+  private async sendOnce(wire: Buffer): Promise<"expired" | "sent"> {
     try {
-      await this.connection.sendRawTransaction(tx.serialize(), { preflightCommitment: this.commitment });
+      await this.connection.sendRawTransaction(wire, { preflightCommitment: this.commitment });
     } catch (e) {
       if (!(e instanceof SendTransactionError)) throw rpcFailed("sendTransaction", e);
       const message = e.transactionError.message ?? e.message;
-      if (PREFLIGHT_EXPIRED.test(message)) return "expired" as const;
+      if (PREFLIGHT_EXPIRED.test(message)) return "expired";
       // Landed already (see the header): what remains is to confirm it
-      if (!PREFLIGHT_ALREADY_PROCESSED.test(message)) {
-        const failed = preflightProgramError(e);
-        if (failed) throw programError(failed.code, failed.instruction, "refused at preflight", undefined, e);
-        throw new ConcordError(
-          codes.CONCORD_ERROR__TRANSACTION__FAILED,
-          { err: message, outcome: "refused at preflight" },
-          { cause: e },
-        );
-      }
+      if (PREFLIGHT_ALREADY_PROCESSED.test(message)) return "sent";
+      const failed = preflightProgramError(e);
+      if (failed) throw programError(failed.code, failed.instruction, "refused at preflight", undefined, e);
+      throw new ConcordError(
+        codes.CONCORD_ERROR__TRANSACTION__FAILED,
+        { err: message, outcome: "refused at preflight" },
+        { cause: e },
+      );
     }
-    return confirmSignature(this.connection, signature, blockhash, {
-      commitment: this.commitment,
-      timeoutMs: this.confirmTimeoutMs,
-    });
+    return "sent";
   }
 }
