@@ -28,12 +28,13 @@ afterAll(async () => {
 });
 
 const MEMBERS = 3;
-const committed = (events: NodeEvent[], step: number) => events.some((e) => e.kind === "committed" && e.step === step);
-/** Whether a trainer reported a warning matching `what`. */
-const warned = (events: NodeEvent[], what: RegExp) => events.some((e) => e.kind === "warning" && what.test(e.message));
 const ROUNDS = 4;
 /** Two epochs: the crank moves the run from one to the next after the restart. */
 const ROUNDS_PER_EPOCH = 2;
+
+const committed = (events: NodeEvent[], step: number) => events.some((e) => e.kind === "committed" && e.step === step);
+/** Whether a trainer reported a warning matching `what`. */
+const warned = (events: NodeEvent[], what: RegExp) => events.some((e) => e.kind === "warning" && what.test(e.message));
 
 test("the chain killed with SIGKILL mid-run and restarted: trainers and crank reconnect, nothing is lost", async () => {
   // Given a chain process with a state folder on a fixed port, and a run of three trainer processes and a crank
@@ -120,6 +121,7 @@ test("the chain killed with SIGKILL mid-run and restarted: trainers and crank re
   const programId = COORDINATOR_PROGRAM_ID;
   const history = await runHistory(connection, programId, run);
   expect(history.map((h) => Number(h.step))).toEqual([...Array(ROUNDS).keys()]);
+  expect(history.map((h) => h.updates.length)).toEqual(history.map(() => MEMBERS)); // no member lost a round to it
   expect(await recordedTransitions(connection, programId, run)).toEqual(byTheBook(ROUNDS, ROUNDS_PER_EPOCH));
   const stores = trainers.map((t) => UpdateStore.open(join(t.o.stateDir, "updates")));
   for (const u of history.flatMap((h) => h.updates))

@@ -62,6 +62,7 @@ async function expectReplayed(r: Awaited<ReturnType<typeof cranklessRun>>, round
   expect(await recordedTransitions(chain.connection, COORDINATOR_PROGRAM_ID, r.run)).toEqual(byTheBook(rounds, 1));
   const history = await runHistory(chain.connection, COORDINATOR_PROGRAM_ID, r.run);
   expect(history.map((h) => Number(h.step))).toEqual([...Array(rounds).keys()]);
+  expect(history.map((h) => h.updates.length)).toEqual(history.map(() => 2)); // both members' updates, every round
   const expected = await replayHash(chain.connection, COORDINATOR_PROGRAM_ID, { ...r, dataset, dir: r.work });
   expect(finishedHashes(r.nodes.events)).toEqual([expected, expected]);
 }
