@@ -20,6 +20,7 @@ export * from "./roundSchedule";
 export * from "./roundSeed";
 export * from "./unbonding";
 export * from "./runConfig";
+export * from "./rpcConnection";
 export * from "./runState";
 export * from "./signatureConfirmation";
 export * from "./transactionError";

@@ -5,7 +5,9 @@
 // Identical instructions signed by the same keys under one blockhash are one transaction (one signature): the
 // cluster drops the second as already processed, so two ticks or two transfers would silently become one. The
 // sender remembers what it signed under each blockhash still valid and, only when a message would repeat one, waits
-// for the next blockhash.
+// for the next blockhash. So a transaction the cluster calls already processed is this very one, landed (sent again
+// after its answer was lost to an RPC node that died mid-request, see rpcConnection.ts; or sent by another process
+// with this payer, which signed the same bytes): it is confirmed, never signed anew, so it cannot land twice.
 import type {
   BlockhashWithExpiryBlockHeight,
   Commitment,
@@ -18,7 +20,7 @@ import { SendTransactionError, Transaction } from "@solana/web3.js";
 import { utils } from "@coral-xyz/anchor";
 import { coordinatorErrorName } from "./coordinatorErrors";
 import * as codes from "./errors/codes";
-import { ConcordError } from "./errors/concordError";
+import { ConcordError, isConcordError } from "./errors/concordError";
 import { rpcFailed } from "./errors/rpcFailed";
 import { confirmSignature } from "./signatureConfirmation";
 import type { TransactionErrorJson } from "./transactionError";
@@ -28,9 +30,9 @@ export { programErrorCode } from "./transactionError";
 
 export interface TransactionSenderOptions {
   commitment?: Commitment; // default "confirmed"
-  /** longest wait for one attempt's confirmation before failing fast with a typed error */
+  /** longest wait for one send's confirmation; the bytes are sent again, or a typed error thrown after maxAttempts */
   confirmTimeoutMs?: number; // default 30_000
-  /** attempts with a fresh blockhash when the previous one expired before landing */
+  /** attempts with a fresh blockhash when the previous one expired before landing, and sends of one signed transaction */
   maxAttempts?: number; // default 3
 }
 
@@ -38,9 +40,6 @@ export interface TransactionSenderOptions {
 const MAX_PROCESSING_AGE = 150;
 /** How often to look for the next blockhash while a message would repeat one already sent (a slot is ~400 ms). */
 const NEXT_BLOCKHASH_POLL_MS = 100;
-
-/** Why an attempt did not land, when another attempt under a fresh blockhash may. */
-type Retry = "blockhash expired" | "already processed";
 
 const PREFLIGHT_EXPIRED = /Blockhash not found|BlockhashNotFound/;
 const PREFLIGHT_ALREADY_PROCESSED = /AlreadyProcessed|already been processed/;
@@ -82,20 +81,16 @@ export class TransactionSender {
 
   /** Sends the instructions as one transaction (fee payer = payer, plus extra signers), waits for the commitment; resends with a fresh blockhash when the blockhash expires; resolves to the signature. Throws a ConcordError on failure. */
   async send(instructions: TransactionInstruction[], extraSigners: Signer[] = []): Promise<string> {
-    let retry: Retry = "blockhash expired";
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const { tx, blockhash, signature } = await this.signUnique(instructions, extraSigners);
       const outcome = await this.sendAndConfirm(tx, blockhash, signature);
-      if (typeof outcome === "string") {
-        retry = outcome;
-        continue;
-      }
+      if (outcome === "expired") continue;
       if (outcome.err !== null) throw landedFailure(outcome.err, signature);
       return signature;
     }
     throw new ConcordError(codes.CONCORD_ERROR__TRANSACTION__BLOCKHASH_EXPIRED, {
       attempts: this.maxAttempts,
-      reason: retry,
+      reason: "blockhash expired",
     });
   }
 
@@ -130,15 +125,37 @@ export class TransactionSender {
       if (lastValid < newestLastValid - MAX_PROCESSING_AGE) this.sent.delete(signature);
   }
 
+  /**
+   * Sends the signed bytes and waits for them; a confirmation that times out with the transaction nowhere on the
+   * chain and its blockhash still valid means it was dropped on the way (an RPC node or leader that restarted), so
+   * the same bytes go again, which can land at most once: up to maxAttempts sends before CONFIRMATION_TIMEOUT.
+   */
   private async sendAndConfirm(tx: Transaction, blockhash: BlockhashWithExpiryBlockHeight, signature: string) {
+    const wire = tx.serialize();
+    for (let sends = 1; ; sends++) {
+      if ((await this.sendOnce(wire)) === "expired") return "expired" as const;
+      try {
+        return await confirmSignature(this.connection, signature, blockhash, {
+          commitment: this.commitment,
+          timeoutMs: this.confirmTimeoutMs,
+        });
+      } catch (e) {
+        if (!isConcordError(e, codes.CONCORD_ERROR__TRANSACTION__CONFIRMATION_TIMEOUT) || sends >= this.maxAttempts)
+          throw e;
+      }
+    }
+  }
+
+  /** Sends the bytes with preflight: "expired" when their blockhash is, "sent" when taken or landed already. */
+  private async sendOnce(wire: Buffer): Promise<"expired" | "sent"> {
     try {
-      await this.connection.sendRawTransaction(tx.serialize(), { preflightCommitment: this.commitment });
+      await this.connection.sendRawTransaction(wire, { preflightCommitment: this.commitment });
     } catch (e) {
       if (!(e instanceof SendTransactionError)) throw rpcFailed("sendTransaction", e);
       const message = e.transactionError.message ?? e.message;
-      if (PREFLIGHT_EXPIRED.test(message)) return "blockhash expired" as const;
-      // Sent before, by another sender with this payer: the next blockhash makes it a new transaction.
-      if (PREFLIGHT_ALREADY_PROCESSED.test(message)) return "already processed" as const;
+      if (PREFLIGHT_EXPIRED.test(message)) return "expired";
+      // Landed already (see the header): what remains is to confirm it
+      if (PREFLIGHT_ALREADY_PROCESSED.test(message)) return "sent";
       const failed = preflightProgramError(e);
       if (failed) throw programError(failed.code, failed.instruction, "refused at preflight", undefined, e);
       throw new ConcordError(
@@ -147,10 +164,6 @@ export class TransactionSender {
         { cause: e },
       );
     }
-    const confirmation = await confirmSignature(this.connection, signature, blockhash, {
-      commitment: this.commitment,
-      timeoutMs: this.confirmTimeoutMs,
-    });
-    return confirmation === "expired" ? ("blockhash expired" as const) : confirmation;
+    return "sent";
   }
 }

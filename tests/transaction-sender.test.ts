@@ -111,6 +111,40 @@ test("a second identical send lands as a second transaction", async () => {
   expect(await sender.send([transfer(alice, bob, 1000)])).not.toBe(second); // and a third, sent right after
 });
 
+test("a resend of a landed transaction (its first answer lost) is confirmed as that transaction: it lands once", async () => {
+  const [alice, bob] = [await fundedKeypair(connection, 2), await fundedKeypair(connection, 1)];
+  const before = await connection.getBalance(bob.publicKey);
+  // Given an RPC node that lands the transaction but whose answer is lost, so the same bytes are sent again
+  class LostAnswer extends Connection {
+    override async sendRawTransaction(raw: Buffer | Uint8Array | number[], options?: SendOptions) {
+      await super.sendRawTransaction(raw, options);
+      return super.sendRawTransaction(raw, options); // refused: already processed
+    }
+  }
+  const signature = await new TransactionSender(new LostAnswer(net.rpcUrl, "confirmed"), alice).send([
+    transfer(alice, bob, 1000),
+  ]);
+  expect((await connection.getTransaction(signature, { commitment: "confirmed" }))?.meta?.err).toBeNull();
+  expect(await connection.getBalance(bob.publicKey)).toBe(before + 1000);
+});
+
+test("a transaction dropped on its way (taken, never landed) is sent again once its confirmation times out", async () => {
+  const [alice, bob] = [await fundedKeypair(connection, 2), await fundedKeypair(connection, 1)];
+  const before = await connection.getBalance(bob.publicKey);
+  // Given an RPC node that answers the first send but loses the transaction, as one killed before it landed does
+  let sends = 0;
+  class Dropping extends Connection {
+    override async sendRawTransaction(raw: Buffer | Uint8Array | number[], options?: SendOptions) {
+      return sends++ === 0 ? "dropped" : super.sendRawTransaction(raw, options);
+    }
+  }
+  const sender = new TransactionSender(new Dropping(net.rpcUrl, "confirmed"), alice, { confirmTimeoutMs: 1000 });
+  const signature = await sender.send([transfer(alice, bob, 1000)]);
+  expect(sends).toBe(2);
+  expect((await connection.getTransaction(signature, { commitment: "confirmed" }))?.meta?.err).toBeNull();
+  expect(await connection.getBalance(bob.publicKey)).toBe(before + 1000);
+});
+
 test("a blockhash that expires before the transaction lands is replaced, and the transaction resent", async () => {
   const [alice, bob] = [await fundedKeypair(connection, 2), await fundedKeypair(connection, 1)];
   // Given a cluster on which the first send arrives after its blockhash expired

@@ -1,9 +1,9 @@
 // `concord crank`: resolves cluster and wallet (flags, else Anchor.toml), checks the run exists, then ticks it until
 // it is Finished (exit 0) or the process is interrupted, one line per transition.
-import { Connection } from "@solana/web3.js";
 import { Crank } from "../../../coordinator/crank/crank";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
+import { rpcConnection } from "../../../sdk/rpcConnection";
 import { RunState } from "../../../sdk/runState";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
@@ -19,7 +19,9 @@ export async function runCrank(args: {
   const run = runAddress(args.run);
   const url = await rpcUrlOf(args);
   const payer = await walletOf(args);
-  const connection = new Connection(url, "confirmed");
+  const connection = rpcConnection(url, {
+    onOutage: (message) => console.error(`${new Date().toISOString()} ${message}`),
+  });
   const crank = new Crank(
     coordinatorProgram(providerFor(connection, payer)),
     run,

@@ -1,5 +1,5 @@
 // `concord train`: a trainer node for one member of one run, until the run finishes (or Ctrl-C).
-import { Connection, PublicKey } from "@solana/web3.js";
+import { PublicKey } from "@solana/web3.js";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
@@ -7,6 +7,7 @@ import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
+import { rpcConnection } from "../../../sdk/rpcConnection";
 import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
@@ -104,7 +105,7 @@ export async function runTrain(args: {
   mkdirSync(stateDir, { recursive: true });
 
   const print = (e: NodeEvent) => console.log(args.json ? JSON.stringify(e) : formatEvent(e));
-  const connection = new Connection(url, "confirmed");
+  const connection = rpcConnection(url, { onOutage: (message) => print({ kind: "warning", message }) });
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
   const dataset =
