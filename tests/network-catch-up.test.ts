@@ -153,7 +153,7 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
   );
   const caughtUp = after.find((e) => e.kind === "caughtUp") as Extract<NodeEvent, { kind: "caughtUp" }>;
   expect(caughtUp).toMatchObject({ checkpointRounds: 3, fromStep: 3, roundState: "restored" });
-  expect(caughtUp.toStep).toBeGreaterThanOrEqual(5);
+  expect(caughtUp.toStep).toBeGreaterThanOrEqual(4); // up to the round it was killed in, or past it
   // the round it was killed in closed without it (its bytes never reached the witnesses)
   const applied = (step: number) =>
     (nodes.events[0].find((e) => e.kind === "applied" && e.step === step) as { slots: number[] }).slots;

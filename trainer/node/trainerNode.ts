@@ -797,10 +797,12 @@ export class TrainerNode {
     return new Promise((resolve) => {
       const timer = setTimeout(finish, ms);
       const off = this.exchange.onVerified(() => ready() && finish());
-      this.abort.signal.addEventListener("abort", finish);
+      const signal = this.abort.signal;
+      signal.addEventListener("abort", finish);
       function finish() {
         clearTimeout(timer);
         off();
+        signal.removeEventListener("abort", finish);
         resolve();
       }
     });

@@ -186,6 +186,8 @@ export interface RoundRunExtras {
   /** Witnesses judge every round (sdk/audit/witnessChecks.ts), as the network's do; implied by an adversary. */
   readonly judge?: boolean;
   readonly onRound?: (round: JudgedRound) => void;
+  /** Members that restart with a zero round state before training a step (a node that lost its state dir). */
+  readonly restarts?: readonly { readonly member: number; readonly step: number }[];
 }
 
 /** Data seed of rows nobody is assigned: what a lazy member trains on. */
@@ -211,6 +213,7 @@ export function trainRounds(
   const layout = members[0].compressor.layout;
   const shared = new SharedParameters(model.getWeights(), model.specs, config, layout, o.schedule);
   const { adversary, onRound } = extras;
+  const zero = members[0].settledState(); // before any round: what a restarted member starts from
   const judge = extras.judge || adversary !== undefined;
   let pending: Uint8Array[] | null = null;
   let previous: Uint8Array[] = [];
@@ -248,6 +251,7 @@ export function trainRounds(
                 rows,
               })
             : batches[w];
+          if (extras.restarts?.some((r) => r.member === w && r.step === step)) members[w].restoreState(zero);
           const update = runToEnd(members[w].train(shared.params, trainedOn, step));
           members[w].settle(step); // every simulated update is on record
           lossSum += update.loss;
