@@ -20,7 +20,7 @@ import { Connection, type Keypair } from "@solana/web3.js";
 import yargs from "yargs";
 import { startBlobServer } from "../coordinator/blobServer/blobServer";
 import { Crank } from "../coordinator/crank/crank";
-import { coordinatorProgram as programArtifacts } from "../coordinator/localnet/coordinatorProgram";
+import { coordinatorProgram as programArtifacts, writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { startLocalnet } from "../coordinator/localnet/localnet";
 import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
@@ -153,7 +153,7 @@ async function catchUp(data: Dataset, a: { rounds: number; epochRounds: number; 
     );
     const member = await fundedKeypair(connection, 2);
     const keypairFile = join(work, "member.json");
-    writeFileSync(keypairFile, JSON.stringify(Array.from(member.secretKey)), { mode: 0o600 });
+    writeKeypair(keypairFile, member);
     mkdirSync(join(work, "member"), { recursive: true });
     const kills = [...a.kills];
     const trainer = (): Promise<void> =>

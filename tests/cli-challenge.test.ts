@@ -4,7 +4,7 @@
 // `concord audit challenge`, the honest members re-check and vote with `concord audit vote`: confirmed, the copier
 // slashed, the challenger paid. A challenge of an honest receipt on a prepared report nobody reproduces is rejected
 // and costs the bond. Bad input gets one line, exit 1 and no change on chain.
-import type { Keypair } from "@solana/web3.js";
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { PublicKey } from "@solana/web3.js";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,7 +41,6 @@ let auditor: PublicKey;
 let copied: CommittedUpdate;
 let honestReceipt: CommittedUpdate;
 
-const writeKeypair = (path: string, k: Keypair) => writeFileSync(path, JSON.stringify(Array.from(k.secretKey)));
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const lamports = async (key: PublicKey) => BigInt(await chain.connection.getBalance(key, "confirmed"));
 const runAccount = async () => decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data);

@@ -1,8 +1,9 @@
 // `concord crank` in-process through main(), against the real local chain and program: it ticks a short run from
 // WaitingForMembers through a round to Finished and exits 0; bad input gets one line and exit 1.
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { BN } from "@coral-xyz/anchor";
 import { Keypair } from "@solana/web3.js";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
@@ -28,7 +29,7 @@ afterAll(async () => {
 async function keypairFile(name: string): Promise<{ keypair: Keypair; path: string }> {
   const keypair = await fundedKeypair(chain.connection, 5);
   const path = join(dir, `${name}.json`);
-  writeFileSync(path, JSON.stringify(Array.from(keypair.secretKey)));
+  writeKeypair(path, keypair);
   return { keypair, path };
 }
 

@@ -2,9 +2,10 @@
 // says the epoch and when the stake unbonds; withdraw before then says when, in one line, and sends nothing; after
 // the crank has played the run past the unbonding epoch it returns exactly the stake, rewards and account rent.
 // Bad input gets one line, exit 1, and no transaction.
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { BN } from "@coral-xyz/anchor";
 import type { Keypair, PublicKey } from "@solana/web3.js";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
@@ -51,7 +52,7 @@ beforeAll(async () => {
   for (const name of ["a", "b", "outsider"]) {
     const keypair = await fundedKeypair(chain.connection, 5);
     const path = join(dir, `${name}.json`);
-    writeFileSync(path, JSON.stringify(Array.from(keypair.secretKey)));
+    writeKeypair(path, keypair);
     wallets[name] = { keypair, path };
     if (name === "outsider") continue;
     const member = coordinatorProgram(providerFor(chain.connection, keypair));
@@ -171,7 +172,7 @@ describe("concord leave / withdraw", () => {
     );
     const c = await fundedKeypair(chain.connection, 5);
     const path = join(dir, "c.json");
-    writeFileSync(path, JSON.stringify(Array.from(c.secretKey)));
+    writeKeypair(path, c);
     const cProgram = coordinatorProgram(providerFor(chain.connection, c));
     const cSender = new TransactionSender(chain.connection, c);
     const stake = BigInt(config.minStake.toString());

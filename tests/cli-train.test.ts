@@ -1,5 +1,6 @@
 // `concord train` in-process through main(), against the real local chain: every bad input is refused with one line
 // and exit 1 before the node touches the run (no join, no stake moved).
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { PublicKey } from "@solana/web3.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,7 +41,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "not-json.json"), "{");
   const member = await fundedKeypair(chain.connection, 2);
   memberKey = member.publicKey.toBase58();
-  writeFileSync(join(dir, "member.json"), JSON.stringify(Array.from(member.secretKey)));
+  writeKeypair(join(dir, "member.json"), member);
   memberBalance = await chain.connection.getBalance(member.publicKey);
   base = ["train", "--url", chain.rpcUrl, "--state-dir", join(dir, "state")];
   const probe = createServer();

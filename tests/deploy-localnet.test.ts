@@ -1,4 +1,5 @@
 // `concord deploy` through the upgradeable loader over JSON-RPC to the local chain, then a call to the program.
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { Connection, Keypair, Transaction, TransactionInstruction, sendAndConfirmTransaction } from "@solana/web3.js";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -77,10 +78,10 @@ test("upgrades a deployed program, growing its ProgramData when the new ELF is l
 
 test("`concord deploy` takes the RPC URL and wallet from flags", async () => {
   const wallet = join(dir, "wallet.json");
-  writeFileSync(wallet, JSON.stringify(Array.from(payer.secretKey)));
+  writeKeypair(wallet, payer);
   const programKeypair = join(dir, "program.json");
   const program = Keypair.generate();
-  writeFileSync(programKeypair, JSON.stringify(Array.from(program.secretKey)));
+  writeKeypair(programKeypair, program);
   const code = await main([
     "deploy",
     "--url",
@@ -102,12 +103,12 @@ test("`concord deploy` takes the RPC URL and wallet from flags", async () => {
 
 test("`concord deploy` takes the cluster and wallet from Anchor.toml", async () => {
   const wallet = join(dir, "anchor-wallet.json");
-  writeFileSync(wallet, JSON.stringify(Array.from(payer.secretKey)));
+  writeKeypair(wallet, payer);
   const config = join(dir, "Anchor.toml");
   writeFileSync(config, `[provider]\ncluster = "${net.rpcUrl}"\nwallet = "anchor-wallet.json"\n`);
   const programKeypair = join(dir, "program-2.json");
   const program = Keypair.generate();
-  writeFileSync(programKeypair, JSON.stringify(Array.from(program.secretKey)));
+  writeKeypair(programKeypair, program);
   expect(
     await main(["deploy", "--config", config, "--program-keypair", programKeypair, "--program", COORDINATOR_SO]),
   ).toBe(0);

@@ -1,6 +1,7 @@
 // Red-team runs: one member of four is a `concord train --attack` process, the other three honest trainer nodes, on
 // the real local chain over websockets on 127.0.0.1. After each run the auditor must flag the attacker with the
 // right reason and no honest member; the attacks the witnesses can see must never have been accepted.
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,7 +65,7 @@ async function redTeamRun(attack: AttackName) {
   await rogue?.start(10n ** 8n);
   const attacker = rogue?.keypair ?? (await fundedKeypair(chain.connection, 2));
   const keypairFile = join(work, "attacker.json");
-  writeFileSync(keypairFile, JSON.stringify(Array.from(attacker.secretKey)), { mode: 0o600 });
+  writeKeypair(keypairFile, attacker);
   const child = rogue
     ? null
     : new TrainerProcess({
@@ -194,7 +195,7 @@ test("a free-rider's first update, challenged with re-execution evidence through
   const r = await redTeamRun("free-rider");
   const writeKeypair = (name: string, k: Keypair) => {
     const file = join(r.work, `${name}.json`);
-    writeFileSync(file, JSON.stringify(Array.from(k.secretKey)), { mode: 0o600 });
+    writeKeypair(file, k);
     return file;
   };
   const auditor = writeKeypair("auditor", await fundedKeypair(chain.connection, 2));

@@ -3,6 +3,7 @@
 // the members' update uploads; two honest in-process nodes and one `concord train` child process train on the local
 // chain over websockets on 127.0.0.1. Every honest member's parameter hash must agree at the end, and the replay from
 // the chain's record must reach it (so nothing accepted was lost).
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,7 +42,7 @@ afterAll(async () => {
 async function twoEpochRun(work: string) {
   const authority = await fundedKeypair(chain.connection, 20);
   const authorityFile = join(work, "authority.json");
-  writeFileSync(authorityFile, JSON.stringify(Array.from(authority.secretKey)), { mode: 0o600 });
+  writeKeypair(authorityFile, authority);
   const { run, recipe } = await createDemoRun(chain.connection, authority, {
     dataset,
     members: 3,
@@ -97,7 +98,7 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
   cleanups.push(() => nodes.stop());
   const member = await fundedKeypair(chain.connection, 2);
   const keypairFile = join(work, "member.json");
-  writeFileSync(keypairFile, JSON.stringify(Array.from(member.secretKey)), { mode: 0o600 });
+  writeKeypair(keypairFile, member);
   const trainer = (name: string, onEvent: (e: NodeEvent) => void) => {
     const t = new TrainerProcess({
       name,
@@ -184,7 +185,7 @@ test("a member that joins in epoch 2 with no local data downloads the dataset an
   const work = mkdtempSync(join(dir, "joiner-"));
   const authority = await fundedKeypair(chain.connection, 20);
   const authorityFile = join(work, "authority.json");
-  writeFileSync(authorityFile, JSON.stringify(Array.from(authority.secretKey)), { mode: 0o600 });
+  writeKeypair(authorityFile, authority);
   // 4 epochs of 3 rounds; two members start it, a third is welcome from any epoch on
   const { run, recipe } = await createDemoRun(chain.connection, authority, {
     dataset,
@@ -214,7 +215,7 @@ test("a member that joins in epoch 2 with no local data downloads the dataset an
   cleanups.push(() => nodes.stop());
   const member = await fundedKeypair(chain.connection, 2);
   const keypairFile = join(work, "joiner.json");
-  writeFileSync(keypairFile, JSON.stringify(Array.from(member.secretKey)), { mode: 0o600 });
+  writeKeypair(keypairFile, member);
 
   // When: the first round of epoch 2 (step 6) is under way, the new member starts with only the server's URL
   const events: NodeEvent[] = [];

@@ -2,6 +2,7 @@
 // processes and a `concord crank` ride out the outage (their RPC calls wait and retry, their subscriptions come back)
 // and the run finishes with nothing accepted lost: every round on record, every accepted update's bytes held, and
 // every member's parameters equal to the replay of the chain.
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { Connection } from "@solana/web3.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,7 +58,7 @@ test("the chain killed with SIGKILL mid-run and restarted: trainers and crank re
   writeFileSync(recipeFile, JSON.stringify(recipe));
   const keypairFile = async (name: string) => {
     const file = join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify(Array.from((await fundedKeypair(connection, 2)).secretKey)), { mode: 0o600 });
+    writeKeypair(file, await fundedKeypair(connection, 2));
     return file;
   };
   const events: NodeEvent[][] = Array.from({ length: MEMBERS }, () => []);

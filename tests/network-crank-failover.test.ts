@@ -2,7 +2,8 @@
 // where every round ends its epoch, so without a crank the run stops in Cooldown. Two cranks at once do no harm and
 // either carries the run alone when the other is killed; when the only crank is killed, one started later takes over.
 // Each run ends with every round on record and the nodes' parameters equal to the chain's replay.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fundedKeypair } from "../coordinator/localnet/localnetClient";
@@ -45,7 +46,7 @@ async function cranklessRun(name: string, rounds: number) {
   const crank = async (label: string) => {
     const keypairFile = join(work, `${label}.json`);
     const keypair = await fundedKeypair(chain.connection, 2);
-    writeFileSync(keypairFile, JSON.stringify(Array.from(keypair.secretKey)), { mode: 0o600 });
+    writeKeypair(keypairFile, keypair);
     const args = ["crank", "--url", chain.rpcUrl, "--run", demo.run.toBase58(), "--keypair", keypairFile];
     const c = new CliProcess([...args, "--poll-ms", "1000"]);
     cranks.push(c);

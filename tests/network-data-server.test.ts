@@ -1,6 +1,7 @@
 // A new member with no local copy of the dataset: a `concord train --server A --server B` process (no --data) downloads
 // the run's dataset from two data servers (A's copy of one shard is damaged on disk, so that shard comes from B),
 // joins a short run with two in-process nodes on the real local chain, and finishes with their parameters.
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,7 +37,7 @@ test("a member downloads the run's dataset from data servers, refusing a corrupt
   writeFileSync(recipeFile, JSON.stringify(recipe));
   const member = await fundedKeypair(chain.connection, 2);
   const keypairFile = join(dir, "member.json");
-  writeFileSync(keypairFile, JSON.stringify(Array.from(member.secretKey)), { mode: 0o600 });
+  writeKeypair(keypairFile, member);
 
   // When: the new member starts with the servers' URLs and no dataset folder, beside two in-process nodes
   const stateDir = join(dir, "member");

@@ -2,6 +2,7 @@
 // out the epoch it is in, and exits 0. The two honest trainer nodes go on to the run's end without it, applying every
 // accepted update (its own included), and finish with the replay's parameters. Its stake stays bonded until the run's
 // epoch counter passes the unbonding epoch: `concord withdraw` says when before, and returns exactly the stake after.
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { LAMPORTS_PER_SOL } from "@solana/web3.js";
 import type { PublicKey } from "@solana/web3.js";
 import { randomBytes } from "node:crypto";
@@ -56,7 +57,7 @@ test("Ctrl-C on `concord train --leave`: it serves out its epoch and exits 0; th
   writeFileSync(recipeFile, JSON.stringify(recipe));
   const leaver = await fundedKeypair(connection, 2);
   const keypairFile = join(dir, "leaver.json");
-  writeFileSync(keypairFile, JSON.stringify(Array.from(leaver.secretKey)), { mode: 0o600 });
+  writeKeypair(keypairFile, leaver);
   const leaverEvents: NodeEvent[] = [];
   const child = new TrainerProcess({
     name: "leaver",
@@ -168,7 +169,7 @@ async function interruptedInRound(name: string) {
   ]);
   const trainer = await fundedKeypair(connection, 2);
   const keypairFile = join(work, "trainer.json");
-  writeFileSync(keypairFile, JSON.stringify(Array.from(trainer.secretKey)), { mode: 0o600 });
+  writeKeypair(keypairFile, trainer);
   const events: NodeEvent[] = [];
   const child = new TrainerProcess({
     name,

@@ -2,6 +2,7 @@
 // exchanging DeMo updates over websockets. It prints a line per round and, at the end, checks the network against a
 // replay: the model rebuilt from the chain's records and the stored update bytes alone must have every member's
 // parameter hash.
+import { writeKeypair } from "../../coordinator/localnet/coordinatorProgram";
 import type { Keypair, PublicKey } from "@solana/web3.js";
 import { Connection, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { MultiBar } from "cli-progress";
@@ -186,7 +187,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
   const network0 = performance.now();
   const children = keypairs.map((k, i) => {
     const keypairFile = join(o.workDir, `${names[i]}.json`);
-    writeFileSync(keypairFile, JSON.stringify(Array.from(k.secretKey)), { mode: 0o600 });
+    writeKeypair(keypairFile, k);
     return new TrainerProcess({
       name: names[i],
       rpcUrl: o.rpcUrl,
