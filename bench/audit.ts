@@ -20,9 +20,6 @@ import type { Dataset } from "../trainer/data/tokenShards";
 import { vocabSize } from "../sdk/data/datasetManifest";
 import { Transformer } from "../trainer/model/transformer";
 import type { TransformerConfig } from "../trainer/model/transformer";
-import { NANOGPT_ADAMW } from "../trainer/optim/adamw";
-import type { RoundConfig } from "../trainer/optim/roundConfig";
-import { PSYCHE_DEMO } from "../trainer/optim/roundConfig";
 import type { RoundRunResult } from "../trainer/train/trainingRuns";
 import { trainRounds } from "../trainer/train/trainingRuns";
 import { copyFindings } from "../sdk/audit/copyDetection";
@@ -33,7 +30,7 @@ import type { UsefulnessScore } from "../trainer/audit/usefulness";
 import { memberUsefulness, unassignedRowSets, usefulness, USEFULNESS_THRESHOLD } from "../trainer/audit/usefulness";
 import { RoundTrainer, runToEnd } from "../trainer/node/roundTraining";
 import { lossCurvesSvg } from "./lossCurvesSvg";
-import { BATCH, shakespeare } from "./training";
+import { BATCH, innerStepsRound, shakespeare } from "./training";
 
 const MEMBERS = 4;
 /** A smaller model than the anchor's baby GPT: 27 runs fit in minutes, and attacks show the same way. */
@@ -46,22 +43,6 @@ const AGGREGATIONS: Record<string, AggregationRule> = {
 const LOSS_BAR = 1.05;
 const DEFAULT_AGGREGATION: AggregationRule = { kind: "clippedMean" };
 
-/** bench:network's inner-steps round (SparseLoCo: AdamW inner steps, 2-bit error feedback, SGD outer at rate 1). */
-function roundConfig(H: number, aggregation: AggregationRule): RoundConfig {
-  return {
-    ...PSYCHE_DEMO,
-    innerSteps: H,
-    inner: { kind: "adamw", ...NANOGPT_ADAMW },
-    transform: "none",
-    topK: Math.round(5.12 * H),
-    decay: 0.999,
-    format: "q2",
-    outer: "sgd",
-    outerLr: 1,
-    weightDecay: 0,
-    aggregation,
-  };
-}
 
 interface DamageRun {
   readonly aggregation: string;
@@ -100,7 +81,7 @@ function damageRun(
       evalEvery: Math.max(1, Math.floor(a.rounds / 10)),
       curveWindows: 128,
     },
-    roundConfig(a.H, AGGREGATIONS[aggregation]),
+    innerStepsRound(a.H, AGGREGATIONS[aggregation]),
     MEMBERS,
     { adversary, judge: true, onRound: (r) => (refused += Number(r.refused.has(MEMBERS - 1))) },
   );
@@ -171,7 +152,7 @@ function detectionRun(
   times: CheckTimes,
 ): { flags: Set<Check>[]; scores: number[] } {
   const model = new Transformer({ ...MODEL, vocabSize: vocabSize(data.manifest.tokenizer) }, { seed: 1000 + seed });
-  const config = roundConfig(a.H, DEFAULT_AGGREGATION);
+  const config = innerStepsRound(a.H, DEFAULT_AGGREGATION);
   const schedule: LrSchedule = { kind: "cosine", lr: 1e-3, minLr: 1e-4, warmupSteps: 1, totalSteps: a.rounds };
   const flags = Array.from({ length: MEMBERS }, () => new Set<Check>());
   const auditors = Array.from({ length: MEMBERS }, () => new RoundTrainer(model, config, schedule));

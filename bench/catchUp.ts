@@ -36,11 +36,9 @@ import type { Dataset } from "../trainer/data/tokenShards";
 import { Transformer } from "../trainer/model/transformer";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { TrainerNode } from "../trainer/node/trainerNode";
-import { NANOGPT_ADAMW } from "../trainer/optim/adamw";
 import { PSYCHE_DEMO } from "../trainer/optim/roundConfig";
-import type { RoundConfig } from "../trainer/optim/roundConfig";
 import { trainRounds } from "../trainer/train/trainingRuns";
-import { shakespeare } from "./training";
+import { innerStepsRound, shakespeare } from "./training";
 
 const MiB = 2 ** 20;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -223,21 +221,6 @@ async function catchUp(data: Dataset, a: { rounds: number; epochRounds: number; 
   ].join("\n");
 }
 
-/** bench:audit's inner-steps round: AdamW inner steps, 2-bit error feedback, SGD outer at rate 1, clipped mean. */
-function innerRound(H: number): RoundConfig {
-  return {
-    ...PSYCHE_DEMO,
-    innerSteps: H,
-    inner: { kind: "adamw", ...NANOGPT_ADAMW },
-    transform: "none",
-    topK: Math.round(5.12 * H),
-    decay: 0.999,
-    format: "q2",
-    outer: "sgd",
-    outerLr: 1,
-    weightDecay: 0,
-  };
-}
 
 function momentum(data: Dataset, a: { rounds: number; H: number; restartRound: number }): string {
   const MEMBERS = 4;
@@ -265,7 +248,7 @@ function momentum(data: Dataset, a: { rounds: number; H: number; restartRound: n
         evalEvery: Math.max(1, Math.floor(a.rounds / 10)),
         curveWindows: 128,
       },
-      innerRound(a.H),
+      innerStepsRound(a.H, PSYCHE_DEMO.aggregation),
       MEMBERS,
       { restarts },
     );

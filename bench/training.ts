@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import yargs from "yargs";
+import type { AggregationRule } from "../sdk/demo/aggregate";
 import { aggregateUpdates } from "../sdk/demo/aggregate";
 import { decodeUpdate, encodeUpdate } from "../sdk/codec/updateCodec";
 import { vocabSize } from "../sdk/data/datasetManifest";
@@ -50,6 +51,23 @@ import { trainAdamW, trainRounds } from "../trainer/train/trainingRuns";
 import { shapeSize } from "../sdk/shapeSize";
 
 const SHAKESPEARE = join("..", "shared", "data", "tinyshakespeare.txt");
+/** bench:network's inner-steps round (SparseLoCo: AdamW inner steps, 2-bit error feedback, SGD outer at rate 1). */
+export function innerStepsRound(H: number, aggregation: AggregationRule): RoundConfig {
+  return {
+    ...PSYCHE_DEMO,
+    innerSteps: H,
+    inner: { kind: "adamw", ...NANOGPT_ADAMW },
+    transform: "none",
+    topK: Math.round(5.12 * H),
+    decay: 0.999,
+    format: "q2",
+    outer: "sgd",
+    outerLr: 1,
+    weightDecay: 0,
+    aggregation,
+  };
+}
+
 export const BATCH = 12;
 const WORKERS = 4;
 

@@ -1,6 +1,6 @@
 // `concord serve`: bad input gets one line and exit 1 (in-process through main()); the real command, as a child
 // process, serves a blob by its hash, publishes a prepared dataset (--dataset), and stops on SIGINT.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +13,9 @@ import type { Dataset } from "../trainer/data/tokenShards";
 import { allShards } from "../trainer/data/tokenShards";
 import { captureConsole } from "./helpers/capturedConsole";
 import { generatedDataset } from "./helpers/generatedDataset";
+import { startServeProcess } from "./helpers/serveProcess";
 import { within } from "./helpers/within";
 
-const REPO = join(__dirname, "..");
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-serve-"));
 const logged = captureConsole();
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -50,24 +50,12 @@ test.each([
 
 /** `concord serve ARGS` as a child process; resolves once it prints its URL. */
 async function serveChild(args: string[]) {
-  const child = spawn(process.execPath, [join(REPO, "clients", "cli", "bin.js"), "serve", ...args], { cwd: REPO });
-  children.push(child);
-  let out = "";
-  const exited = new Promise<number | null>((ok) => child.on("exit", ok));
-  const url = new Promise<string>((ok) => {
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /URL: (\S+)\/blob\/<sha256>/.exec(out);
-      if (m) ok(m[1]);
-    });
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  });
-  const base = await within(
-    Promise.race([url, exited.then(() => Promise.reject(new Error(`exited: ${out}`)))]),
-    "the URL",
-    30_000,
+  const server = await startServeProcess(args);
+  children.push(server.child);
+  const exited = new Promise<number | null>((ok) =>
+    server.child.exitCode !== null ? ok(server.child.exitCode) : server.child.once("exit", ok),
   );
-  return { child, base, exited, out: () => out };
+  return { child: server.child, base: server.url, exited, out: server.output };
 }
 
 test("serves a blob by its hash, prints where, and stops on SIGINT", async () => {

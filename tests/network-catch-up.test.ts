@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { bytesToHex } from "@noble/hashes/utils";
 import { startBlobServer } from "../coordinator/blobServer/blobServer";
 import { fundedKeypair } from "../coordinator/localnet/localnetClient";
+import type { DemoRunOptions } from "../scripts/demo/demoRun";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { TrainerProcess } from "../scripts/demo/trainerProcess";
 import { decodeCheckpoint } from "../sdk/codec/checkpointCodec";
@@ -20,7 +21,6 @@ import { parameterSpecs } from "../trainer/model/transformer";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { generatedDataset } from "./helpers/generatedDataset";
 import { crankUntil, finishedHashes, replayHash, startNodes } from "./helpers/inProcessNodes";
-import type { ServeProcess } from "./helpers/serveProcess";
 import { startServeProcess } from "./helpers/serveProcess";
 import { useTestLocalnet } from "./helpers/testLocalnet";
 import { within } from "./helpers/within";
@@ -38,54 +38,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** 2 epochs of 4 rounds of H = 2 AdamW steps, 2-bit values, an outer step with momentum (so checkpoints carry it). */
-async function twoEpochRun(work: string) {
+/**
+ * A run created by a fresh authority with `options`, its creator's `concord serve --checkpoints` process (with
+ * `serveArgs`), two in-process honest nodes using that server, and the wallet file of the member under test.
+ */
+async function network(work: string, options: Omit<DemoRunOptions, "dataset">, serveArgs: string[]) {
   const authority = await fundedKeypair(chain.connection, 20);
   const authorityFile = join(work, "authority.json");
   writeKeypair(authorityFile, authority);
-  const { run, recipe } = await createDemoRun(chain.connection, authority, {
-    dataset,
-    members: 3,
-    rounds: 8,
-    roundsPerEpoch: 4,
-    globalBatchSize: 6,
-    innerSteps: 2,
-    valueBits: 2,
-    demoTopK: 32,
-    outerLearningRate: 1,
-    outerMomentum: 0.5,
-    round: {
-      inner: { kind: "adamw", beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 },
-      transform: "none",
-      outer: "sgd",
-    },
-    // a round waits at most this long for a member that is gone; the Cooldown leaves the publisher time
-    times: { maxRoundTrainTime: 25, roundWitnessTime: 25, cooldownTime: 5 },
-  });
+  const { run, recipe } = await createDemoRun(chain.connection, authority, { dataset, ...options });
   const recipeFile = join(work, "recipe.json");
   writeFileSync(recipeFile, JSON.stringify(recipe));
-  return { authority, authorityFile, run, recipe, recipeFile };
-}
-
-async function serve(work: string, run: string, recipeFile: string, authorityFile: string, publicUrl?: string) {
-  const server: ServeProcess = await startServeProcess([
-    ...["--dir", join(work, "blobs"), "--accept-uploads"],
-    ...["--checkpoints", run, "--recipe", recipeFile, "--data", dataset.dir],
+  const server = await startServeProcess([
+    ...["--dir", join(work, "blobs"), "--accept-uploads", ...serveArgs],
+    ...["--checkpoints", run.toBase58(), "--recipe", recipeFile, "--data", dataset.dir],
     ...["--url", chain.rpcUrl, "--keypair", authorityFile],
-    ...(publicUrl ? ["--public-url", publicUrl] : []),
   ]);
   cleanups.push(() => server.stop());
-  return server;
-}
-
-test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and the chain's record, and its next receipt in the same epoch is accepted", async () => {
-  const work = mkdtempSync(join(dir, "killed-"));
-  const { authority, authorityFile, run, recipe, recipeFile } = await twoEpochRun(work);
-  // The checkpoint's recorded location is a server that serves it corrupted: the member must refuse it there and
-  // fetch it from the good server it was given
-  const corrupt = await startBlobServer({ dir: join(work, "corrupt") });
-  cleanups.push(() => corrupt.close());
-  const server = await serve(work, run.toBase58(), recipeFile, authorityFile, corrupt.url);
   const nodes = await startNodes(chain.connection, {
     run,
     recipe,
@@ -99,6 +68,38 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
   const member = await fundedKeypair(chain.connection, 2);
   const keypairFile = join(work, "member.json");
   writeKeypair(keypairFile, member);
+  return { authority, run, recipe, recipeFile, server, nodes, member, keypairFile };
+}
+
+test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and the chain's record, and its next receipt in the same epoch is accepted", async () => {
+  const work = mkdtempSync(join(dir, "killed-"));
+  // The checkpoint's recorded location is a server that serves it corrupted: the member must refuse it there and
+  // fetch it from the good server it was given
+  const corrupt = await startBlobServer({ dir: join(work, "corrupt") });
+  cleanups.push(() => corrupt.close());
+  // 2 epochs of 4 rounds of H = 2 AdamW steps, 2-bit values, an outer step with momentum (so checkpoints carry it)
+  const { authority, run, recipe, recipeFile, server, nodes, keypairFile } = await network(
+    work,
+    {
+      members: 3,
+      rounds: 8,
+      roundsPerEpoch: 4,
+      globalBatchSize: 6,
+      innerSteps: 2,
+      valueBits: 2,
+      demoTopK: 32,
+      outerLearningRate: 1,
+      outerMomentum: 0.5,
+      round: {
+        inner: { kind: "adamw", beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 },
+        transform: "none",
+        outer: "sgd",
+      },
+      // a round waits at most this long for a member that is gone; the Cooldown leaves the publisher time
+      times: { maxRoundTrainTime: 25, roundWitnessTime: 25, cooldownTime: 5 },
+    },
+    ["--public-url", corrupt.url],
+  );
   const trainer = (name: string, onEvent: (e: NodeEvent) => void) => {
     const t = new TrainerProcess({
       name,
@@ -183,39 +184,18 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
 
 test("a member that joins in epoch 2 with no local data downloads the dataset and the checkpoint from the server, catches up and trains in epoch 3 with the others' parameter hash", async () => {
   const work = mkdtempSync(join(dir, "joiner-"));
-  const authority = await fundedKeypair(chain.connection, 20);
-  const authorityFile = join(work, "authority.json");
-  writeKeypair(authorityFile, authority);
   // 4 epochs of 3 rounds; two members start it, a third is welcome from any epoch on
-  const { run, recipe } = await createDemoRun(chain.connection, authority, {
-    dataset,
-    members: 2,
-    rounds: 12,
-    roundsPerEpoch: 3,
-    globalBatchSize: 6,
-    times: { maxRoundTrainTime: 25, roundWitnessTime: 25, cooldownTime: 8 },
-  });
-  const recipeFile = join(work, "recipe.json");
-  writeFileSync(recipeFile, JSON.stringify(recipe));
-  const server = await startServeProcess([
-    ...["--dir", join(work, "blobs"), "--accept-uploads", "--dataset", dataset.dir],
-    ...["--checkpoints", run.toBase58(), "--recipe", recipeFile, "--data", dataset.dir],
-    ...["--url", chain.rpcUrl, "--keypair", authorityFile],
-  ]);
-  cleanups.push(() => server.stop());
-  const nodes = await startNodes(chain.connection, {
-    run,
-    recipe,
-    dataset,
-    count: 2,
-    dir: work,
-    witnessWaitMs: 5_000,
-    servers: [server.url],
-  });
-  cleanups.push(() => nodes.stop());
-  const member = await fundedKeypair(chain.connection, 2);
-  const keypairFile = join(work, "joiner.json");
-  writeKeypair(keypairFile, member);
+  const { authority, run, recipe, recipeFile, server, nodes, member, keypairFile } = await network(
+    work,
+    {
+      members: 2,
+      rounds: 12,
+      roundsPerEpoch: 3,
+      globalBatchSize: 6,
+      times: { maxRoundTrainTime: 25, roundWitnessTime: 25, cooldownTime: 8 },
+    },
+    ["--dataset", dataset.dir],
+  );
 
   // When: the first round of epoch 2 (step 6) is under way, the new member starts with only the server's URL
   const events: NodeEvent[] = [];
