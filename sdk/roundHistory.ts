@@ -165,3 +165,10 @@ export function reportedParamsHashes(events: readonly CoordinatorEvent[], step: 
     return toBigInt(d.step) === step && d.hasParamsHash ? [Uint8Array.from(d.paramsHash)] : [];
   });
 }
+
+/** The steps whose round started (RoundStarted): a step the run reached but never ran (its end) is not among them. */
+export function startedSteps(events: readonly CoordinatorEvent[]): Set<bigint> {
+  return new Set(
+    events.filter((e) => e.name === "roundStarted").map((e) => toBigInt((e.data as { step: object }).step)),
+  );
+}

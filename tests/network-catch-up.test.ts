@@ -23,7 +23,7 @@ import { generatedDataset } from "./helpers/generatedDataset";
 import { crankUntil, finishedHashes, replayHash, startNodes } from "./helpers/inProcessNodes";
 import { startServeProcess } from "./helpers/serveProcess";
 import { useTestLocalnet } from "./helpers/testLocalnet";
-import { within } from "./helpers/within";
+import { eventually, within } from "./helpers/within";
 
 const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-catch-up-"));
@@ -143,6 +143,12 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
     bytes[bytes.length - 1] ^= 0xff;
     mkdirSync(join(work, "corrupt"), { recursive: true });
     writeFileSync(join(work, "corrupt", hash), bytes);
+    // it comes back once the round after it died (step 5) has closed without it, at its train timeout
+    await eventually(
+      () => nodes.events[0].some((e) => e.kind === "applied" && e.step === 5),
+      "step 5 to close",
+      120_000,
+    );
     return trainer("member again", (e) => after.push(e)).exited;
   });
   await crankUntil(chain.connection, authority, run, Promise.all([...nodes.runs, restarted]), 600_000);
@@ -155,11 +161,11 @@ test("a trainer killed with SIGKILL mid-round catches up from the checkpoint and
   );
   const caughtUp = after.find((e) => e.kind === "caughtUp") as Extract<NodeEvent, { kind: "caughtUp" }>;
   expect(caughtUp).toMatchObject({ checkpointRounds: 3, fromStep: 3, roundState: "restored" });
-  expect(caughtUp.toStep).toBeGreaterThanOrEqual(4); // up to the round it was killed in, or past it
-  // the round it was killed in closed without it (its bytes never reached the witnesses)
+  expect(caughtUp.toStep).toBeGreaterThanOrEqual(6);
+  // the round it was dead through closed without it
   const applied = (step: number) =>
     (nodes.events[0].find((e) => e.kind === "applied" && e.step === step) as { slots: number[] }).slots;
-  expect(applied(4)).not.toContain(slot);
+  expect(applied(5)).not.toContain(slot);
   // and it trained again inside epoch 1 (steps 4..7), with its next receipt accepted
   const committed = after.filter((e) => e.kind === "committed").map((e) => (e as { step: number }).step);
   expect(committed.length).toBeGreaterThan(0);

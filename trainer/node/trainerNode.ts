@@ -37,7 +37,7 @@ import { Transformer } from "../model/transformer";
 import { fetchBlob, putBlob } from "../../sdk/net/blobFetch";
 import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
 import type { CommittedUpdate } from "../../sdk/roundHistory";
-import { acceptedSteps, committedUpdates } from "../../sdk/roundHistory";
+import { acceptedSteps, committedUpdates, startedSteps } from "../../sdk/roundHistory";
 import { fetchRunCheckpoint } from "../checkpoint/runCheckpoints";
 import { ChainFollower } from "./chainFollower";
 import { loadRoundState, saveRoundState } from "./roundStateFile";
@@ -156,7 +156,12 @@ export class TrainerNode {
   /** False from a checkpoint's restore until a round is applied: the parameters before it are not known. */
   private previousKnown = true;
   /** The chain's record of the run, read when a round this node did not follow must be applied: steps below `end`. */
-  private recorded?: { end: bigint; accepted: Map<bigint, CommittedUpdate[]>; mine: CommittedUpdate[] };
+  private recorded?: {
+    end: bigint;
+    started: Set<bigint>;
+    accepted: Map<bigint, CommittedUpdate[]>;
+    mine: CommittedUpdate[];
+  };
   private readonly uploads = new Set<Promise<void>>();
   /** Steps below this are applied. */
   private nextApply = 0n;
@@ -362,6 +367,7 @@ export class TrainerNode {
     const events = await runEvents(this.connection, this.o.program.programId, this.o.run);
     this.recorded = {
       end: latest > step ? latest : step + 1n,
+      started: startedSteps(events),
       accepted: new Map(acceptedSteps(events).map((s) => [s.step, s.updates])),
       mine: committedUpdates(events).filter((u) => u.member.equals(this.me)),
     };
@@ -501,8 +507,14 @@ export class TrainerNode {
         this.rounds.delete(step);
       } else {
         // A round this node did not follow (it started later, or missed the round's states): the chain's record
-        // says what was accepted
-        const accepted = (await this.recordedRounds(step)).accepted.get(step) ?? [];
+        // says what was accepted. A step no round ran in (where a run that reached its last step ended) has none.
+        const recorded = step < toBigInt(state.config.totalSteps) ? await this.recordedRounds(step) : null;
+        if (!recorded?.started.has(step)) {
+          this.keepPrevious();
+          this.nextApply = step + 1n;
+          continue;
+        }
+        const accepted = recorded!.accepted.get(step) ?? [];
         for (const u of accepted) bytes.push(await this.recordedBytes(u));
         slots = accepted.map((u) => u.slot);
       }
