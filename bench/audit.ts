@@ -43,7 +43,6 @@ const AGGREGATIONS: Record<string, AggregationRule> = {
 const LOSS_BAR = 1.05;
 const DEFAULT_AGGREGATION: AggregationRule = { kind: "clippedMean" };
 
-
 interface DamageRun {
   readonly aggregation: string;
   readonly attack: AttackName | "none";

@@ -221,7 +221,6 @@ async function catchUp(data: Dataset, a: { rounds: number; epochRounds: number; 
   ].join("\n");
 }
 
-
 function momentum(data: Dataset, a: { rounds: number; H: number; restartRound: number }): string {
   const MEMBERS = 4;
   const run = (restarts: { member: number; step: number }[]) => {
