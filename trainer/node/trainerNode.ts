@@ -12,6 +12,7 @@
 // yielding to the event loop between inner steps).
 import type { Connection, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { LAMPORTS_PER_SOL } from "@solana/web3.js";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { witnessRefusals } from "../../sdk/audit/witnessChecks";
 import { decodeUpdate, encodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
@@ -311,7 +312,8 @@ export class TrainerNode {
    * from zero (trainer/audit/reexecution.ts accepts a restart from zero at any round).
    */
   private async catchUp(): Promise<void> {
-    if (decidedEnd(this.follower.latest) === 0n) return;
+    // Nothing decided and no round state of an earlier start: a member starting with the run
+    if (decidedEnd(this.follower.latest) === 0n && !existsSync(this.roundStatePath)) return;
     const t0 = performance.now();
     const checkpoint = await fetchRunCheckpoint(
       this.follower.latest,
