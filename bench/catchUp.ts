@@ -7,9 +7,9 @@
 //     caught up and to its next commit, against the rounds it replayed since the checkpoint it started from.
 //   momentum: the loss cost of a member restarting with a zeroed round state (error feedback, AdamW moments), in the
 //     in-process simulation of bench:audit's inner-steps round on tiny Shakespeare: one of four members zeroed at
-//     --restart-round against none (and every member zeroed there, the worst case).
+//     --restart-round against none (and every member zeroed there, the worst case), over --seeds data and init seeds.
 //   npm run bench:catch-up -- [--parts throughput,catchup,momentum] [--rounds 40] [--epoch-rounds 20]
-//     [--kills 3,12,23,34] [--momentum-rounds 40] [--inner-steps 8] [--restart-round 20]
+//     [--kills 3,12,23,34] [--momentum-rounds 150] [--inner-steps 8] [--restart-round 100] [--seeds 3]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,7 @@ import { fundedKeypair, providerFor, waitForIdleWebsocket } from "../coordinator
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { TrainerProcess } from "../scripts/demo/trainerProcess";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
+import type { ComputeDescriptor } from "../sdk/receiptMetadata";
 import { vocabSize } from "../sdk/data/datasetManifest";
 import type { LrSchedule } from "../sdk/lrSchedule";
 import { fetchBlob } from "../sdk/net/blobFetch";
@@ -89,7 +90,11 @@ interface Restart {
   readonly roundState: string;
 }
 
-async function catchUp(data: Dataset, a: { rounds: number; epochRounds: number; kills: number[] }): Promise<string> {
+async function catchUp(
+  data: Dataset,
+  a: { rounds: number; epochRounds: number; kills: number[] },
+  compute: ComputeDescriptor,
+): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), "concord-bench-catch-up-"));
   const net = await startLocalnet({ port: 0, programs: [programArtifacts()] });
   const connection = new Connection(net.rpcUrl, "confirmed");
@@ -128,7 +133,6 @@ async function catchUp(data: Dataset, a: { rounds: number; epochRounds: number; 
       onPublished: (c) => console.log(`checkpoint of epoch ${c.epoch}: ${c.rounds} rounds`),
       onError: (e) => console.log(`checkpoint not published yet: ${e.message}`),
     });
-    const compute = computeDescriptor(await selectBackend({ order: ["wasm+native", "wasm"], log: () => {} }));
     const nodes = await Promise.all(
       [0, 1].map(async (i) => {
         const k = await fundedKeypair(connection, 2);
@@ -221,12 +225,12 @@ async function catchUp(data: Dataset, a: { rounds: number; epochRounds: number; 
   ].join("\n");
 }
 
-function momentum(data: Dataset, a: { rounds: number; H: number; restartRound: number }): string {
+function momentum(data: Dataset, a: { rounds: number; H: number; restartRound: number; seeds: number }): string {
   const MEMBERS = 4;
-  const run = (restarts: { member: number; step: number }[]) => {
+  const run = (seed: number, restarts: { member: number; step: number }[]) => {
     const model = new Transformer(
       { contextLength: 64, layers: 2, heads: 4, width: 96, vocabSize: vocabSize(data.manifest.tokenizer) },
-      { seed: 1337 },
+      { seed: 1336 + seed },
     );
     const schedule: LrSchedule = {
       kind: "cosine",
@@ -240,11 +244,11 @@ function momentum(data: Dataset, a: { rounds: number; H: number; restartRound: n
       {
         train: data.split("train"),
         val: data.split("val"),
-        seed: 1,
+        seed,
         steps: a.rounds,
         batchRows: 12,
         schedule,
-        evalEvery: Math.max(1, Math.floor(a.rounds / 10)),
+        evalEvery: 0,
         curveWindows: 128,
       },
       innerStepsRound(a.H, PSYCHE_DEMO.aggregation),
@@ -254,17 +258,32 @@ function momentum(data: Dataset, a: { rounds: number; H: number; restartRound: n
     model.dispose();
     return result.finalValLoss;
   };
-  const none = run([]);
-  const one = run([{ member: MEMBERS - 1, step: a.restartRound }]);
-  const all = run(Array.from({ length: MEMBERS }, (_, member) => ({ member, step: a.restartRound })));
-  const row = (what: string, loss: number) =>
-    `| ${what} | ${loss.toFixed(4)} | ${loss >= none ? "+" : ""}${(100 * (loss / none - 1)).toFixed(2)}% |`;
+  const variants: [string, { member: number; step: number }[]][] = [
+    ["no restart", []],
+    [`one member of ${MEMBERS} zeroed at round ${a.restartRound}`, [{ member: MEMBERS - 1, step: a.restartRound }]],
+    [
+      `every member zeroed at round ${a.restartRound}`,
+      Array.from({ length: MEMBERS }, (_, member) => ({ member, step: a.restartRound })),
+    ],
+  ];
+  const seeds = Array.from({ length: a.seeds }, (_, i) => i + 1);
+  const losses = variants.map(([name, restarts]) =>
+    seeds.map((seed) => {
+      const loss = run(seed, restarts);
+      console.log(`${name}, seed ${seed}: ${loss.toFixed(4)}`);
+      return loss;
+    }),
+  );
+  const cost = (v: number, seed: number) => losses[v][seed] / losses[0][seed] - 1;
+  const pct = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(2)}%`;
   return [
-    `| ${a.rounds} rounds of H = ${a.H}, ${MEMBERS} members | final validation loss | cost |`,
-    "| --- | ---: | ---: |",
-    row("no restart", none),
-    row(`one member restarts with zeroed round state at round ${a.restartRound}`, one),
-    row(`every member restarts with zeroed round state at round ${a.restartRound}`, all),
+    `| ${a.rounds} rounds of H = ${a.H}, ${MEMBERS} members | ${seeds.map((s) => `seed ${s}`).join(" | ")} | mean cost |`,
+    `| --- | ${seeds.map(() => "---:").join(" | ")} | ---: |`,
+    ...variants.map(([name], v) => {
+      const cells = seeds.map((_, i) => `${losses[v][i].toFixed(4)}${v ? ` (${pct(cost(v, i))})` : ""}`);
+      const mean = seeds.reduce((t, _, i) => t + cost(v, i), 0) / seeds.length;
+      return `| ${name} | ${cells.join(" | ")} | ${v ? pct(mean) : ""} |`;
+    }),
   ].join("\n");
 }
 
@@ -275,22 +294,26 @@ async function main(): Promise<void> {
       rounds: { type: "number", default: 40 },
       "epoch-rounds": { type: "number", default: 20 },
       kills: { type: "string", default: "3,12,23,34" },
-      "momentum-rounds": { type: "number", default: 40 },
+      "momentum-rounds": { type: "number", default: 150 },
       "inner-steps": { type: "number", default: 8 },
-      "restart-round": { type: "number", default: 20 },
+      "restart-round": { type: "number", default: 100 },
+      seeds: { type: "number", default: 3 },
     })
     .strict()
     .parseSync();
   const parts = a.parts.split(",");
+  const compute = computeDescriptor(await selectBackend({ log: () => {} }));
   const data = shakespeare();
   if (!data) throw new Error("bench:catch-up needs ../shared/data/tinyshakespeare.txt");
   if (parts.includes("throughput")) console.log(`\n${await throughput()}`);
   if (parts.includes("catchup"))
     console.log(
-      `\n${await catchUp(data, { rounds: a.rounds, epochRounds: a.epochRounds, kills: a.kills.split(",").map(Number) })}`,
+      `\n${await catchUp(data, { rounds: a.rounds, epochRounds: a.epochRounds, kills: a.kills.split(",").map(Number) }, compute)}`,
     );
   if (parts.includes("momentum"))
-    console.log(`\n${momentum(data, { rounds: a.momentumRounds, H: a.innerSteps, restartRound: a.restartRound })}`);
+    console.log(
+      `\n${momentum(data, { rounds: a.momentumRounds, H: a.innerSteps, restartRound: a.restartRound, seeds: a.seeds })}`,
+    );
 }
 
 main().then(
