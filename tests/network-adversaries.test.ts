@@ -193,12 +193,12 @@ test.each(["free-rider", "sign-flip", "flip-under-bound", "lazy", "little-is-eno
 
 test("a free-rider's first update, challenged with re-execution evidence through the CLI, is confirmed by the honest members' votes and its stake slashed", async () => {
   const r = await redTeamRun("free-rider");
-  const writeKeypair = (name: string, k: Keypair) => {
+  const walletFile = (name: string, k: Keypair) => {
     const file = join(r.work, `${name}.json`);
     writeKeypair(file, k);
     return file;
   };
-  const auditor = writeKeypair("auditor", await fundedKeypair(chain.connection, 2));
+  const auditor = walletFile("auditor", await fundedKeypair(chain.connection, 2));
   const receipt = [
     ...["--url", chain.rpcUrl, "--run", r.run.toBase58(), "--recipe", r.recipeFile, ...stores(r)],
     ...["--member", r.attacker.toBase58(), "--step", "0", "--evidence-dir", join(r.work, "evidence")],
@@ -216,7 +216,7 @@ test("a free-rider's first update, challenged with re-execution evidence through
   // each honest member re-executes the update itself before voting; two of three confirm it
   const outcomes: { vote: string; status: string }[] = [];
   for (const [i, voter] of r.voters.slice(0, 2).entries()) {
-    expect(await main(["audit", "vote", ...receipt, "--keypair", writeKeypair(`voter-${i}`, voter)])).toBe(0);
+    expect(await main(["audit", "vote", ...receipt, "--keypair", walletFile(`voter-${i}`, voter)])).toBe(0);
     outcomes.push(JSON.parse(logged[logged.length - 1]));
   }
   expect(outcomes.map((o) => [o.vote, o.status])).toEqual([
