@@ -150,7 +150,7 @@ async function catchUp(
           witnessWaitMs: 5_000,
         });
         stops.push(() => node.stop());
-        return node.run();
+        return { running: node.run() }; // wrapped: awaiting this map must not wait for the run's end
       }),
     );
     const member = await fundedKeypair(connection, 2);
@@ -203,7 +203,7 @@ async function catchUp(
       abort.signal,
       { pollMs: 500 },
     );
-    await Promise.all([...nodes, trainer()]);
+    await Promise.all([...nodes.map((n) => n.running), trainer()]);
     abort.abort();
     await crank;
     await publishing;
