@@ -4,12 +4,14 @@
 // restarted mid-run (the members register again, their peers dial again), and when it alters update bytes (the
 // receivers' receipt-hash check refuses them, and the updates come by another way).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
 import { RelayServer } from "../coordinator/relay/relayServer";
 import { createDemoRun } from "../scripts/demo/demoRun";
+import { TrainerProcess } from "../scripts/demo/trainerProcess";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RELAY_PATH } from "../sdk/net/relayUrls";
 import type { Dataset } from "../trainer/data/tokenShards";
@@ -154,4 +156,51 @@ test("a relay that alters update bytes is caught by the receipt hashes: nothing 
     await tampering.close();
     await relay.close();
   }
+}, 300_000);
+
+test("a `concord train --relay` process takes part through the relay alone: its updates are accepted and its parameters are the others'", async () => {
+  const relay = await RelayServer.start({ host: "127.0.0.1", port: 0 });
+  const endpoint = `${relay.url}${RELAY_PATH}`;
+  const work = mkdtempSync(join(dir, "process-"));
+  const authority = await fundedKeypair(chain.connection, 20);
+  const { run, recipe } = await createDemoRun(chain.connection, authority, {
+    dataset,
+    members: 3,
+    rounds: 4,
+    globalBatchSize: 6,
+  });
+  const recipeFile = join(work, "recipe.json");
+  writeFileSync(recipeFile, JSON.stringify(recipe));
+  const keypairFile = join(work, "member.json");
+  writeKeypair(keypairFile, await fundedKeypair(chain.connection, 2));
+  const nodes = await startNodes(chain.connection, { run, recipe, dataset, dir: work, count: 2, witnessWaitMs: 3000 });
+  const events: NodeEvent[] = [];
+  const member = new TrainerProcess({
+    name: "relayed",
+    rpcUrl: chain.rpcUrl,
+    run: run.toBase58(),
+    keypairFile,
+    recipeFile,
+    dataDir: dataset.dir,
+    stateDir: join(work, "member"),
+    listen: "127.0.0.1:0",
+    extraArgs: ["--relay", endpoint],
+    onEvent: (e) => events.push(e),
+  });
+  try {
+    await crankUntil(chain.connection, authority, run, Promise.all([...nodes.runs, member.exited]), 240_000);
+  } finally {
+    nodes.stop();
+    await member.stop();
+    await relay.close();
+  }
+  // It advertised the relay, its peers reached it only there, and every round accepted its update
+  const joined = events.find((e) => e.kind === "joined") as Extract<NodeEvent, { kind: "joined" }>;
+  expect(joined.endpoint).toBe(endpoint);
+  expect(relay.stats.sessions).toBeGreaterThan(0);
+  const accepted = nodes.events[0].filter((e) => e.kind === "applied" && e.slots.includes(joined.slot));
+  expect(accepted.length).toBeGreaterThan(0);
+  const { programId } = coordinatorProgram(providerFor(chain.connection, authority));
+  const expected = await replayHash(chain.connection, programId, { run, recipe, dataset, dir: work });
+  expect([...finishedHashes(nodes.events), finishedHashes([events])[0]]).toEqual([expected, expected, expected]);
 }, 300_000);
