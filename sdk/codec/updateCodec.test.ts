@@ -249,7 +249,7 @@ describe("update codec fuzz (seeded)", () => {
       expect(Buffer.from(encodeUpdate(update)).equals(bytes)).toBe(true);
       return "ok";
     } catch (e) {
-      if (!isConcordError(e) || e.code < 2000 || e.code >= 3000) throw e;
+      if (!isConcordError(e) || e.code < 12000 || e.code >= 13000) throw e;
       return "rejected";
     }
   };
