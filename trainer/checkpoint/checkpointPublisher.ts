@@ -25,7 +25,7 @@ import type { Dataset } from "../data/tokenShards";
 import type { ParameterSpec } from "../model/transformer";
 import { ChainFollower } from "../node/chainFollower";
 import { runEvents } from "../node/runHistory";
-import { receiptBytes, runStart } from "../node/runReplay";
+import { applyRecordedRounds, runStart } from "../node/runReplay";
 import type { SharedParameters } from "../node/sharedParameters";
 import { fetchRunCheckpoint } from "./runCheckpoints";
 
@@ -92,13 +92,10 @@ export class CheckpointPublisher {
     }
     this.started = true;
     const events = await runEvents(this.o.program.provider.connection, this.o.program.programId, this.o.run);
-    for (const { step, updates } of acceptedSteps(events)) {
-      if (step < this.applied || step >= rounds) continue;
-      const bytes: Uint8Array[] = [];
-      for (const u of updates)
-        bytes.push(receiptBytes(u, await fetchBlob([...this.o.servers], u.hash, { maxBytes: MAX_UPDATE_BYTES })));
-      this.shared.applyRound(Number(step), bytes);
-    }
+    const due = acceptedSteps(events).filter(({ step }) => step >= this.applied && step < rounds);
+    await applyRecordedRounds(this.shared, due, (u) =>
+      fetchBlob([...this.o.servers], u.hash, { maxBytes: MAX_UPDATE_BYTES }),
+    );
     this.applied = rounds;
     const ours = bytesToHex(this.shared.hash());
     const reported = reportedParamsHashes(events, rounds).map(bytesToHex);

@@ -13,7 +13,7 @@ import {
   CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND,
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
 } from "../../sdk/errors/codes";
-import type { CommittedUpdate } from "../../sdk/roundHistory";
+import type { AcceptedStep, CommittedUpdate } from "../../sdk/roundHistory";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
@@ -74,15 +74,34 @@ export async function replayRun(
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new ConcordError(CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
   const { model, shared } = runStart(decodeRun(info.data, run.toBase58()).config, recipe, dataset);
-  for (const { step, updates } of await runHistory(connection, programId, run)) {
-    const bytes: Uint8Array[] = [];
-    for (const u of updates) bytes.push(receiptBytes(u, await fetchBytes(u.hash)));
-    shared.applyRound(Number(step), bytes);
-    if (onStep) {
+  await applyRecordedRounds(
+    shared,
+    await runHistory(connection, programId, run),
+    (u) => fetchBytes(u.hash),
+    (step) => {
+      if (!onStep) return;
       model.setWeights(shared.params);
       onStep(step, model);
-    }
-  }
+    },
+  );
   model.setWeights(shared.params);
   return model;
+}
+
+/**
+ * Applies recorded rounds to `shared` in order, each accepted update's bytes from `bytesOf` checked against its
+ * receipt: the one way a replay (this file's, the checkpoint publisher's) turns the chain's record into parameters.
+ */
+export async function applyRecordedRounds(
+  shared: SharedParameters,
+  steps: readonly AcceptedStep[],
+  bytesOf: (u: CommittedUpdate) => Promise<Uint8Array>,
+  onStep?: (step: bigint) => void,
+): Promise<void> {
+  for (const { step, updates } of steps) {
+    const bytes: Uint8Array[] = [];
+    for (const u of updates) bytes.push(receiptBytes(u, await bytesOf(u)));
+    shared.applyRound(Number(step), bytes);
+    onStep?.(step);
+  }
 }
