@@ -1,8 +1,10 @@
 // The `concord` command line: one module per command under commands/, each delegating to a service.
 import yargs from "yargs";
+import { airdropCommand } from "./commands/airdrop";
 import { auditCommand } from "./commands/audit";
 import { crankCommand } from "./commands/crank";
 import { deployCommand } from "./commands/deploy";
+import { keygenCommand } from "./commands/keygen";
 import { leaveCommand } from "./commands/leave";
 import { localnetCommand } from "./commands/localnet";
 import { relayCommand } from "./commands/relay";
@@ -26,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(leaveCommand)
     .command(withdrawCommand)
     .command(relayCommand)
+    .command(keygenCommand)
+    .command(airdropCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

@@ -11,7 +11,10 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__CLIENT__UNSUPPORTED_IDL_TYPE]: "IDL type $type has no fixed size ($reason)",
   [codes.CONCORD_ERROR__CLIENT__VALUE_OUT_OF_RANGE]: "$name = $value is out of range: $range",
   [codes.CONCORD_ERROR__CLIENT__INVALID_ADDRESS]: '$what "$value" is not a base58 public key',
-  [codes.CONCORD_ERROR__CLIENT__KEYPAIR_NOT_FOUND]: "keypair file $path not found (pass --keypair)",
+  [codes.CONCORD_ERROR__CLIENT__KEYPAIR_NOT_FOUND]:
+    "keypair file $path not found (pass --keypair, or create one with `concord keygen`)",
+  [codes.CONCORD_ERROR__CLIENT__KEYPAIR_EXISTS]: "keypair file $path already exists (pass --force to replace it)",
+  [codes.CONCORD_ERROR__CLIENT__AIRDROP_FAILED]: "airdrop of $sol SOL to $to from $url failed: $reason",
   [codes.CONCORD_ERROR__RPC__MALFORMED_JSON]: "parse error: the request body is not valid JSON",
   [codes.CONCORD_ERROR__RPC__INVALID_REQUEST]: "invalid request: $reason",
   [codes.CONCORD_ERROR__RPC__METHOD_NOT_FOUND]: "method not found: $method",

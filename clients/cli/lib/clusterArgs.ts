@@ -21,9 +21,14 @@ export async function rpcUrlOf(args: ClusterArgs): Promise<string> {
   return args.url ? clusterUrl(args.url) : (await anchorToml(args)).rpcUrl;
 }
 
+/** The wallet file: --keypair, else Anchor.toml's wallet. */
+export async function walletPathOf(args: ClusterArgs): Promise<string> {
+  return args.keypair ? resolve(args.keypair) : (await anchorToml(args)).walletPath;
+}
+
 /** --keypair, else Anchor.toml's wallet; KEYPAIR_NOT_FOUND when the file is not there. */
 export async function walletOf(args: ClusterArgs): Promise<Keypair> {
-  const path = args.keypair ? resolve(args.keypair) : (await anchorToml(args)).walletPath;
+  const path = await walletPathOf(args);
   if (!existsSync(path)) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__KEYPAIR_NOT_FOUND, { path });
   return readKeypair(path);
 }
