@@ -14,6 +14,7 @@ import { runMembership } from "../coordinator/relay/runMembership";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import * as ix from "../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
+import { closeErrorCode } from "../sdk/net/peerSocket";
 import * as codes from "../sdk/errors/codes";
 import { RELAY_PATH } from "../sdk/net/relayUrls";
 import { encodeRelayMessage } from "../sdk/peer/peerMessages";
@@ -98,7 +99,7 @@ test("serving one run, it reads the run's members from the chain: a member regis
           done("registered");
           ws.close();
         });
-        ws.once("close", (code) => done(`closed ${code}`));
+        ws.once("close", (code) => done(`closed ${closeErrorCode(code)}`));
       }),
       "the relay's answer",
     );

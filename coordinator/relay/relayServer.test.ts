@@ -7,7 +7,7 @@ import * as codes from "../../sdk/errors/codes";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { BanList } from "../../sdk/net/banList";
 import type { PeerPayload } from "../../sdk/net/peerSocket";
-import { PeerSocket, memberBanKey } from "../../sdk/net/peerSocket";
+import { PeerSocket, closeErrorCode, memberBanKey } from "../../sdk/net/peerSocket";
 import { RelayLink } from "../../sdk/net/relayLink";
 import { RELAY_PATH, peerDialUrl } from "../../sdk/net/relayUrls";
 import type { RegisterFields, RelayMessage } from "../../sdk/peer/peerMessages";
@@ -54,7 +54,7 @@ function member(keypair = Keypair.generate(), relayEndpoint = endpoint) {
     bans: new BanList(),
     backoff: FAST,
     onAccept: (ws, origin) => {
-      ws.once("close", (code) => m.closes.push(code));
+      ws.once("close", (code) => m.closes.push(closeErrorCode(code)));
       new PeerSocket(ws, origin, {
         run,
         keypair,
@@ -76,7 +76,7 @@ function control(message?: RelayMessage, fields: Partial<RegisterFields> = {}, k
   const ws = new WebSocket(`${relay.url}/control`);
   ws.on("error", () => {});
   const closed = new Promise<{ code: number; reason: string }>((ok) =>
-    ws.once("close", (code, reason) => ok({ code, reason: reason.toString() })),
+    ws.once("close", (code, reason) => ok({ code: closeErrorCode(code), reason: reason.toString() })),
   );
   const valid = { run, member: keypair.publicKey, relay: endpoint, timestamp: Date.now(), nonce: randomBytes(32) };
   ws.once("open", () =>

@@ -87,8 +87,15 @@ export interface PeerSocketOptions {
 
 export const memberBanKey = (member: PublicKey) => `member:${member.toBase58()}`;
 
-/** A ConcordError of the peer block closes with its own code (ws leaves 4000-4999 to applications). */
-export const closeCode = (e: ConcordError) => (e.code >= 4000 && e.code <= 4999 ? e.code : 1008);
+/**
+ * Websocket close codes an application may send are 4000-4999, so a ConcordError of the peer block (14000-14999)
+ * closes with its code less CLOSE_CODE_OFFSET; anything else is a policy violation (1008).
+ */
+export const CLOSE_CODE_OFFSET = 10_000;
+export const closeCode = (e: ConcordError) =>
+  e.code >= 14_000 && e.code <= 14_999 ? e.code - CLOSE_CODE_OFFSET : 1008;
+/** The ConcordError code a close code carries (4008 → 14008); websocket's own codes as they are. */
+export const closeErrorCode = (code: number) => (code >= 4000 && code <= 4999 ? code + CLOSE_CODE_OFFSET : code);
 // ws refuses close reasons over 123 bytes; ASCII keeps characters and bytes the same count.
 export const closeReason = (text: string) => text.replace(/[^\x20-\x7e]/g, "?").slice(0, 123);
 

@@ -1,6 +1,7 @@
 // A bare ws client speaking raw bytes to a peer server, so tests can send what a real peer never would.
 import type { Keypair, PublicKey } from "@solana/web3.js";
 import { WebSocket } from "ws";
+import { closeErrorCode } from "../../sdk/net/peerSocket";
 import type { PeerMessage } from "../../sdk/peer/peerMessages";
 import { decodePeerMessage, encodePeerMessage } from "../../sdk/peer/peerMessages";
 import { signHello } from "../../sdk/peer/peerSignatures";
@@ -17,7 +18,7 @@ export class RawPeer {
     this.ws.on("error", () => {}); // a refused upgrade errors, then closes: tests read the close
     this.opened = new Promise((resolve) => this.ws.once("open", () => resolve()));
     this.closed = new Promise((resolve) =>
-      this.ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+      this.ws.once("close", (code, reason) => resolve({ code: closeErrorCode(code), reason: reason.toString() })),
     );
     this.ws.on("message", (data) => this.received.push(decodePeerMessage(data as Buffer)));
   }
