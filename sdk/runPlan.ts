@@ -137,19 +137,21 @@ function outOfRange(s: RunSpec, file: string, at: [string, string], rule: string
  */
 export function runPlan(s: RunSpec, dataset: PlanDataset, o: { file: string; defaultRunId: bigint }): RunPlan {
   const recipe = recipeOf(s, dataset.vocabSize);
+  // The program's rules first, in its order (the model hash stands in until the recipe passes its own rules).
+  const draft = configOf(s, new Uint8Array(32).fill(1), dataset.hash);
+  const violation = runConfigViolation(draft);
+  const at = violation && keyOf((r) => r.config === violation.field);
+  if (violation && at) throw outOfRange(s, o.file, at, violation.rule, undefined);
+  assertValidRunConfig(draft); // a field no key sets (the padding): the rule's own error
   try {
     validateRecipe(recipe);
   } catch (e) {
     if (!isConcordError(e, codes.CONCORD_ERROR__TRAINER__INVALID_CONFIG)) throw e;
     const field = String(e.context.field);
     const path = e.context.what === "learning-rate schedule" ? `schedule.${field}` : field;
-    const at = keyOf((r) => r.recipe === path);
-    throw at ? outOfRange(s, o.file, at, String(e.context.reason), e) : e;
+    const key = keyOf((r) => r.recipe === path);
+    throw key ? outOfRange(s, o.file, key, String(e.context.reason), e) : e;
   }
-  const config = configOf(s, recipeHash(recipe), dataset.hash);
-  const violation = runConfigViolation(config);
-  const at = violation && keyOf((r) => r.config === violation.field);
-  if (violation && at) throw outOfRange(s, o.file, at, violation.rule, undefined);
-  assertValidRunConfig(config); // a field no key sets (the padding): the rule's own error
+  const config: RunConfig = { ...draft, modelHash: Array.from(recipeHash(recipe)) };
   return { runId: s.run.id ?? o.defaultRunId, config, recipe, fundLamports: lamportsOf(s.run.fund) };
 }

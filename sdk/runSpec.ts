@@ -159,6 +159,14 @@ export const RUN_SPEC_FIELDS: { readonly [S in keyof RunSpec]: { readonly [K in 
 /** A key as the file spells it: `[section] key`. */
 export const specKey = (section: string, key?: string) => (key === undefined ? `[${section}]` : `[${section}] ${key}`);
 
+/** The `[section] key` that sets a RunConfig field; the model's hash is its whole `[model]`/`[training]`/`[round]` recipe. */
+export function configFieldKey(field: keyof RunConfig): string {
+  for (const [section, fields] of Object.entries(RUN_SPEC_FIELDS))
+    for (const [key, rule] of Object.entries(fields as Record<string, FieldRule>))
+      if (rule.config === field) return specKey(section, key);
+  return field === "modelHash" ? "the recipe (model_hash)" : String(field);
+}
+
 /** A value as the file would spell it, for error lines. */
 export function specValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);

@@ -88,6 +88,8 @@ export function validateRecipe(value: unknown): TrainingRecipe {
     const v = m?.[k];
     if (!Number.isInteger(v) || (v as number) < 1) throw invalid(`model.${k} must be a positive integer`, `model.${k}`);
   }
+  if ((m!.width as number) % (m!.heads as number) !== 0)
+    throw invalid("model.width must be a multiple of model.heads", "model.width");
   if (!Number.isInteger(r.initSeed) || r.initSeed < 0 || r.initSeed > 0xffffffff)
     throw invalid("initSeed must be a 32-bit unsigned integer", "initSeed");
   if (typeof r.schedule !== "object" || r.schedule === null) throw invalid("schedule missing", "schedule");

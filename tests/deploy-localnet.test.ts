@@ -110,7 +110,7 @@ test("`concord deploy` takes the cluster and wallet from Anchor.toml", async () 
   const program = Keypair.generate();
   writeKeypair(programKeypair, program);
   expect(
-    await main(["deploy", "--config", config, "--program-keypair", programKeypair, "--program", COORDINATOR_SO]),
+    await main(["deploy", "--anchor-toml", config, "--program-keypair", programKeypair, "--program", COORDINATOR_SO]),
   ).toBe(0);
   expect((await connection.getAccountInfo(program.publicKey))?.executable).toBe(true);
 });

@@ -6,6 +6,7 @@ import { deployCommand } from "./commands/deploy";
 import { leaveCommand } from "./commands/leave";
 import { localnetCommand } from "./commands/localnet";
 import { relayCommand } from "./commands/relay";
+import { runCommand } from "./commands/run";
 import { serveCommand } from "./commands/serve";
 import { trainCommand } from "./commands/train";
 import { withdrawCommand } from "./commands/withdraw";
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(leaveCommand)
     .command(withdrawCommand)
     .command(relayCommand)
+    .command(runCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

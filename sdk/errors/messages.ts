@@ -23,6 +23,7 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__CLIENT__NOT_RUN_AUTHORITY]:
     "$wallet is not the authority of run $run (its authority is $authority): pass the authority's keypair with --keypair",
   [codes.CONCORD_ERROR__CLIENT__INVALID_ARGUMENT]: "$name $value is not valid: $reason",
+  [codes.CONCORD_ERROR__CLIENT__INVALID_RUN_STATE]: "run $run is $state: $reason",
   [codes.CONCORD_ERROR__RPC__MALFORMED_JSON]: "parse error: the request body is not valid JSON",
   [codes.CONCORD_ERROR__RPC__INVALID_REQUEST]: "invalid request: $reason",
   [codes.CONCORD_ERROR__RPC__METHOD_NOT_FOUND]: "method not found: $method",

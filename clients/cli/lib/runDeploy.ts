@@ -8,14 +8,14 @@ import { clusterUrl, readAnchorToml } from "./anchorToml";
 import { deployProgram } from "./deployProgram";
 
 export async function runDeploy(args: {
-  config?: string;
+  anchorToml?: string;
   url?: string;
   keypair?: string;
   program: string;
   programKeypair: string;
   programId?: string;
 }): Promise<void> {
-  const anchor = await readAnchorToml(args.config && resolve(args.config));
+  const anchor = await readAnchorToml(args.anchorToml && resolve(args.anchorToml));
   const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
   const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
   if (!existsSync(walletPath)) throw new Error(`wallet ${walletPath} not found (pass --keypair)`);
