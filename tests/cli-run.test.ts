@@ -384,9 +384,21 @@ describe("concord run: create, status, update, fund, pause, resume, checkpoint, 
       { key: "[schedule] epoch_time", from: 3600, to: 1800 },
       { key: "[economics] slash_bps", from: 5000, to: 2500 },
     ]);
+    expect(lastJson().recipe).toBeNull(); // the recipe is the same
     expect((await statusJson()).config["[schedule] epoch_time"]).toBe(1800);
     expect(await cli(["run", "update", "--run", run, "--config", file])).toBe(0);
     expect(logged[logged.length - 1]).toMatch(/changes nothing; nothing sent/);
+  });
+
+  test("update of a recipe key: a new model hash, and the new recipe written for the trainers", async () => {
+    const file = configFile({ schedule: { epoch_time: 1800 }, economics: { slash_bps: 2500 }, model: { layers: 3 } });
+    expect(await cli(["run", "update", "--run", run, "--config", file, "--json"])).toBe(0);
+    const updated = lastJson() as { changes: { key: string }[]; recipe: string };
+    expect(updated.changes.map((c) => c.key)).toEqual(["the recipe (model_hash)"]);
+    const info = await chain.connection.getAccountInfo(new PublicKey(run));
+    const recipe = parseRecipe(readFileSync(updated.recipe, "utf8"));
+    expect(recipe.model.layers).toBe(3);
+    expect(() => checkRecipeAgainstRun(recipe, decodeRun(info!.data, run).config)).not.toThrow();
   });
 
   test("update: an invalid file, or a wallet that is not the authority: one line, nothing sent", async () => {

@@ -9,7 +9,11 @@ const options = {
     demandOption: true,
     describe: "the run config file with the new values ([run] is ignored)",
   },
-  json: { type: "boolean", default: false, describe: "print the changes as one JSON line" },
+  "recipe-out": {
+    type: "string",
+    describe: "where to write the new recipe when the model hash changes (default: beside the config)",
+  },
+  json: { type: "boolean", default: false, describe: "print the changes (and the new recipe file) as one JSON line" },
 } satisfies Record<string, Options>;
 
 export const runUpdateCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {

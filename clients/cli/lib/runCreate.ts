@@ -3,8 +3,6 @@
 // model_hash). Nothing is sent, and no file written, unless the whole file passes.
 import { bytesToHex } from "@noble/hashes/utils";
 import { Connection } from "@solana/web3.js";
-import { existsSync, writeFileSync } from "node:fs";
-import { basename, dirname, extname, join, resolve } from "node:path";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { runAddresses } from "../../../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
@@ -15,22 +13,12 @@ import { createRun } from "../../../sdk/runCreation";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
-import { readRunFile } from "./runFile";
+import { readRunFile, recipeFileOf, writeRecipe } from "./runFile";
 import { solText } from "./solAmount";
-
-/** run.toml → run.recipe.json beside it. */
-export const defaultRecipeFile = (config: string) =>
-  join(dirname(config), `${basename(config, extname(config))}.recipe.json`);
 
 export async function runCreate(args: ClusterArgs & { config: string; recipeOut?: string; json: boolean }) {
   const plan = await readRunFile(args.config);
-  const recipeFile = resolve(args.recipeOut ?? defaultRecipeFile(args.config));
-  if (!existsSync(dirname(recipeFile)))
-    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__INVALID_ARGUMENT, {
-      name: "--recipe-out",
-      value: recipeFile,
-      reason: `its folder ${dirname(recipeFile)} does not exist`,
-    });
+  const recipeFile = recipeFileOf(args.config, args.recipeOut);
   const connection = new Connection(await rpcUrlOf(args), "confirmed");
   const wallet = await walletOf(args);
   const program = coordinatorProgram(providerFor(connection, wallet));
@@ -46,7 +34,7 @@ export async function runCreate(args: ClusterArgs & { config: string; recipeOut?
       rule: `run ${run.toBase58()} has this id already: choose another (or leave it out for the current time)`,
     });
   await createRun(program, new TransactionSender(connection, wallet), plan);
-  writeFileSync(recipeFile, `${JSON.stringify(plan.recipe, null, 2)}\n`);
+  writeRecipe(recipeFile, plan.recipe);
   const out = {
     run: run.toBase58(),
     runId: plan.runId.toString(),

@@ -1,14 +1,15 @@
 // A run config file (examples/run.toml) read into a plan: the TOML parsed (smol-toml), its shape checked
 // (sdk/runSpec.ts), its prepared dataset opened for the dataset hash and vocabulary, then the RunConfig and recipe
 // under the program's and the recipe's rules (sdk/runPlan.ts). Every error names the file and the key.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { vocabSize } from "../../../sdk/data/datasetManifest";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import type { RunPlan } from "../../../sdk/runPlan";
 import { runPlan } from "../../../sdk/runPlan";
 import { runSpecOf } from "../../../sdk/runSpec";
+import type { TrainingRecipe } from "../../../sdk/trainingRecipe";
 import { MANIFEST_FILE, openDataset } from "../../../trainer/data/tokenShards";
 
 /** `path` as given on the command line names the file in errors. */
@@ -41,3 +42,18 @@ export async function readRunFile(path: string): Promise<RunPlan> {
     { file: path, defaultRunId: BigInt(Date.now()) },
   );
 }
+
+/** Where the recipe goes: `--recipe-out`, else beside the config (run.toml → run.recipe.json); its folder must exist. */
+export function recipeFileOf(config: string, recipeOut?: string): string {
+  const file = resolve(recipeOut ?? join(dirname(config), `${basename(config, extname(config))}.recipe.json`));
+  if (!existsSync(dirname(file)))
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__INVALID_ARGUMENT, {
+      name: "--recipe-out",
+      value: file,
+      reason: `its folder ${dirname(file)} does not exist`,
+    });
+  return file;
+}
+
+export const writeRecipe = (file: string, recipe: TrainingRecipe) =>
+  writeFileSync(file, `${JSON.stringify(recipe, null, 2)}\n`);
