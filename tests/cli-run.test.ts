@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
 import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
-import { fundedKeypair } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
+import * as ix from "../sdk/coordinatorInstructions";
+import { coordinatorProgram } from "../sdk/coordinatorProgram";
+import { TransactionSender } from "../sdk/transactionSender";
 import { REPO_ROOT } from "../programs/coordinator/paths";
 import { decodeRun } from "../sdk/coordinatorAccounts";
 import { checkRecipeAgainstRun, parseRecipe } from "../sdk/trainingRecipe";
@@ -451,5 +454,47 @@ describe("concord run: create, status, update, fund, pause, resume, checkpoint, 
     );
     for (const action of ["finish", "pause", "resume"])
       expect(await refused(["run", action, "--run", run])).toMatch(/is Finished: a finished run stays finished/);
+  });
+});
+
+describe("concord run status of a run under way", () => {
+  test("a member joined: the transition to Warmup is due now; after the tick, RoundTrain at most warmup_time away", async () => {
+    // Given a one-member run with a 30-second warm-up, and the outsider joined with the minimum stake
+    const file = configFile({
+      run: { id: 4102 },
+      members: { min_clients: 1, init_min_clients: 1, witness_nodes: 1 },
+      schedule: { warmup_time: 30 },
+    });
+    expect(await cli(["run", "create", "--config", file, "--json"])).toBe(0);
+    const run = new PublicKey(lastJson().run as string);
+    const member = wallets.outsider.keypair;
+    const program = coordinatorProgram(providerFor(chain.connection, member));
+    const sender = new TransactionSender(chain.connection, member);
+    const stake = 100_000_000n; // the example's min_stake, 0.1 SOL
+    await sender.send([
+      await ix.joinInstruction(program, { run, member: member.publicKey, endpoint: "ws://h:1", stake }),
+    ]);
+
+    const status = async () => {
+      expect(await cli(["run", "status", "--run", run.toBase58(), "--json"])).toBe(0);
+      return lastJson();
+    };
+    // Then status counts the member, and says the move to Warmup is due (any crank makes it)
+    expect(await status()).toMatchObject({
+      state: "WaitingForMembers",
+      members: 1,
+      nextTransitionIn: 0,
+      nextState: "Warmup",
+    });
+    expect(await cli(["run", "status", "--run", run.toBase58()])).toBe(0);
+    expect(logged.join("\n")).toMatch(/next transition: to Warmup due now \(any crank ticks it\)/);
+
+    // When it is ticked, the next move is to RoundTrain, within the warm-up
+    await sender.send([await ix.tickInstruction(program, run)]);
+    const warm = await status();
+    expect(warm).toMatchObject({ state: "Warmup", epochMembers: 1, nextState: "RoundTrain" });
+    expect(warm.nextTransitionIn).toBeGreaterThanOrEqual(0);
+    expect(warm.nextTransitionIn).toBeLessThanOrEqual(30);
+    expect(warm.totalStakeLamports).toBe(String(stake));
   });
 });
