@@ -26,22 +26,23 @@ export type LrSchedule =
       readonly totalSteps: number;
     };
 
-/** Throws INVALID_CONFIG unless the schedule's numbers make sense. */
+/** Throws INVALID_CONFIG unless the schedule's numbers make sense; its `field` context names the field at fault. */
 export function validateLrSchedule(s: LrSchedule): LrSchedule {
-  const bad = (reason: string): never => {
-    throw new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, { what: "learning-rate schedule", reason });
+  const bad = (field: string, reason: string): never => {
+    throw new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, { what: "learning-rate schedule", reason, field });
   };
-  if (!(s.lr > 0 && Number.isFinite(s.lr))) bad(`lr must be positive, got ${s.lr}`);
-  if (!Number.isInteger(s.warmupSteps) || s.warmupSteps < 0) bad(`warmupSteps must be a natural number`);
+  if (!(s.lr > 0 && Number.isFinite(s.lr))) bad("lr", `lr must be positive, got ${s.lr}`);
+  if (!Number.isInteger(s.warmupSteps) || s.warmupSteps < 0) bad("warmupSteps", `warmupSteps must be a natural number`);
   if (s.kind === "constant") return s;
-  if (!(s.minLr >= 0 && s.minLr <= s.lr)) bad(`minLr must be in [0, lr], got ${s.minLr}`);
-  if (!Number.isInteger(s.totalSteps) || s.totalSteps <= s.warmupSteps) bad(`totalSteps must exceed warmupSteps`);
+  if (!(s.minLr >= 0 && s.minLr <= s.lr)) bad("minLr", `minLr must be in [0, lr], got ${s.minLr}`);
+  if (!Number.isInteger(s.totalSteps) || s.totalSteps <= s.warmupSteps)
+    bad("warmupSteps", `totalSteps must exceed warmupSteps`);
   if (
     s.kind === "wsd" &&
     !(Number.isInteger(s.decayStart) && s.decayStart >= s.warmupSteps && s.decayStart < s.totalSteps)
   )
-    bad(`decayStart must be in [warmupSteps, totalSteps)`);
-  if (s.kind !== "cosine" && s.kind !== "wsd") bad(`unknown kind ${(s as { kind: string }).kind}`);
+    bad("decayStart", `decayStart must be in [warmupSteps, totalSteps)`);
+  if (s.kind !== "cosine" && s.kind !== "wsd") bad("kind", `unknown kind ${(s as { kind: string }).kind}`);
   return s;
 }
 

@@ -44,6 +44,7 @@ describe("runConfig", () => {
     expect(runConfigViolation({ ...valid, warmupTime: 2, witnessNodes: 0 })).toEqual({
       error: "invalidConfigTiming",
       rule: "warmup_time must be < epoch_time",
+      field: "warmupTime",
     });
     expect(runConfigViolation({ ...valid, demoTopK: 5 })?.error).toBe("invalidConfigDemo");
     expect(runConfigViolation({ ...valid, rewardPerEpoch: new BN(2).pow(new BN(56)).addn(1) })?.error).toBe(

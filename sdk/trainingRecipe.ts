@@ -71,32 +71,50 @@ export interface TrainingRecipe {
   readonly round: RoundRecipe;
 }
 
-const invalid = (reason: string) =>
-  new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, { what: "recipe", reason });
+/** `field` names the recipe field at fault (a path such as `model.layers`), so a config file can name its own key. */
+const invalid = (reason: string, field?: string) =>
+  new ConcordError(CONCORD_ERROR__TRAINER__INVALID_CONFIG, { what: "recipe", reason, field });
+
+const isProbability = (v: unknown) => typeof v === "number" && v >= 0 && v < 1;
 
 /** Checks a parsed recipe's fields (not against a run: see checkRecipeAgainstRun). */
 export function validateRecipe(value: unknown): TrainingRecipe {
   const r = value as TrainingRecipe;
   if (typeof r !== "object" || r === null) throw invalid("not an object");
-  if (r.version !== RECIPE_VERSION) throw invalid(`version ${String(r.version)}, this client reads ${RECIPE_VERSION}`);
+  if (r.version !== RECIPE_VERSION)
+    throw invalid(`version ${String(r.version)}, this client reads ${RECIPE_VERSION}`, "version");
   const m = r.model as Record<string, unknown> | undefined;
   for (const k of ["vocabSize", "contextLength", "layers", "heads", "width"]) {
     const v = m?.[k];
-    if (!Number.isInteger(v) || (v as number) < 1) throw invalid(`model.${k} must be a positive integer`);
+    if (!Number.isInteger(v) || (v as number) < 1) throw invalid(`model.${k} must be a positive integer`, `model.${k}`);
   }
+  if ((m!.width as number) % (m!.heads as number) !== 0)
+    throw invalid("model.width must be a multiple of model.heads", "model.width");
   if (!Number.isInteger(r.initSeed) || r.initSeed < 0 || r.initSeed > 0xffffffff)
-    throw invalid("initSeed must be a 32-bit unsigned integer");
-  if (typeof r.schedule !== "object" || r.schedule === null) throw invalid("schedule missing");
+    throw invalid("initSeed must be a 32-bit unsigned integer", "initSeed");
+  if (typeof r.schedule !== "object" || r.schedule === null) throw invalid("schedule missing", "schedule");
   validateLrSchedule(r.schedule);
   const d = r.round;
-  if (typeof d !== "object" || d === null) throw invalid("round missing");
+  if (typeof d !== "object" || d === null) throw invalid("round missing", "round");
   const inner = d.inner as { kind?: unknown } | undefined;
   if (inner?.kind !== "gradient" && inner?.kind !== "adamw")
-    throw invalid(`round.inner.kind must be gradient or adamw`);
-  if (d.transform !== "dct" && d.transform !== "none") throw invalid(`round.transform must be dct or none`);
-  if (d.outer !== "sign" && d.outer !== "sgd") throw invalid(`round.outer must be sign or sgd`);
-  if (!(d.weightDecay >= 0) || !(d.gradClip >= 0)) throw invalid("round.weightDecay and round.gradClip must be >= 0");
-  if (typeof d.aggregation !== "object" || d.aggregation === null) throw invalid("round.aggregation missing");
+    throw invalid(`round.inner.kind must be gradient or adamw`, "round.inner.kind");
+  if (d.inner.kind === "adamw") {
+    const a = d.inner;
+    if (!isProbability(a.beta1)) throw invalid("round.inner.beta1 must be in [0, 1)", "round.inner.beta1");
+    if (!isProbability(a.beta2)) throw invalid("round.inner.beta2 must be in [0, 1)", "round.inner.beta2");
+    if (!(a.eps > 0 && Number.isFinite(a.eps))) throw invalid("round.inner.eps must be > 0", "round.inner.eps");
+    if (!(a.weightDecay >= 0)) throw invalid("round.inner.weightDecay must be >= 0", "round.inner.weightDecay");
+  }
+  if (d.transform !== "dct" && d.transform !== "none")
+    throw invalid(`round.transform must be dct or none`, "round.transform");
+  if (d.outer !== "sign" && d.outer !== "sgd") throw invalid(`round.outer must be sign or sgd`, "round.outer");
+  if (!(d.weightDecay >= 0)) throw invalid("round.weightDecay must be >= 0", "round.weightDecay");
+  if (!(d.gradClip >= 0)) throw invalid("round.gradClip must be >= 0", "round.gradClip");
+  if (typeof d.aggregation !== "object" || d.aggregation === null)
+    throw invalid("round.aggregation missing", "round.aggregation");
+  if (d.aggregation.kind === "trimmedMean" && !(Number.isInteger(d.aggregation.trim) && d.aggregation.trim >= 0))
+    throw invalid("round.aggregation.trim must be a natural number", "round.aggregation.trim");
   return r;
 }
 

@@ -84,7 +84,7 @@ describe("coordinator round configuration (rounds of H inner steps)", () => {
   test.each(cases("invalid"))("%s = %s is refused", async (field, _, value, rule) => {
     const config = runConfig({ [field]: value });
     // the SDK's mirror names the same rule before anything is sent
-    expect(runConfigViolation(config)).toEqual({ error: rule.error, rule: rule.rule });
+    expect(runConfigViolation(config)).toEqual({ error: rule.error, rule: rule.rule, field });
 
     // When a new run is created with it, no run appears
     const created = await initialize(config);

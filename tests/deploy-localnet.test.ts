@@ -110,9 +110,38 @@ test("`concord deploy` takes the cluster and wallet from Anchor.toml", async () 
   const program = Keypair.generate();
   writeKeypair(programKeypair, program);
   expect(
-    await main(["deploy", "--config", config, "--program-keypair", programKeypair, "--program", COORDINATOR_SO]),
+    await main(["deploy", "--anchor-toml", config, "--program-keypair", programKeypair, "--program", COORDINATOR_SO]),
   ).toBe(0);
   expect((await connection.getAccountInfo(program.publicKey))?.executable).toBe(true);
+});
+
+test("`concord deploy --json` prints the result as one JSON line and no progress", async () => {
+  const wallet = join(dir, "json-wallet.json");
+  writeKeypair(wallet, payer);
+  const programKeypair = join(dir, "program-3.json");
+  const program = Keypair.generate();
+  writeKeypair(programKeypair, program);
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, "log").mockImplementation((m: string) => void lines.push(m));
+  const args = [
+    "--url",
+    net.rpcUrl,
+    "--keypair",
+    wallet,
+    "--program-keypair",
+    programKeypair,
+    "--program",
+    COORDINATOR_SO,
+  ];
+  const code = await main(["deploy", ...args, "--json"]).finally(() => spy.mockRestore());
+  expect(code).toBe(0);
+  expect(lines).toHaveLength(1);
+  expect(JSON.parse(lines[0])).toEqual({
+    programId: program.publicKey.toBase58(),
+    upgraded: false,
+    transactions: expect.any(Number),
+    sha256: createHash("sha256").update(coordinator).digest("hex"),
+  });
 });
 
 test("`concord deploy` refuses a missing wallet with a clear error", async () => {

@@ -2,7 +2,7 @@ import type { InferredOptionTypes, Options } from "yargs";
 
 /** Options every command accepts; commands that do not talk to a cluster ignore them. */
 export const GLOBAL_OPTIONS = {
-  config: { type: "string", describe: "Anchor.toml to read cluster, wallet and program ids from", global: true },
+  "anchor-toml": { type: "string", describe: "Anchor.toml to read cluster, wallet and program ids from", global: true },
   url: {
     alias: ["u", "rpc"],
     type: "string",

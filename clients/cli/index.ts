@@ -8,6 +8,7 @@ import { keygenCommand } from "./commands/keygen";
 import { leaveCommand } from "./commands/leave";
 import { localnetCommand } from "./commands/localnet";
 import { relayCommand } from "./commands/relay";
+import { runCommand } from "./commands/run";
 import { serveCommand } from "./commands/serve";
 import { trainCommand } from "./commands/train";
 import { withdrawCommand } from "./commands/withdraw";
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(relayCommand)
     .command(keygenCommand)
     .command(airdropCommand)
+    .command(runCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

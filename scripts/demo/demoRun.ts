@@ -1,19 +1,18 @@
 // The demo's run creator: the recipe and on-chain configuration of a small DeMo run, created and funded on a cluster.
-// What `concord run create` will do from a config file; here the demo, the network test and the bench share it.
-import { BN } from "@coral-xyz/anchor";
+// It goes through what `concord run create` does with a run config file (a spec, its plan, createRun); here the
+// demo, the network tests and the benches share it.
 import type { Connection, Keypair, PublicKey } from "@solana/web3.js";
-import { LAMPORTS_PER_SOL } from "@solana/web3.js";
 import type { RunConfig } from "../../sdk/coordinatorAccounts";
-import * as ix from "../../sdk/coordinatorInstructions";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
 import { vocabSize } from "../../sdk/data/datasetManifest";
+import { createRun } from "../../sdk/runCreation";
+import { runPlan } from "../../sdk/runPlan";
+import type { RunSpec } from "../../sdk/runSpec";
 import type { RoundRecipe, TrainingRecipe } from "../../sdk/trainingRecipe";
-import { DEMO_ROUND, RECIPE_VERSION, recipeHash } from "../../sdk/trainingRecipe";
+import { DEMO_ROUND } from "../../sdk/trainingRecipe";
 import { TransactionSender } from "../../sdk/transactionSender";
 import { providerFor } from "../../coordinator/localnet/localnetClient";
 import type { Dataset } from "../../trainer/data/tokenShards";
-
-const SOL = BigInt(LAMPORTS_PER_SOL);
 
 export interface DemoRunOptions {
   readonly dataset: Dataset;
@@ -21,7 +20,8 @@ export interface DemoRunOptions {
   readonly rounds: number;
   /** Sequences per round, split among the members by the round seed. */
   readonly globalBatchSize?: number;
-  readonly model?: Partial<TrainingRecipe["model"]>;
+  /** The transformer's shape (its vocabulary is the dataset's). */
+  readonly model?: Partial<Omit<TrainingRecipe["model"], "vocabSize">>;
   readonly learningRate?: number;
   /** Warm-up steps of the cosine schedule (default 2, fewer for runs of 1-2 rounds). */
   readonly warmupSteps?: number;
@@ -56,69 +56,75 @@ export interface DemoRun {
   readonly config: RunConfig;
 }
 
-/** The demo's recipe: a small transformer, cosine schedule to total steps, DeMo's round unless told otherwise. */
-export function demoRecipe(o: DemoRunOptions): TrainingRecipe {
+/** The demo's run as a run config file would describe it: a small transformer, cosine schedule to total steps. */
+export function demoRunSpec(o: DemoRunOptions): RunSpec {
   const lr = o.learningRate ?? 4e-3;
+  const round = { ...DEMO_ROUND, ...o.round };
+  const times = { maxRoundTrainTime: 120, roundWitnessTime: 60, cooldownTime: 1, ...o.times };
   return {
-    version: RECIPE_VERSION,
-    model: {
-      vocabSize: vocabSize(o.dataset.manifest.tokenizer),
-      contextLength: 64,
-      layers: 2,
-      heads: 4,
-      width: 64,
-      ...o.model,
-    },
-    initSeed: o.initSeed ?? 1,
+    run: { id: BigInt(Date.now()), fund: 1 },
+    dataset: { path: o.dataset.dir },
+    model: { context_length: 64, layers: 2, heads: 4, width: 64, ...modelKeys(o.model), init_seed: o.initSeed ?? 1 },
     schedule: {
-      kind: "cosine",
-      lr,
-      minLr: lr / 10,
-      warmupSteps: o.warmupSteps ?? Math.min(2, o.rounds - 1),
-      totalSteps: o.rounds,
+      warmup_time: 1,
+      cooldown_time: times.cooldownTime,
+      max_round_train_time: times.maxRoundTrainTime,
+      round_witness_time: times.roundWitnessTime,
+      epoch_time: 3600,
     },
-    round: { ...DEMO_ROUND, ...o.round },
+    members: {
+      min_clients: o.minClients ?? o.members,
+      init_min_clients: o.members,
+      witness_nodes: o.witnessNodes ?? Math.min(2, o.members),
+    },
+    training: {
+      total_steps: o.rounds,
+      rounds_per_epoch: o.roundsPerEpoch ?? Math.min(o.rounds, 64),
+      global_batch_size: o.globalBatchSize ?? 12,
+      learning_rate: lr,
+      lr_schedule: "cosine",
+      min_learning_rate: lr / 10,
+      warmup_steps: o.warmupSteps ?? Math.min(2, o.rounds - 1),
+    },
+    round: {
+      inner_steps: o.innerSteps ?? 1,
+      inner_optimizer: round.inner.kind,
+      ...(round.inner.kind === "adamw" && {
+        adamw_beta1: round.inner.beta1,
+        adamw_beta2: round.inner.beta2,
+        adamw_eps: round.inner.eps,
+        adamw_weight_decay: round.inner.weightDecay,
+      }),
+      grad_clip: round.gradClip,
+      transform: round.transform,
+      chunk: 64,
+      top_k: o.demoTopK ?? 16,
+      decay: o.demoDecay ?? 0.999,
+      value_bits: o.valueBits ?? 1,
+      outer: round.outer,
+      outer_learning_rate: o.outerLearningRate ?? lr,
+      outer_momentum: o.outerMomentum ?? 0,
+      weight_decay: round.weightDecay,
+      aggregation: round.aggregation.kind,
+      ...(round.aggregation.kind === "trimmedMean" && { trim: round.aggregation.trim }),
+    },
+    economics: { min_stake: 0.1, reward_per_epoch: 0.5, challenge_bond: 0.01, slash_bps: 5000 },
   };
 }
 
-/** Creates, configures and funds the run as `authority`; every member is needed, two witnesses (quorum 2). */
+const modelKeys = (m: DemoRunOptions["model"] = {}) => ({
+  ...(m.contextLength !== undefined && { context_length: m.contextLength }),
+  ...(m.layers !== undefined && { layers: m.layers }),
+  ...(m.heads !== undefined && { heads: m.heads }),
+  ...(m.width !== undefined && { width: m.width }),
+});
+
+/** Creates and funds (1 SOL) the run as `authority`: every member is needed, two witnesses (quorum 2). */
 export async function createDemoRun(connection: Connection, authority: Keypair, o: DemoRunOptions): Promise<DemoRun> {
   const program = coordinatorProgram(providerFor(connection, authority));
-  const sender = new TransactionSender(connection, authority);
-  const recipe = demoRecipe(o);
-  const config: RunConfig = {
-    totalSteps: new BN(o.rounds),
-    minStake: new BN((SOL / 10n).toString()),
-    rewardPerEpoch: new BN((SOL / 2n).toString()),
-    challengeBond: new BN((SOL / 100n).toString()),
-    modelHash: Array.from(recipeHash(recipe)),
-    datasetHash: Array.from(Buffer.from(o.dataset.hash, "hex")),
-    warmupTime: 1,
-    cooldownTime: 1,
-    maxRoundTrainTime: 120,
-    roundWitnessTime: 60,
-    ...o.times,
-    epochTime: 3600,
-    globalBatchSize: o.globalBatchSize ?? 12,
-    sequenceLength: recipe.model.contextLength,
-    learningRate: recipe.schedule.lr,
-    demoDecay: o.demoDecay ?? 0.999,
-    outerLearningRate: o.outerLearningRate ?? recipe.schedule.lr,
-    outerMomentum: o.outerMomentum ?? 0,
-    minClients: o.minClients ?? o.members,
-    initMinClients: o.members,
-    witnessNodes: o.witnessNodes ?? Math.min(2, o.members),
-    roundsPerEpoch: o.roundsPerEpoch ?? Math.min(o.rounds, 64),
-    innerSteps: o.innerSteps ?? 1,
-    demoChunk: 64,
-    demoTopK: o.demoTopK ?? 16,
-    slashBps: 5000,
-    valueBits: o.valueBits ?? 1,
-    padding: [0, 0, 0],
-  };
-  const runId = BigInt(Date.now());
-  const { run } = ix.runAddresses(program, runId);
-  await sender.send(await ix.createRunInstructions(program, { authority: authority.publicKey, runId, config }));
-  await sender.send([await ix.fundInstruction(program, { run, funder: authority.publicKey, amount: SOL })]);
-  return { run, recipe, config };
+  const spec = demoRunSpec(o);
+  const dataset = { hash: o.dataset.hash, vocabSize: vocabSize(o.dataset.manifest.tokenizer) };
+  const plan = runPlan(spec, dataset, { file: "the demo run", defaultRunId: spec.run.id! });
+  const run = await createRun(program, new TransactionSender(connection, authority), plan);
+  return { run, recipe: plan.recipe, config: plan.config };
 }

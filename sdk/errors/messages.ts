@@ -15,6 +15,18 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
     "keypair file $path not found (pass --keypair, or create one with `concord keygen`)",
   [codes.CONCORD_ERROR__CLIENT__KEYPAIR_EXISTS]: "keypair file $path already exists (pass --force to replace it)",
   [codes.CONCORD_ERROR__CLIENT__AIRDROP_FAILED]: "airdrop of $sol SOL to $to from $url failed: $reason",
+  [codes.CONCORD_ERROR__CLIENT__RUN_FILE_NOT_FOUND]: "$path not found: pass a run config file (see examples/run.toml)",
+  [codes.CONCORD_ERROR__CLIENT__MALFORMED_RUN_FILE]: "$path is not valid TOML: $reason",
+  [codes.CONCORD_ERROR__CLIENT__RUN_FILE_UNKNOWN_KEY]: "$path: unknown key $key (known here: $known)",
+  [codes.CONCORD_ERROR__CLIENT__RUN_FILE_MISSING_KEY]: "$path: $key is missing$reason",
+  [codes.CONCORD_ERROR__CLIENT__RUN_FILE_INVALID_TYPE]: "$path: $key = $value has the wrong type: expected $expected",
+  [codes.CONCORD_ERROR__CLIENT__RUN_FILE_OUT_OF_RANGE]: "$path: $key = $value is out of range: $rule",
+  [codes.CONCORD_ERROR__CLIENT__RUN_FILE_DATASET_NOT_FOUND]:
+    "$path: [dataset] path = $dir holds no prepared dataset ($manifest not found): prepare one with `npm run prepare-dataset`",
+  [codes.CONCORD_ERROR__CLIENT__NOT_RUN_AUTHORITY]:
+    "$wallet is not the authority of run $run (its authority is $authority): pass the authority's keypair with --keypair",
+  [codes.CONCORD_ERROR__CLIENT__INVALID_ARGUMENT]: "$name $value is not valid: $reason",
+  [codes.CONCORD_ERROR__CLIENT__INVALID_RUN_STATE]: "run $run is $state: $reason",
   [codes.CONCORD_ERROR__RPC__MALFORMED_JSON]: "parse error: the request body is not valid JSON",
   [codes.CONCORD_ERROR__RPC__INVALID_REQUEST]: "invalid request: $reason",
   [codes.CONCORD_ERROR__RPC__METHOD_NOT_FOUND]: "method not found: $method",

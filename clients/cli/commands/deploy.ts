@@ -15,6 +15,7 @@ const options = {
     describe: "program keypair (its address is the program id)",
   },
   "program-id": { type: "string", describe: "upgrade this program instead (you must be its upgrade authority)" },
+  json: { type: "boolean", default: false, describe: "no progress bar; print the result as one JSON line" },
 } satisfies Record<string, Options>;
 
 export const deployCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {

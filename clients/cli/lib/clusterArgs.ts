@@ -9,12 +9,12 @@ import { ConcordError } from "../../../sdk/errors/concordError";
 import { clusterUrl, readAnchorToml } from "./anchorToml";
 
 export interface ClusterArgs {
-  config?: string;
+  anchorToml?: string;
   url?: string;
   keypair?: string;
 }
 
-const anchorToml = (args: ClusterArgs) => readAnchorToml(args.config && resolve(args.config));
+const anchorToml = (args: ClusterArgs) => readAnchorToml(args.anchorToml && resolve(args.anchorToml));
 
 /** --url, else Anchor.toml's cluster. */
 export async function rpcUrlOf(args: ClusterArgs): Promise<string> {

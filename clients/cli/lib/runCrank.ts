@@ -10,7 +10,7 @@ import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 
 export async function runCrank(args: {
-  config?: string;
+  anchorToml?: string;
   url?: string;
   keypair?: string;
   run: string;

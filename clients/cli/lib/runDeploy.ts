@@ -1,4 +1,6 @@
-// `concord deploy`: resolves cluster and wallet (flags, else Anchor.toml), then deploys with a progress bar.
+// `concord deploy`: resolves cluster and wallet (flags, else Anchor.toml), then deploys with a progress bar over the
+// loader's transactions (most are the upload's buffer writes) on a terminal; none when stdout is not one, or with
+// --json (one result line).
 import { Connection, Keypair, PublicKey } from "@solana/web3.js";
 import { SingleBar, Presets } from "cli-progress";
 import { existsSync, readFileSync } from "node:fs";
@@ -8,14 +10,15 @@ import { clusterUrl, readAnchorToml } from "./anchorToml";
 import { deployProgram } from "./deployProgram";
 
 export async function runDeploy(args: {
-  config?: string;
+  anchorToml?: string;
   url?: string;
   keypair?: string;
   program: string;
   programKeypair: string;
   programId?: string;
+  json?: boolean;
 }): Promise<void> {
-  const anchor = await readAnchorToml(args.config && resolve(args.config));
+  const anchor = await readAnchorToml(args.anchorToml && resolve(args.anchorToml));
   const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
   const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
   if (!existsSync(walletPath)) throw new Error(`wallet ${walletPath} not found (pass --keypair)`);
@@ -26,12 +29,14 @@ export async function runDeploy(args: {
   const connection = new Connection(url, "confirmed");
   const payer = readKeypair(walletPath);
   const elf = readFileSync(elfPath);
-  console.log(
-    `deploying ${elfPath} (${elf.length} bytes) to ${url} as ${"publicKey" in program ? program.publicKey.toBase58() : program.toBase58()}`,
-  );
-  const bar = process.stdout.isTTY
-    ? new SingleBar({ format: "{bar} {value}/{total} transactions | {label}" }, Presets.shades_classic)
-    : undefined;
+  if (!args.json)
+    console.log(
+      `deploying ${elfPath} (${elf.length} bytes) to ${url} as ${"publicKey" in program ? program.publicKey.toBase58() : program.toBase58()}`,
+    );
+  const bar =
+    process.stdout.isTTY && !args.json
+      ? new SingleBar({ format: "{bar} {value}/{total} transactions | {label}" }, Presets.shades_classic)
+      : undefined;
   const result = await deployProgram({
     connection,
     payer,
@@ -44,7 +49,17 @@ export async function runDeploy(args: {
       bar.update(done, { label });
     },
   }).finally(() => bar?.stop());
-  console.log(
-    `${result.upgraded ? "upgraded" : "deployed"} ${result.programId.toBase58()} in ${result.transactions} transactions; sha256 ${result.sha256}`,
-  );
+  if (args.json)
+    console.log(
+      JSON.stringify({
+        programId: result.programId.toBase58(),
+        upgraded: result.upgraded,
+        transactions: result.transactions,
+        sha256: result.sha256,
+      }),
+    );
+  else
+    console.log(
+      `${result.upgraded ? "upgraded" : "deployed"} ${result.programId.toBase58()} in ${result.transactions} transactions; sha256 ${result.sha256}`,
+    );
 }

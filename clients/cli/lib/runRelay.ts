@@ -10,7 +10,7 @@ import { rpcUrlOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 
 export async function runRelay(args: {
-  config?: string;
+  anchorToml?: string;
   url?: string;
   host: string;
   port: number;

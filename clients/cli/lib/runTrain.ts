@@ -63,7 +63,7 @@ export function formatEvent(e: NodeEvent): string {
 }
 
 export async function runTrain(args: {
-  config?: string;
+  anchorToml?: string;
   url?: string;
   keypair?: string;
   run: string;
@@ -79,7 +79,7 @@ export async function runTrain(args: {
   attack?: string;
   leave?: boolean;
 }): Promise<void> {
-  const anchor = await readAnchorToml(args.config && resolve(args.config));
+  const anchor = await readAnchorToml(args.anchorToml && resolve(args.anchorToml));
   const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
   const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
   if (!existsSync(walletPath)) throw new Error(`keypair ${walletPath} not found (pass --keypair)`);
