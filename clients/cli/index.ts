@@ -1,13 +1,22 @@
 // The `concord` command line: one module per command under commands/, each delegating to a service.
 import yargs from "yargs";
+import * as codes from "../../sdk/errors/codes";
+import { ConcordError } from "../../sdk/errors/concordError";
+import { errorLine, errorReport } from "../../sdk/errors/errorReport";
 import { auditCommand } from "./commands/audit";
+import { claimCommand } from "./commands/claim";
 import { crankCommand } from "./commands/crank";
+import { demoCommand } from "./commands/demo";
 import { deployCommand } from "./commands/deploy";
+import { joinCommand } from "./commands/join";
 import { leaveCommand } from "./commands/leave";
 import { localnetCommand } from "./commands/localnet";
+import { prepareDatasetCommand } from "./commands/prepareDataset";
 import { relayCommand } from "./commands/relay";
 import { serveCommand } from "./commands/serve";
+import { statusCommand } from "./commands/status";
 import { trainCommand } from "./commands/train";
+import { verifyBuildCommand } from "./commands/verifyBuild";
 import { withdrawCommand } from "./commands/withdraw";
 import { GLOBAL_OPTIONS } from "./globalOptions";
 
@@ -26,12 +35,23 @@ export async function main(argv: string[]): Promise<number> {
     .command(leaveCommand)
     .command(withdrawCommand)
     .command(relayCommand)
+    .command(joinCommand)
+    .command(claimCommand)
+    .command(statusCommand)
+    .command(prepareDatasetCommand)
+    .command(demoCommand)
+    .command(verifyBuildCommand)
     .demandCommand(1, "name a command")
     .strict()
-    .fail((message, error, y) => {
+    .fail((message, error) => {
       // Throwing stops yargs from running the command after a usage error; main() reports it, on one line.
-      if (!error) y.showHelp();
-      throw error ?? new Error(message.replace(/\s*\n\s*/g, " "));
+      throw (
+        error ??
+        new ConcordError(codes.CONCORD_ERROR__CLIENT__USAGE, {
+          reason: message.replace(/\s*\n\s*/g, " "),
+          command: ["concord", ...commandWord(argv, message)].join(" "),
+        })
+      );
     })
     .help()
     .exitProcess(false); // --help prints and returns: main() resolves to 0, and tests can call it
@@ -39,7 +59,26 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     return 0;
   } catch (e) {
-    console.error(`error: ${(e as Error).message}`);
-    return 1;
+    report(e, argv);
+    return (e as { exitCode?: number }).exitCode ?? 1;
+  }
+}
+
+/** The command whose --help to read after a usage error: the first word, unless that is what yargs did not know. */
+function commandWord(argv: string[], message: string): string[] {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message)?.[1].split(", ") ?? [];
+  const first = argv[0];
+  return first !== undefined && !first.startsWith("-") && !unknown.includes(first) ? [first] : [];
+}
+
+/** One line on stderr: the code and what happened; with --json one JSON line; the stack only with --verbose. */
+function report(e: unknown, argv: string[]): void {
+  const verbose = argv.includes("--verbose");
+  const { code, message } = errorReport(e);
+  const stack = verbose && e instanceof Error ? e.stack : undefined;
+  if (argv.includes("--json")) console.error(JSON.stringify({ error: { code, message, ...(stack && { stack }) } }));
+  else {
+    console.error(errorLine({ code, message }));
+    if (stack) console.error(stack);
   }
 }

@@ -84,7 +84,10 @@ export interface NetworkDemoReport {
 export class TrainerDiedError extends Error {}
 
 /** The demo was stopped through its signal (Ctrl-C) and has stopped its processes. */
-export class DemoStoppedError extends Error {}
+export class DemoStoppedError extends Error {
+  /** The shell's code for a Ctrl-C, what `concord demo` exits with. */
+  readonly exitCode = 130;
+}
 
 export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemoReport> {
   const log = o.log ?? (() => {});

@@ -6,6 +6,7 @@ import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
 import { downloadDataset } from "../../../trainer/data/datasetDownload";
 import type { Dataset } from "../../../trainer/data/tokenShards";
 import { MANIFEST_FILE } from "../../../trainer/data/tokenShards";
+import { progressWanted } from "./progress";
 
 /** Each `--server` value as a base URL; an address that is not http(s) is refused with its flag. */
 export function parseServers(values: readonly string[]): string[] {
@@ -44,7 +45,7 @@ export async function downloadRunDataset(o: {
   json: boolean;
 }): Promise<Dataset> {
   // Lines print above the bar (MultiBar.log), so the two do not overwrite each other.
-  const bars = !o.json && process.stdout.isTTY ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
+  const bars = progressWanted(o.json) ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
   let bar: ReturnType<MultiBar["create"]> | undefined; // from the first shard's bytes: a cached dataset shows none
   const say = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
   try {

@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
-import { decodeRun } from "../../../sdk/coordinatorAccounts";
+import { MultiBar } from "cli-progress";
+import { decodeRun, toBigInt } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
 import { rpcConnection } from "../../../sdk/rpcConnection";
@@ -16,6 +17,7 @@ import { openDataset } from "../../../trainer/data/tokenShards";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
 import { clusterUrl, readAnchorToml } from "./anchorToml";
+import { progressWanted } from "./progress";
 import { downloadRunDataset, parseServers } from "./runDataset";
 
 /** "HOST:PORT" as a listen address. */
@@ -62,6 +64,31 @@ export function formatEvent(e: NodeEvent): string {
   }
 }
 
+/**
+ * Event lines, and on a terminal, once started (after the dataset's own bar), a bar of the run's rounds below them:
+ * rounds applied of the run's total, the last round trained with its loss and update size.
+ */
+function trainProgress(json: boolean) {
+  let bars: MultiBar | undefined;
+  let bar: ReturnType<MultiBar["create"]> | undefined;
+  return {
+    start(totalSteps: number) {
+      if (!progressWanted(json)) return;
+      bars = new MultiBar({
+        format: "train {bar} {value}/{total} rounds | step {step}: loss {loss}, update {bytes} B",
+      });
+      bar = bars.create(totalSteps, 0, { step: "-", loss: "-", bytes: "-" });
+    },
+    event(e: NodeEvent, line: string) {
+      if (!bars) return console.log(line);
+      bars.log(`${line}\n`);
+      if (e.kind === "trained") bar?.update({ step: e.step, loss: e.loss.toFixed(4), bytes: e.bytes });
+      if (e.kind === "applied") bar?.update(e.step + 1);
+    },
+    stop: () => bars?.stop(),
+  };
+}
+
 export async function runTrain(args: {
   config?: string;
   url?: string;
@@ -104,14 +131,16 @@ export async function runTrain(args: {
   const stateDir = resolve(args.stateDir);
   mkdirSync(stateDir, { recursive: true });
 
-  const print = (e: NodeEvent) => console.log(args.json ? JSON.stringify(e) : formatEvent(e));
+  const progress = trainProgress(args.json);
+  const print = (e: NodeEvent) => progress.event(e, args.json ? JSON.stringify(e) : formatEvent(e));
   const connection = rpcConnection(url, { onOutage: (message) => print({ kind: "warning", message }) });
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
+  const runAccount = decodeRun(info.data, run.toBase58());
   const dataset =
     local ??
     (await downloadRunDataset({
-      hash: Buffer.from(decodeRun(info.data, run.toBase58()).config.datasetHash).toString("hex"),
+      hash: Buffer.from(runAccount.config.datasetHash).toString("hex"),
       servers,
       stateDir,
       json: args.json,
@@ -153,9 +182,11 @@ export async function runTrain(args: {
   const stop = () => node.stop();
   process.on("SIGINT", interrupt);
   process.once("SIGTERM", stop);
+  progress.start(Number(toBigInt(runAccount.config.totalSteps)));
   try {
     await node.run();
   } finally {
+    progress.stop();
     process.off("SIGINT", interrupt);
     process.off("SIGTERM", stop);
   }
