@@ -76,7 +76,7 @@ test.each([
   ["a keypair file that is missing", { keypair: join(dir, "nobody.json") }, /keypair .*nobody.json not found/],
 ])("%s: one line, exit 1, nothing sent", async (_, over, message) => {
   expect(await main(args(over))).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(message);
   expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
@@ -100,7 +100,7 @@ test.each<[string, () => string[], () => RegExp]>([
   ],
 ])("%s: one line, exit 1, nothing sent", async (_, extra, message) => {
   expect(await main([...args({ data: undefined }), ...extra()])).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
   expect(errors[0]).not.toContain("\n");
   expect(errors[0]).toMatch(message());
