@@ -134,7 +134,9 @@ test("a copy's accepted receipt: challenged, confirmed by the honest members' vo
   const tampered = JSON.stringify({ ...opened.report, findings: [{ kind: "sync" }] });
   writeFileSync(join(elsewhere, `${opened.evidenceHash}.json`), tampered);
   expect(await audit("vote", voterFiles[0], copier, copied.step, { "evidence-dir": elsewhere })).toBe(1);
-  expect(logged.at(-1)).toMatch(/^error 17002: challenge evidence .* hashes to [0-9a-f]{64}, but the challenge records /);
+  expect(logged.at(-1)).toMatch(
+    /^error 17002: challenge evidence .* hashes to [0-9a-f]{64}, but the challenge records /,
+  );
   expect((await chain.connection.getAccountInfo(new PublicKey(opened.challenge)))!.data).toEqual(before!.data);
 
   // When the first honest member re-checks and votes: it reproduces the copy, but half the eligible stake is not 2/3

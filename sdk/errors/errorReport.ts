@@ -10,7 +10,13 @@ export interface ErrorReport {
   readonly message: string;
 }
 
+/** The report, its message on one line (a message may quote another error's lines, e.g. a child process's tail). */
 export function errorReport(e: unknown): ErrorReport {
+  const r = rawReport(e);
+  return { code: r.code, message: r.message.replace(/\s*\n\s*/g, " | ") };
+}
+
+function rawReport(e: unknown): ErrorReport {
   if (isConcordError(e, codes.CONCORD_ERROR__TRANSACTION__PROGRAM_ERROR)) {
     const { code, name, instruction, outcome } = e.context;
     const idl = CONCORD_COORDINATOR_IDL.errors.find((x) => x.code === code);

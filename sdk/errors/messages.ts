@@ -17,6 +17,10 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
     "no program $program is deployed at $url (no ProgramData account): check --url and --program-id",
   [codes.CONCORD_ERROR__CLIENT__BUILD_MISMATCH]:
     "the program deployed at $url hashes to $deployed, this build to $built: the deployed program is not this source",
+  [codes.CONCORD_ERROR__CLIENT__UNKNOWN_CLUSTER]:
+    'unknown cluster "$cluster": use localnet, devnet, testnet, mainnet or an http(s) URL',
+  [codes.CONCORD_ERROR__CLIENT__ANCHOR_TOML_NOT_FOUND]: "$path not found: pass --config FILE, or --url and --keypair",
+  [codes.CONCORD_ERROR__CLIENT__MALFORMED_ANCHOR_TOML]: "$path is not valid TOML: $reason",
   [codes.CONCORD_ERROR__RPC__MALFORMED_JSON]: "parse error: the request body is not valid JSON",
   [codes.CONCORD_ERROR__RPC__INVALID_REQUEST]: "invalid request: $reason",
   [codes.CONCORD_ERROR__RPC__METHOD_NOT_FOUND]: "method not found: $method",
@@ -112,6 +116,10 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
     "nothing to claim: $member is owed no rewards in run $run ($reason)",
   [codes.CONCORD_ERROR__TRAINER__CLAIM_CHALLENGED]:
     "$member has $count open challenge(s) in run $run: claim waits until they are resolved",
+  [codes.CONCORD_ERROR__TRAINER__FILE_NOT_FOUND]: "$what $path not found",
+  [codes.CONCORD_ERROR__TRAINER__INVALID_LISTEN]: "--listen $value: expected HOST:PORT, e.g. 127.0.0.1:7700",
+  [codes.CONCORD_ERROR__TRAINER__INVALID_SERVER]:
+    "--server $value: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:8900",
   [codes.CONCORD_ERROR__AUDIT__MALFORMED_EVIDENCE]: "challenge evidence $source is malformed: $reason",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_TOO_LARGE]: "challenge evidence $source is $size bytes (limit $limit)",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_HASH_MISMATCH]:

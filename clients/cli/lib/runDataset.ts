@@ -2,6 +2,8 @@
 // bar on a terminal, one line per step otherwise, and one JSON event per line with --json.
 import { MultiBar } from "cli-progress";
 import { join } from "node:path";
+import * as codes from "../../../sdk/errors/codes";
+import { ConcordError } from "../../../sdk/errors/concordError";
 import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
 import { downloadDataset } from "../../../trainer/data/datasetDownload";
 import type { Dataset } from "../../../trainer/data/tokenShards";
@@ -18,7 +20,7 @@ export function parseServers(values: readonly string[]): string[] {
       // reported below
     }
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash)
-      throw new Error(`--server ${value}: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:8900`);
+      throw new ConcordError(codes.CONCORD_ERROR__TRAINER__INVALID_SERVER, { value });
     return value.replace(/\/+$/, "");
   });
 }
