@@ -92,6 +92,43 @@ describe("concord prepare-dataset", () => {
     expect(existsSync(join(out, "manifest.json"))).toBe(false);
   });
 
+  test("a progress bar on a terminal only: under a pseudo-terminal it draws, piped it does not", async () => {
+    const bin = join(REPO_ROOT, "clients", "cli", "bin.js");
+    const args = (out: string) => [
+      bin,
+      "prepare-dataset",
+      "--generated",
+      "50000",
+      "--shard-tokens",
+      "1000",
+      "--out",
+      out,
+    ];
+    const output = (command: string, argv: string[]) =>
+      within(
+        new Promise<string>((resolve) => {
+          const child = spawn(command, argv, { cwd: REPO_ROOT });
+          let text = "";
+          child.stdout.on("data", (d: Buffer) => (text += d.toString()));
+          child.stderr.on("data", (d: Buffer) => (text += d.toString()));
+          child.once("exit", () => resolve(text));
+        }),
+        `${command} to exit`,
+        60_000,
+      );
+    // script(1) runs the command on a pseudo-terminal
+    const drawn = await output("script", [
+      "-qec",
+      [process.execPath, ...args(join(dir, "tty"))].join(" "),
+      "/dev/null",
+    ]);
+    expect(drawn).toMatch(/dataset =+ 50000\/50000 tokens written/);
+    const piped = await output(process.execPath, args(join(dir, "piped")));
+    expect(piped).not.toMatch(/tokens written/);
+    expect(piped).toMatch(/^dataset hash [0-9a-f]{64}$/m);
+    expect(openDataset(join(dir, "tty")).hash).toBe(openDataset(join(dir, "piped")).hash);
+  }, 130_000);
+
   test("npm run prepare-dataset delegates to it: a missing input is one line, no stack trace", async () => {
     const { code, lines } = await npm(["prepare-dataset", "--", "--input", "/nonexistent"], 60_000);
     expect(code).toBe(1);

@@ -18,10 +18,13 @@ export function errorReport(e: unknown): ErrorReport {
 
 function rawReport(e: unknown): ErrorReport {
   if (isConcordError(e, codes.CONCORD_ERROR__TRANSACTION__PROGRAM_ERROR)) {
-    const { code, name, instruction, outcome } = e.context;
+    const { code, instruction, outcome } = e.context;
     const idl = CONCORD_COORDINATOR_IDL.errors.find((x) => x.code === code);
-    if (idl) return { code: idl.code, message: `${idl.name}: ${idl.msg} (instruction ${instruction}, ${outcome})` };
-    return { code: Number(code), message: `${name}: ${e.message}` };
+    // The IDL's own spelling (PascalCase, as Anchor logs it); the generated module camel-cases it
+    const name = (n: string) => n.charAt(0).toUpperCase() + n.slice(1);
+    if (idl)
+      return { code: idl.code, message: `${name(idl.name)}: ${idl.msg} (instruction ${instruction}, ${outcome})` };
+    return { code: Number(code), message: e.message };
   }
   if (isConcordError(e)) return { code: e.code, message: e.message };
   return { code: null, message: e instanceof Error ? e.message : String(e) };
