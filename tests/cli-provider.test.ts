@@ -4,7 +4,8 @@
 // pays exactly what was owed. Every bad input gets one line with its code, exit 1, and no transaction.
 import type { Keypair, PublicKey } from "@solana/web3.js";
 import { LAMPORTS_PER_SOL } from "@solana/web3.js";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
@@ -15,11 +16,12 @@ import { createDemoRun } from "../scripts/demo/demoRun";
 import type { RunAccount } from "../sdk/coordinatorAccounts";
 import { decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
 import * as ix from "../sdk/coordinatorInstructions";
+import { REPO_ROOT } from "../programs/coordinator/paths";
 import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { TransactionSender } from "../sdk/transactionSender";
 import { captureConsole } from "./helpers/capturedConsole";
 import { generatedDataset } from "./helpers/generatedDataset";
-import { startNodes } from "./helpers/inProcessNodes";
+import { crankUntil, startNodes } from "./helpers/inProcessNodes";
 import { useTestLocalnet } from "./helpers/testLocalnet";
 import { eventually, within } from "./helpers/within";
 
@@ -239,3 +241,39 @@ test("join ahead, add stake, train a round, status, claim: the rewards owed come
   // and a second claim has nothing to claim, saying it claimed already
   expect(await refused("claim", "provider", [], 16035)).toMatch(new RegExp(`it claimed ${owed} lamports already`));
 }, 300_000);
+
+test("concord train on a terminal draws a bar of the run's rounds under its event lines", async () => {
+  // Given a one-round run and a trainer started on a pseudo-terminal (script(1))
+  const { run: short, recipe: shortRecipe } = await createDemoRun(chain.connection, authority, {
+    dataset,
+    members: 1,
+    rounds: 1,
+  });
+  const recipeFile = join(dir, "short-recipe.json");
+  writeFileSync(recipeFile, JSON.stringify(shortRecipe));
+  const keypair = await fundedKeypair(chain.connection, 2);
+  const keypairFile = join(dir, "short-member.json");
+  writeKeypair(keypairFile, keypair);
+  const train = [process.execPath, join(REPO_ROOT, "clients", "cli", "bin.js"), "train", "--url", chain.rpcUrl]
+    .concat(["--run", short.toBase58(), "--keypair", keypairFile, "--recipe", recipeFile, "--data", dataset.dir])
+    .concat(["--state-dir", join(dir, "short-state")]);
+  const child = spawn("script", ["-qec", train.join(" "), "/dev/null"], { cwd: REPO_ROOT });
+  let output = "";
+  child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+  // "close": the exit code once every byte of its output has been read
+  const exited = new Promise<number | null>((resolve) => child.once("close", resolve));
+
+  // When the crank plays the run to its end
+  try {
+    await crankUntil(chain.connection, authority, short, exited, 180_000);
+  } finally {
+    child.kill("SIGKILL");
+  }
+
+  // Then the event lines printed, and the bar reached the run's one round with the round's loss and update size
+  expect(output).toMatch(/joined as /);
+  expect(await exited).toBe(0);
+  expect(output).toMatch(/claimed 500000000 lamports/);
+  expect(output).toMatch(/run finished at step 1: /); // the last line, logged just before the bar stops
+  expect(output).toMatch(/train =+ 1\/1 rounds \| step 0: loss \d+\.\d{4}, update \d+ B/);
+}, 240_000);

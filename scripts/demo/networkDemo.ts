@@ -225,6 +225,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
       }),
     );
   } finally {
+    bars?.update(); // writes the round lines logged since the last redraw, which stop() alone drops
     bars?.stop();
     crankAbort.abort();
     await stopAll();

@@ -8,7 +8,7 @@ import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
 import { downloadDataset } from "../../../trainer/data/datasetDownload";
 import type { Dataset } from "../../../trainer/data/tokenShards";
 import { MANIFEST_FILE } from "../../../trainer/data/tokenShards";
-import { progressWanted } from "./progress";
+import { progressWanted, stopBars } from "./progress";
 
 /** Each `--server` value as a base URL; an address that is not http(s) is refused with its flag. */
 export function parseServers(values: readonly string[]): string[] {
@@ -65,6 +65,6 @@ export async function downloadRunDataset(o: {
       },
     });
   } finally {
-    bars?.stop();
+    stopBars(bars);
   }
 }

@@ -17,7 +17,7 @@ import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
-import { progressWanted } from "./progress";
+import { progressWanted, stopBars } from "./progress";
 import { runAddress } from "./runAddress";
 import { downloadRunDataset, parseServers } from "./runDataset";
 
@@ -78,7 +78,7 @@ function trainProgress(json: boolean) {
       if (e.kind === "trained") bar?.update({ step: e.step, loss: e.loss.toFixed(4), bytes: e.bytes });
       if (e.kind === "applied") bar?.update(e.step + 1);
     },
-    stop: () => bars?.stop(),
+    stop: () => stopBars(bars),
   };
 }
 
