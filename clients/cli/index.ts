@@ -60,7 +60,9 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     report(e, argv);
-    return (e as { exitCode?: number }).exitCode ?? 1;
+    // an error may name its own exit code (the demo stopped by Ctrl-C: 130)
+    const exitCode = (e as { exitCode?: unknown } | null | undefined)?.exitCode;
+    return typeof exitCode === "number" ? exitCode : 1;
   }
 }
 
