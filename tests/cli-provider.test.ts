@@ -124,6 +124,18 @@ describe("concord join / stake", () => {
 });
 
 describe("concord status / claim", () => {
+  test("a keypair file that is not a keypair: one line naming the file and the format", async () => {
+    const bad = join(dir, "not-a-keypair.json");
+    writeFileSync(bad, "{}");
+    for (const command of ["claim", "status", "join"]) {
+      logged.length = 0;
+      expect(await main([command, "--url", chain.rpcUrl, "--keypair", bad, "--run", run.toBase58()])).toBe(1);
+      expect(logged).toEqual([
+        expect.stringMatching(/^error 11036: keypair file .*not-a-keypair.json is not a Solana CLI keypair/),
+      ]);
+    }
+  });
+
   test.each([
     ["claim", "a wallet that is not a member", [], 16007, /is not a member of run .*: it has no Member account/],
     ["status", "a wallet that is not a member", [], 16007, /is not a member of run/],

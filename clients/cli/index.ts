@@ -1,4 +1,5 @@
 // The `concord` command line: one module per command under commands/, each delegating to a service.
+import { inspect } from "node:util";
 import yargs from "yargs";
 import * as codes from "../../sdk/errors/codes";
 import { ConcordError } from "../../sdk/errors/concordError";
@@ -73,11 +74,13 @@ function commandWord(argv: string[], message: string): string[] {
   return first !== undefined && !first.startsWith("-") && !unknown.includes(first) ? [first] : [];
 }
 
-/** One line on stderr: the code and what happened; with --json one JSON line; the stack only with --verbose. */
+/**
+ * One line on stderr: the code and what happened; with --json one JSON line. Only --verbose adds the stack, with the
+ * error's context and the chain of causes (what the RPC or the program said).
+ */
 function report(e: unknown, argv: string[]): void {
-  const verbose = argv.includes("--verbose");
   const { code, message } = errorReport(e);
-  const stack = verbose && e instanceof Error ? e.stack : undefined;
+  const stack = argv.includes("--verbose") ? inspect(e, { depth: 4 }) : undefined;
   if (argv.includes("--json")) console.error(JSON.stringify({ error: { code, message, ...(stack && { stack }) } }));
   else {
     console.error(errorLine({ code, message }));

@@ -21,6 +21,8 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
     'unknown cluster "$cluster": use localnet, devnet, testnet, mainnet or an http(s) URL',
   [codes.CONCORD_ERROR__CLIENT__ANCHOR_TOML_NOT_FOUND]: "$path not found: pass --config FILE, or --url and --keypair",
   [codes.CONCORD_ERROR__CLIENT__MALFORMED_ANCHOR_TOML]: "$path is not valid TOML: $reason",
+  [codes.CONCORD_ERROR__CLIENT__MALFORMED_KEYPAIR]:
+    "keypair file $path is not a Solana CLI keypair (a JSON array of the 64 secret-key bytes): $reason",
   [codes.CONCORD_ERROR__RPC__MALFORMED_JSON]: "parse error: the request body is not valid JSON",
   [codes.CONCORD_ERROR__RPC__INVALID_REQUEST]: "invalid request: $reason",
   [codes.CONCORD_ERROR__RPC__METHOD_NOT_FOUND]: "method not found: $method",

@@ -21,9 +21,14 @@ export async function rpcUrlOf(args: ClusterArgs): Promise<string> {
   return args.url ? clusterUrl(args.url) : (await anchorToml(args)).rpcUrl;
 }
 
-/** --keypair, else Anchor.toml's wallet; KEYPAIR_NOT_FOUND when the file is not there. */
+/** --keypair, else Anchor.toml's wallet; KEYPAIR_NOT_FOUND when the file is not there, MALFORMED_KEYPAIR if unreadable. */
 export async function walletOf(args: ClusterArgs): Promise<Keypair> {
   const path = args.keypair ? resolve(args.keypair) : (await anchorToml(args)).walletPath;
   if (!existsSync(path)) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__KEYPAIR_NOT_FOUND, { path });
-  return readKeypair(path);
+  try {
+    return readKeypair(path);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__MALFORMED_KEYPAIR, { path, reason }, { cause: e });
+  }
 }
