@@ -233,7 +233,7 @@ test("join ahead, add stake, train a round, status, claim: the rewards owed come
     epochs: { epoch: number; committed: number; accepted: number; rejected: number }[];
   }>();
   expect(status).toMatchObject({ status: "active", stake: Number(3n * min), rewardsOwed: Number(owed) });
-  expect(status.epochs[0]).toEqual({ epoch: 0, committed: 1, accepted: 1, rejected: 0, pending: 0 });
+  expect(status.epochs[0]).toEqual({ epoch: 0, committed: 1, accepted: 1, rejected: 0, pending: 0, unsettled: 0 });
   expect(await cli("status", "provider")).toBe(0);
   expect(logged).toContain("epoch 0: 1 receipt(s) committed, 1 accepted, 0 rejected, 0 pending");
 

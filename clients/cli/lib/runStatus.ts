@@ -23,7 +23,13 @@ export interface EpochTally {
   readonly committed: number;
   readonly accepted: number;
   readonly rejected: number;
+  /** Rounds still open to witnesses. */
   readonly pending: number;
+  /**
+   * Receipts of an epoch older than the Run's bitmaps (current and previous) whose flag was never settled: the
+   * program copies acceptance into the account only when it next writes it, so the chain no longer says.
+   */
+  readonly unsettled: number;
 }
 
 /** Per epoch from the member's first to the run's current: its receipts and how they were settled. */
@@ -42,7 +48,15 @@ export async function epochTallies(connection: Connection, run: PublicKey, s: Me
       const receipts = decodeEpochReceipts(info.data, addresses[j].toBase58());
       const count = { accepted: 0, rejected: 0, pending: 0 } satisfies Record<ReceiptStatus, number>;
       receipts.receipts.forEach((_, r) => count[receiptStatus(s.run, s.member.slot, receipts, r)]++);
-      tallies.push({ epoch: Number(batch[j]), committed: receipts.receipts.length, ...count });
+      const old = batch[j] + 1n < toBigInt(s.run.epoch);
+      const { pending, ...settled } = count;
+      tallies.push({
+        epoch: Number(batch[j]),
+        committed: receipts.receipts.length,
+        ...settled,
+        pending: old ? 0 : pending,
+        unsettled: old ? pending : 0,
+      });
     });
   }
   return tallies;
@@ -94,6 +108,6 @@ export async function runStatus(args: ClusterArgs & { run: string; member?: stri
   for (const e of epochs)
     console.log(
       `epoch ${e.epoch}: ${e.committed} receipt(s) committed, ${e.accepted} accepted, ${e.rejected} rejected, ` +
-        `${e.pending} pending`,
+        `${e.pending} pending${e.unsettled ? `, ${e.unsettled} unsettled (the chain no longer records the outcome)` : ""}`,
     );
 }
