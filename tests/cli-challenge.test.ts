@@ -130,11 +130,13 @@ test("a copy's accepted receipt: challenged, confirmed by the honest members' vo
   const elsewhere = join(dir, "other-evidence");
   mkdirSync(elsewhere);
   expect(await audit("vote", voterFiles[0], copier, copied.step, { "evidence-dir": elsewhere })).toBe(1);
-  expect(logged.at(-1)).toBe(`error: challenge evidence ${opened.evidenceHash} is not in ${elsewhere}`);
+  expect(logged.at(-1)).toBe(`error 17003: challenge evidence ${opened.evidenceHash} is not in ${elsewhere}`);
   const tampered = JSON.stringify({ ...opened.report, findings: [{ kind: "sync" }] });
   writeFileSync(join(elsewhere, `${opened.evidenceHash}.json`), tampered);
   expect(await audit("vote", voterFiles[0], copier, copied.step, { "evidence-dir": elsewhere })).toBe(1);
-  expect(logged.at(-1)).toMatch(/^error: challenge evidence .* hashes to [0-9a-f]{64}, but the challenge records /);
+  expect(logged.at(-1)).toMatch(
+    /^error 17002: challenge evidence .* hashes to [0-9a-f]{64}, but the challenge records /,
+  );
   expect((await chain.connection.getAccountInfo(new PublicKey(opened.challenge)))!.data).toEqual(before!.data);
 
   // When the first honest member re-checks and votes: it reproduces the copy, but half the eligible stake is not 2/3
@@ -164,7 +166,7 @@ test("a copy's accepted receipt: challenged, confirmed by the honest members' vo
   // and a vote on it now is refused
   expect(await audit("vote", voterFiles[0], copier, copied.step)).toBe(1);
   expect(logged.at(-1)).toBe(
-    `error: the challenge of ${copier.toBase58()} at step ${copied.step} is confirmed: no vote sent`,
+    `error 17007: the challenge of ${copier.toBase58()} at step ${copied.step} is confirmed: no vote sent`,
   );
 }, 60_000);
 
@@ -177,7 +179,7 @@ test("an honest receipt: refused without findings; on a prepared report nobody r
   // Given an honest member's accepted receipt, the auditor's own audit finds nothing to challenge
   expect(await audit("challenge", auditorFile, member, honestReceipt.step)).toBe(1);
   expect(logged.at(-1)).toBe(
-    `error: the audit finds nothing wrong with the receipt of ${member.toBase58()} at step ${honestReceipt.step}: no challenge sent`,
+    `error 17005: the audit finds nothing wrong with the receipt of ${member.toBase58()} at step ${honestReceipt.step}: no challenge sent`,
   );
   expect(await challengeAccount(member, honestReceipt.step)).toBeNull();
 
@@ -273,7 +275,7 @@ describe("bad input: one line, exit 1, nothing on chain", () => {
     const auditorBefore = await lamports(auditor);
     expect(await main(["audit", command, ...args(), "--keypair", auditorFile])).toBe(1);
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatch(/^error: /);
+    expect(logged[0]).toMatch(/^error( \d+)?: /);
     expect(logged[0]).toMatch(message);
     expect((await chain.connection.getAccountInfo(run))!.data).toEqual(runBefore);
     expect(await lamports(auditor)).toBe(auditorBefore);

@@ -95,6 +95,6 @@ test.each([
   const options = { url: chain.rpcUrl, run: Keypair.generate().publicKey.toBase58(), keypair: path, ...override };
   expect(await main(["crank", ...Object.entries(options).flatMap(([k, v]) => [`--${k}`, v])])).toBe(1);
   expect(logged).toHaveLength(1);
-  expect(logged[0]).toMatch(/^error: /);
+  expect(logged[0]).toMatch(/^error( \d+)?: /);
   expect(logged[0]).toMatch(message);
 });

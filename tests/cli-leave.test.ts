@@ -71,7 +71,7 @@ async function refused(command: string, who: string, runArg?: string): Promise<s
   const balance = await chain.connection.getBalance(wallets[who].keypair.publicKey);
   logged.length = 0;
   expect(await cli(command, who, [], runArg)).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
   expect(await chain.connection.getBalance(wallets[who].keypair.publicKey)).toBe(balance);
   return errors[0];
@@ -213,7 +213,7 @@ describe("concord leave / withdraw", () => {
     const balance = await chain.connection.getBalance(c.publicKey);
     logged.length = 0;
     expect(await main(["withdraw", "--url", chain.rpcUrl, "--keypair", path, "--run", challenged.toBase58()])).toBe(1);
-    const errors = logged.filter((l) => l.startsWith("error: "));
+    const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/has 1 open challenge\(s\) in run .*: withdraw waits until they are resolved/);
     expect(await chain.connection.getBalance(c.publicKey)).toBe(balance);

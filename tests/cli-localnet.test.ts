@@ -148,6 +148,6 @@ test("serves under cluster latency when asked, and refuses an unknown latency on
   const bogus = startCli(["localnet", "--latency", "bogus"]);
   expect(await exited(bogus.child)).toBe(1);
   expect(bogus.output()).toMatch(
-    /^error: Invalid values: Argument: latency, Given: "bogus", Choices: "instant", "cluster"$/m,
+    /^error 11030: Invalid values: Argument: latency, Given: "bogus", Choices: "instant", "cluster" \(see concord localnet --help\)$/m,
   );
 }, 60_000);

@@ -42,7 +42,7 @@ test.each([
   [["relay", "--port", "0", "--run", "not-an-address"], /--run "not-an-address" is not a base58 public key/],
 ])("%j: one line and exit 1", async (argv, why) => {
   expect(await main(argv)).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
   expect(errors[0]).not.toContain("\n");
   expect(errors[0]).toMatch(why);
@@ -57,7 +57,7 @@ test("a run that does not exist, and a port in use: one line and exit 1", async 
   } finally {
     await taken.close();
   }
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(2);
   expect(errors[0]).toMatch(/account 11111111111111111111111111111112 does not exist/);
   expect(errors[1]).toMatch(/cannot accept peers on 127.0.0.1:\d+: listen EADDRINUSE/);

@@ -42,7 +42,7 @@ test.each([
 ])("%j: one line and exit 1", async (argv, why) => {
   writeFileSync(join(dir, "file"), "not a folder");
   expect(await main(argv)).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
   expect(errors[0]).not.toContain("\n");
   expect(errors[0]).toMatch(why);
@@ -115,7 +115,7 @@ test.each([
 ])("--dataset with %s: one line, exit 1, nothing stored", async (_, folder, why) => {
   const store = join(dir, "refused-store");
   expect(await main(["serve", "--dir", store, "--dataset", dataset.dir, "--dataset", folder()])).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(why);
   expect(existsSync(store)).toBe(false);

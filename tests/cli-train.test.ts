@@ -65,7 +65,11 @@ const args = (over: Record<string, string | undefined>) => {
 };
 
 test.each([
-  ["a run address that is not base58", { run: "not-an-address" }, /--run not-an-address is not a base58 address/],
+  [
+    "a run address that is not base58",
+    { run: "not-an-address" },
+    /^error 11006: --run "not-an-address" is not a base58 public key/,
+  ],
   ["a run that does not exist", { run: "11111111111111111111111111111112" }, /does not exist/],
   ["a recipe file that is missing", { recipe: join(dir, "absent.json") }, /recipe .*absent.json not found/],
   ["a recipe file that is not JSON", { recipe: join(dir, "not-json.json") }, /invalid recipe configuration: not JSON/],
@@ -76,8 +80,9 @@ test.each([
   ["a keypair file that is missing", { keypair: join(dir, "nobody.json") }, /keypair .*nobody.json not found/],
 ])("%s: one line, exit 1, nothing sent", async (_, over, message) => {
   expect(await main(args(over))).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/^error \d+: /); // every refusal names its code
   expect(errors[0]).toMatch(message);
   expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
 });
@@ -100,9 +105,10 @@ test.each<[string, () => string[], () => RegExp]>([
   ],
 ])("%s: one line, exit 1, nothing sent", async (_, extra, message) => {
   expect(await main([...args({ data: undefined }), ...extra()])).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
   expect(errors[0]).not.toContain("\n");
+  expect(errors[0]).toMatch(/^error \d+: /);
   expect(errors[0]).toMatch(message());
   expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
 });

@@ -12,7 +12,7 @@ import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
 import { fundedKeypair, waitForIdleWebsocket } from "../coordinator/localnet/localnetClient";
 import { link } from "../scripts/sbf-link";
-import { deployedSha256 } from "../scripts/verify-build";
+import { deployedSha256 } from "../clients/cli/lib/runVerifyBuild";
 import { anchorDiscriminator } from "../sdk/anchorDiscriminator";
 import { programDataAddress } from "../sdk/upgradeableLoader";
 import { compileFixture } from "./helpers/compileFixture";

@@ -84,7 +84,7 @@ test("Ctrl-C on `concord train --leave`: it serves out its epoch and exits 0; th
       logged.length = 0;
       const withdraw = ["withdraw", "--url", chain.rpcUrl, "--keypair", keypairFile, "--run", run.toBase58()];
       expect(await main(withdraw)).toBe(1);
-      const errors = logged.filter((l) => l.startsWith("error: "));
+      const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/still unbonding: it unbonds once the run reaches epoch 2 \(it is in epoch [01]\)/);
     });

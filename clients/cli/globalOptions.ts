@@ -15,6 +15,7 @@ export const GLOBAL_OPTIONS = {
     describe: "wallet keypair file (Solana CLI JSON); default: Anchor.toml's wallet",
     global: true,
   },
+  verbose: { type: "boolean", default: false, describe: "on an error, print its stack trace too", global: true },
 } satisfies Record<string, Options>;
 
 export type GlobalOptions = InferredOptionTypes<typeof GLOBAL_OPTIONS>;

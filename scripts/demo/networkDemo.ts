@@ -84,7 +84,10 @@ export interface NetworkDemoReport {
 export class TrainerDiedError extends Error {}
 
 /** The demo was stopped through its signal (Ctrl-C) and has stopped its processes. */
-export class DemoStoppedError extends Error {}
+export class DemoStoppedError extends Error {
+  /** The shell's code for a Ctrl-C, what `concord demo` exits with. */
+  readonly exitCode = 130;
+}
 
 export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemoReport> {
   const log = o.log ?? (() => {});
@@ -222,6 +225,7 @@ export async function runNetworkDemo(o: NetworkDemoOptions): Promise<NetworkDemo
       }),
     );
   } finally {
+    bars?.update(); // writes the round lines logged since the last redraw, which stop() alone drops
     bars?.stop();
     crankAbort.abort();
     await stopAll();

@@ -27,6 +27,17 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
     "$wallet is not the authority of run $run (its authority is $authority): pass the authority's keypair with --keypair",
   [codes.CONCORD_ERROR__CLIENT__INVALID_ARGUMENT]: "$name $value is not valid: $reason",
   [codes.CONCORD_ERROR__CLIENT__INVALID_RUN_STATE]: "run $run is $state: $reason",
+  [codes.CONCORD_ERROR__CLIENT__USAGE]: "$reason (see $command --help)",
+  [codes.CONCORD_ERROR__CLIENT__PROGRAM_NOT_DEPLOYED]:
+    "no program $program is deployed at $url (no ProgramData account): check --url and --program-id",
+  [codes.CONCORD_ERROR__CLIENT__BUILD_MISMATCH]:
+    "the program deployed at $url hashes to $deployed, this build to $built: the deployed program is not this source",
+  [codes.CONCORD_ERROR__CLIENT__UNKNOWN_CLUSTER]:
+    'unknown cluster "$cluster": use localnet, devnet, testnet, mainnet or an http(s) URL',
+  [codes.CONCORD_ERROR__CLIENT__ANCHOR_TOML_NOT_FOUND]: "$path not found: pass --config FILE, or --url and --keypair",
+  [codes.CONCORD_ERROR__CLIENT__MALFORMED_ANCHOR_TOML]: "$path is not valid TOML: $reason",
+  [codes.CONCORD_ERROR__CLIENT__MALFORMED_KEYPAIR]:
+    "keypair file $path is not a Solana CLI keypair (a JSON array of the 64 secret-key bytes): $reason",
   [codes.CONCORD_ERROR__RPC__MALFORMED_JSON]: "parse error: the request body is not valid JSON",
   [codes.CONCORD_ERROR__RPC__INVALID_REQUEST]: "invalid request: $reason",
   [codes.CONCORD_ERROR__RPC__METHOD_NOT_FOUND]: "method not found: $method",
@@ -110,6 +121,22 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
     "the stake of $member in run $run is still unbonding: it unbonds $unbonds",
   [codes.CONCORD_ERROR__TRAINER__CHALLENGE_PENDING]:
     "$member has $count open challenge(s) in run $run: withdraw waits until they are resolved",
+  [codes.CONCORD_ERROR__TRAINER__ENDPOINT_REQUIRED]:
+    "$member is not a member of run $run yet: a first join publishes the endpoint peers dial; pass --endpoint ws://HOST:PORT (what concord train --advertise will use), or join with concord train",
+  [codes.CONCORD_ERROR__TRAINER__INVALID_ENDPOINT]: "--endpoint $endpoint: $reason",
+  [codes.CONCORD_ERROR__TRAINER__STAKE_TOO_LOW]:
+    "a stake of $stake lamports is below run $run's min_stake of $minStake lamports: pass --stake $minSol or more",
+  [codes.CONCORD_ERROR__TRAINER__INSUFFICIENT_BALANCE]:
+    "wallet $member holds $balance lamports, joining needs $needed (the stake, the member account's rent and fees): fund it first",
+  [codes.CONCORD_ERROR__TRAINER__RUN_FINISHED]: "run $run has finished: it takes no new members or stake",
+  [codes.CONCORD_ERROR__TRAINER__NOTHING_TO_CLAIM]:
+    "nothing to claim: $member is owed no rewards in run $run ($reason)",
+  [codes.CONCORD_ERROR__TRAINER__CLAIM_CHALLENGED]:
+    "$member has $count open challenge(s) in run $run: claim waits until they are resolved",
+  [codes.CONCORD_ERROR__TRAINER__FILE_NOT_FOUND]: "$what $path not found",
+  [codes.CONCORD_ERROR__TRAINER__INVALID_LISTEN]: "--listen $value: expected HOST:PORT, e.g. 127.0.0.1:7700",
+  [codes.CONCORD_ERROR__TRAINER__INVALID_SERVER]:
+    "--server $value: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:8900",
   [codes.CONCORD_ERROR__AUDIT__MALFORMED_EVIDENCE]: "challenge evidence $source is malformed: $reason",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_TOO_LARGE]: "challenge evidence $source is $size bytes (limit $limit)",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_HASH_MISMATCH]:

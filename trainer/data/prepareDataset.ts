@@ -13,6 +13,8 @@ export interface PrepareOptions {
   /** Fraction of tokens in the train split; the rest is val. 1 writes only a train split. */
   readonly trainFraction: number;
   readonly shardTokens: number;
+  /** Progress of the shards' writing: tokens written, of all. */
+  readonly onTokens?: (written: number, total: number) => void;
 }
 
 export const DEFAULT_SHARD_TOKENS = 1 << 20;
@@ -37,5 +39,6 @@ export function prepareDataset(
     splits,
     shardTokens: o.shardTokens,
     source: corpus.source,
+    onTokens: o.onTokens,
   });
 }

@@ -36,6 +36,8 @@ export interface DatasetToWrite {
   /** Most tokens per shard file. */
   readonly shardTokens: number;
   readonly source: string;
+  /** Called after each shard is written: tokens written so far, of all splits' tokens. */
+  readonly onTokens?: (written: number, total: number) => void;
 }
 
 /** Writes shards and manifest.json into `dir` (created if needed); returns the manifest and dataset hash. */
@@ -45,6 +47,8 @@ export function writeDataset(dir: string, d: DatasetToWrite): { manifest: Datase
   const width = uintWidth(vocabSize(d.tokenizer));
   mkdirSync(dir, { recursive: true });
   const splits: Record<string, SplitEntry> = {};
+  const total = Object.values(d.splits).reduce((sum, t) => sum + t.length, 0);
+  let written = 0;
   for (const [name, tokens] of Object.entries(d.splits)) {
     if (tokens.length === 0)
       throw new ConcordError(CONCORD_ERROR__DATASET__INVALID_SPEC, { reason: `split ${name} is empty` });
@@ -57,6 +61,7 @@ export function writeDataset(dir: string, d: DatasetToWrite): { manifest: Datase
       const file = `${name}-${String(i).padStart(5, "0")}.bin`;
       writeFileSync(join(dir, file), bytes);
       shards.push({ file, tokens: count, sha256: bytesToHex(sha256(bytes)) });
+      d.onTokens?.((written += count), total);
     }
     splits[name] = { tokens: tokens.length, shards };
   }

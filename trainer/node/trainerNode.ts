@@ -55,6 +55,7 @@ import type { ExchangeChain, ReceiptView } from "./updateExchange";
 import { UpdateExchange } from "./updateExchange";
 import type { StoredUpdate } from "./updateStore";
 import { UpdateStore } from "./updateStore";
+import { claimRewards, planJoin } from "./membership";
 
 /** What a node reports as it goes: one event per thing that happened, for logs, the demo's live view and benches. */
 export type NodeEvent =
@@ -277,21 +278,14 @@ export class TrainerNode {
   private async join(state: RunAccount): Promise<void> {
     const o = this.o;
     const endpoint = o.advertise ?? this.exchange.url;
-    const memberAddress = findMemberAddress(o.run, this.me, o.program.programId)[0];
-    const existing = await this.connection.getAccountInfo(memberAddress, "confirmed");
-    if (!existing) {
-      const stake = o.stake ?? toBigInt(state.config.minStake);
-      await o.sender.send([await ix.joinInstruction(o.program, { run: o.run, member: this.me, endpoint, stake })]);
-    } else {
-      const registered = decodeMember(existing.data, memberAddress.toBase58());
-      const onChain = memberEndpoint(registered);
-      if (onChain !== endpoint) {
-        // A restarted member listens elsewhere: joining again with no stake moves its endpoint (peers dialing the
-        // old one reach it once it dials them, or when they next read the member)
-        this.emit({ kind: "warning", message: `already a member with endpoint ${onChain}; moving it to ${endpoint}` });
-        const move = await ix.joinInstruction(o.program, { run: o.run, member: this.me, endpoint, stake: 0n });
-        await this.sendRoundTransaction("endpoint update", toBigInt(state.step), move);
-      }
+    const plan = await planJoin(o.program, o.run, state, this.me, { endpoint, firstStake: o.stake });
+    if (!plan.existing) await o.sender.send([plan.instruction!]);
+    else if (plan.instruction) {
+      // A restarted member listens elsewhere: joining again with no stake moves its endpoint (peers dialing the
+      // old one reach it once it dials them, or when they next read the member)
+      const onChain = memberEndpoint(plan.existing);
+      this.emit({ kind: "warning", message: `already a member with endpoint ${onChain}; moving it to ${endpoint}` });
+      await this.sendRoundTransaction("endpoint update", toBigInt(state.step), plan.instruction);
     }
     const joined = await this.follower.refresh();
     const slot = joined ? this.slotOf(joined) : -1;
@@ -826,12 +820,8 @@ export class TrainerNode {
     this.finished = true;
     const slot = this.slotOf(state);
     if (slot >= 0 && toBigInt(state.members[slot].rewardsOwed) > 0n) {
-      const before = await this.connection.getBalance(this.me, "confirmed");
-      await this.o.sender.send([
-        await ix.memberPayoutInstruction(this.o.program, "claim", { run: this.o.run, member: this.me }),
-      ]);
-      const lamports = (await this.connection.getBalance(this.me, "confirmed")) - before;
-      this.emit({ kind: "claimed", lamports });
+      const { lamports } = await claimRewards(this.o.program, this.o.sender, this.o.run, this.me);
+      this.emit({ kind: "claimed", lamports: Number(lamports) });
     }
     this.emit({
       kind: "finished",

@@ -4,6 +4,8 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_RPC_PORT } from "../../../coordinator/localnet/localnet";
 import { REPO_ROOT } from "../../../programs/coordinator/paths";
+import * as codes from "../../../sdk/errors/codes";
+import { ConcordError } from "../../../sdk/errors/concordError";
 
 export const ANCHOR_TOML = join(REPO_ROOT, "Anchor.toml");
 
@@ -29,16 +31,24 @@ export interface AnchorConfig {
 export function clusterUrl(cluster: string): string {
   if (CLUSTER_URLS[cluster]) return CLUSTER_URLS[cluster];
   if (/^https?:\/\//.test(cluster)) return cluster;
-  throw new Error(`unknown cluster "${cluster}": use localnet, devnet, testnet, mainnet or an http(s) URL`);
+  throw new ConcordError(codes.CONCORD_ERROR__CLIENT__UNKNOWN_CLUSTER, { cluster });
 }
 
 const expandHome = (path: string) => (path.startsWith("~/") ? join(homedir(), path.slice(2)) : path);
 
 export async function readAnchorToml(path = ANCHOR_TOML): Promise<AnchorConfig> {
-  if (!existsSync(path)) throw new Error(`${path} not found`);
+  if (!existsSync(path)) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ANCHOR_TOML_NOT_FOUND, { path });
   // smol-toml ships ES-module types only; a dynamic import keeps this CommonJS file type-checked.
   const { parse } = await import("smol-toml");
-  const toml = parse(readFileSync(path, "utf8")) as {
+  let parsed: unknown;
+  try {
+    parsed = parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    // smol-toml's message is several lines (a code frame); its first says what is wrong where
+    const reason = (e as Error).message.split("\n")[0];
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__MALFORMED_ANCHOR_TOML, { path, reason }, { cause: e });
+  }
+  const toml = parsed as {
     provider?: { cluster?: string; wallet?: string };
     programs?: Record<string, Record<string, string>>;
   };

@@ -26,9 +26,14 @@ export async function walletPathOf(args: ClusterArgs): Promise<string> {
   return args.keypair ? resolve(args.keypair) : (await anchorToml(args)).walletPath;
 }
 
-/** --keypair, else Anchor.toml's wallet; KEYPAIR_NOT_FOUND when the file is not there. */
+/** --keypair, else Anchor.toml's wallet; KEYPAIR_NOT_FOUND when the file is not there, MALFORMED_KEYPAIR if unreadable. */
 export async function walletOf(args: ClusterArgs): Promise<Keypair> {
   const path = await walletPathOf(args);
   if (!existsSync(path)) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__KEYPAIR_NOT_FOUND, { path });
-  return readKeypair(path);
+  try {
+    return readKeypair(path);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__MALFORMED_KEYPAIR, { path, reason }, { cause: e });
+  }
 }

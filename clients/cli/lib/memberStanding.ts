@@ -24,25 +24,35 @@ export interface MemberStanding {
   readonly now: bigint;
 }
 
+const accountInfo = (connection: Connection, address: PublicKey) =>
+  connection.getAccountInfo(address, "confirmed").catch((e: unknown) => {
+    throw rpcFailed("getAccountInfo", e);
+  });
+
+/** The Run account and the program that owns it; ACCOUNT_NOT_FOUND, or MALFORMED_ACCOUNT for another account. */
+export async function readRun(
+  connection: Connection,
+  run: PublicKey,
+): Promise<{ programId: PublicKey; run: RunAccount }> {
+  const info = await accountInfo(connection, run);
+  if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
+  return { programId: info.owner, run: decodeRun(info.data, run.toBase58()) };
+}
+
 export async function memberStanding(connection: Connection, run: PublicKey, key: PublicKey): Promise<MemberStanding> {
-  const account = (address: PublicKey) =>
-    connection.getAccountInfo(address, "confirmed").catch((e: unknown) => {
-      throw rpcFailed("getAccountInfo", e);
-    });
-  const runInfo = await account(run);
-  if (!runInfo) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
-  const runAccount = decodeRun(runInfo.data, run.toBase58());
-  const address = findMemberAddress(run, key, runInfo.owner)[0];
+  const account = (address: PublicKey) => accountInfo(connection, address);
+  const { programId, run: runAccount } = await readRun(connection, run);
+  const address = findMemberAddress(run, key, programId)[0];
   const [info, now] = await Promise.all([account(address), chainTime(connection)]);
   if (!info)
     throw new ConcordError(codes.CONCORD_ERROR__TRAINER__NOT_A_MEMBER, {
       member: key.toBase58(),
       run: run.toBase58(),
-      reason: "it has no Member account (members join with `concord train`)",
+      reason: "it has no Member account (members join with `concord join` or `concord train`)",
     });
   const member = decodeMember(info.data, address.toBase58());
   return {
-    programId: runInfo.owner,
+    programId,
     run: runAccount,
     member,
     entry: runAccount.members[member.slot],

@@ -2,10 +2,13 @@
 // bar on a terminal, one line per step otherwise, and one JSON event per line with --json.
 import { MultiBar } from "cli-progress";
 import { join } from "node:path";
+import * as codes from "../../../sdk/errors/codes";
+import { ConcordError } from "../../../sdk/errors/concordError";
 import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
 import { downloadDataset } from "../../../trainer/data/datasetDownload";
 import type { Dataset } from "../../../trainer/data/tokenShards";
 import { MANIFEST_FILE } from "../../../trainer/data/tokenShards";
+import { progressWanted, stopBars } from "./progress";
 
 /** Each `--server` value as a base URL; an address that is not http(s) is refused with its flag. */
 export function parseServers(values: readonly string[]): string[] {
@@ -17,7 +20,7 @@ export function parseServers(values: readonly string[]): string[] {
       // reported below
     }
     if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash)
-      throw new Error(`--server ${value}: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:8900`);
+      throw new ConcordError(codes.CONCORD_ERROR__TRAINER__INVALID_SERVER, { value });
     return value.replace(/\/+$/, "");
   });
 }
@@ -44,7 +47,7 @@ export async function downloadRunDataset(o: {
   json: boolean;
 }): Promise<Dataset> {
   // Lines print above the bar (MultiBar.log), so the two do not overwrite each other.
-  const bars = !o.json && process.stdout.isTTY ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
+  const bars = progressWanted(o.json) ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
   let bar: ReturnType<MultiBar["create"]> | undefined; // from the first shard's bytes: a cached dataset shows none
   const say = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
   try {
@@ -62,6 +65,6 @@ export async function downloadRunDataset(o: {
       },
     });
   } finally {
-    bars?.stop();
+    stopBars(bars);
   }
 }

@@ -1,10 +1,9 @@
 // `concord train`: a trainer node for one member of one run, until the run finishes (or Ctrl-C).
-import { PublicKey } from "@solana/web3.js";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
-import { decodeRun } from "../../../sdk/coordinatorAccounts";
+import { MultiBar } from "cli-progress";
+import { decodeRun, toBigInt } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
 import { rpcConnection } from "../../../sdk/rpcConnection";
@@ -15,23 +14,19 @@ import { attackNamed } from "../../../trainer/adversary/attacks";
 import { openDataset } from "../../../trainer/data/tokenShards";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
-import { clusterUrl, readAnchorToml } from "./anchorToml";
+import * as codes from "../../../sdk/errors/codes";
+import { ConcordError } from "../../../sdk/errors/concordError";
+import { rpcUrlOf, walletOf } from "./clusterArgs";
+import { progressWanted, stopBars } from "./progress";
+import { runAddress } from "./runAddress";
 import { downloadRunDataset, parseServers } from "./runDataset";
 
 /** "HOST:PORT" as a listen address. */
 export function parseListen(value: string): { host: string; port: number } {
   const m = /^(.+):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port > 65535) throw new Error(`--listen ${value}: expected HOST:PORT, e.g. 127.0.0.1:7700`);
+  if (!m || port > 65535) throw new ConcordError(codes.CONCORD_ERROR__TRAINER__INVALID_LISTEN, { value });
   return { host: m[1], port };
-}
-
-function parseAddress(flag: string, value: string): PublicKey {
-  try {
-    return new PublicKey(value);
-  } catch {
-    throw new Error(`--${flag} ${value} is not a base58 address`);
-  }
 }
 
 /** One line per event, as people read them. */
@@ -62,6 +57,31 @@ export function formatEvent(e: NodeEvent): string {
   }
 }
 
+/**
+ * Event lines, and on a terminal, once started (after the dataset's own bar), a bar of the run's rounds below them:
+ * rounds applied of the run's total, the last round trained with its loss and update size.
+ */
+function trainProgress(json: boolean) {
+  let bars: MultiBar | undefined;
+  let bar: ReturnType<MultiBar["create"]> | undefined;
+  return {
+    start(totalSteps: number) {
+      if (!progressWanted(json)) return;
+      bars = new MultiBar({
+        format: "train {bar} {value}/{total} rounds | step {step}: loss {loss}, update {bytes} B",
+      });
+      bar = bars.create(totalSteps, 0, { step: "-", loss: "-", bytes: "-" });
+    },
+    event(e: NodeEvent, line: string) {
+      if (!bars) return console.log(line);
+      bars.log(`${line}\n`);
+      if (e.kind === "trained") bar?.update({ step: e.step, loss: e.loss.toFixed(4), bytes: e.bytes });
+      if (e.kind === "applied") bar?.update(e.step + 1);
+    },
+    stop: () => stopBars(bars),
+  };
+}
+
 export async function runTrain(args: {
   anchorToml?: string;
   url?: string;
@@ -79,11 +99,9 @@ export async function runTrain(args: {
   attack?: string;
   leave?: boolean;
 }): Promise<void> {
-  const anchor = await readAnchorToml(args.anchorToml && resolve(args.anchorToml));
-  const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
-  const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
-  if (!existsSync(walletPath)) throw new Error(`keypair ${walletPath} not found (pass --keypair)`);
-  const run = parseAddress("run", args.run);
+  const url = await rpcUrlOf(args);
+  const keypair = await walletOf(args);
+  const run = runAddress(args.run);
   const relays = (args.relay ?? []).map((url) => parseRelayEndpoint(url));
   // A member behind relays accepts no inbound connections unless told where to listen as well
   const listen =
@@ -91,27 +109,34 @@ export async function runTrain(args: {
   const attack = args.attack === undefined ? undefined : attackNamed(args.attack);
   const servers = parseServers(args.server ?? []);
   if (args.data === undefined && servers.length === 0)
-    throw new Error(
-      "pass --data DIR (a local copy of the run's dataset) or --server URL (a data server to download it from)",
-    );
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__USAGE, {
+      reason: "pass --data DIR (a local copy of the run's dataset) or --server URL (a data server to download it from)",
+      command: "concord train",
+    });
   if (args.stake !== undefined && !(args.stake > 0))
-    throw new Error(`--stake ${args.stake} must be a positive SOL amount`);
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__VALUE_OUT_OF_RANGE, {
+      name: "--stake",
+      value: args.stake,
+      range: "a positive SOL amount",
+    });
   const recipePath = resolve(args.recipe);
-  if (!existsSync(recipePath)) throw new Error(`recipe ${recipePath} not found`);
+  if (!existsSync(recipePath))
+    throw new ConcordError(codes.CONCORD_ERROR__TRAINER__FILE_NOT_FOUND, { what: "recipe", path: recipePath });
   const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
   const local = args.data === undefined ? undefined : openDataset(resolve(args.data));
-  const keypair = readKeypair(walletPath);
   const stateDir = resolve(args.stateDir);
   mkdirSync(stateDir, { recursive: true });
 
-  const print = (e: NodeEvent) => console.log(args.json ? JSON.stringify(e) : formatEvent(e));
+  const progress = trainProgress(args.json);
+  const print = (e: NodeEvent) => progress.event(e, args.json ? JSON.stringify(e) : formatEvent(e));
   const connection = rpcConnection(url, { onOutage: (message) => print({ kind: "warning", message }) });
   const info = await connection.getAccountInfo(run, "confirmed");
-  if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
+  if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
+  const runAccount = decodeRun(info.data, run.toBase58());
   const dataset =
     local ??
     (await downloadRunDataset({
-      hash: Buffer.from(decodeRun(info.data, run.toBase58()).config.datasetHash).toString("hex"),
+      hash: Buffer.from(runAccount.config.datasetHash).toString("hex"),
       servers,
       stateDir,
       json: args.json,
@@ -153,9 +178,11 @@ export async function runTrain(args: {
   const stop = () => node.stop();
   process.on("SIGINT", interrupt);
   process.once("SIGTERM", stop);
+  progress.start(Number(toBigInt(runAccount.config.totalSteps)));
   try {
     await node.run();
   } finally {
+    progress.stop();
     process.off("SIGINT", interrupt);
     process.off("SIGTERM", stop);
   }
