@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
+import { rpcMetrics } from "../../../coordinator/metrics/rpcMetrics";
 import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
@@ -13,9 +14,12 @@ import { TransactionSender } from "../../../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
 import { attackNamed } from "../../../trainer/adversary/attacks";
 import { openDataset } from "../../../trainer/data/tokenShards";
+import { nodeMetrics } from "../../../trainer/node/nodeMetrics";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
 import { clusterUrl, readAnchorToml } from "./anchorToml";
+import type { MetricsArgs } from "./metricsEndpoint";
+import { metricsEndpoint } from "./metricsEndpoint";
 import { downloadRunDataset, parseServers } from "./runDataset";
 
 /** "HOST:PORT" as a listen address. */
@@ -62,23 +66,26 @@ export function formatEvent(e: NodeEvent): string {
   }
 }
 
-export async function runTrain(args: {
-  config?: string;
-  url?: string;
-  keypair?: string;
-  run: string;
-  recipe: string;
-  data?: string;
-  listen?: string;
-  relay?: string[];
-  advertise?: string;
-  stake?: number;
-  stateDir: string;
-  server?: string[];
-  json: boolean;
-  attack?: string;
-  leave?: boolean;
-}): Promise<void> {
+export async function runTrain(
+  args: {
+    config?: string;
+    url?: string;
+    keypair?: string;
+    run: string;
+    recipe: string;
+    data?: string;
+    listen?: string;
+    relay?: string[];
+    advertise?: string;
+    stake?: number;
+    stateDir: string;
+    server?: string[];
+    json: boolean;
+    attack?: string;
+    leave?: boolean;
+  } & MetricsArgs,
+): Promise<void> {
+  const metrics = metricsEndpoint(args);
   const anchor = await readAnchorToml(args.config && resolve(args.config));
   const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
   const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
@@ -105,7 +112,10 @@ export async function runTrain(args: {
   mkdirSync(stateDir, { recursive: true });
 
   const print = (e: NodeEvent) => console.log(args.json ? JSON.stringify(e) : formatEvent(e));
-  const connection = rpcConnection(url, { onOutage: (message) => print({ kind: "warning", message }) });
+  const connection = rpcConnection(url, {
+    onOutage: (message) => print({ kind: "warning", message }),
+    onRequest: metrics ? rpcMetrics(metrics.registry) : undefined,
+  });
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
   const dataset =
@@ -117,7 +127,10 @@ export async function runTrain(args: {
       json: args.json,
     }));
   const backend = await selectBackend();
-  const node = new TrainerNode({
+  const observe =
+    metrics &&
+    nodeMetrics(metrics.registry, { contextLength: recipe.model.contextLength, peerStats: () => node.peerStats });
+  const node: TrainerNode = new TrainerNode({
     program: coordinatorProgram(providerFor(connection, keypair), info.owner),
     sender: new TransactionSender(connection, keypair),
     keypair,
@@ -131,9 +144,14 @@ export async function runTrain(args: {
     stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
     stateDir,
     servers,
-    onEvent: print,
+    onEvent: (e) => {
+      print(e);
+      observe?.(e);
+    },
     attack,
   });
+  // Before the node joins: a metrics port that cannot be had stops the command with nothing sent
+  const metricsServer = await metrics?.start((line) => (args.json ? console.error(line) : console.log(line)));
   // Ctrl-C winds down (TrainerNode.stopAfterRound, leaving first with --leave); a second one exits at once. SIGTERM
   // stops now, closing the peer server and subscriptions.
   let interrupted = false;
@@ -158,5 +176,6 @@ export async function runTrain(args: {
   } finally {
     process.off("SIGINT", interrupt);
     process.off("SIGTERM", stop);
+    await metricsServer?.close();
   }
 }
