@@ -12,6 +12,7 @@ import type { PublicKey } from "@solana/web3.js";
 import { readFileSync } from "node:fs";
 import { IDL_PATH } from "../programs/coordinator/paths";
 import { toBigInt } from "../sdk/coordinatorAccounts";
+import { coordinatorErrorName } from "../sdk/coordinatorErrors";
 import { findVaultAddress } from "../sdk/coordinatorPdas";
 import type { ConcordCoordinator } from "../sdk/generated/concordCoordinator";
 import { RunState } from "../sdk/runState";
@@ -100,5 +101,36 @@ describe("the IDL's seeds and relations resolve every derivable account", () => 
     });
     h.expectOk(h.send([resolved]));
     expect("confirmed" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
+  });
+
+  test("a receipt of the previous epoch: the seeds name the current epoch's receipts, so the client passes its own", async () => {
+    // Given a run finished after its first round: the epoch counter is 1, epoch 0's receipts still in the window
+    const h = await CoordinatorHarness.create({ fund: SOL, members: 2, config: { roundsPerEpoch: 4 } });
+    await h.tickFrom(RunState.WaitingForMembers);
+    await h.tickFrom(RunState.Warmup);
+    expect(await h.playRound()).toBe(RunState.RoundTrain);
+    h.expectOk(await h.control("finish"));
+    expect(toBigInt(h.runAccount().epoch)).toBe(1n);
+    const [a, b] = h.members;
+    const program = new Program(idl, h.provider);
+    const challenge = () => program.methods.challenge(a.publicKey, new BN(0), new Array(32).fill(9));
+
+    // When b challenges a's step-0 receipt naming only itself and the run, Anchor derives epoch 1's receipts, an
+    // account that does not exist (a has committed nothing in epoch 1): the program refuses it
+    const derived = await challenge().accounts({ challenger: b.publicKey, run: h.run }).instruction();
+    expect(keysOf(derived, ["challenger", "run", "receipts"]).receipts).toBe(
+      h.receiptsAddress(a.publicKey, 1).toBase58(),
+    );
+    const refused = h.send([derived], [b]);
+    expect({ ok: refused.ok, error: coordinatorErrorName(refused.customError) }).toEqual({
+      ok: false,
+      error: "wrongAccountOwner",
+    });
+
+    // Then naming epoch 0's receipts, the rest still resolved, it lands
+    const receipts = h.receiptsAddress(a.publicKey, 0);
+    const named = await challenge().accountsPartial({ challenger: b.publicKey, run: h.run, receipts }).instruction();
+    h.expectOk(h.send([named], [b]));
+    expect("open" in h.challengeAccount(a.publicKey, 0).status).toBe(true);
   });
 });
