@@ -9,19 +9,18 @@ import { rpcConnection } from "../../../sdk/rpcConnection";
 import { RunState } from "../../../sdk/runState";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
-import type { MetricsArgs } from "./metricsEndpoint";
 import { metricsEndpoint } from "./metricsEndpoint";
 import { runAddress } from "./runAddress";
 
-export async function runCrank(
-  args: {
-    config?: string;
-    url?: string;
-    keypair?: string;
-    run: string;
-    pollMs: number;
-  } & MetricsArgs,
-): Promise<void> {
+export async function runCrank(args: {
+  config?: string;
+  url?: string;
+  keypair?: string;
+  run: string;
+  pollMs: number;
+  metricsPort?: number;
+  metricsHost?: string;
+}): Promise<void> {
   const metrics = metricsEndpoint(args);
   const run = runAddress(args.run);
   const url = await rpcUrlOf(args);

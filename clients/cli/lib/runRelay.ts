@@ -8,19 +8,18 @@ import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import { RELAY_PATH } from "../../../sdk/net/relayUrls";
 import { rpcUrlOf } from "./clusterArgs";
-import type { MetricsArgs } from "./metricsEndpoint";
 import { metricsEndpoint } from "./metricsEndpoint";
 import { runAddress } from "./runAddress";
 
-export async function runRelay(
-  args: {
-    config?: string;
-    url?: string;
-    host: string;
-    port: number;
-    run?: string;
-  } & MetricsArgs,
-): Promise<void> {
+export async function runRelay(args: {
+  config?: string;
+  url?: string;
+  host: string;
+  port: number;
+  run?: string;
+  metricsPort?: number;
+  metricsHost?: string;
+}): Promise<void> {
   const metrics = metricsEndpoint(args);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
     throw new ConcordError(codes.CONCORD_ERROR__CLIENT__VALUE_OUT_OF_RANGE, {

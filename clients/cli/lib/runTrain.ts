@@ -18,7 +18,6 @@ import { nodeMetrics } from "../../../trainer/node/nodeMetrics";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
 import { clusterUrl, readAnchorToml } from "./anchorToml";
-import type { MetricsArgs } from "./metricsEndpoint";
 import { metricsEndpoint } from "./metricsEndpoint";
 import { downloadRunDataset, parseServers } from "./runDataset";
 
@@ -66,25 +65,25 @@ export function formatEvent(e: NodeEvent): string {
   }
 }
 
-export async function runTrain(
-  args: {
-    config?: string;
-    url?: string;
-    keypair?: string;
-    run: string;
-    recipe: string;
-    data?: string;
-    listen?: string;
-    relay?: string[];
-    advertise?: string;
-    stake?: number;
-    stateDir: string;
-    server?: string[];
-    json: boolean;
-    attack?: string;
-    leave?: boolean;
-  } & MetricsArgs,
-): Promise<void> {
+export async function runTrain(args: {
+  config?: string;
+  url?: string;
+  keypair?: string;
+  run: string;
+  recipe: string;
+  data?: string;
+  listen?: string;
+  relay?: string[];
+  advertise?: string;
+  stake?: number;
+  stateDir: string;
+  server?: string[];
+  json: boolean;
+  attack?: string;
+  leave?: boolean;
+  metricsPort?: number;
+  metricsHost?: string;
+}): Promise<void> {
   const metrics = metricsEndpoint(args);
   const anchor = await readAnchorToml(args.config && resolve(args.config));
   const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
