@@ -51,6 +51,7 @@ test("a trainer's and a crank's /metrics parse and move as the rounds close", as
   writeFileSync(join(dir, "recipe.json"), JSON.stringify(recipe));
   const other = await startNodes(connection, { run, recipe, dataset, count: 1, dir: join(dir, "nodes") });
   const common = ["--url", chain.rpcUrl, "--run", run.toBase58(), "--metrics-port", "0"];
+  let crank: Promise<number> | undefined;
   const trainer = main([
     "train",
     ...common,
@@ -60,7 +61,7 @@ test("a trainer's and a crank's /metrics parse and move as the rounds close", as
   try {
     await eventually(() => metricsUrls().length === 1, "the trainer's metrics URL", 60_000);
     const [trainerUrl] = metricsUrls();
-    const crank = main(["crank", ...common, "--keypair", join(dir, "authority.json"), "--poll-ms", "500"]);
+    crank = main(["crank", ...common, "--keypair", join(dir, "authority.json"), "--poll-ms", "500"]);
     await eventually(() => metricsUrls().length === 2, "the crank's metrics URL", 30_000);
     const crankUrl = metricsUrls()[1];
 
@@ -101,38 +102,49 @@ test("a trainer's and a crank's /metrics parse and move as the rounds close", as
     await within(Promise.all(other.runs), "the other member to finish", 60_000);
     for (const url of [trainerUrl, crankUrl]) await expect(fetch(url)).rejects.toThrow();
   } finally {
+    process.emit("SIGTERM"); // the trainer and the crank stop now, if a failure left them running
     other.stop();
-    await Promise.allSettled([trainer, ...other.runs]);
+    await Promise.allSettled([trainer, crank, ...other.runs]);
   }
 }, 300_000);
 
 test("relay and serve: /metrics on a port of its own, stopped with them", async () => {
   // Given a relay and a data server started in-process with metrics on free ports
   const relay = main(["relay", "--port", "0", "--metrics-port", "0"]);
-  await eventually(() => metricsUrls().length === 1, "the relay's metrics URL", 30_000);
-  const serve = main(["serve", "--dir", join(dir, "served"), "--metrics-port", "0"]);
-  await eventually(() => metricsUrls().length === 2, "the data server's metrics URL", 30_000);
-  const [relayUrl, serveUrl] = metricsUrls();
-  const base = logged.flatMap((l) => /^URL: (http:\/\/\S+)\/blob\/<sha256>$/.exec(l)?.[1] ?? [])[0];
+  let serve: Promise<number> | undefined;
+  try {
+    await eventually(() => metricsUrls().length === 1, "the relay's metrics URL", 30_000);
+    serve = main(["serve", "--dir", join(dir, "served"), "--metrics-port", "0"]);
+    await eventually(() => metricsUrls().length === 2, "the data server's metrics URL", 30_000);
+    const [relayUrl, serveUrl] = metricsUrls();
+    const base = logged.flatMap((l) => /^URL: (http:\/\/\S+)\/blob\/<sha256>$/.exec(l)?.[1] ?? [])[0];
 
-  // When a client asks the data server for a blob it does not hold, and a path that is no blob
-  expect((await fetch(`${base}/blob/${"0".repeat(64)}`)).status).toBe(404);
-  expect((await fetch(`${base}/elsewhere`)).status).toBe(404);
+    // When a client asks the data server for a blob it does not hold, and for a path that is no blob
+    expect((await fetch(`${base}/blob/${"0".repeat(64)}`)).status).toBe(404);
+    expect((await fetch(`${base}/elsewhere`)).status).toBe(404);
 
-  // Then the data server counted both answers, and the relay shows its registrations (none yet)
-  const served = await scrape(serveUrl);
-  expect(sampleValue(served, "concord_blob_requests_total", { method: "GET", status: "404" })).toBe(2);
-  const relayed = await scrape(relayUrl);
-  expect(relayed.some((s) => s.name === "concord_relay_members_registered" && s.value === 0)).toBe(true);
-  expect(relayed.some((s) => s.name === "concord_relay_frames_total")).toBe(true);
-  // and nothing but /metrics is served on the metrics port
-  expect((await fetch(relayUrl.replace(/\/metrics$/, "/"))).status).toBe(404);
+    // Then the data server counts both answers (each once done: the client may have it a moment before)
+    const notFound = async () =>
+      sampleValue(await scrape(serveUrl), "concord_blob_requests_total", { method: "GET", status: "404" });
+    for (const deadline = Date.now() + 10_000; (await notFound()) < 2 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await notFound()).toBe(2);
+    // and the relay shows its registrations (none yet) and what it forwarded
+    const relayed = await scrape(relayUrl);
+    expect(relayed.some((s) => s.name === "concord_relay_members_registered" && s.value === 0)).toBe(true);
+    expect(relayed.some((s) => s.name === "concord_relay_frames_total")).toBe(true);
+    // and nothing but /metrics is served on the metrics port
+    expect((await fetch(relayUrl.replace(/\/metrics$/, "/"))).status).toBe(404);
 
-  // When both are stopped (SIGTERM, as a service manager does), their metrics go with them
-  process.emit("SIGTERM");
-  expect(await within(relay, "the relay to stop", 10_000)).toBe(0);
-  expect(await within(serve, "the data server to stop", 10_000)).toBe(0);
-  for (const url of [relayUrl, serveUrl]) await expect(fetch(url)).rejects.toThrow();
+    // When both are stopped (SIGTERM, as a service manager does), their metrics go with them
+    process.emit("SIGTERM");
+    expect(await within(relay, "the relay to stop", 10_000)).toBe(0);
+    expect(await within(serve, "the data server to stop", 10_000)).toBe(0);
+    for (const url of [relayUrl, serveUrl]) await expect(fetch(url)).rejects.toThrow();
+  } finally {
+    process.emit("SIGTERM"); // both stop now, if a failure left them running
+    await Promise.allSettled([relay, serve]);
+  }
 });
 
 describe("bad metrics flags: one line, exit 1, nothing sent or served", () => {

@@ -22,7 +22,13 @@ function parseLabels(text: string, line: string): Record<string, string> {
   return labels;
 }
 
-const toNumber = (v: string) => (v === "+Inf" ? Infinity : v === "-Inf" ? -Infinity : v === "NaN" ? NaN : Number(v));
+/** A sample value as Prometheus reads it (Go's ParseFloat: NaN and Inf in any case; prom-client writes "Nan"). */
+function toNumber(v: string): number {
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(v);
+  if (!special) return v.trim() === "" ? NaN : Number(v);
+  if (special[2].toLowerCase() === "nan") return NaN;
+  return special[1] === "-" ? -Infinity : Infinity;
+}
 
 export function parsePrometheusText(text: string): Sample[] {
   const types = new Map<string, string>();
@@ -39,7 +45,7 @@ export function parsePrometheusText(text: string): Sample[] {
       continue;
     }
     const m = SAMPLE.exec(line);
-    if (!m || (m[3] !== "NaN" && Number.isNaN(toNumber(m[3])))) throw new Error(`not a sample: ${line}`);
+    if (!m || (!/^[+-]?nan$/i.test(m[3]) && Number.isNaN(toNumber(m[3])))) throw new Error(`not a sample: ${line}`);
     const family = [m[1], m[1].replace(/_(bucket|sum|count)$/, "")].find((f) => types.has(f));
     if (!family) throw new Error(`sample of an undeclared metric: ${line}`);
     samples.push({ name: m[1], labels: m[2] ? parseLabels(m[2], line) : {}, value: toNumber(m[3]) });
