@@ -18,7 +18,7 @@ export async function startMetricsServer(registry: Registry, host: string, port:
       res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
       res.end(body);
     };
-    if (req.url !== "/metrics") return text(404, "not found: the metrics are at /metrics\n");
+    if (req.url?.split("?")[0] !== "/metrics") return text(404, "not found: the metrics are at /metrics\n");
     if (req.method !== "GET" && req.method !== "HEAD") return text(405, `method ${req.method} not allowed\n`);
     registry.metrics().then(
       (body) => {
