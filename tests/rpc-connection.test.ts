@@ -1,6 +1,7 @@
 // rpcConnection: a request to an RPC node that cannot be reached waits for it (bounded), with one warning line when it
 // goes and one when it is back, instead of failing the long-running client that made it.
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import type { RpcCall } from "../sdk/rpcConnection";
 import { rpcConnection } from "../sdk/rpcConnection";
 import { freePortPair } from "./helpers/cliProcess";
 
@@ -8,7 +9,11 @@ test("a request made while the node is down is answered once it is back, with a 
   // Given a connection to a port where no node listens yet
   const port = await freePortPair();
   const warnings: string[] = [];
-  const connection = rpcConnection(`http://127.0.0.1:${port}`, { onOutage: (m) => warnings.push(m) });
+  const calls: RpcCall[] = [];
+  const connection = rpcConnection(`http://127.0.0.1:${port}`, {
+    onOutage: (m) => warnings.push(m),
+    onRequest: (c) => calls.push(c),
+  });
 
   // When a request is made, and the node starts there a second later
   const slot = connection.getSlot();
@@ -21,6 +26,10 @@ test("a request made while the node is down is answered once it is back, with a 
       `RPC http://127.0.0.1:${port} unreachable (ECONNREFUSED); retrying its requests for up to 120 s`,
       expect.stringMatching(new RegExp(`^RPC http://127.0.0.1:${port} reachable again after \\d+\\.\\d s$`)),
     ]);
+    // and every attempt was told to onRequest (metrics): those that found no node, then the one answered
+    expect(calls.length).toBeGreaterThan(1);
+    expect(calls.slice(0, -1).every((c) => c.method === "getSlot" && c.error === "transport")).toBe(true);
+    expect(calls.at(-1)).toEqual({ method: "getSlot", seconds: expect.any(Number), error: undefined });
   } finally {
     await net.close();
   }
@@ -36,4 +45,20 @@ test("a node down for longer than outageMs fails the request, naming the node an
   expect(warnings).toEqual([
     expect.stringMatching(/unreachable \(ECONNREFUSED\); retrying its requests for up to 0.5 s$/),
   ]);
+});
+
+test("onRequest tells an error answer from an answer: the method and the kind of failure, for metrics", async () => {
+  const net = await startLocalnet({ port: 0 });
+  try {
+    const calls: RpcCall[] = [];
+    const connection = rpcConnection(net.rpcUrl, { onRequest: (c) => calls.push(c) });
+    await connection.getSlot();
+    await expect(connection.getSupply()).rejects.toThrow(); // a method the local chain does not serve
+    expect(calls.map(({ method, error }) => ({ method, error }))).toEqual([
+      { method: "getSlot", error: undefined },
+      { method: "getSupply", error: "rpc" },
+    ]);
+  } finally {
+    await net.close();
+  }
 });

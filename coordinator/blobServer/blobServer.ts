@@ -14,6 +14,8 @@ export interface BlobServerOptions {
   maxUploadBytes?: number;
   /** Requests in flight at once; more get 503 with Retry-After, and never touch the store. */
   maxConcurrent?: number;
+  /** Told of every answer once sent (metrics): the request's method and the status. */
+  onResponse?: (method: string, status: number) => void;
 }
 
 export interface BlobServer {
@@ -124,6 +126,7 @@ export async function startBlobServer(opts: BlobServerOptions): Promise<BlobServ
   let inFlight = 0;
 
   const server: Server = createServer((req, res) => {
+    if (opts.onResponse) res.once("close", () => opts.onResponse!(req.method ?? "", res.statusCode));
     if (inFlight >= maxConcurrent) return fail(res, 503, "busy: too many requests", { "Retry-After": "1" });
     inFlight++;
     res.on("close", () => inFlight--);

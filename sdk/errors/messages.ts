@@ -157,4 +157,7 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRANSACTION__CONFIRMATION_TIMEOUT]:
     "transaction $signature was not $commitment within $timeoutMs ms",
   [codes.CONCORD_ERROR__TRANSACTION__RPC_FAILED]: "$method failed: $reason",
+  [codes.CONCORD_ERROR__METRICS__LISTEN_FAILED]: "cannot serve metrics on $host:$port: $reason",
+  [codes.CONCORD_ERROR__METRICS__HOST_WITHOUT_PORT]:
+    "--metrics-host $host needs --metrics-port PORT (metrics are served only when a port is given)",
 };

@@ -63,7 +63,7 @@ export const CONCORD_COORDINATOR_IDL = {
       docs: ["Replaces the configuration while the run waits for members or is paused. Authority only."],
       discriminator: [29, 158, 252, 191, 10, 83, 219, 99],
       accounts: [
-        { name: "authority", signer: true },
+        { name: "authority", signer: true, relations: ["run"] },
         { name: "run", writable: true },
       ],
       args: [{ name: "config", type: { defined: { name: "runConfig" } } }],
@@ -73,7 +73,7 @@ export const CONCORD_COORDINATOR_IDL = {
       docs: ["Pauses the run; during a round the pause waits for the round's end. Authority only."],
       discriminator: [211, 22, 221, 251, 74, 121, 193, 47],
       accounts: [
-        { name: "authority", signer: true },
+        { name: "authority", signer: true, relations: ["run"] },
         { name: "run", writable: true },
       ],
       args: [],
@@ -83,7 +83,7 @@ export const CONCORD_COORDINATOR_IDL = {
       docs: ["Paused -> WaitingForMembers, or cancels a pending pause. Authority only."],
       discriminator: [1, 166, 51, 170, 127, 32, 141, 206],
       accounts: [
-        { name: "authority", signer: true },
+        { name: "authority", signer: true, relations: ["run"] },
         { name: "run", writable: true },
       ],
       args: [],
@@ -93,7 +93,7 @@ export const CONCORD_COORDINATOR_IDL = {
       docs: ["Finishes the run from any state, ending the epoch in progress. Authority only."],
       discriminator: [67, 74, 170, 132, 125, 233, 182, 37],
       accounts: [
-        { name: "authority", signer: true },
+        { name: "authority", signer: true, relations: ["run"] },
         { name: "run", writable: true },
       ],
       args: [],
@@ -224,6 +224,14 @@ export const CONCORD_COORDINATOR_IDL = {
           name: "receipts",
           docs: ['EpochReceipts PDA ["receipts", run, member, run.epoch u64 le], created on first use'],
           writable: true,
+          pda: {
+            seeds: [
+              { kind: "const", value: [114, 101, 99, 101, 105, 112, 116, 115] },
+              { kind: "account", path: "run" },
+              { kind: "account", path: "member" },
+              { kind: "account", path: "run.epoch", account: "run" },
+            ],
+          },
         },
         { name: "systemProgram", address: "11111111111111111111111111111111" },
       ],
@@ -253,7 +261,7 @@ export const CONCORD_COORDINATOR_IDL = {
       docs: ["Records the checkpoint (content hash, URI) new members start from. Authority only."],
       discriminator: [213, 200, 19, 204, 240, 143, 184, 252],
       accounts: [
-        { name: "authority", signer: true },
+        { name: "authority", signer: true, relations: ["run"] },
         { name: "run", writable: true },
       ],
       args: [
@@ -300,7 +308,21 @@ export const CONCORD_COORDINATOR_IDL = {
       accounts: [
         { name: "challenger", writable: true, signer: true },
         { name: "run", writable: true },
-        { name: "receipts", docs: ["EpochReceipts of the accused member holding the receipt"], writable: true },
+        {
+          name: "receipts",
+          docs: [
+            "EpochReceipts of the accused member holding the receipt. The seeds name the current epoch's; a receipt of the previous epoch (still in the challenge window) needs that epoch's account passed: Anchor's seeds cannot name the epoch of a step",
+          ],
+          writable: true,
+          pda: {
+            seeds: [
+              { kind: "const", value: [114, 101, 99, 101, 105, 112, 116, 115] },
+              { kind: "account", path: "run" },
+              { kind: "arg", path: "member" },
+              { kind: "account", path: "run.epoch", account: "run" },
+            ],
+          },
+        },
         {
           name: "challenge",
           writable: true,
@@ -338,9 +360,37 @@ export const CONCORD_COORDINATOR_IDL = {
             ],
           },
         },
-        { name: "challenge", writable: true },
-        { name: "memberAccount", docs: ["Member account of the accused"], writable: true },
-        { name: "challenger", docs: ["The wallet that opened the challenge"], writable: true },
+        {
+          name: "challenge",
+          docs: ["Its seeds are its own fields (member, step): the one account a client passes"],
+          writable: true,
+          pda: {
+            seeds: [
+              { kind: "const", value: [99, 104, 97, 108, 108, 101, 110, 103, 101] },
+              { kind: "account", path: "run" },
+              { kind: "account", path: "challenge.member", account: "challenge" },
+              { kind: "account", path: "challenge.step", account: "challenge" },
+            ],
+          },
+        },
+        {
+          name: "memberAccount",
+          docs: ["Member account of the accused"],
+          writable: true,
+          pda: {
+            seeds: [
+              { kind: "const", value: [109, 101, 109, 98, 101, 114] },
+              { kind: "account", path: "run" },
+              { kind: "account", path: "challenge.member", account: "challenge" },
+            ],
+          },
+        },
+        {
+          name: "challenger",
+          docs: ["The wallet that opened the challenge"],
+          writable: true,
+          relations: ["challenge"],
+        },
       ],
       args: [{ name: "approve", type: "bool" }],
     },

@@ -267,6 +267,12 @@ export class TrainerNode {
     return this.shared.hash();
   }
 
+  /** The peer layer's byte totals and the members connected now (metrics); zeros before it starts. */
+  get peerStats(): { bytesSent: number; bytesReceived: number; peers: number } {
+    const s = this.exchange?.stats;
+    return { bytesSent: s?.bytesSent ?? 0, bytesReceived: s?.bytesReceived ?? 0, peers: s?.peers ?? 0 };
+  }
+
   private get me(): PublicKey {
     return this.o.keypair.publicKey;
   }

@@ -177,7 +177,7 @@ describe("update exchange", () => {
         .sort(),
     ).toEqual(names(bob, carol));
     expect(a.verified(1).get(bob.publicKey.toBase58())?.bytes).toEqual(makeUpdate(bob.publicKey, 1, 2).bytes);
-    expect(a.stats).toMatchObject({ peersBanned: 0, rejected: 0 });
+    expect(a.stats).toMatchObject({ peersBanned: 0, rejected: 0, peers: 2 }); // one connection counted per member
     expect(a.stats.bytesReceived).toBeGreaterThan(0);
     expect(a.stats.bytesSent).toBeGreaterThan(0);
   });

@@ -153,8 +153,9 @@ export class UpdateExchange {
     return this.relays[0]?.endpoint ?? this.server!.url;
   }
 
-  get stats(): { bytesSent: number; bytesReceived: number; peersBanned: number; rejected: number } {
-    return { ...this.counters, rejected: this.rejected };
+  /** Totals since start, and `peers`: the members connected now. */
+  get stats(): { bytesSent: number; bytesReceived: number; peersBanned: number; rejected: number; peers: number } {
+    return { ...this.counters, rejected: this.rejected, peers: this.candidates().length };
   }
 
   /** The other members' ws URLs (relayUrls.peerDialUrl of their endpoints): keeps a connection to each (reconnecting with backoff), drops the rest. */

@@ -1,6 +1,7 @@
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
 import type { GlobalOptions } from "../globalOptions";
 import { runRelay } from "../lib/runRelay";
+import { METRICS_OPTIONS } from "./metricsOptions";
 
 const options = {
   port: { type: "number", demandOption: true, describe: "port to listen on (0: any free port, printed at start)" },
@@ -9,6 +10,7 @@ const options = {
     type: "string",
     describe: "serve this run only, and only its on-chain members (read from --url, default Anchor.toml's cluster)",
   },
+  ...METRICS_OPTIONS,
 } satisfies Record<string, Options>;
 
 export const relayCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {

@@ -1,6 +1,7 @@
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
 import type { GlobalOptions } from "../globalOptions";
 import { runServe } from "../lib/runServe";
+import { METRICS_OPTIONS } from "./metricsOptions";
 
 const options = {
   dir: {
@@ -32,6 +33,7 @@ const options = {
     type: "string",
     describe: "with --checkpoints: the URL members reach this server at, recorded on-chain (default: the bound one)",
   },
+  ...METRICS_OPTIONS,
 } satisfies Record<string, Options>;
 
 export const serveCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {

@@ -1,6 +1,7 @@
 import type { CommandModule, InferredOptionTypes, Options } from "yargs";
 import type { GlobalOptions } from "../globalOptions";
 import { runTrain } from "../lib/runTrain";
+import { METRICS_OPTIONS } from "./metricsOptions";
 
 const options = {
   run: { type: "string", demandOption: true, describe: "the Run account's address" },
@@ -36,6 +37,7 @@ const options = {
     default: false,
     describe: "on Ctrl-C, leave the run: send leave, serve out the epoch in progress, then exit",
   },
+  ...METRICS_OPTIONS,
   // red-team runs (tests, bench:audit): a member that cheats on purpose, so audits are measured against real ones
   attack: { type: "string", hidden: true, describe: "misbehave as this attack (trainer/adversary/attacks.ts)" },
 } satisfies Record<string, Options>;

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import type { BlobServer } from "../../../coordinator/blobServer/blobServer";
 import { startBlobServer } from "../../../coordinator/blobServer/blobServer";
 import { BlobStore } from "../../../coordinator/blobServer/blobStore";
+import { blobServerMetrics } from "../../../coordinator/metrics/serviceMetrics";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
@@ -19,6 +20,8 @@ import { CheckpointPublisher } from "../../../trainer/checkpoint/checkpointPubli
 import { datasetBlobs, openDataset } from "../../../trainer/data/tokenShards";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
+import type { MetricsArgs } from "./metricsEndpoint";
+import { metricsEndpoint } from "./metricsEndpoint";
 import { runAddress } from "./runAddress";
 
 /**
@@ -98,8 +101,9 @@ export async function runServe(
     port: number;
     acceptUploads: boolean;
     maxUploadMib: number;
-  },
+  } & MetricsArgs,
 ): Promise<void> {
+  const metrics = metricsEndpoint(args);
   const dir = resolve(args.dir);
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`--dir ${args.dir} is not a folder`);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
@@ -115,7 +119,14 @@ export async function runServe(
     port: args.port,
     acceptUploads: args.acceptUploads,
     maxUploadBytes: Math.floor(args.maxUploadMib * 1024 * 1024),
+    onResponse: metrics ? blobServerMetrics(metrics.registry) : undefined,
   });
+  const metricsServer = await metrics
+    ?.start((line) => console.log(line))
+    .catch(async (e: unknown) => {
+      await server.close();
+      throw e;
+    });
   console.log(`concord serve: ${dir}`);
   console.log(`URL: ${server.url}/blob/<sha256>`);
   console.log(`uploads: ${args.acceptUploads ? `on, up to ${args.maxUploadMib} MiB` : "off"}`);
@@ -134,7 +145,7 @@ export async function runServe(
       process.off("SIGTERM", stop);
       stopped.abort();
       void Promise.resolve(publishing)
-        .then(() => server.close())
+        .then(() => Promise.all([server.close(), metricsServer?.close()]))
         .then(() => {
           console.log("stopped");
           done();

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { MultiBar } from "cli-progress";
+import { rpcMetrics } from "../../../coordinator/metrics/rpcMetrics";
 import { decodeRun, toBigInt } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
@@ -12,11 +13,13 @@ import { TransactionSender } from "../../../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
 import { attackNamed } from "../../../trainer/adversary/attacks";
 import { openDataset } from "../../../trainer/data/tokenShards";
+import { nodeMetrics } from "../../../trainer/node/nodeMetrics";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
 import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
+import { metricsEndpoint } from "./metricsEndpoint";
 import { progressWanted, stopBars } from "./progress";
 import { runAddress } from "./runAddress";
 import { downloadRunDataset, parseServers } from "./runDataset";
@@ -98,7 +101,10 @@ export async function runTrain(args: {
   json: boolean;
   attack?: string;
   leave?: boolean;
+  metricsPort?: number;
+  metricsHost?: string;
 }): Promise<void> {
+  const metrics = metricsEndpoint(args);
   const url = await rpcUrlOf(args);
   const keypair = await walletOf(args);
   const run = runAddress(args.run);
@@ -129,7 +135,10 @@ export async function runTrain(args: {
 
   const progress = trainProgress(args.json);
   const print = (e: NodeEvent) => progress.event(e, args.json ? JSON.stringify(e) : formatEvent(e));
-  const connection = rpcConnection(url, { onOutage: (message) => print({ kind: "warning", message }) });
+  const connection = rpcConnection(url, {
+    onOutage: (message) => print({ kind: "warning", message }),
+    onRequest: metrics ? rpcMetrics(metrics.registry) : undefined,
+  });
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
   const runAccount = decodeRun(info.data, run.toBase58());
@@ -142,7 +151,10 @@ export async function runTrain(args: {
       json: args.json,
     }));
   const backend = await selectBackend();
-  const node = new TrainerNode({
+  const observe =
+    metrics &&
+    nodeMetrics(metrics.registry, { contextLength: recipe.model.contextLength, peerStats: () => node.peerStats });
+  const node: TrainerNode = new TrainerNode({
     program: coordinatorProgram(providerFor(connection, keypair), info.owner),
     sender: new TransactionSender(connection, keypair),
     keypair,
@@ -156,9 +168,14 @@ export async function runTrain(args: {
     stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
     stateDir,
     servers,
-    onEvent: print,
+    onEvent: (e) => {
+      print(e);
+      observe?.(e);
+    },
     attack,
   });
+  // Before the node joins: a metrics port that cannot be had stops the command with nothing sent
+  const metricsServer = await metrics?.start((line) => (args.json ? console.error(line) : console.log(line)));
   // Ctrl-C winds down (TrainerNode.stopAfterRound, leaving first with --leave); a second one exits at once. SIGTERM
   // stops now, closing the peer server and subscriptions.
   let interrupted = false;
@@ -185,5 +202,6 @@ export async function runTrain(args: {
     progress.stop();
     process.off("SIGINT", interrupt);
     process.off("SIGTERM", stop);
+    await metricsServer?.close();
   }
 }
