@@ -161,36 +161,36 @@ describe("bad metrics flags: one line, exit 1, nothing sent or served", () => {
     [
       "crank: a port above 65535",
       () => ["crank", ...runArgs(), "--metrics-port", "70000"],
-      () => /^error: --metrics-port = 70000 is out of range: an integer from 0 to 65535$/,
+      () => /^error \d+: --metrics-port = 70000 is out of range: an integer from 0 to 65535$/,
     ],
     [
       "train: a port that is no number",
       () => ["train", ...runArgs(), "--recipe", "r.json", "--data", "d", "--metrics-port", "many"],
-      () => /^error: --metrics-port = NaN is out of range: an integer from 0 to 65535$/,
+      () => /^error \d+: --metrics-port = NaN is out of range: an integer from 0 to 65535$/,
     ],
     [
       "relay: a host without a port",
       () => ["relay", "--port", "0", "--metrics-host", "0.0.0.0"],
-      () => /^error: --metrics-host 0\.0\.0\.0 needs --metrics-port PORT/,
+      () => /^error \d+: --metrics-host 0\.0\.0\.0 needs --metrics-port PORT/,
     ],
     [
       "serve: an empty host",
       () => ["serve", "--dir", join(dir, "blobs"), "--metrics-port", "0", "--metrics-host", ""],
-      () => /^error: --metrics-host = "" is out of range: an address to listen on/,
+      () => /^error \d+: --metrics-host = "" is out of range: an address to listen on/,
     ],
     [
       "relay: a port another process holds",
       () => ["relay", "--port", "0", "--metrics-port", String(busyPort)],
-      () => new RegExp(`^error: cannot serve metrics on 127\\.0\\.0\\.1:${busyPort}: listen EADDRINUSE`),
+      () => new RegExp(`^error \\d+: cannot serve metrics on 127\\.0\\.0\\.1:${busyPort}: listen EADDRINUSE`),
     ],
     [
       "serve: a host that is no address of this machine",
       () => ["serve", "--dir", join(dir, "blobs"), "--metrics-port", "0", "--metrics-host", "192.0.2.1"],
-      () => /^error: cannot serve metrics on 192\.0\.2\.1:0: listen EADDRNOTAVAIL/,
+      () => /^error \d+: cannot serve metrics on 192\.0\.2\.1:0: listen EADDRNOTAVAIL/,
     ],
   ])("%s", async (_, argv, message) => {
     expect(await main(argv())).toBe(1);
-    const errors = logged.filter((l) => l.startsWith("error: "));
+    const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(message());
     // nothing started: no endpoint printed, the relay's or data server's included

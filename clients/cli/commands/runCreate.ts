@@ -13,6 +13,12 @@ const options = {
     default: false,
     describe: "print run, recipe file, model and dataset hash as one JSON line",
   },
+  quiet: {
+    alias: "q",
+    type: "boolean",
+    default: false,
+    describe: "print the run's address alone (for scripts: RUN=$(concord run create --config run.toml -q))",
+  },
 } satisfies Record<string, Options>;
 
 export const runCreateCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOptionTypes<typeof options>> = {

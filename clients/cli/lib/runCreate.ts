@@ -16,7 +16,7 @@ import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { readRunFile, recipeFileOf, writeRecipe } from "./runFile";
 import { solText } from "./solAmount";
 
-export async function runCreate(args: ClusterArgs & { config: string; recipeOut?: string; json: boolean }) {
+export async function runCreate(args: ClusterArgs & { config: string; recipeOut?: string; json: boolean; quiet?: boolean }) {
   const plan = await readRunFile(args.config);
   const recipeFile = recipeFileOf(args.config, args.recipeOut);
   const connection = new Connection(await rpcUrlOf(args), "confirmed");
@@ -45,6 +45,7 @@ export async function runCreate(args: ClusterArgs & { config: string; recipeOut?
     fundedLamports: plan.fundLamports.toString(),
   };
   if (args.json) console.log(JSON.stringify(out));
+  else if (args.quiet) console.log(out.run);
   else {
     console.log(`created run ${out.run} (id ${out.runId}), funded with ${solText(plan.fundLamports)}`);
     console.log(`recipe ${recipeFile} (model hash ${out.modelHash}); dataset hash ${out.datasetHash}`);
