@@ -150,5 +150,7 @@ test("`concord deploy` refuses a missing wallet with a clear error", async () =>
   const code = await main(["deploy", "--url", net.rpcUrl, "--keypair", join(dir, "nope.json")]);
   spy.mockRestore();
   expect(code).toBe(1);
-  expect(errors.join("\n")).toMatch(/wallet .*nope\.json not found/);
+  expect(errors.join("\n")).toMatch(
+    /^error 11007: keypair file .*nope\.json not found \(pass --keypair, or create one with `concord keygen`\)$/,
+  );
 });

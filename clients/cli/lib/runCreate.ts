@@ -16,7 +16,9 @@ import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { readRunFile, recipeFileOf, writeRecipe } from "./runFile";
 import { solText } from "./solAmount";
 
-export async function runCreate(args: ClusterArgs & { config: string; recipeOut?: string; json: boolean; quiet?: boolean }) {
+export async function runCreate(
+  args: ClusterArgs & { config: string; recipeOut?: string; json: boolean; quiet?: boolean },
+) {
   const plan = await readRunFile(args.config);
   const recipeFile = recipeFileOf(args.config, args.recipeOut);
   const connection = new Connection(await rpcUrlOf(args), "confirmed");

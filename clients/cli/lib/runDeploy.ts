@@ -6,8 +6,9 @@ import { SingleBar, Presets } from "cli-progress";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { readKeypair } from "../../../coordinator/localnet/coordinatorProgram";
-import { clusterUrl, readAnchorToml } from "./anchorToml";
+import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { deployProgram } from "./deployProgram";
+import { progressWanted } from "./progress";
 
 export async function runDeploy(args: {
   anchorToml?: string;
@@ -18,25 +19,21 @@ export async function runDeploy(args: {
   programId?: string;
   json?: boolean;
 }): Promise<void> {
-  const anchor = await readAnchorToml(args.anchorToml && resolve(args.anchorToml));
-  const url = args.url ? clusterUrl(args.url) : anchor.rpcUrl;
-  const walletPath = args.keypair ? resolve(args.keypair) : anchor.walletPath;
-  if (!existsSync(walletPath)) throw new Error(`wallet ${walletPath} not found (pass --keypair)`);
+  const url = await rpcUrlOf(args);
+  const payer = await walletOf(args);
   const elfPath = resolve(args.program);
   if (!existsSync(elfPath)) throw new Error(`${elfPath} not found: run \`npm run build:program\` first`);
   const program = args.programId ? new PublicKey(args.programId) : readKeypair(resolve(args.programKeypair));
 
   const connection = new Connection(url, "confirmed");
-  const payer = readKeypair(walletPath);
   const elf = readFileSync(elfPath);
   if (!args.json)
     console.log(
       `deploying ${elfPath} (${elf.length} bytes) to ${url} as ${"publicKey" in program ? program.publicKey.toBase58() : program.toBase58()}`,
     );
-  const bar =
-    process.stdout.isTTY && !args.json
-      ? new SingleBar({ format: "{bar} {value}/{total} transactions | {label}" }, Presets.shades_classic)
-      : undefined;
+  const bar = progressWanted(args.json ?? false)
+    ? new SingleBar({ format: "{bar} {value}/{total} transactions | {label}" }, Presets.shades_classic)
+    : undefined;
   const result = await deployProgram({
     connection,
     payer,

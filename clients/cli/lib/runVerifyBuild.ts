@@ -28,7 +28,7 @@ export async function deployedSha256(url: string, programId: PublicKey, length: 
 }
 
 export async function runVerifyBuild(args: {
-  config?: string;
+  anchorToml?: string;
   url?: string;
   programId?: string;
   json: boolean;
@@ -41,7 +41,7 @@ export async function runVerifyBuild(args: {
       : args.programId !== undefined
         ? runAddress(args.programId, "--program-id")
         : runAddress(
-            (await readAnchorToml(args.config && resolve(args.config))).programs.concord_coordinator ?? "",
+            (await readAnchorToml(args.anchorToml && resolve(args.anchorToml))).programs.concord_coordinator ?? "",
             "Anchor.toml's concord_coordinator",
           );
   const dir = mkdtempSync(join(tmpdir(), "concord-verify-"));
