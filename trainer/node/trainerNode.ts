@@ -11,7 +11,6 @@
 // chain loop (apply, commit, witness, finish: one pass per new Run state) and the compute loop (one round at a time,
 // yielding to the event loop between inner steps).
 import type { Connection, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
-import { LAMPORTS_PER_SOL } from "@solana/web3.js";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { witnessRefusals } from "../../sdk/audit/witnessChecks";
@@ -900,5 +899,3 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
   const promise = new Promise<void>((res, rej) => ([resolve, reject] = [res, rej]));
   return { promise, resolve, reject };
 }
-
-export const stakeFromSol = (sol: number): bigint => BigInt(Math.round(sol * LAMPORTS_PER_SOL));

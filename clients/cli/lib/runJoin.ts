@@ -10,7 +10,7 @@ import { MAX_ENDPOINT_BYTES } from "../../../sdk/peer/peerMessages";
 import { RunState, runStateOf } from "../../../sdk/runState";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { planJoin } from "../../../trainer/node/membership";
-import { stakeFromSol } from "../../../trainer/node/trainerNode";
+import { lamportsOf } from "../../../sdk/runPlan";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { isLeaving, memberStanding, readRun, unbondingOfStanding, unbondsText } from "./memberStanding";
@@ -48,7 +48,7 @@ export async function runJoin(
       value: args.stake,
       range: "a positive SOL amount",
     });
-  const stake = args.stake === undefined ? undefined : stakeFromSol(args.stake);
+  const stake = args.stake === undefined ? undefined : lamportsOf(args.stake);
   const endpoint = args.endpoint === undefined ? undefined : parseEndpoint(args.endpoint);
   const connection = new Connection(await rpcUrlOf(args), "confirmed");
   const wallet = await walletOf(args);

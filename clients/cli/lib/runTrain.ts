@@ -15,7 +15,8 @@ import { attackNamed } from "../../../trainer/adversary/attacks";
 import { openDataset } from "../../../trainer/data/tokenShards";
 import { nodeMetrics } from "../../../trainer/node/nodeMetrics";
 import type { NodeEvent } from "../../../trainer/node/trainerNode";
-import { stakeFromSol, TrainerNode } from "../../../trainer/node/trainerNode";
+import { TrainerNode } from "../../../trainer/node/trainerNode";
+import { lamportsOf } from "../../../sdk/runPlan";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
@@ -165,7 +166,7 @@ export async function runTrain(args: {
     listen,
     relays,
     advertise: args.advertise,
-    stake: args.stake === undefined ? undefined : stakeFromSol(args.stake),
+    stake: args.stake === undefined ? undefined : lamportsOf(args.stake),
     stateDir,
     servers,
     onEvent: (e) => {
