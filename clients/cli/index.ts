@@ -2,6 +2,7 @@
 import yargs from "yargs";
 import { auditCommand } from "./commands/audit";
 import { crankCommand } from "./commands/crank";
+import { dashboardCommand } from "./commands/dashboard";
 import { deployCommand } from "./commands/deploy";
 import { leaveCommand } from "./commands/leave";
 import { localnetCommand } from "./commands/localnet";
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(leaveCommand)
     .command(withdrawCommand)
     .command(relayCommand)
+    .command(dashboardCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error, y) => {

@@ -15,6 +15,7 @@
 //   16000-16999  trainer
 //   17000-17999  audit
 //   18000-18999  transactions (sending, confirming, program errors)
+//   19000-19999  services (dashboard, metrics)
 
 export const CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND = 11000;
 export const CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT = 11001;
@@ -126,3 +127,7 @@ export const CONCORD_ERROR__TRANSACTION__FAILED = 18001;
 export const CONCORD_ERROR__TRANSACTION__BLOCKHASH_EXPIRED = 18002;
 export const CONCORD_ERROR__TRANSACTION__CONFIRMATION_TIMEOUT = 18003;
 export const CONCORD_ERROR__TRANSACTION__RPC_FAILED = 18004;
+
+// 19000-19999 services (dashboard, metrics); 19000-19019 the dashboard
+export const CONCORD_ERROR__DASHBOARD__LISTEN_FAILED = 19000;
+export const CONCORD_ERROR__DASHBOARD__BUNDLE_FAILED = 19001;

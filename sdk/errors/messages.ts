@@ -115,4 +115,6 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRANSACTION__CONFIRMATION_TIMEOUT]:
     "transaction $signature was not $commitment within $timeoutMs ms",
   [codes.CONCORD_ERROR__TRANSACTION__RPC_FAILED]: "$method failed: $reason",
+  [codes.CONCORD_ERROR__DASHBOARD__LISTEN_FAILED]: "the dashboard cannot listen on $host:$port: $reason",
+  [codes.CONCORD_ERROR__DASHBOARD__BUNDLE_FAILED]: "the dashboard page does not build: $reason",
 };
