@@ -30,6 +30,7 @@ export async function dashboardAssets(config: { rpcUrl: string; run: string }): 
       platform: "browser",
       format: "iife",
       target: "es2022",
+      inject: [join(PAGE_DIR, "bufferGlobal.ts")],
       minify: true,
       write: false,
       logLevel: "silent",
