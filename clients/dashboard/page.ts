@@ -131,7 +131,13 @@ async function main(): Promise<void> {
     if (latest?.nextTransitionIn === undefined) return;
     const left = latest.nextTransitionIn === null ? null : latest.nextTransitionIn - (Date.now() - shownAt) / 1000;
     $("next").textContent =
-      left === null ? "when members join or the run resumes" : left <= 0 ? "due now" : `in ${Math.ceil(left)} s`;
+      latest.state === "Finished"
+        ? "none: the run is finished"
+        : left === null
+          ? "when members join or the run resumes"
+          : left <= 0
+            ? "due now"
+            : `in ${Math.ceil(left)} s`;
   }, 250);
 }
 
