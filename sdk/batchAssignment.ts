@@ -17,7 +17,7 @@ export function shuffledSlots(seed: Uint8Array, epochSlots: readonly number[]): 
   if (seed.length < 32)
     throw new ConcordError(CONCORD_ERROR__DATASET__BATCH_OUT_OF_RANGE, { reason: "seed shorter than 32 bytes" });
   const slots = [...epochSlots].sort((a, b) => a - b);
-  let state = Buffer.from(seed.buffer, seed.byteOffset + 8, 8).readBigUInt64LE(0);
+  let state = new DataView(seed.buffer, seed.byteOffset + 8, 8).getBigUint64(0, true);
   for (let k = slots.length - 1; k > 0; k--) {
     let r: bigint;
     [r, state] = splitmix64(state);
@@ -49,5 +49,5 @@ export function assignBatchRows(
 
 /** The 32-bit data seed of a round (seed bytes 16..20): batch rows map to token windows through it. */
 export function roundDataSeed(seed: Uint8Array): number {
-  return Buffer.from(seed.buffer, seed.byteOffset + 16, 4).readUInt32LE(0);
+  return new DataView(seed.buffer, seed.byteOffset + 16, 4).getUint32(0, true);
 }

@@ -2,6 +2,9 @@
 // Borsh coder runs, and every failure is a ConcordError naming the account.
 import { BorshAccountsCoder } from "@coral-xyz/anchor";
 import type { BN, IdlAccounts, IdlTypes } from "@coral-xyz/anchor";
+// Anchor's Borsh coder reads through Buffer methods, so it is handed one: from the "buffer" package, which is Node's
+// own under Node and the portable implementation web3.js and Anchor already bring into a browser bundle.
+import { Buffer } from "buffer";
 import {
   CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT,
   CONCORD_ERROR__CLIENT__UNSUPPORTED_ACCOUNT_VERSION,
@@ -52,11 +55,11 @@ export const RECEIPT_SIZE = receiptsVec.vecElementSize!;
 export const MAX_ALLOCATION_PER_INSTRUCTION = 10 * 1024;
 
 export const coordinatorAccountsCoder = new BorshAccountsCoder(COORDINATOR_IDL);
-const DISCRIMINATORS = Object.fromEntries(COORDINATOR_IDL.accounts.map((a) => [a.name, Buffer.from(a.discriminator)]));
+const DISCRIMINATORS = Object.fromEntries(COORDINATOR_IDL.accounts.map((a) => [a.name, a.discriminator]));
 
-function expectedSize(name: CoordinatorAccountName, data: Buffer): number {
+function expectedSize(name: CoordinatorAccountName, data: Uint8Array): number {
   if (name !== "epochReceipts" || data.length < ACCOUNT_SIZES.epochReceipts) return ACCOUNT_SIZES[name];
-  const capacity = data.readUInt16LE(RECEIPTS_CAPACITY);
+  const capacity = new DataView(data.buffer, data.byteOffset).getUint16(RECEIPTS_CAPACITY, true);
   return ACCOUNT_SIZES.epochReceipts + capacity * RECEIPT_SIZE;
 }
 
@@ -64,7 +67,7 @@ function decode<T>(name: CoordinatorAccountName, data: Uint8Array, address: stri
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const malformed = (reason: string) =>
     new ConcordError(CONCORD_ERROR__CLIENT__MALFORMED_ACCOUNT, { address, kind: name, reason });
-  if (bytes.length < DISCRIMINATOR_SIZE + 1 || !bytes.subarray(0, 8).equals(DISCRIMINATORS[name]))
+  if (bytes.length < DISCRIMINATOR_SIZE + 1 || DISCRIMINATORS[name].some((b, i) => bytes[i] !== b))
     throw malformed("wrong discriminator");
   if (bytes[8] !== ACCOUNT_VERSIONS[name])
     throw new ConcordError(CONCORD_ERROR__CLIENT__UNSUPPORTED_ACCOUNT_VERSION, {
@@ -86,13 +89,15 @@ function decode<T>(name: CoordinatorAccountName, data: Uint8Array, address: stri
   }
 }
 
+const utf8 = new TextDecoder();
+
 /** A Member account's endpoint as the text it joined with. */
 export const memberEndpoint = (m: MemberAccount): string =>
-  Buffer.from(m.endpoint.slice(0, m.endpointLen)).toString("utf8");
+  utf8.decode(Uint8Array.from(m.endpoint.slice(0, m.endpointLen)));
 
 /** Where the Run's recorded checkpoint can be fetched (by its hash), as the authority wrote it; "" when none. */
 export const checkpointUri = (run: RunAccount): string =>
-  Buffer.from(run.checkpoint.uri.slice(0, run.checkpoint.uriLen)).toString("utf8");
+  utf8.decode(Uint8Array.from(run.checkpoint.uri.slice(0, run.checkpoint.uriLen)));
 
 export const decodeRun = (data: Uint8Array, address = "?") => decode<RunAccount>("run", data, address);
 export const decodeMember = (data: Uint8Array, address = "?") => decode<MemberAccount>("member", data, address);

@@ -26,7 +26,7 @@ export function witnessQuorum(witnesses: number): number {
 export function selectWitnesses(seed: Uint8Array, epochSlots: readonly number[], witnessNodes: number): number[] {
   const slots = [...epochSlots];
   const count = Math.min(witnessNodes, slots.length);
-  let state = Buffer.from(seed.buffer, seed.byteOffset, 8).readBigUInt64LE(0);
+  let state = new DataView(seed.buffer, seed.byteOffset, 8).getBigUint64(0, true);
   for (let k = 0; k < count; k++) {
     let r: bigint;
     [r, state] = splitmix64(state);

@@ -12,6 +12,15 @@ const FORBIDDEN: [path: string, target: string, message: string][] = [
   ["coordinator/localnet/probe.ts", "../../scripts/build-program", "coordinator/ must not import scripts/"],
   ["scripts/probe.ts", "../clients/cli/index", "scripts/ must not import clients/"],
   ["clients/cli/lib/probe.ts", "../../../tests/helpers/testChain", "clients/ must not import tests/"],
+  // the SDK and the dashboard page run in browsers: no Node modules (eslint.config.mjs lists the Node-only files)
+  ["sdk/probe.ts", "node:fs", "browser code (the SDK, the dashboard page) must not import Node's modules"],
+  ["sdk/codec/probe.ts", "crypto", "browser code (the SDK, the dashboard page) must not import Node's modules"],
+  [
+    "clients/dashboard/probe.ts",
+    "node:http",
+    "browser code (the SDK, the dashboard page) must not import Node's modules",
+  ],
+  ["clients/dashboard/probe.ts", "../../tests/helpers/within", "clients/ must not import tests/"],
 ];
 const ALLOWED: [path: string, target: string][] = [
   ["trainer/optim/probe.ts", "../../sdk/codec/updateCodec"],
@@ -22,18 +31,20 @@ const ALLOWED: [path: string, target: string][] = [
   ["sdk/probe.ts", "./coordinatorPdas"],
   ["tests/probe.test.ts", "../clients/cli/index"],
   ["sdk/probe.test.ts", "../tests/helpers/expectConcordError"],
+  ["sdk/net/probe.ts", "node:net"],
+  ["clients/dashboard/probe.ts", "../../trainer/node/runHistory"],
+  ["clients/cli/lib/probe.ts", "node:fs"],
 ];
 
-/** Lints each (path, import target) as a one-import file at that path; the rule's messages per case. */
-function boundaryErrors(cases: [string, string][]): string[][] {
+/** Lints each (path, source) as a file at that path; the messages of rule `ruleId` per case. */
+function lintMessages(cases: [string, string][], ruleId: string): string[][] {
   const script = `
     const { ESLint } = require("eslint");
     const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
     const eslint = new ESLint({ cwd: process.cwd() });
-    Promise.all(cases.map(async ([path, target]) => {
-      const source = "import { x } from " + JSON.stringify(target) + ";\\nexport const y = x;\\n";
+    Promise.all(cases.map(async ([path, source]) => {
       const [result] = await eslint.lintText(source, { filePath: path });
-      return result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+      return result.messages.filter((m) => m.ruleId === ${JSON.stringify(ruleId)}).map((m) => m.message);
     })).then((r) => process.stdout.write(JSON.stringify(r)));`;
   const out = execFileSync(process.execPath, ["-e", script], {
     cwd: REPO_ROOT,
@@ -42,6 +53,13 @@ function boundaryErrors(cases: [string, string][]): string[][] {
   });
   return JSON.parse(out.toString());
 }
+
+/** Lints each (path, import target) as a one-import file at that path; the rule's messages per case. */
+const boundaryErrors = (cases: [string, string][]) =>
+  lintMessages(
+    cases.map(([path, target]) => [path, `import { x } from ${JSON.stringify(target)};\nexport const y = x;\n`]),
+    "no-restricted-imports",
+  );
 
 describe("the dependency-direction lint rule", () => {
   const results = boundaryErrors([...FORBIDDEN.map(([p, t]) => [p, t] as [string, string]), ...ALLOWED]);
@@ -54,4 +72,15 @@ describe("the dependency-direction lint rule", () => {
   it.each(ALLOWED.map((c, i) => [...c, FORBIDDEN.length + i] as const))("%s importing %s is allowed", (...c) => {
     expect(results[c[2]]).toEqual([]);
   });
+});
+
+test("Node's global Buffer is refused in the SDK and the dashboard page, but not in the SDK's Node-only files", () => {
+  const source = "export const b = Buffer.from([1]);\n";
+  const [sdk, page, net, trainer] = lintMessages(
+    ["sdk/probe.ts", "clients/dashboard/probe.ts", "sdk/net/probe.ts", "trainer/probe.ts"].map((p) => [p, source]),
+    "no-restricted-globals",
+  );
+  expect(sdk).toEqual([expect.stringContaining("browser code (the SDK, the dashboard page): use Uint8Array")]);
+  expect(page).toEqual(sdk);
+  expect([net, trainer]).toEqual([[], []]);
 });

@@ -89,7 +89,7 @@ describe("localnet over JSON-RPC", () => {
     expect(history.map((h) => h.signature)).toEqual([sig]);
   });
 
-  test("getSignaturesForAddress pages with before, and an unknown before gives nothing (as Agave)", async () => {
+  test("getSignaturesForAddress pages with before and until, and an unknown before gives nothing (as Agave)", async () => {
     const alice = await funded(1);
     const [bob, carol] = [Keypair.generate().publicKey, Keypair.generate().publicKey];
     const rent = await connection.getMinimumBalanceForRentExemption(0);
@@ -102,9 +102,12 @@ describe("localnet over JSON-RPC", () => {
     const first = await pay(bob);
     const second = await pay(bob);
     const toCarol = await pay(carol);
-    const signatures = async (before?: string) =>
-      (await connection.getSignaturesForAddress(bob, { before })).map((s) => s.signature);
+    const signatures = async (before?: string, until?: string) =>
+      (await connection.getSignaturesForAddress(bob, { before, until })).map((s) => s.signature);
     expect(await signatures()).toEqual([second, first]);
+    expect(await signatures(undefined, first)).toEqual([second]); // the dashboard's "what is new since"
+    expect(await signatures(undefined, toCarol)).toEqual([]);
+    expect(await signatures(toCarol, first)).toEqual([second]);
     expect(await signatures(second)).toEqual([first]);
     expect(await signatures(toCarol)).toEqual([second, first]); // before may name a transaction not touching bob
     expect(await signatures(bs58.encode(Keypair.generate().secretKey))).toEqual([]);

@@ -9,6 +9,7 @@ import { auditCommand } from "./commands/audit";
 import { claimCommand } from "./commands/claim";
 import { crankCommand } from "./commands/crank";
 import { demoCommand } from "./commands/demo";
+import { dashboardCommand } from "./commands/dashboard";
 import { deployCommand } from "./commands/deploy";
 import { keygenCommand } from "./commands/keygen";
 import { joinCommand } from "./commands/join";
@@ -48,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(prepareDatasetCommand)
     .command(demoCommand)
     .command(verifyBuildCommand)
+    .command(dashboardCommand)
     .demandCommand(1, "name a command")
     .strict()
     .fail((message, error) => {

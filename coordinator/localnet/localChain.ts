@@ -480,14 +480,15 @@ export class LocalChain extends EventEmitter {
 
   /**
    * Newest first, as getSignaturesForAddress answers; with `before`, only those that landed before that transaction
-   * (any transaction, as on Agave), and none when the chain does not know it.
+   * (any transaction, as on Agave), and none when the chain does not know it; with `until`, only those that landed
+   * after that one.
    */
-  signaturesForAddress(key: string, limit: number, before?: string): TransactionRecord[] {
+  signaturesForAddress(key: string, limit: number, before?: string, until?: string): TransactionRecord[] {
     if (before !== undefined && !this.transactions.has(before)) return [];
     const found: TransactionRecord[] = [];
     let started = before === undefined;
     for (const t of this.transactions.newestFirst()) {
-      if (found.length >= limit) break;
+      if (found.length >= limit || t.signature === until) break;
       if (!started) started = t.signature === before;
       else if (t.message.accountKeys.includes(key)) found.push(t);
     }

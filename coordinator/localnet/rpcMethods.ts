@@ -236,7 +236,8 @@ export function createRpcMethods(chain: LocalChain): RpcMethods {
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000)
         throw invalidParams("limit must be between 1 and 1000");
       const before = typeof config.before === "string" ? config.before : undefined;
-      return chain.signaturesForAddress(key, limit, before).map((t) => ({
+      const until = typeof config.until === "string" ? config.until : undefined;
+      return chain.signaturesForAddress(key, limit, before, until).map((t) => ({
         signature: t.signature,
         slot: t.slot,
         err: t.err,

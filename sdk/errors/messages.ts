@@ -160,4 +160,6 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__METRICS__LISTEN_FAILED]: "cannot serve metrics on $host:$port: $reason",
   [codes.CONCORD_ERROR__METRICS__HOST_WITHOUT_PORT]:
     "--metrics-host $host needs --metrics-port PORT (metrics are served only when a port is given)",
+  [codes.CONCORD_ERROR__DASHBOARD__LISTEN_FAILED]: "the dashboard cannot listen on $host:$port: $reason",
+  [codes.CONCORD_ERROR__DASHBOARD__BUNDLE_FAILED]: "the dashboard page does not build: $reason",
 };

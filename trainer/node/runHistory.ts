@@ -10,24 +10,33 @@ import { acceptedSteps, coordinatorEvents, epochSlotsAt } from "../../sdk/roundH
 const PAGE = 1000;
 const BATCH = 100;
 
-/** Every transaction naming `address` (failed ones too), newest first. */
-export async function addressSignatures(connection: Connection, address: PublicKey): Promise<ConfirmedSignatureInfo[]> {
+/** Every transaction naming `address` (failed ones too), newest first; with `until`, only those after it. */
+export async function addressSignatures(
+  connection: Connection,
+  address: PublicKey,
+  until?: string,
+): Promise<ConfirmedSignatureInfo[]> {
   const all: ConfirmedSignatureInfo[] = [];
   for (let before: string | undefined; ;) {
-    const page = await connection.getSignaturesForAddress(address, { before, limit: PAGE }, "confirmed");
+    const page = await connection.getSignaturesForAddress(address, { before, until, limit: PAGE }, "confirmed");
     all.push(...page);
     if (page.length < PAGE) return all;
     before = page[page.length - 1].signature;
   }
 }
 
-/** The coordinator events of every successful transaction naming `run`, oldest first. */
-export async function runEvents(
+/**
+ * The coordinator events of every successful transaction naming `run` (after signature `until`, when given), oldest
+ * first, and the newest signature naming it: the `until` of the next call, for a reader that follows the run.
+ */
+export async function runEventsSince(
   connection: Connection,
   programId: PublicKey,
   run: PublicKey,
-): Promise<CoordinatorEvent[]> {
-  const signatures = (await addressSignatures(connection, run))
+  until?: string,
+): Promise<{ events: CoordinatorEvent[]; newest: string | undefined }> {
+  const all = await addressSignatures(connection, run, until);
+  const signatures = all
     .filter((s) => !s.err)
     .map((s) => s.signature)
     .reverse();
@@ -40,7 +49,16 @@ export async function runEvents(
     for (const tx of txs)
       if (tx?.meta && !tx.meta.err) events.push(...coordinatorEvents(programId, tx.meta.logMessages ?? []));
   }
-  return events;
+  return { events, newest: all[0]?.signature ?? until };
+}
+
+/** The coordinator events of every successful transaction naming `run`, oldest first. */
+export async function runEvents(
+  connection: Connection,
+  programId: PublicKey,
+  run: PublicKey,
+): Promise<CoordinatorEvent[]> {
+  return (await runEventsSince(connection, programId, run)).events;
 }
 
 export interface ReplayStep extends AcceptedStep {
