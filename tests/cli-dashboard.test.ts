@@ -34,7 +34,7 @@ test.each([
   [["dashboard", "--run", "not-an-address"], /--run "not-an-address" is not a base58 public key/],
 ])("%j: one line and exit 1", async (argv, why) => {
   expect(await main(argv)).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toHaveLength(1);
   expect(errors[0]).not.toContain("\n");
   expect(errors[0]).toMatch(why);
@@ -44,10 +44,10 @@ test("a run that does not exist, and an account that is not a run: one line and 
   const someone = await fundedKeypair(chain.connection, 1);
   expect(await main(["dashboard", "--url", chain.rpcUrl, "--run", NOT_A_RUN])).toBe(1);
   expect(await main(["dashboard", "--url", chain.rpcUrl, "--run", someone.publicKey.toBase58()])).toBe(1);
-  const errors = logged.filter((l) => l.startsWith("error: "));
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
   expect(errors).toEqual([
-    `error: account ${NOT_A_RUN} does not exist`,
-    expect.stringMatching(new RegExp(`^error: account ${someone.publicKey.toBase58()} is not a valid run: `)),
+    `error 11000: account ${NOT_A_RUN} does not exist`,
+    expect.stringMatching(new RegExp(`^error 11001: account ${someone.publicKey.toBase58()} is not a valid run: `)),
   ]);
 });
 
@@ -119,9 +119,9 @@ describe("the server", () => {
       rounds: 1,
     });
     expect(await main(["dashboard", "--url", chain.rpcUrl, "--run", run.run.toBase58(), "--port", port])).toBe(1);
-    const errors = logged.filter((l) => l.startsWith("error: "));
+    const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
     expect(errors).toEqual([
-      expect.stringMatching(/^error: the dashboard cannot listen on 127\.0\.0\.1:\d+: listen EADDRINUSE/),
+      expect.stringMatching(/^error 19000: the dashboard cannot listen on 127\.0\.0\.1:\d+: listen EADDRINUSE/),
     ]);
   });
 });
