@@ -13,11 +13,11 @@
 // Why not one process per member: 256 Node processes on 2 cores would measure the scheduler; what a member costs
 // is measured as CPU seconds per member per round instead and projected to one machine per member.
 //   npm run bench:scale -- [--members 8,32,64,128,256] [--rounds 20] [--per-process 32] [--relayed-every 8]
-//     [--train-time 60] [--witness-time 30] [--witnesses 8] [--json]
+//     [--train-time 60] [--witness-time 30] [--witnesses 8] [--json] [--out FILE]
 // Progress goes to stderr; the tables (or with --json the figures) to stdout.
 import type { ChildProcess } from "node:child_process";
 import { fork } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Connection } from "@solana/web3.js";
@@ -87,6 +87,8 @@ export interface ScaleResult {
   readonly relayed: number;
   readonly rounds: RoundFigures[];
   readonly roundsOnTime: number;
+  /** The Run account's size: what every accountSubscribe notification carries (base64) to every member. */
+  readonly runAccountBytes: number;
   readonly wallS: number;
   readonly transactionsPerRound: number;
   readonly cuPerRound: number;
@@ -265,7 +267,12 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
         stdio: ["ignore", 2, 2, "ipc"],
       });
       workers.push(worker);
-      stops.push(() => void worker.kill("SIGKILL"));
+      stops.push(async () => {
+        if (worker.exitCode !== null || worker.signalCode !== null) return;
+        const exited = new Promise((resolve) => worker.once("exit", resolve));
+        if (worker.connected) worker.disconnect();
+        await within(exited, "a member process to exit", 20_000).catch(() => worker.kill("SIGKILL"));
+      });
       stats.push(
         new Promise((resolve) =>
           worker.on("message", (m: MembersMessage) => {
@@ -355,6 +362,7 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
         chainEvents.push(...coordinatorEvents(COORDINATOR_PROGRAM_ID, tx.meta.logMessages ?? []));
       }
     }
+    const runAccountBytes = (await connection.getAccountInfo(run, "confirmed"))?.data.length ?? 0;
     const commitsByStep = new Map<number, number>();
     for (const c of committedUpdates(chainEvents))
       commitsByStep.set(Number(c.step), (commitsByStep.get(Number(c.step)) ?? 0) + 1);
@@ -395,6 +403,7 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
       relayed: relayedCount,
       rounds,
       roundsOnTime: rounds.filter((r) => r.onTime).length,
+      runAccountBytes,
       wallS,
       transactionsPerRound: roundCus.length / o.rounds,
       cuPerRound: roundCus.reduce((a, b) => a + b, 0) / o.rounds,
@@ -436,7 +445,7 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
     };
   } finally {
     watch?.finish();
-    for (const w of workers) w.removeAllListeners("exit");
+    for (const w of workers) w.removeAllListeners("exit"); // exits are expected from here on
     for (const stop of stops.reverse()) await stop();
     await waitForIdleWebsocket(); // web3.js reconnects forever to a chain that stops first
     await chain?.kill();
@@ -450,8 +459,8 @@ const f1 = (x: number) => x.toFixed(1);
 /** The figures of every count as Markdown: the summary across counts, then per count the RPC methods and instructions. */
 export function scaleTables(results: readonly ScaleResult[]): string {
   const lines = [
-    "| members | member processes (relayed members) | rounds on time | train / witness phase, median (max) s | transactions / round | CU / round | largest instruction CU | update bytes | peer bytes sent / member / round | peak fds, all member processes | CPU cores used: chain / members / relay / crank | peak RSS MB: chain / members / relay | member event-loop lag p99 (max) ms |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| members | member processes (relayed members) | rounds on time (all accepted, before deadlines) | train / witness phase, median (max) s | transactions / round | CU / round | largest instruction CU | update bytes | peer bytes sent / member / round | peak fds, all member processes | Run account bytes | member CPU s / member / round | CPU cores used: chain / members / relay / crank | peak RSS MB: chain / members / relay | member event-loop lag p99 (max) ms |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of results) {
     const p = r.processes_;
@@ -466,7 +475,8 @@ export function scaleTables(results: readonly ScaleResult[]): string {
       `| ${r.members} | ${r.processes} (${r.relayed}) | ${r.roundsOnTime} of ${r.rounds.length} | ` +
         `${f1(med("trainS"))} (${f1(max("trainS"))}) / ${f1(med("witnessS"))} (${f1(max("witnessS"))}) | ` +
         `${f1(r.transactionsPerRound)} | ${f0(r.cuPerRound)} | ${largest ? `${f0(largest[1].maxCu)} (${largest[0]})` : "—"} | ` +
-        `${f0(r.updateBytes)} | ${f0(r.peerBytesPerMemberRound.sent)} | ${f0(p.members.peakFds)} | ` +
+        `${f0(r.updateBytes)} | ${f0(r.peerBytesPerMemberRound.sent)} | ${f0(p.members.peakFds)} | ${f0(r.runAccountBytes)} | ` +
+        `${(p.members.cpuS / r.members / r.rounds.length).toFixed(2)} | ` +
         `${[p.chain, p.members, p.relay, p.bench].map((x) => x.cores.toFixed(2)).join(" / ")} | ` +
         `${[p.chain, p.members, p.relay].map((x) => f0(x.peakRssMb)).join(" / ")} | ` +
         `${f0(r.memberLagMs.p99)} (${f0(r.memberLagMs.max)}) |`,
@@ -503,6 +513,7 @@ async function main(): Promise<void> {
       "witness-time": { type: "number", default: 30, describe: "round_witness_time, s" },
       witnesses: { type: "number", default: 8 },
       json: { type: "boolean", default: false, describe: "print the figures as JSON instead of tables" },
+      out: { type: "string", describe: "also write the figures as JSON to this file, after each count" },
     })
     .strict()
     .parseSync();
@@ -520,19 +531,14 @@ async function main(): Promise<void> {
   }));
   runs.forEach(checkOptions); // every count, before the first runs
   const results: ScaleResult[] = [];
+  const figures = () =>
+    JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, results });
   for (const run of runs) {
     results.push(await scaleRun(run));
     progress(scaleTables(results.slice(-1)).split("\n")[2]);
+    if (a.out) writeFileSync(a.out, `${figures()}\n`);
   }
-  console.log(
-    a.json
-      ? JSON.stringify(
-          { date: new Date().toISOString(), machine: `${cpus().length} x ${cpus()[0]?.model}`, results },
-          null,
-          2,
-        )
-      : scaleTables(results),
-  );
+  console.log(a.json ? figures() : scaleTables(results));
 }
 
 if (require.main === module)

@@ -109,9 +109,14 @@ async function runMembers(job: MembersJob, send: (m: MembersMessage) => void): P
       roundTrainer: (model, setup) => new SyntheticRoundTrainer(model, setup, m.index),
     });
   });
-  for (const [i, node] of nodes.entries())
-    node.run().catch((e: unknown) => send({ kind: "failed", member: job.members[i].index, error: String(e) }));
-  process.on("disconnect", () => nodes.forEach((n) => n.stop()));
+  const runs = nodes.map((node, i) =>
+    node.run().catch((e: unknown) => send({ kind: "failed", member: job.members[i].index, error: String(e) })),
+  );
+  // The parent lets go: the nodes stop (sockets closed, subscriptions ended) and the process exits
+  process.on("disconnect", () => {
+    nodes.forEach((n) => n.stop());
+    void Promise.all(runs).then(() => process.exit(0));
+  });
   return () => ({
     lagMs: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 },
     rpcMs,
