@@ -24,6 +24,7 @@ test("every round closes with every member's update accepted, relayed members in
   // When the bench runs three rounds
   const r = await scaleRun(base);
   // Then every round committed and accepted all six updates
+  expect(r.finishedMembers).toBe(MEMBERS);
   expect(r.processes).toBe(2);
   expect(r.relayed).toBe(2);
   expect(r.rounds.map((x) => [x.step, x.committed, x.accepted])).toEqual(
