@@ -13,7 +13,7 @@
 // Why not one process per member: 256 Node processes on 2 cores would measure the scheduler; what a member costs
 // is measured as CPU seconds per member per round instead and projected to one machine per member.
 //   npm run bench:scale -- [--members 8,32,64,128,256] [--rounds 20] [--per-process 32] [--relayed-every 8]
-//     [--train-time 60] [--witness-time 30] [--witnesses 8] [--json] [--out FILE]
+//     [--train-time 60] [--witness-time 30] [--witnesses 8] [--max-rss-mb 12000] [--json] [--out FILE]
 // Progress goes to stderr; the tables (or with --json the figures) to stdout.
 import type { ChildProcess } from "node:child_process";
 import { fork } from "node:child_process";
@@ -51,6 +51,8 @@ export interface ScaleOptions {
   readonly trainTime: number;
   readonly witnessTime: number;
   readonly witnesses: number;
+  /** The run stops (figures kept) when the bench's processes together hold more resident memory than this. */
+  readonly maxRssMb: number;
   readonly progress: (line: string) => void;
 }
 
@@ -136,7 +138,15 @@ class ProcessWatch {
   private readonly timer: NodeJS.Timeout;
   private t0 = 0;
 
-  constructor(private readonly pids: () => Map<string, number[]>) {
+  /** Resolves when the processes together hold more than `maxRssMb` resident: the machine is shared. */
+  readonly overMemory: Promise<number>;
+  private overMemoryAt!: (mb: number) => void;
+
+  constructor(
+    private readonly pids: () => Map<string, number[]>,
+    private readonly maxRssMb: number,
+  ) {
+    this.overMemory = new Promise((resolve) => (this.overMemoryAt = resolve));
     this.timer = setInterval(() => this.sample(), 2_000);
   }
 
@@ -147,13 +157,16 @@ class ProcessWatch {
 
   sample(): Map<number, number> {
     const cpu = new Map<number, number>();
+    let rssMb = 0;
     for (const pids of this.pids().values())
       for (const pid of pids) {
         const s = procSample(pid);
         const p = this.peak.get(pid) ?? { rssMb: 0, fds: 0 };
         this.peak.set(pid, { rssMb: Math.max(p.rssMb, s.hwmMb), fds: Math.max(p.fds, s.fds) });
         cpu.set(pid, s.cpuS);
+        rssMb += s.rssMb;
       }
+    if (rssMb > this.maxRssMb) this.overMemoryAt(rssMb);
     return cpu;
   }
 
@@ -191,6 +204,7 @@ function checkOptions(o: ScaleOptions): void {
     ["--train-time", o.trainTime, 1, 3599],
     ["--witness-time", o.witnessTime, 1, 3599],
     ["--witnesses", o.witnesses, 1, MAX_WITNESSES],
+    ["--max-rss-mb", o.maxRssMb, 1000, 1_000_000],
   ];
   for (const [name, value, min, max] of rules)
     if (!Number.isInteger(value) || value < min || value > max)
@@ -299,6 +313,7 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
           ["members", workers.map((w) => w.pid!)],
           ["bench", [process.pid]],
         ]),
+      o.maxRssMb,
     );
 
     // The rounds as the chain shows them: when each phase began and how many receipts it held
@@ -335,7 +350,10 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
     const bound = 120_000 + o.rounds * (o.trainTime + o.witnessTime + 5) * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, bound)));
-    await Promise.race([done, timedOut]).finally(() => clearTimeout(timer));
+    const overMemory = watch.overMemory.then((mb) => {
+      warnings.unshift(`stopped at ${f0(mb)} MB resident, over --max-rss-mb ${o.maxRssMb}`);
+    });
+    await Promise.race([done, timedOut, overMemory]).finally(() => clearTimeout(timer));
     if (finished.size < o.members)
       warnings.unshift(`${finished.size} of ${o.members} members finished within ${bound / 1000} s`);
     const wallS = (performance.now() - firstRound) / 1000;
@@ -520,6 +538,11 @@ async function main(): Promise<void> {
       "train-time": { type: "number", default: 60, describe: "max_round_train_time, s" },
       "witness-time": { type: "number", default: 30, describe: "round_witness_time, s" },
       witnesses: { type: "number", default: 8 },
+      "max-rss-mb": {
+        type: "number",
+        default: 12_000,
+        describe: "stop a count (figures kept) above this resident total",
+      },
       json: { type: "boolean", default: false, describe: "print the figures as JSON instead of tables" },
       out: { type: "string", describe: "also write the figures as JSON to this file, after each count" },
     })
@@ -535,6 +558,7 @@ async function main(): Promise<void> {
     trainTime: a["train-time"],
     witnessTime: a["witness-time"],
     witnesses: a.witnesses,
+    maxRssMb: a["max-rss-mb"],
     progress,
   }));
   runs.forEach(checkOptions); // every count, before the first runs

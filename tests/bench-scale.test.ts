@@ -16,6 +16,7 @@ const base = {
   trainTime: 120,
   witnessTime: 60,
   witnesses: 3,
+  maxRssMb: 8_000,
   progress: () => {},
 };
 
