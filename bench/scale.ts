@@ -347,7 +347,7 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
       await crank.catch(() => {});
     });
     // A count this machine cannot keep up with still gets its figures: the chain's record says how far it came
-    const bound = 120_000 + o.rounds * (o.trainTime + o.witnessTime + 5) * 1000;
+    const bound = 300_000 + o.rounds * (o.trainTime + o.witnessTime + 5) * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, bound)));
     const overMemory = watch.overMemory.then((mb) => {
