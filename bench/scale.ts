@@ -480,7 +480,7 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
 }
 
 const f0 = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 0 });
-const f1 = (x: number) => x.toFixed(1);
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "—");
 
 /** The figures of every count as Markdown: the summary across counts, then per count the RPC methods and instructions. */
 export function scaleTables(results: readonly ScaleResult[]): string {
