@@ -490,12 +490,10 @@ export function scaleTables(results: readonly ScaleResult[]): string {
   ];
   for (const r of results) {
     const p = r.processes_;
-    const med = (k: "trainS" | "witnessS") =>
-      quantile(
-        r.rounds.map((x) => x[k]),
-        0.5,
-      );
-    const max = (k: "trainS" | "witnessS") => Math.max(...r.rounds.map((x) => x[k]));
+    // a round the run never reached (a count that could not keep up) has no phase times
+    const times = (k: "trainS" | "witnessS") => r.rounds.map((x) => x[k]).filter(Number.isFinite);
+    const med = (k: "trainS" | "witnessS") => (times(k).length ? quantile(times(k), 0.5) : NaN);
+    const max = (k: "trainS" | "witnessS") => Math.max(...times(k));
     const largest = Object.entries(r.instructions).sort(([, a], [, b]) => b.maxCu - a.maxCu)[0];
     lines.push(
       `| ${r.members} | ${r.processes} (${r.relayed}) | ${r.roundsOnTime} of ${r.rounds.length} | ` +
