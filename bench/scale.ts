@@ -294,7 +294,7 @@ export async function scaleRun(o: ScaleOptions): Promise<ScaleResult> {
           worker.on("message", (m: MembersMessage) => {
             if (m.kind === "stats") return resolve(m.stats);
             if (m.kind === "failed") return failed(new Error(`member ${m.member}: ${m.error}`));
-            events[m.member].push(m);
+            if (m.member >= 0) events[m.member].push(m);
             if (m.event.kind === "warning" && warnings.length < 20)
               warnings.push(`member ${m.member}: ${m.event.message}`);
             if (m.event.kind === "finished" && (finished.add(m.member), finished.size === o.members)) allFinished();
