@@ -136,11 +136,27 @@ export class RoundTrainer {
    */
   *train(base: readonly Float32Array[], batches: readonly Batch[], step: number): Generator<void, TrainedUpdate> {
     this.before.set(step, { buffer: this.compressor.bufferState(), adamw: this.adamw?.saveState() ?? null });
+    const t0 = performance.now();
+    const { delta, scale, loss } = yield* this.roundDelta(base, batches, step);
+    const t1 = performance.now();
+    const bytes = encodeUpdate(this.compressor.compress(delta, scale));
+    return { loss, bytes, computeMs: t1 - t0, compressMs: performance.now() - t1 };
+  }
+
+  /**
+   * The model compute of round `step`: the pseudo-gradient of the H inner steps from `base` on `batches`, the scale
+   * it is compressed with, and the mean loss. Protected so that bench/scale.ts can put a synthetic update of the
+   * same layout in its place and measure the protocol alone.
+   */
+  protected *roundDelta(
+    base: readonly Float32Array[],
+    batches: readonly Batch[],
+    step: number,
+  ): Generator<void, { delta: Float32Array[]; scale: number; loss: number }> {
     this.model.setWeights(base);
     // The base may move while this round trains (the node applies decided rounds meanwhile): keep its start
     const start = this.adamw ? base.map((b) => b.slice()) : base;
     const lrScale = learningRate(this.schedule, step) / this.schedule.lr;
-    const t0 = performance.now();
     let lossSum = 0;
     let delta: Float32Array[];
     let scale = 1;
@@ -182,9 +198,7 @@ export class RoundTrainer {
       // a non-finite norm is refused by compress(), which checks every pseudo-gradient
       scale = lrScale * clipScale(globalNorm(delta), this.config.gradClip);
     }
-    const t1 = performance.now();
-    const bytes = encodeUpdate(this.compressor.compress(delta, scale));
-    return { loss: lossSum / batches.length, bytes, computeMs: t1 - t0, compressMs: performance.now() - t1 };
+    return { delta, scale, loss: lossSum / batches.length };
   }
 
   /** Rounds up to `step` are on record: their states before need not be kept. */

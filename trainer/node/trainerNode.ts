@@ -119,6 +119,8 @@ export interface TrainerNodeOptions {
   readonly witnessWaitMs?: number;
   /** Red-team runs only: the member misbehaves this way (trainer/adversary/attacks.ts). */
   readonly attack?: Attack;
+  /** Benchmarks only: the round trainer in place of the model's (bench/scale.ts: synthetic updates, no model compute). */
+  readonly roundTrainer?: (model: Transformer, setup: RunSetup) => RoundTrainer;
 }
 
 /** A round's update trained ahead, with the inputs it was trained on (checked again when the round opens). */
@@ -204,7 +206,8 @@ export class TrainerNode {
       this.setup = runSetup(state.config, o.recipe, o.dataset);
       this.follower = follower;
       this.model = new Transformer(this.setup.model, { seed: o.recipe.initSeed });
-      this.trainer = new RoundTrainer(this.model, this.setup.round, this.setup.schedule);
+      this.trainer =
+        o.roundTrainer?.(this.model, this.setup) ?? new RoundTrainer(this.model, this.setup.round, this.setup.schedule);
       const initial = this.model.getWeights();
       this.previous = initial.map((w) => Float32Array.from(w));
       this.shared = new SharedParameters(
