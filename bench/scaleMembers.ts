@@ -3,7 +3,8 @@
 // with its real compressor and codec but a synthetic pseudo-gradient in place of the model's forward and backward
 // pass, so what is measured is the protocol. It reports every node event to the parent over IPC, and on request its
 // event-loop lag and the latency of every JSON-RPC call its nodes made.
-import { Connection, Keypair, PublicKey } from "@solana/web3.js";
+import { Keypair, PublicKey } from "@solana/web3.js";
+import { rpcConnection } from "../sdk/rpcConnection";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { providerFor } from "../coordinator/localnet/localnetClient";
@@ -68,23 +69,6 @@ class SyntheticRoundTrainer extends RoundTrainer {
   }
 }
 
-/** A fetch that records how long each JSON-RPC request took, by method (a batch counts under its first method). */
-function timedFetch(samples: Record<string, number[]>): typeof fetch {
-  return async (input, init) => {
-    let method = "unknown";
-    try {
-      const body = JSON.parse(String(init?.body)) as { method: string } | { method: string }[];
-      method = Array.isArray(body) ? `${body[0]?.method} (batch)` : body.method;
-    } catch {
-      // not JSON-RPC: counted as unknown
-    }
-    const t0 = performance.now();
-    const response = await fetch(input, init);
-    (samples[method] ??= []).push(performance.now() - t0);
-    return response;
-  };
-}
-
 async function runMembers(job: MembersJob, send: (m: MembersMessage) => void): Promise<() => MembersStats> {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -94,7 +78,10 @@ async function runMembers(job: MembersJob, send: (m: MembersMessage) => void): P
   const run = new PublicKey(job.run);
   const nodes = job.members.map((m) => {
     const keypair = Keypair.fromSecretKey(Uint8Array.from(m.secretKey));
-    const connection = new Connection(job.rpcUrl, { commitment: "confirmed", fetch: timedFetch(rpcMs) });
+    // the trainer's own connection (`concord train`'s): it retries a request that got no answer
+    const connection = rpcConnection(job.rpcUrl, {
+      onRequest: (c) => void (rpcMs[c.method] ??= []).push(c.seconds * 1000),
+    });
     return new TrainerNode({
       program: coordinatorProgram(providerFor(connection, keypair)),
       sender: new TransactionSender(connection, keypair),
