@@ -2,7 +2,7 @@
 // hash from the chain, so this server only has to be correct about names and bounded in what it costs to run.
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenHttp } from "../httpListen";
 import { BlobStore, isBlobHash } from "./blobStore";
 
 export interface BlobServerOptions {
@@ -149,19 +149,6 @@ export async function startBlobServer(opts: BlobServerOptions): Promise<BlobServ
   server.keepAliveTimeout = 5_000;
   server.maxConnections = maxConcurrent * 4;
 
-  await new Promise<void>((ok, bad) => {
-    server.once("error", bad);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => ok());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(":") ? `[${address}]` : address;
-  return {
-    url: `http://${host}:${port}`,
-    store,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listenHttp(server, opts.host ?? "127.0.0.1", opts.port ?? 0);
+  return { url, store, close };
 }

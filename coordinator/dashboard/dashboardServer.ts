@@ -2,7 +2,7 @@
 // fixed paths (an allow-list). No part of a request becomes a file name, so no `..`, encoded or not, and no keypair
 // or any other file of the machine can be reached through it; anything else is 404, any method but GET/HEAD 405.
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenHttp } from "../httpListen";
 import * as codes from "../../sdk/errors/codes";
 import { ConcordError } from "../../sdk/errors/concordError";
 
@@ -49,21 +49,11 @@ export async function startDashboardServer(o: DashboardServerOptions): Promise<D
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  await new Promise<void>((ok, bad) => {
-    server.once("error", (e) =>
-      bad(
-        new ConcordError(codes.CONCORD_ERROR__DASHBOARD__LISTEN_FAILED, { host, port: o.port ?? 0, reason: e.message }),
-      ),
-    );
-    server.listen(o.port ?? 0, host, () => ok());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  return {
-    url: `http://${address.includes(":") ? `[${address}]` : address}:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
-  };
+  const port = o.port ?? 0;
+  return listenHttp(
+    server,
+    host,
+    port,
+    (e) => new ConcordError(codes.CONCORD_ERROR__DASHBOARD__LISTEN_FAILED, { host, port, reason: e.message }),
+  );
 }

@@ -1,10 +1,10 @@
 // `/metrics` for Prometheus, served by a long-running concord process that is asked to (--metrics-port): one
 // registry per process, read-only, nothing else on the port. It binds 127.0.0.1 unless told otherwise.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 import { CONCORD_ERROR__METRICS__LISTEN_FAILED } from "../../sdk/errors/codes";
 import { ConcordError } from "../../sdk/errors/concordError";
+import { listenHttp } from "../httpListen";
 
 export interface MetricsServer {
   /** http://host:port/metrics as bound (port 0 picks a free one). */
@@ -28,20 +28,11 @@ export async function startMetricsServer(registry: Registry, host: string, port:
       (e: Error) => text(500, `metrics not collected: ${e.message}\n`),
     );
   });
-  await new Promise<void>((ok, fail) => {
-    server.once("error", (e) =>
-      fail(new ConcordError(CONCORD_ERROR__METRICS__LISTEN_FAILED, { host, port, reason: e.message })),
-    );
-    server.listen(port, host, () => ok());
-  });
-  const bound = server.address() as AddressInfo;
-  const shownHost = bound.address.includes(":") ? `[${bound.address}]` : bound.address;
-  return {
-    url: `http://${shownHost}:${bound.port}/metrics`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listenHttp(
+    server,
+    host,
+    port,
+    (e) => new ConcordError(CONCORD_ERROR__METRICS__LISTEN_FAILED, { host, port, reason: e.message }),
+  );
+  return { url: `${url}/metrics`, close };
 }
