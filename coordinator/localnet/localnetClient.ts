@@ -2,7 +2,7 @@
 // provider for a keypair, and let web3.js's websocket go idle before the chain stops. Transactions go through the
 // SDK's TransactionSender.
 import { AnchorProvider, Wallet } from "@coral-xyz/anchor";
-import type { Connection } from "@solana/web3.js";
+import type { Connection, PublicKey } from "@solana/web3.js";
 import { Keypair, LAMPORTS_PER_SOL } from "@solana/web3.js";
 import * as codes from "../../sdk/errors/codes";
 import { ConcordError } from "../../sdk/errors/concordError";
@@ -12,10 +12,16 @@ import { confirmSignature } from "../../sdk/signatureConfirmation";
 /** A new keypair holding `sol` SOL from the cluster's faucet (requestAirdrop), confirmed. */
 export async function fundedKeypair(connection: Connection, sol: number): Promise<Keypair> {
   const keypair = Keypair.generate();
+  await airdrop(connection, keypair.publicKey, sol * LAMPORTS_PER_SOL);
+  return keypair;
+}
+
+/** `lamports` from the cluster's faucet to `to` (requestAirdrop), confirmed before it resolves. */
+export async function airdrop(connection: Connection, to: PublicKey, lamports: number): Promise<void> {
   let signature: string;
   let blockhash;
   try {
-    signature = await connection.requestAirdrop(keypair.publicKey, sol * LAMPORTS_PER_SOL);
+    signature = await connection.requestAirdrop(to, lamports);
     blockhash = await connection.getLatestBlockhash();
   } catch (e) {
     throw rpcFailed("requestAirdrop", e);
@@ -31,7 +37,6 @@ export async function fundedKeypair(connection: Connection, sol: number): Promis
       err: JSON.stringify(landed.err),
       outcome: `airdrop ${signature} landed failed`,
     });
-  return keypair;
 }
 
 /** An Anchor provider that signs with `keypair` and waits for confirmed commitment. */

@@ -1,11 +1,14 @@
 // `concord airdrop`: SOL from the cluster's faucet (requestAirdrop), confirmed before the balance is printed, so a
 // script's next command (join, run create) finds the funds there.
-import { Connection, LAMPORTS_PER_SOL } from "@solana/web3.js";
+import { Connection } from "@solana/web3.js";
+import { airdrop } from "../../../coordinator/localnet/localnetClient";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
+import { lamportsOf } from "../../../sdk/runPlan";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
+import { solText } from "./solAmount";
 
 export async function runAirdrop(args: ClusterArgs & { sol: number; to?: string; json: boolean }): Promise<void> {
   if (!(args.sol > 0) || !Number.isFinite(args.sol))
@@ -18,9 +21,7 @@ export async function runAirdrop(args: ClusterArgs & { sol: number; to?: string;
   const url = await rpcUrlOf(args);
   const connection = new Connection(url, "confirmed");
   try {
-    const signature = await connection.requestAirdrop(to, Math.round(args.sol * LAMPORTS_PER_SOL));
-    const { blockhash, lastValidBlockHeight } = await connection.getLatestBlockhash("confirmed");
-    await connection.confirmTransaction({ signature, blockhash, lastValidBlockHeight }, "confirmed");
+    await airdrop(connection, to, Number(lamportsOf(args.sol)));
   } catch (e) {
     throw new ConcordError(codes.CONCORD_ERROR__CLIENT__AIRDROP_FAILED, {
       sol: args.sol,
@@ -32,6 +33,6 @@ export async function runAirdrop(args: ClusterArgs & { sol: number; to?: string;
   const balance = await connection.getBalance(to, "confirmed");
   const account = to.toBase58();
   console.log(
-    args.json ? JSON.stringify({ account, lamports: balance }) : `${account} holds ${balance / LAMPORTS_PER_SOL} SOL`,
+    args.json ? JSON.stringify({ account, lamports: balance }) : `${account} holds ${solText(BigInt(balance))}`,
   );
 }
