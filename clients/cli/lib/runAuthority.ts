@@ -5,15 +5,14 @@ import type { Keypair } from "@solana/web3.js";
 import { Connection, PublicKey } from "@solana/web3.js";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import type { RunAccount } from "../../../sdk/coordinatorAccounts";
-import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import type { CoordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
-import { rpcFailed } from "../../../sdk/errors/rpcFailed";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
+import { readRun as readRunAccount } from "./memberStanding";
 import { runAddress } from "./runAddress";
 
 export interface RunView {
@@ -28,11 +27,8 @@ export interface RunView {
 export async function readRun(args: ClusterArgs & { run: string }): Promise<RunView> {
   const run = runAddress(args.run);
   const connection = new Connection(await rpcUrlOf(args), "confirmed");
-  const info = await connection.getAccountInfo(run, "confirmed").catch((e: unknown) => {
-    throw rpcFailed("getAccountInfo", e);
-  });
-  if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
-  return { connection, run, account: decodeRun(info.data, run.toBase58()), programId: info.owner };
+  const { programId, run: account } = await readRunAccount(connection, run);
+  return { connection, run, account, programId };
 }
 
 export interface AuthorityRun extends RunView {
