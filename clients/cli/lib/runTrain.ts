@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { MultiBar } from "cli-progress";
 import { rpcMetrics } from "../../../coordinator/metrics/rpcMetrics";
-import { decodeRun, toBigInt } from "../../../sdk/coordinatorAccounts";
+import { toBigInt } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
 import { rpcConnection } from "../../../sdk/rpcConnection";
@@ -22,6 +22,7 @@ import { ConcordError } from "../../../sdk/errors/concordError";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { metricsEndpoint } from "./metricsEndpoint";
 import { progressWanted, stopBars } from "./progress";
+import { readRun } from "./memberStanding";
 import { runAddress } from "./runAddress";
 import { downloadRunDataset, parseServers } from "./runDataset";
 
@@ -140,9 +141,7 @@ export async function runTrain(args: {
     onOutage: (message) => print({ kind: "warning", message }),
     onRequest: metrics ? rpcMetrics(metrics.registry) : undefined,
   });
-  const info = await connection.getAccountInfo(run, "confirmed");
-  if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
-  const runAccount = decodeRun(info.data, run.toBase58());
+  const { programId, run: runAccount } = await readRun(connection, run);
   const dataset =
     local ??
     (await downloadRunDataset({
@@ -156,7 +155,7 @@ export async function runTrain(args: {
     metrics &&
     nodeMetrics(metrics.registry, { contextLength: recipe.model.contextLength, peerStats: () => node.peerStats });
   const node: TrainerNode = new TrainerNode({
-    program: coordinatorProgram(providerFor(connection, keypair), info.owner),
+    program: coordinatorProgram(providerFor(connection, keypair), programId),
     sender: new TransactionSender(connection, keypair),
     keypair,
     run,
