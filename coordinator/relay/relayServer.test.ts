@@ -215,6 +215,28 @@ describe("relay", () => {
     expect(second.m.closes).toEqual([codes.CONCORD_ERROR__PEER__MALFORMED_MESSAGE]);
   });
 
+  it.each([
+    ["messages", { messagesPerSecond: 5, messageBurst: 10, bytesPerSecond: 2 ** 30, byteBurst: 2 ** 30 }],
+    ["bytes", { messagesPerSecond: 1_000, messageBurst: 1_000, bytesPerSecond: 100, byteBurst: 1_000 }],
+  ])("cuts a session whose dialer floods %s, before decoding; the member stays registered", async (what, frames) => {
+    // Given a relay whose frame limits are low enough to reach quickly
+    await relay.close();
+    relay = await RelayServer.start({ host: "127.0.0.1", port: 0, limits: { frames } });
+    endpoint = `${relay.url}${RELAY_PATH}`;
+    const { m, dialer } = await session();
+    // When the dialer sends well-formed wants far faster than that
+    const want = encodePeerMessage({ kind: "want", updateHash: randomBytes(32) });
+    for (let i = 0; i < 40; i++) dialer.send(want);
+    // Then the relay ends the session on both ends with RATE_LIMITED, and the member's registration is untouched
+    const closed = await dialer.closeCode();
+    expect(closed.code).toBe(codes.CONCORD_ERROR__PEER__RATE_LIMITED);
+    expect(closed.reason).toContain(what);
+    await eventually(() => m.closes.length === 1, "the member's side to close");
+    expect(m.closes).toEqual([codes.CONCORD_ERROR__PEER__RATE_LIMITED]);
+    expect(relay.registered).toBe(1);
+    expect(m.received.length).toBeLessThan(40);
+  });
+
   it("refuses a session answered by another key than the member's", async () => {
     // Given a control connection registered for `victim` whose dial-backs say hello as someone else
     const victim = Keypair.generate();

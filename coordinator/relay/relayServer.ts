@@ -26,7 +26,9 @@ import {
   CONCORD_ERROR__PEER__RUN_MISMATCH,
   CONCORD_ERROR__PEER__UNEXPECTED_MESSAGE,
 } from "../../sdk/errors/codes";
-import { closeCode, closeReason } from "../../sdk/net/peerSocket";
+import type { FrameRateLimits } from "../../sdk/net/frameRate";
+import { FrameRate } from "../../sdk/net/frameRate";
+import { DEFAULT_PEER_LIMITS, closeCode, closeReason } from "../../sdk/net/peerSocket";
 import { isRelayEndpoint } from "../../sdk/net/relayUrls";
 import type { PeerMessage } from "../../sdk/peer/peerMessages";
 import {
@@ -48,6 +50,11 @@ export interface RelayLimits {
   readonly skewMs: number;
   /** Sessions waiting for one member to dial back: bounds what hellos from fresh keys can make it do. */
   readonly pendingPerMember: number;
+  /**
+   * What one side of a session may send, charged before the frame is decoded. The members' own limits by default:
+   * honest traffic passes both, and a flood is cut here before it costs the relay a decode and a signature check.
+   */
+  readonly frames: FrameRateLimits;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
@@ -55,6 +62,7 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   openTimeoutMs: 10_000,
   skewMs: 60_000,
   pendingPerMember: 64,
+  frames: DEFAULT_PEER_LIMITS,
 };
 
 export interface RelayOptions {
@@ -249,8 +257,10 @@ export class RelayServer {
     let session: Session | null = null;
     let helloSeen = false;
     const end = (e: ConcordError) => (session ? this.fail(session, e) : closeWith(ws, e));
+    const rate = new FrameRate(this.limits.frames, this.options.now);
     ws.on("message", (data: Buffer, isBinary) => {
       try {
+        rate.charge("dialer", data.length);
         const m = checkFrame(data, isBinary);
         if (session?.member) return this.forward(session.member, data);
         // A peer speaks after the member's hello reached it, and that comes once the member dialed back
@@ -340,8 +350,10 @@ export class RelayServer {
     this.log(`session ${id}: a peer to ${session.memberKey.toBase58()}`);
     this.forward(ws, session.hello);
     let helloSeen = false;
+    const rate = new FrameRate(this.limits.frames, this.options.now);
     ws.on("message", (data: Buffer, isBinary) => {
       try {
+        rate.charge(`member ${session.memberKey.toBase58()}`, data.length);
         const m = checkFrame(data, isBinary);
         if (!helloSeen && (m.kind !== "hello" || !m.member.equals(session.memberKey) || !m.run.equals(session.run)))
           throw this.sessionFailed(session, "answered without the member's own hello");

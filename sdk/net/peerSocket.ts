@@ -14,7 +14,6 @@ import {
   CONCORD_ERROR__PEER__HANDSHAKE_FAILED,
   CONCORD_ERROR__PEER__MALFORMED_MESSAGE,
   CONCORD_ERROR__PEER__MESSAGE_TOO_LARGE,
-  CONCORD_ERROR__PEER__RATE_LIMITED,
   CONCORD_ERROR__PEER__RUN_MISMATCH,
   CONCORD_ERROR__PEER__UNEXPECTED_MESSAGE,
 } from "../errors/codes";
@@ -22,15 +21,10 @@ import type { HelloMessage, PeerMessage } from "../peer/peerMessages";
 import { MAX_MESSAGE_BYTES, decodePeerMessage, encodePeerMessage } from "../peer/peerMessages";
 import { signHello, verifyHello } from "../peer/peerSignatures";
 import type { BanList } from "./banList";
-import { TokenBucket } from "./tokenBucket";
+import type { FrameRateLimits } from "./frameRate";
+import { FrameRate } from "./frameRate";
 
-export interface PeerLimits {
-  /** Sustained messages per second from one connection, and the burst allowed above it. */
-  readonly messagesPerSecond: number;
-  readonly messageBurst: number;
-  /** Sustained bytes per second from one connection, and the burst: at least MAX_MESSAGE_BYTES or no full update fits. */
-  readonly bytesPerSecond: number;
-  readonly byteBurst: number;
+export interface PeerLimits extends FrameRateLimits {
   /** A connection that has not said hello by then is closed. */
   readonly helloTimeoutMs: number;
   /** How far a hello's timestamp may be from this node's clock: bounds how long a captured hello can be replayed. */
@@ -106,8 +100,7 @@ export class PeerSocket {
   private readonly limits: PeerLimits;
   private readonly counters: PeerCounters;
   private readonly now: () => number;
-  private readonly messages: TokenBucket;
-  private readonly bytes: TokenBucket;
+  private readonly rate: FrameRate;
   private readonly helloTimer: NodeJS.Timeout;
 
   /** `origin` is the ban key before hello: "address:<ip>" for accepted connections, "url:<url>" for dialed ones. */
@@ -119,8 +112,7 @@ export class PeerSocket {
     this.limits = options.limits ?? DEFAULT_PEER_LIMITS;
     this.counters = options.counters ?? { bytesSent: 0, bytesReceived: 0, peersBanned: 0 };
     this.now = options.now ?? Date.now;
-    this.messages = new TokenBucket(this.limits.messagesPerSecond, this.limits.messageBurst, this.now);
-    this.bytes = new TokenBucket(this.limits.bytesPerSecond, this.limits.byteBurst, this.now);
+    this.rate = new FrameRate(this.limits, this.now);
     ws.binaryType = "nodebuffer";
     if (ws.readyState === ws.OPEN) this.sendHello();
     else ws.once("open", () => this.sendHello());
@@ -196,8 +188,7 @@ export class PeerSocket {
     try {
       const frame = data as Buffer; // binaryType "nodebuffer"
       this.counters.bytesReceived += frame.length;
-      if (!this.messages.take()) throw this.rateLimited("messages", this.limits.messagesPerSecond);
-      if (!this.bytes.take(frame.length)) throw this.rateLimited("bytes", this.limits.bytesPerSecond);
+      this.rate.charge(this.name, frame.length);
       if (!isBinary)
         throw new ConcordError(CONCORD_ERROR__PEER__MALFORMED_MESSAGE, { reason: "a text frame (peers send binary)" });
       const m = decodePeerMessage(frame);
@@ -271,10 +262,6 @@ export class PeerSocket {
     else if (e.code?.startsWith("WS_ERR_"))
       this.fail(new ConcordError(CONCORD_ERROR__PEER__MALFORMED_MESSAGE, { reason: e.message }));
     else this.options.log?.(`${this.name}: ${e.message}`);
-  }
-
-  private rateLimited(what: string, limit: number): ConcordError {
-    return new ConcordError(CONCORD_ERROR__PEER__RATE_LIMITED, { peer: this.name, what, limit });
   }
 
   private handshakeError(reason: string): ConcordError {
