@@ -110,6 +110,16 @@ describe("errors", () => {
   test.each([
     ["an unknown command", ["bogus"], "error 11030: Unknown argument: bogus (see concord --help)"],
     ["no command", [], "error 11030: name a command (see concord --help)"],
+    [
+      "no run command",
+      ["run"],
+      "error 11030: name a run command: create, status, update, fund, pause, resume, finish or checkpoint (see concord run --help)",
+    ],
+    [
+      "no audit command",
+      ["audit"],
+      "error 11030: name an audit command: verify, score, replay, challenge or vote (see concord audit --help)",
+    ],
     ["a missing required option", ["claim"], "error 11030: Missing required argument: run (see concord claim --help)"],
     [
       "an unknown option",

@@ -23,7 +23,7 @@ const verifyCommand: CommandModule<GlobalOptions, GlobalOptions & InferredOption
 };
 
 export const auditCommand: CommandModule<GlobalOptions, GlobalOptions> = {
-  command: "audit <command>",
+  command: "audit",
   describe: "audit a run's contributions from public data",
   builder: (y) =>
     y
@@ -32,6 +32,6 @@ export const auditCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .command(auditReplayCommand)
       .command(auditChallengeCommand)
       .command(auditVoteCommand)
-      .demandCommand(1, "name an audit command"),
+      .demandCommand(1, "name an audit command: verify, score, replay, challenge or vote"),
   handler: () => {},
 };

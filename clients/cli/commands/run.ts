@@ -8,7 +8,7 @@ import { runStatusCommand } from "./runStatus";
 import { runUpdateCommand } from "./runUpdate";
 
 export const runCommand: CommandModule<GlobalOptions, GlobalOptions> = {
-  command: "run <command>",
+  command: "run",
   describe: "the run creator's commands: create a run from a config file, follow it, change it",
   builder: (y) =>
     y
@@ -20,6 +20,6 @@ export const runCommand: CommandModule<GlobalOptions, GlobalOptions> = {
       .command(runResumeCommand)
       .command(runFinishCommand)
       .command(runCheckpointCommand)
-      .demandCommand(1, "name a run command"),
+      .demandCommand(1, "name a run command: create, status, update, fund, pause, resume, finish or checkpoint"),
   handler: () => {},
 };
