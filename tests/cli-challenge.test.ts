@@ -3,13 +3,15 @@
 // cannot tell which of two equal receipts came first). An auditor challenges the copy's accepted receipt with
 // `concord audit challenge`, the honest members re-check and vote with `concord audit vote`: confirmed, the copier
 // slashed, the challenger paid. A challenge of an honest receipt on a prepared report nobody reproduces is rejected
-// and costs the bond. Bad input gets one line, exit 1 and no change on chain.
+// and costs the bond. The dashboard's view of the run shows both verdicts. Bad input gets one line, exit 1 and no
+// change on chain.
 import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { PublicKey } from "@solana/web3.js";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
+import { runView } from "../clients/dashboard/runView";
 import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import type { ChallengeEvidence } from "../sdk/audit/challengeEvidence";
 import { encodeEvidence, evidenceHash } from "../sdk/audit/challengeEvidence";
@@ -218,6 +220,41 @@ test("an honest receipt: refused without findings; on a prepared report nobody r
   const rent = BigInt(await chain.connection.getMinimumBalanceForRentExemption(ACCOUNT_SIZES.challenge));
   expect(await lamports(auditor)).toBe(auditorBefore - rent - bond - FEE);
 }, 60_000);
+
+test("the dashboard's view of the run shows both challenges with their verdicts and the slashed member's stake", async () => {
+  // Given the confirmed challenge of the copy and the rejected one of the honest receipt, as the chain records them
+  const state = await runAccount();
+  const view = runView(state, await runEvents(chain.connection, COORDINATOR_PROGRAM_ID, run), Date.now() / 1000);
+  const memberAccount = findMemberAddress(run, copier, COORDINATOR_PROGRAM_ID)[0];
+  const slashed = toBigInt(decodeMember((await chain.connection.getAccountInfo(memberAccount))!.data).slashed);
+  // Then the challenges table lists each, by the challenge account, with its verdict and what was slashed
+  const address = (member: PublicKey, step: bigint) =>
+    findChallengeAddress(run, member, step, COORDINATOR_PROGRAM_ID)[0].toBase58();
+  expect(view.challenges).toEqual([
+    {
+      challenge: address(copier, copied.step),
+      member: copier.toBase58(),
+      challenger: auditor.toBase58(),
+      step: copied.step,
+      status: "confirmed",
+      slashed,
+    },
+    {
+      challenge: address(honest[1], honestReceipt.step),
+      member: honest[1].toBase58(),
+      challenger: auditor.toBase58(),
+      step: honestReceipt.step,
+      status: "rejected",
+      slashed: 0n,
+    },
+  ]);
+  // and the members table shows the copier's stake after the slash, with no challenge left open
+  expect(slashed).toBeGreaterThan(0n);
+  expect(view.members.find((m) => m.key === copier.toBase58())).toMatchObject({
+    stake: await stakeOf(copier),
+    openChallenges: 0,
+  });
+}, 30_000);
 
 describe("bad input: one line, exit 1, nothing on chain", () => {
   const stranger = new PublicKey(new Uint8Array(32).fill(9));
