@@ -13,8 +13,10 @@ import { startDashboardServer } from "../coordinator/dashboard/dashboardServer";
 import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { captureConsole } from "./helpers/capturedConsole";
+import { CliProcess, freePortPair } from "./helpers/cliProcess";
 import { generatedDataset } from "./helpers/generatedDataset";
 import { useTestLocalnet } from "./helpers/testLocalnet";
+import { within } from "./helpers/within";
 
 const chain = useTestLocalnet();
 const logged = captureConsole();
@@ -50,6 +52,20 @@ test("a run that does not exist, and an account that is not a run: one line and 
     expect.stringMatching(new RegExp(`^error 11001: account ${someone.publicKey.toBase58()} is not a valid run: `)),
   ]);
 });
+
+// A child process: in-process, web3.js's request to a refused port does not settle under Jest's fetch
+test("an RPC node nobody answers at: one line naming it and exit 1", async () => {
+  const url = `http://127.0.0.1:${await freePortPair()}`;
+  const dashboard = new CliProcess(["dashboard", "--rpc", url, "--run", NOT_A_RUN, "--port", "0"]);
+  try {
+    const line = await dashboard.line(/^error/, 60_000);
+    expect(line).toMatch(new RegExp(`^error 18004: getAccountInfo on ${url} failed: `));
+    expect(await within(dashboard.exited, "concord dashboard to exit", 30_000)).toBe(1);
+    expect(dashboard.lines.filter((l) => /^error/.test(l))).toEqual([line]);
+  } finally {
+    await dashboard.kill();
+  }
+}, 120_000);
 
 /** A request sent with its path exactly as given (fetch would normalize `..` away). */
 function raw(url: string, method: string, path: string): Promise<{ status: number; body: string; type?: string }> {
