@@ -2,6 +2,7 @@ import { Keypair } from "@solana/web3.js";
 import { FLOAT32_OPTIONS, Packr } from "msgpackr";
 import {
   CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA,
+  CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE,
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
 } from "./errors/codes";
 import type { CommittedReceipt, ReceiptMetadata } from "./receiptMetadata";
@@ -15,7 +16,8 @@ import {
 import { expectConcordError } from "../tests/helpers/expectConcordError";
 import { SeededRandom } from "../tests/helpers/seededRandom";
 
-const [run, member] = [Keypair.generate().publicKey, Keypair.generate().publicKey];
+const signer = Keypair.generate();
+const [run, member] = [Keypair.generate().publicKey, signer.publicKey];
 const META: ReceiptMetadata = {
   run,
   member,
@@ -43,12 +45,14 @@ describe("receipt metadata", () => {
       { ...META, epoch: 2 ** 40, step: 2 ** 33, loss: 0 },
     ];
     for (const m of variants) {
-      const bytes = encodeReceiptMetadata(m);
+      const bytes = encodeReceiptMetadata(m, signer.secretKey);
       expect(bytes.length).toBeLessThan(MAX_RECEIPT_METADATA_BYTES);
       const back = decodeReceiptMetadata(bytes);
       expect(back.run.equals(m.run) && back.member.equals(m.member)).toBe(true);
-      expect({ ...back, run: 0, member: 0 }).toEqual({ ...m, run: 0, member: 0 });
-      expect(Buffer.from(encodeReceiptMetadata(back)).equals(bytes)).toBe(true);
+      expect({ ...back, run: 0, member: 0, signature: 0 }).toEqual({ ...m, run: 0, member: 0, signature: 0 });
+      expect(back.signature).toHaveLength(64);
+      // ed25519 signatures are deterministic: the same record signs to the same bytes
+      expect(Buffer.from(encodeReceiptMetadata(back, signer.secretKey)).equals(bytes)).toBe(true);
     }
   });
 
@@ -71,27 +75,39 @@ describe("receipt metadata", () => {
     ];
     for (const [patch, message] of bad) {
       const e = expectConcordError(
-        () => encodeReceiptMetadata({ ...META, ...patch } as ReceiptMetadata),
+        () => encodeReceiptMetadata({ ...META, ...patch } as ReceiptMetadata, signer.secretKey),
         CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA,
       );
       expect(e.message).toMatch(message);
     }
+    // and signing with a key that is not the member's
+    const e = expectConcordError(
+      () => encodeReceiptMetadata(META, Keypair.generate().secretKey),
+      CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA,
+    );
+    expect(e.message).toMatch(/the signing key does not belong to member/);
   });
 
   test("decoding refuses oversized, non-msgpack, wrong-shape, wrong-version and non-canonical bytes", () => {
-    const good = encodeReceiptMetadata(META);
+    const good = encodeReceiptMetadata(META, signer.secretKey);
     const fields = raw.unpack(good) as unknown[];
+    const signature = fields[9];
     const cases: [Uint8Array, RegExp][] = [
       [new Uint8Array(MAX_RECEIPT_METADATA_BYTES + 1), /limit 1024/],
       [good.subarray(0, 20), /not msgpack/],
-      [raw.pack({ run: 1 }), /array of 9 fields/],
-      [raw.pack([2, ...fields.slice(1)]), /version 2/],
-      [raw.pack([1, new Uint8Array(31), ...fields.slice(2)]), /32-byte keys/],
-      [raw.pack([...fields.slice(0, 8), ["wasm", "4.22.0", true]]), /compute must be an array of 4/],
-      [raw.pack([...fields.slice(0, 8), ["wasm", "4.22.0", true, ["a", "b"]]]), /nativeKernels must be null or 4/],
+      [raw.pack({ run: 1 }), /array of 10 fields/],
+      [raw.pack(fields.slice(0, 9)), /array of 10 fields/], // version 1's shape: unsigned
+      [raw.pack([1, ...fields.slice(1)]), /version 1 \(this code reads 2\)/],
+      [raw.pack([2, new Uint8Array(31), ...fields.slice(2)]), /32-byte keys/],
+      [raw.pack([...fields.slice(0, 9), new Uint8Array(63)]), /signature must be 64 bytes/],
+      [raw.pack([...fields.slice(0, 8), ["wasm", "4.22.0", true], signature]), /compute must be an array of 4/],
+      [
+        raw.pack([...fields.slice(0, 8), ["wasm", "4.22.0", true, ["a", "b"]], signature]),
+        /nativeKernels must be null or 4/,
+      ],
       // the same values in another encoding: the loss as float32 (canonical is float64), the array as array16
-      [float32.pack([...fields.slice(0, 7), 0.5, fields[8]]), /not in canonical form/],
-      [Buffer.concat([Buffer.from([0xdc, 0x00, 0x09]), Buffer.from(good).subarray(1)]), /not in canonical form/],
+      [float32.pack([...fields.slice(0, 7), 0.5, fields[8], signature]), /not in canonical form/],
+      [Buffer.concat([Buffer.from([0xdc, 0x00, 0x0a]), Buffer.from(good).subarray(1)]), /not in canonical form/],
     ];
     for (const [bytes, message] of cases) {
       const e = expectConcordError(
@@ -102,9 +118,32 @@ describe("receipt metadata", () => {
     }
   });
 
-  test("random and truncated bytes never crash: each decodes or throws MALFORMED_RECEIPT_METADATA", () => {
+  test("a record changed after signing, or signed by another key, is refused with BAD_SIGNATURE", () => {
+    const good = encodeReceiptMetadata(META, signer.secretKey);
+    const fields = raw.unpack(good) as unknown[];
+    const other = Keypair.generate();
+    const forged: Uint8Array[] = [
+      // another compute descriptor under the member's signature (what a forger serving the update would change)
+      raw.pack([...fields.slice(0, 8), ["wasm", "4.21.0", true, fields[8] && (fields[8] as unknown[])[3]], fields[9]]),
+      raw.pack([...fields.slice(0, 7), 2.5, ...fields.slice(8)]), // another loss
+      // a signature by another key over the same record
+      raw.pack([
+        ...fields.slice(0, 9),
+        (raw.unpack(encodeReceiptMetadata({ ...META, member: other.publicKey }, other.secretKey)) as unknown[])[9],
+      ]),
+    ];
+    for (const bytes of forged) {
+      const e = expectConcordError(
+        () => decodeReceiptMetadata(bytes),
+        CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE,
+      );
+      expect(e.message).toBe(`receipt metadata of ${member.toBase58()} at step 41 is not signed by that member`);
+    }
+  });
+
+  test("random and truncated bytes never crash: each is the signed record or throws MALFORMED or BAD_SIGNATURE", () => {
     const r = new SeededRandom(17);
-    const good = encodeReceiptMetadata(META);
+    const good = encodeReceiptMetadata(META, signer.secretKey);
     for (let i = 0; i < 3000; i++) {
       const bytes =
         i % 3 === 0
@@ -113,10 +152,14 @@ describe("receipt metadata", () => {
             ? Uint8Array.from(good, (b) => (r.chance(0.02) ? r.int(256) : b))
             : r.bytes(r.int(400));
       try {
-        const m = decodeReceiptMetadata(bytes);
-        expect(Buffer.from(encodeReceiptMetadata(m)).equals(Buffer.from(bytes))).toBe(true);
+        decodeReceiptMetadata(bytes);
+        // only the signed bytes themselves decode: any change breaks the form or the signature
+        expect(Buffer.from(bytes).equals(Buffer.from(good))).toBe(true);
       } catch (e) {
-        expect((e as { code?: number }).code).toBe(CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA);
+        expect([
+          CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA,
+          CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE,
+        ]).toContain((e as { code?: number }).code);
       }
     }
   });

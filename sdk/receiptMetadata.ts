@@ -1,17 +1,22 @@
 // What a trainer publishes beside each update it commits. The on-chain receipt holds only the update's hash, size and
 // loss; an auditor reproduces the update's bits only on the same compute (backend, tfjs version, kernel set, BLAS
 // core), so the metadata names it and binds it to the receipt. Canonical bytes: msgpack of one array in a fixed order
-// (msgpackr, no records), so one metadata has exactly one encoding and a hash of it means something.
+// (msgpackr, no records), so one metadata has exactly one encoding and a hash of it means something. The member signs
+// it (version 2): it travels through peers and servers, and a forged compute descriptor would make an honest update
+// look irreproducible on the auditor's compute, or hide a dishonest one behind "other compute".
 import { PublicKey } from "@solana/web3.js";
 import { Packr } from "msgpackr";
 import { ConcordError } from "./errors/concordError";
 import { f32Bits, f32NonNegativeFinite } from "./f32";
 import {
   CONCORD_ERROR__CODEC__MALFORMED_RECEIPT_METADATA,
+  CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE,
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
 } from "./errors/codes";
+import { memberSeed, signAsMember, verifyMemberSignature } from "./memberSignature";
 
-export const RECEIPT_METADATA_VERSION = 1;
+export const RECEIPT_METADATA_VERSION = 2;
+const SIGNATURE_DOMAIN = new TextEncoder().encode("concord-receipt-metadata-v2");
 /** Far above a real record (~300 bytes); decode refuses anything larger before parsing. */
 export const MAX_RECEIPT_METADATA_BYTES = 1024;
 const MAX_TEXT = 160;
@@ -61,6 +66,11 @@ export interface ReceiptMetadata {
   readonly compute: ComputeDescriptor;
 }
 
+/** Metadata as published: with the member's ed25519 signature over its canonical fields. */
+export interface SignedReceiptMetadata extends ReceiptMetadata {
+  readonly signature: Uint8Array;
+}
+
 // int64AsType "number": epochs and steps past 2^32 decode as numbers (validation then requires safe integers)
 const packr = new Packr({ useRecords: false, int64AsType: "number" });
 
@@ -95,17 +105,30 @@ export function checkComputeDescriptor(c: ComputeDescriptor): void {
     check([k.name, k.version, k.sourceHash, k.blasCore].every(isText), "native kernel fields must be short strings");
 }
 
-/** The canonical bytes of `m` (validated first: a bad record throws MALFORMED_RECEIPT_METADATA). */
-export function encodeReceiptMetadata(m: ReceiptMetadata): Uint8Array {
+/**
+ * The canonical bytes of `m`, signed with the member's 64-byte Solana secret key (validated first: a bad record, or a
+ * key that is not the member's, throws MALFORMED_RECEIPT_METADATA).
+ */
+export function encodeReceiptMetadata(m: ReceiptMetadata, secretKey64: Uint8Array): Uint8Array {
   validate(m);
-  return pack(m);
+  const seed = memberSeed(secretKey64, m.member.toBytes(), (reason) => malformed(`the signing key ${reason}`));
+  return packr.pack([...fields(m), signAsMember(signedBytes(m), seed)]);
 }
 
-/** The canonical bytes of a validated record. */
-function pack(m: ReceiptMetadata): Uint8Array {
+/** What the member signs: a domain, then the fields' canonical msgpack. */
+const signedBytes = (m: ReceiptMetadata): Uint8Array => {
+  const body = packr.pack(fields(m));
+  const out = new Uint8Array(SIGNATURE_DOMAIN.length + body.length);
+  out.set(SIGNATURE_DOMAIN);
+  out.set(body, SIGNATURE_DOMAIN.length);
+  return out;
+};
+
+/** The fields of a validated record, in wire order. */
+function fields(m: ReceiptMetadata): unknown[] {
   const c = m.compute;
   const k = c.nativeKernels;
-  return packr.pack([
+  return [
     RECEIPT_METADATA_VERSION,
     m.run.toBytes(),
     m.member.toBytes(),
@@ -115,13 +138,16 @@ function pack(m: ReceiptMetadata): Uint8Array {
     m.updateBytes,
     m.loss,
     [c.backend, c.tfjsVersion, c.wasmSimd, k ? [k.name, k.version, k.sourceHash, k.blasCore] : null],
-  ]);
+  ];
 }
 
 const isBytes = (v: unknown, n: number): v is Uint8Array => v instanceof Uint8Array && v.length === n;
 
-/** Parses and validates canonical metadata bytes; anything else throws MALFORMED_RECEIPT_METADATA. */
-export function decodeReceiptMetadata(bytes: Uint8Array): ReceiptMetadata {
+/**
+ * Parses and validates canonical metadata bytes (anything else throws MALFORMED_RECEIPT_METADATA) and checks the
+ * member's signature (RECEIPT_METADATA_BAD_SIGNATURE).
+ */
+export function decodeReceiptMetadata(bytes: Uint8Array): SignedReceiptMetadata {
   check(bytes.length <= MAX_RECEIPT_METADATA_BYTES, `${bytes.length} bytes (limit ${MAX_RECEIPT_METADATA_BYTES})`);
   let v: unknown;
   try {
@@ -129,14 +155,15 @@ export function decodeReceiptMetadata(bytes: Uint8Array): ReceiptMetadata {
   } catch (e) {
     throw malformed(`not msgpack (${(e as Error).message})`);
   }
-  check(Array.isArray(v) && v.length === 9, "expected an array of 9 fields");
-  const [version, run, member, epoch, step, updateHash, updateBytes, loss, compute] = v as unknown[];
+  check(Array.isArray(v) && v.length === 10, "expected an array of 10 fields");
+  const [version, run, member, epoch, step, updateHash, updateBytes, loss, compute, signature] = v as unknown[];
   check(
     version === RECEIPT_METADATA_VERSION,
     `version ${String(version)} (this code reads ${RECEIPT_METADATA_VERSION})`,
   );
   check(isBytes(run, 32) && isBytes(member, 32), "run and member must be 32-byte keys");
   check(isBytes(updateHash, 32), "updateHash must be 32 bytes");
+  check(isBytes(signature, 64), "signature must be 64 bytes");
   check(Array.isArray(compute) && compute.length === 4, "compute must be an array of 4 fields");
   const [backend, tfjsVersion, wasmSimd, kernels] = compute as unknown[];
   check(kernels === null || (Array.isArray(kernels) && kernels.length === 4), "nativeKernels must be null or 4 fields");
@@ -157,8 +184,13 @@ export function decodeReceiptMetadata(bytes: Uint8Array): ReceiptMetadata {
     },
   };
   validate(m);
-  check(Buffer.from(pack(m)).equals(bytes), "not in canonical form");
-  return m;
+  check(Buffer.from(packr.pack([...fields(m), signature])).equals(bytes), "not in canonical form");
+  if (!verifyMemberSignature(signature as Uint8Array, () => signedBytes(m), m.member.toBytes()))
+    throw new ConcordError(CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE, {
+      member: m.member.toBase58(),
+      step: m.step,
+    });
+  return { ...m, signature: Uint8Array.from(signature as Uint8Array) };
 }
 
 /** The on-chain receipt fields the metadata must agree with. */

@@ -5,6 +5,7 @@ import { encodeUpdate, updateHash } from "../codec/updateCodec";
 import type { SparseUpdate } from "../demo/sparseUpdate";
 import {
   CONCORD_ERROR__CODEC__LAYOUT_MISMATCH,
+  CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE,
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
 } from "../errors/codes";
 import { encodeReceiptMetadata } from "../receiptMetadata";
@@ -35,20 +36,24 @@ const layout = { format: "f32" as const, tensors: [{ shape: [64, 64], chunk: [16
 
 describe("integrity", () => {
   const run = Keypair.generate().publicKey;
-  const member = Keypair.generate().publicKey;
+  const memberKeypair = Keypair.generate();
+  const member = memberKeypair.publicKey;
   const bytes = encodeUpdate(randomUpdate(1));
   const receipt = { hash: updateHash(bytes), size: bytes.length, loss: Math.fround(2.5) };
   const compute = { backend: "cpu" as const, tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null };
-  const metadata = encodeReceiptMetadata({
-    run,
-    member,
-    epoch: 0,
-    step: 3,
-    updateHash: receipt.hash,
-    updateBytes: bytes.length,
-    loss: receipt.loss,
-    compute,
-  });
+  const metadata = encodeReceiptMetadata(
+    {
+      run,
+      member,
+      epoch: 0,
+      step: 3,
+      updateHash: receipt.hash,
+      updateBytes: bytes.length,
+      loss: receipt.loss,
+      compute,
+    },
+    memberKeypair.secretKey,
+  );
   const expected = { run, member, step: 3, layout };
 
   test("the receipt's bytes with their metadata pass, decoded", () => {
@@ -74,6 +79,12 @@ describe("integrity", () => {
       { bytes, metadata },
       { ...expected, member: run },
       CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
+    ],
+    [
+      "metadata whose compute was changed after the member signed it",
+      { bytes, metadata: Buffer.from(Buffer.from(metadata).toString("latin1").replace("4.22.0", "4.22.1"), "latin1") },
+      expected,
+      CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE,
     ],
     [
       "another layout",

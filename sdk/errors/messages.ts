@@ -65,6 +65,8 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH]: "receipt metadata does not match the receipt: $reason",
   [codes.CONCORD_ERROR__CODEC__MALFORMED_CHECKPOINT]: "checkpoint is malformed: $reason",
   [codes.CONCORD_ERROR__CODEC__CHECKPOINT_MISMATCH]: "checkpoint does not belong here: $reason",
+  [codes.CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE]:
+    "receipt metadata of $member at step $step is not signed by that member",
   [codes.CONCORD_ERROR__DATASET__MALFORMED_MANIFEST]: "dataset manifest is malformed: $reason",
   [codes.CONCORD_ERROR__DATASET__SHARD_HASH_MISMATCH]: "shard $shard has sha256 $actual, the manifest says $expected",
   [codes.CONCORD_ERROR__DATASET__MALFORMED_SHARD]: "shard $shard is malformed: $reason",

@@ -150,16 +150,19 @@ export class RogueMember {
   /** Valid metadata for the committed bytes at `step` (what an honest member publishes with them). */
   private metadata(step: number): Uint8Array {
     const bytes = this.committed.get(step)!;
-    return encodeReceiptMetadata({
-      run: this.run,
-      member: this.keypair.publicKey,
-      epoch: this.epochs.get(step) ?? 0,
-      step,
-      updateHash: updateHash(bytes),
-      updateBytes: bytes.length,
-      loss: 1,
-      compute: { backend: "cpu", tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null },
-    });
+    return encodeReceiptMetadata(
+      {
+        run: this.run,
+        member: this.keypair.publicKey,
+        epoch: this.epochs.get(step) ?? 0,
+        step,
+        updateHash: updateHash(bytes),
+        updateBytes: bytes.length,
+        loss: 1,
+        compute: { backend: "cpu", tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null },
+      },
+      this.keypair.secretKey,
+    );
   }
 
   private announce(peer: PeerSocket, step: number): void {

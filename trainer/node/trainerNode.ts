@@ -660,16 +660,19 @@ export class TrainerNode {
     const update = attacked ? { ...ready.update, bytes: attacked.committed } : ready.update;
     const hash = updateHash(update.bytes);
     const epoch = toBigInt(state.epoch);
-    const metadata = encodeReceiptMetadata({
-      run: this.o.run,
-      member: this.me,
-      epoch: Number(epoch),
-      step: Number(step),
-      updateHash: hash,
-      updateBytes: update.bytes.length,
-      loss: Math.fround(update.loss),
-      compute: this.o.compute,
-    });
+    const metadata = encodeReceiptMetadata(
+      {
+        run: this.o.run,
+        member: this.me,
+        epoch: Number(epoch),
+        step: Number(step),
+        updateHash: hash,
+        updateBytes: update.bytes.length,
+        loss: Math.fround(update.loss),
+        compute: this.o.compute,
+      },
+      this.o.keypair.secretKey,
+    );
     const t0 = performance.now();
     const commit = await ix.commitInstruction(this.o.program, {
       run: this.o.run,

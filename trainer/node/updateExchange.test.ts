@@ -48,23 +48,26 @@ class FakeChain implements ExchangeChain {
 }
 
 /** A real DeMo update (codec bytes) and its receipt metadata, `seed` making each distinct. */
-function makeUpdate(member: PublicKey, step: number, seed: number, loss = LOSS) {
+function makeUpdate(member: Keypair, step: number, seed: number, loss = LOSS) {
   const bytes = encodeUpdate({
     format: "f32",
     tensors: [
       { shape: [8], chunk: [8], k: 2, indices: Uint32Array.of(0, 1 + (seed % 7)), values: Float32Array.of(seed, -1) },
     ],
   });
-  const metadata = encodeReceiptMetadata({
-    run,
-    member,
-    epoch: 0,
-    step,
-    updateHash: updateHash(bytes),
-    updateBytes: bytes.length,
-    loss,
-    compute: { backend: "cpu", tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null },
-  });
+  const metadata = encodeReceiptMetadata(
+    {
+      run,
+      member: member.publicKey,
+      epoch: 0,
+      step,
+      updateHash: updateHash(bytes),
+      updateBytes: bytes.length,
+      loss,
+      compute: { backend: "cpu", tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null },
+    },
+    member.secretKey,
+  );
   return { bytes, metadata };
 }
 
@@ -119,7 +122,7 @@ describe("update exchange", () => {
     for (const node of members) node.setPeers(members.map((n) => n.url));
   };
   const publish = async (node: UpdateExchange, keypair: Keypair, step: number, seed: number, loss = LOSS) => {
-    const u = makeUpdate(keypair.publicKey, step, seed, loss);
+    const u = makeUpdate(keypair, step, seed, loss);
     chain.commit(keypair.publicKey, step, u.bytes);
     await node.publish(step, u.bytes, u.metadata);
     return u;
@@ -176,7 +179,7 @@ describe("update exchange", () => {
         ?.map((u) => u.member.toBase58())
         .sort(),
     ).toEqual(names(bob, carol));
-    expect(a.verified(1).get(bob.publicKey.toBase58())?.bytes).toEqual(makeUpdate(bob.publicKey, 1, 2).bytes);
+    expect(a.verified(1).get(bob.publicKey.toBase58())?.bytes).toEqual(makeUpdate(bob, 1, 2).bytes);
     expect(a.stats).toMatchObject({ peersBanned: 0, rejected: 0, peers: 2 }); // one connection counted per member
     expect(a.stats.bytesReceived).toBeGreaterThan(0);
     expect(a.stats.bytesSent).toBeGreaterThan(0);
@@ -184,7 +187,7 @@ describe("update exchange", () => {
 
   it("an announce with a bad signature bans the sender; nothing is stored and the exchange keeps running", async () => {
     const [a, b] = [await start(alice), await start(bob)];
-    const u = makeUpdate(carol.publicKey, 1, 3);
+    const u = makeUpdate(carol, 1, 3);
     chain.commit(carol.publicKey, 1, u.bytes);
     const forger = await raw(a, carol);
     const signed = announce(carol, 1, u.bytes);
@@ -200,13 +203,13 @@ describe("update exchange", () => {
 
   it("an announce by a non-member, or one replayed from a stale step, bans the sender and stores nothing", async () => {
     const a = await start(alice);
-    const u = makeUpdate(outsider.publicKey, 1, 4);
+    const u = makeUpdate(outsider, 1, 4);
     chain.commit(outsider.publicKey, 1, u.bytes);
     const relayer = await raw(a, carol);
     relayer.send(encodePeerMessage(announce(outsider, 1, u.bytes)));
     expect((await relayer.closeCode()).code).toBe(CONCORD_ERROR__PEER__NOT_A_MEMBER);
 
-    const old = makeUpdate(bob.publicKey, 3, 5);
+    const old = makeUpdate(bob, 3, 5);
     chain.commit(bob.publicKey, 3, old.bytes);
     chain.oldest = 5;
     const replayer = await raw(a, bob);
@@ -232,7 +235,7 @@ describe("update exchange", () => {
     const liar = await raw(a, dave);
     liar.send(encodePeerMessage(announce(carol, 1, good.bytes)));
     await eventually(() => liar.received.some((m) => m.kind === "want"), "alice's want");
-    const forged = makeUpdate(carol.publicKey, 1, 9);
+    const forged = makeUpdate(carol, 1, 9);
     const hash = updateHash(good.bytes);
     liar.send(encodePeerMessage({ kind: "update", updateHash: hash, bytes: forged.bytes, metadata: forged.metadata }));
 
@@ -250,7 +253,7 @@ describe("update exchange", () => {
     const [a, b, c] = [await start(alice), await start(bob), await start(carol)];
     mesh(a, b, c);
     // carol's metadata claims a loss its receipt does not hold: the bytes match the receipt, validate refuses them
-    const bad = makeUpdate(carol.publicKey, 1, 3, 2.5);
+    const bad = makeUpdate(carol, 1, 3, 2.5);
     chain.commit(carol.publicKey, 1, bad.bytes);
     await c.publish(1, bad.bytes, bad.metadata);
     await Promise.all([publish(a, alice, 1, 1), publish(b, bob, 1, 2)]);
@@ -274,7 +277,7 @@ describe("update exchange", () => {
     expect(got.bytes).toEqual(u.bytes);
     expect(a.verified(2).size).toBe(1);
 
-    const nobody = makeUpdate(carol.publicKey, 2, 7);
+    const nobody = makeUpdate(carol, 2, 7);
     chain.commit(carol.publicKey, 2, nobody.bytes);
     const stop = new AbortController();
     const pending = a.fetch(carol.publicKey, 2, updateHash(nobody.bytes), stop.signal).catch((e: unknown) => e);
