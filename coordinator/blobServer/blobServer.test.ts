@@ -1,9 +1,13 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { request, type ClientRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
+import { Keypair } from "@solana/web3.js";
+import { fetchMetadata } from "../../sdk/net/metadataFetch";
+import type { ReceiptMetadata } from "../../sdk/receiptMetadata";
+import { encodeReceiptMetadata } from "../../sdk/receiptMetadata";
 import { within } from "../../tests/helpers/within";
 import { parseRange, startBlobServer, type BlobServer } from "./blobServer";
 
@@ -201,5 +205,105 @@ describe("a flood of requests", () => {
     const after = await within(served(), "a request served after the flood");
     expect(after.status).toBe(200);
     expect(readdirSync(dir)).toEqual([hash]);
+  });
+});
+
+describe("receipt metadata: PUT, GET and HEAD /metadata/<update sha256>", () => {
+  const member = Keypair.generate();
+  const update = Buffer.from("the update's bytes");
+  const updateName = hexOf(update);
+  const record = (o: Partial<ReceiptMetadata> = {}): ReceiptMetadata => ({
+    run: Keypair.generate().publicKey,
+    member: member.publicKey,
+    epoch: 0,
+    step: 4,
+    updateHash: sha256(update),
+    updateBytes: update.length,
+    loss: 2,
+    compute: { backend: "cpu", tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null },
+    ...o,
+  });
+  const signed = encodeReceiptMetadata(record(), member.secretKey);
+
+  it("stores metadata its member signed for that update, serves it, and takes the same bytes again", async () => {
+    const put = await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed));
+    expect([put.status, put.body.toString()]).toEqual([201, `stored ${updateName}\n`]);
+    const got = await send(server, "GET", `/metadata/${updateName}`);
+    expect(got.status).toBe(200);
+    expect(got.body.equals(Buffer.from(signed))).toBe(true);
+    const head = await send(server, "HEAD", `/metadata/${updateName}`);
+    expect([head.status, head.headers["content-length"], head.body.length]).toEqual([200, String(signed.length), 0]);
+    expect((await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed))).status).toBe(200);
+  });
+
+  it.each([
+    ["unsigned bytes (not metadata at all)", () => Buffer.from("hello"), 422, /not msgpack|array of 10/],
+    [
+      "metadata changed after signing",
+      () => Buffer.from(Buffer.from(signed).toString("latin1").replace("4.22.0", "4.22.1"), "latin1"),
+      422,
+      /is not signed by that member/,
+    ],
+    [
+      "another update's metadata",
+      () => Buffer.from(encodeReceiptMetadata(record({ updateHash: sha256(data) }), member.secretKey)),
+      422,
+      /does not belong there: it describes update /,
+    ],
+    ["more than the metadata limit", () => Buffer.alloc(1025), 413, /upload over 1024 bytes/],
+  ])("refuses %s and stores nothing", async (_, body, status, why) => {
+    const r = await send(server, "PUT", `/metadata/${updateName}`, {}, body());
+    expect(r.status).toBe(status);
+    expect(r.body.toString()).toMatch(why);
+    expect((await send(server, "GET", `/metadata/${updateName}`)).status).toBe(404);
+  });
+
+  it("keeps the first of two its member signed for one update: the second is a 409", async () => {
+    expect((await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed))).status).toBe(201);
+    const other = encodeReceiptMetadata(record({ step: 5 }), member.secretKey);
+    const r = await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(other));
+    expect(r.status).toBe(409);
+    expect(r.body.toString()).toMatch(/other receipt metadata is already stored for update/);
+    expect((await send(server, "GET", `/metadata/${updateName}`)).body.equals(Buffer.from(signed))).toBe(true);
+  });
+
+  it("404 for an update it has none for, 400 for a name that is no hash, 403 with uploads off", async () => {
+    expect((await send(server, "GET", `/metadata/${"3".repeat(64)}`)).status).toBe(404);
+    expect((await send(server, "GET", "/metadata/..%2f..%2fetc")).status).toBe(400);
+    expect((await send(server, "GET", "/metadata/../blob")).status).toBe(404);
+    await server.close();
+    server = await startBlobServer({ dir });
+    const r = await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed));
+    expect(r.status).toBe(403);
+    expect(readdirSync(dir)).toEqual([hash]);
+  });
+
+  it("fetchMetadata skips a server whose copy its member did not sign and takes the next one's", async () => {
+    // Given a second server whose folder holds a forged copy (written on its disk, as a dishonest operator would)
+    await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed));
+    const otherDir = mkdtempSync(join(tmpdir(), "concord-blobs-"));
+    mkdirSync(join(otherDir, "metadata"));
+    writeFileSync(
+      join(otherDir, "metadata", updateName),
+      Buffer.from(Buffer.from(signed).toString("latin1").replace("4.22.0", "4.22.1"), "latin1"),
+    );
+    const liar = await startBlobServer({ dir: otherDir });
+    try {
+      // When a client asks the liar first
+      const refused: string[] = [];
+      const bytes = await fetchMetadata([liar.url, server.url], sha256(update), (url, why) =>
+        refused.push(`${url}: ${why}`),
+      );
+      // Then the liar's copy is refused, naming why, and the signed one is taken
+      expect(Buffer.from(bytes).equals(Buffer.from(signed))).toBe(true);
+      expect(refused).toEqual([expect.stringMatching(/is not signed by that member$/)]);
+      // and with no honest server left, one error lists each failure
+      await expect(fetchMetadata([liar.url], sha256(update))).rejects.toThrow(
+        /no server gave receipt metadata for update [0-9a-f]{64}: http:.*is not signed by that member/,
+      );
+    } finally {
+      await liar.close();
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 });

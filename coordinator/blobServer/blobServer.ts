@@ -1,9 +1,15 @@
-// `concord serve`: content-addressed HTTP over a BlobStore. None is trusted: clients check every byte against a
-// hash from the chain, so this server only has to be correct about names and bounded in what it costs to run.
+// `concord serve`: content-addressed HTTP over a BlobStore (`/blob/<sha256>`), and the receipt metadata members
+// publish, filed by the update it describes (`/metadata/<update sha256>`, MetadataStore). None is trusted: clients
+// check every byte against a hash from the chain and every metadata against its member's signature, so this server
+// only has to be correct about names and bounded in what it costs to run.
 import { createReadStream } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { listenHttp } from "../httpListen";
+import { isConcordError } from "../../sdk/errors/concordError";
+import { CONCORD_ERROR__PEER__METADATA_CONFLICT } from "../../sdk/errors/codes";
+import { MAX_RECEIPT_METADATA_BYTES } from "../../sdk/receiptMetadata";
 import { BlobStore, isBlobHash } from "./blobStore";
+import { MetadataStore } from "./metadataStore";
 
 export interface BlobServerOptions {
   dir: string;
@@ -86,7 +92,26 @@ function serveBlob(store: BlobStore, hash: string, req: IncomingMessage, res: Se
     .pipe(res);
 }
 
-function receiveBlob(store: BlobStore, hash: string, limit: number, req: IncomingMessage, res: ServerResponse): void {
+/** The metadata filed under an update's hash: small, so always whole (a Range header is ignored, as RFC 9110 allows). */
+function serveMetadata(store: MetadataStore, hash: string, req: IncomingMessage, res: ServerResponse): void {
+  const bytes = store.get(hash);
+  if (!bytes) return fail(res, 404, `no receipt metadata for update ${hash}`);
+  res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": bytes.length });
+  res.end(req.method === "HEAD" ? undefined : bytes);
+}
+
+/**
+ * Reads an upload of at most `limit` bytes and hands it to `put` (true: stored, false: held already); a refusal
+ * `put` throws is 409 when `conflict(e)`, else 422.
+ */
+function receive(
+  hash: string,
+  limit: number,
+  put: (bytes: Uint8Array) => boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+  conflict: (e: unknown) => boolean = () => false,
+): void {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) return fail(res, 413, `upload over ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -109,9 +134,9 @@ function receiveBlob(store: BlobStore, hash: string, limit: number, req: Incomin
     if (refused) return;
     let created: boolean;
     try {
-      created = store.put(hash, Buffer.concat(chunks));
+      created = put(Buffer.concat(chunks));
     } catch (e) {
-      return fail(res, 422, `refused: ${(e as Error).message}`);
+      return fail(res, conflict(e) ? 409 : 422, `refused: ${(e as Error).message}`);
     }
     res.writeHead(created ? 201 : 200, { "Content-Type": "text/plain; charset=utf-8", ETag: `"${hash}"` });
     res.end(`${created ? "stored" : "already stored"} ${hash}\n`);
@@ -121,6 +146,7 @@ function receiveBlob(store: BlobStore, hash: string, limit: number, req: Incomin
 /** Starts serving `opts.dir`; resolves once listening (port 0 picks a free port, read back from `url`). */
 export async function startBlobServer(opts: BlobServerOptions): Promise<BlobServer> {
   const store = new BlobStore(opts.dir);
+  const metadata = new MetadataStore(store.dir);
   const maxUpload = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const maxConcurrent = opts.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
   let inFlight = 0;
@@ -132,14 +158,17 @@ export async function startBlobServer(opts: BlobServerOptions): Promise<BlobServ
     res.on("close", () => inFlight--);
     const url = req.url ?? "";
     // Exact match on the raw path: `..`, `%2e%2e` or any other name is not 64 hex digits, so never reaches the disk.
-    const m = /^\/blob\/([^/?#]*)$/.exec(url);
+    const m = /^\/(blob|metadata)\/([^/?#]*)$/.exec(url);
     if (!m) return fail(res, 404, `no such path: ${url.slice(0, 200)}`);
-    const name = m[1];
+    const [, kind, name] = m;
     if (!isBlobHash(name)) return fail(res, 400, "malformed hash: want 64 lowercase hex digits");
-    if (req.method === "GET" || req.method === "HEAD") return serveBlob(store, name, req, res);
+    if (req.method === "GET" || req.method === "HEAD")
+      return kind === "blob" ? serveBlob(store, name, req, res) : serveMetadata(metadata, name, req, res);
     if (req.method === "PUT") {
       if (!opts.acceptUploads) return fail(res, 403, "uploads are off (start with --accept-uploads)");
-      return receiveBlob(store, name, maxUpload, req, res);
+      if (kind === "blob") return receive(name, maxUpload, (bytes) => store.put(name, bytes), req, res);
+      const isConflict = (e: unknown) => isConcordError(e) && e.code === CONCORD_ERROR__PEER__METADATA_CONFLICT;
+      return receive(name, MAX_RECEIPT_METADATA_BYTES, (bytes) => metadata.put(name, bytes), req, res, isConflict);
     }
     fail(res, 405, `method ${req.method} not allowed`, { Allow: "GET, HEAD, PUT" });
   });

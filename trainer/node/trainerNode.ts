@@ -35,6 +35,7 @@ import type { Attack } from "../adversary/attacks";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
 import { fetchBlob, putBlob } from "../../sdk/net/blobFetch";
+import { putMetadata } from "../../sdk/net/metadataFetch";
 import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
 import type { CommittedUpdate } from "../../sdk/roundHistory";
 import { acceptedSteps, committedUpdates, startedSteps } from "../../sdk/roundHistory";
@@ -689,7 +690,9 @@ export class TrainerNode {
     const published = attacked ? attacked.published : update.bytes;
     await this.exchange.publish(Number(step), published, metadata);
     for (const url of this.o.servers ?? []) {
+      // The metadata too, filed by the update: an auditor with only the chain and the servers re-executes with it
       const upload = putBlob(url, published)
+        .then(() => putMetadata(url, hash, metadata))
         .catch((e) =>
           this.emit({ kind: "warning", message: `update of step ${step} not uploaded: ${(e as Error).message}` }),
         )

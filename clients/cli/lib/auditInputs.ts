@@ -1,6 +1,7 @@
 // What every `concord audit` command reads first, from public data alone: the run's account and coordinator events
 // from the cluster (an archival RPC node on a public one), the recipe the run committed to (checked against it), and
-// the update bytes and metadata members published, from stores (trainers' state dirs, or any folder of their layout).
+// the update bytes and metadata members published, from stores (trainers' state dirs, or any folder of their layout)
+// and data servers (what members uploaded: bytes by the receipt's hash, metadata signed by the member).
 import type { PublicKey } from "@solana/web3.js";
 import { Connection } from "@solana/web3.js";
 import { existsSync, readFileSync } from "node:fs";
@@ -8,9 +9,13 @@ import { join, resolve } from "node:path";
 import type { PublishedUpdate } from "../../../sdk/audit/runAudit";
 import type { RunAccount } from "../../../sdk/coordinatorAccounts";
 import { decodeRun } from "../../../sdk/coordinatorAccounts";
-import { ConcordError } from "../../../sdk/errors/concordError";
+import { ConcordError, isConcordError } from "../../../sdk/errors/concordError";
 import * as codes from "../../../sdk/errors/codes";
-import type { CoordinatorEvent } from "../../../sdk/roundHistory";
+import { fetchBlob } from "../../../sdk/net/blobFetch";
+import { fetchMetadata } from "../../../sdk/net/metadataFetch";
+import { MAX_UPDATE_BYTES } from "../../../sdk/peer/peerMessages";
+import type { CommittedUpdate, CoordinatorEvent } from "../../../sdk/roundHistory";
+import { committedUpdates } from "../../../sdk/roundHistory";
 import type { TrainingRecipe } from "../../../sdk/trainingRecipe";
 import { checkRecipeAgainstRun, parseRecipe } from "../../../sdk/trainingRecipe";
 import { runEvents } from "../../../trainer/node/runHistory";
@@ -18,12 +23,15 @@ import { UpdateStore } from "../../../trainer/node/updateStore";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
+import { parseServers } from "./runDataset";
 
 export interface AuditSourceArgs extends ClusterArgs {
   run: string;
   recipe: string;
-  /** One or more stores, searched in order. */
-  store: string | string[];
+  /** Stores, searched in order. */
+  store?: string | string[];
+  /** Data servers, asked for what no store holds. */
+  server?: string[];
 }
 
 export interface AuditInputs {
@@ -49,7 +57,14 @@ export async function auditInputs(args: AuditSourceArgs): Promise<AuditInputs> {
   const recipePath = resolve(args.recipe);
   if (!existsSync(recipePath)) throw new Error(`recipe ${recipePath} not found`);
   const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
-  const stores = [args.store].flat().map((dir) => {
+  const servers = parseServers(args.server ?? []);
+  const storeDirs = [args.store ?? []].flat();
+  if (storeDirs.length === 0 && servers.length === 0)
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__USAGE, {
+      reason: "say where the updates are: --store DIR (a trainer's state dir) or --server URL (a data server)",
+      command: "concord audit",
+    });
+  const stores = storeDirs.map((dir) => {
     // a trainer's state dir holds its store in updates/; a folder of update files is a store itself
     const storeDir = existsSync(join(resolve(dir), "updates")) ? join(resolve(dir), "updates") : resolve(dir);
     if (!existsSync(storeDir))
@@ -62,19 +77,66 @@ export async function auditInputs(args: AuditSourceArgs): Promise<AuditInputs> {
   if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
   const state = decodeRun(info.data, run.toBase58());
   checkRecipeAgainstRun(recipe, state.config);
+  const events = await runEvents(connection, info.owner, run);
+  const storedUpdate = (member: PublicKey, step: bigint, hash: Uint8Array) => {
+    const held = stores.map((s) => s.get(member, Number(step))).filter((u) => u !== null);
+    return held.find((u) => Buffer.from(u.hash).equals(Buffer.from(hash))) ?? held[0];
+  };
+  const fetched = await fetchFromServers(
+    servers,
+    committedUpdates(events).filter((c) => !sameHash(storedUpdate(c.member, c.step, c.hash)?.hash, c.hash)),
+  );
   return {
     connection,
     run,
     programId: info.owner,
     state,
     recipe,
-    events: await runEvents(connection, info.owner, run),
+    events,
     published: (member, step, hash) => {
-      const held = stores.map((s) => s.get(member, Number(step))).filter((u) => u !== null);
-      const stored = held.find((u) => Buffer.from(u.hash).equals(Buffer.from(hash))) ?? held[0];
-      return stored ? { bytes: stored.bytes, metadata: stored.metadata } : null;
+      const stored = storedUpdate(member, step, hash);
+      if (sameHash(stored?.hash, hash)) return { bytes: stored!.bytes, metadata: stored!.metadata };
+      return (
+        fetched.get(`${member.toBase58()}/${step}`) ??
+        (stored ? { bytes: stored.bytes, metadata: stored.metadata } : null)
+      );
     },
   };
+}
+
+const sameHash = (a: Uint8Array | undefined, b: Uint8Array) => a !== undefined && Buffer.from(a).equals(Buffer.from(b));
+
+/**
+ * What the servers hold of these receipts: the bytes by the receipt's hash, the metadata filed under it. Bytes
+ * without metadata are kept with none (the audit's integrity check then says the member published none); a
+ * receipt no server has bytes for is left out, as a store that lacks it would.
+ */
+async function fetchFromServers(
+  servers: string[],
+  receipts: readonly CommittedUpdate[],
+): Promise<Map<string, PublishedUpdate>> {
+  const found = new Map<string, PublishedUpdate>();
+  if (servers.length === 0) return found;
+  const queue = [...receipts];
+  // A few at a time: enough to hide each request's latency, few enough not to flood a server
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await fetchBlob(servers, c.hash, { maxBytes: MAX_UPDATE_BYTES });
+      } catch (e) {
+        if (!isConcordError(e)) throw e;
+        continue;
+      }
+      const metadata = await fetchMetadata(servers, c.hash).catch((e: unknown) => {
+        if (!isConcordError(e)) throw e;
+        return new Uint8Array(0);
+      });
+      found.set(`${c.member.toBase58()}/${c.step}`, { bytes, metadata });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return found;
 }
 
 /** Rows of cells as a table a person reads: columns padded to their widest cell, two spaces apart. */
