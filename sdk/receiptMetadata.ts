@@ -14,6 +14,7 @@ import {
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
 } from "./errors/codes";
 import { memberSeed, signAsMember, verifyMemberSignature } from "./memberSignature";
+import { sha256 } from "@noble/hashes/sha256";
 
 export const RECEIPT_METADATA_VERSION = 2;
 const SIGNATURE_DOMAIN = new TextEncoder().encode("concord-receipt-metadata-v2");
@@ -191,6 +192,30 @@ export function decodeReceiptMetadata(bytes: Uint8Array): SignedReceiptMetadata 
       step: m.step,
     });
   return { ...m, signature: Uint8Array.from(signature as Uint8Array) };
+}
+
+const KEY_DOMAIN = new TextEncoder().encode("concord-receipt-metadata-key-v1");
+
+/**
+ * Where a data server files the metadata of one receipt: sha256 of a domain, the run, the member, the step (u64 LE)
+ * and the update's hash. Not the update's hash alone: the same bytes may be committed at several steps (a stale
+ * re-send) or by several members (a copy), and a copier filing first must not stand in for the original's metadata.
+ */
+export function metadataKey(
+  run: PublicKey,
+  member: PublicKey,
+  step: number | bigint,
+  updateHash: Uint8Array,
+): Uint8Array {
+  const out = new Uint8Array(KEY_DOMAIN.length + 32 + 32 + 8 + 32);
+  let at = 0;
+  for (const part of [KEY_DOMAIN, run.toBytes(), member.toBytes()]) {
+    out.set(part, at);
+    at += part.length;
+  }
+  new DataView(out.buffer).setBigUint64(at, BigInt(step), true);
+  out.set(updateHash, at + 8);
+  return sha256(out);
 }
 
 /** The on-chain receipt fields the metadata must agree with. */

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { Keypair } from "@solana/web3.js";
-import { fetchMetadata } from "../../sdk/net/metadataFetch";
+import { fetchMetadata, putMetadata } from "../../sdk/net/metadataFetch";
 import type { ReceiptMetadata } from "../../sdk/receiptMetadata";
-import { encodeReceiptMetadata } from "../../sdk/receiptMetadata";
+import { encodeReceiptMetadata, metadataKey } from "../../sdk/receiptMetadata";
 import { within } from "../../tests/helpers/within";
 import { parseRange, startBlobServer, type BlobServer } from "./blobServer";
 
@@ -208,12 +208,12 @@ describe("a flood of requests", () => {
   });
 });
 
-describe("receipt metadata: PUT, GET and HEAD /metadata/<update sha256>", () => {
+describe("receipt metadata: PUT, GET and HEAD /metadata/<key of its receipt>", () => {
   const member = Keypair.generate();
+  const run = Keypair.generate().publicKey;
   const update = Buffer.from("the update's bytes");
-  const updateName = hexOf(update);
   const record = (o: Partial<ReceiptMetadata> = {}): ReceiptMetadata => ({
-    run: Keypair.generate().publicKey,
+    run,
     member: member.publicKey,
     epoch: 0,
     step: 4,
@@ -223,83 +223,91 @@ describe("receipt metadata: PUT, GET and HEAD /metadata/<update sha256>", () => 
     compute: { backend: "cpu", tfjsVersion: "4.22.0", wasmSimd: null, nativeKernels: null },
     ...o,
   });
+  const receipt = { run, member: member.publicKey, step: 4, updateHash: sha256(update) };
+  const key = bytesToHex(metadataKey(run, member.publicKey, 4, sha256(update)));
+  const path = `/metadata/${key}`;
   const signed = encodeReceiptMetadata(record(), member.secretKey);
+  const forged = () => Buffer.from(Buffer.from(signed).toString("latin1").replace("4.22.0", "4.22.1"), "latin1");
 
-  it("stores metadata its member signed for that update, serves it, and takes the same bytes again", async () => {
-    const put = await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed));
-    expect([put.status, put.body.toString()]).toEqual([201, `stored ${updateName}\n`]);
-    const got = await send(server, "GET", `/metadata/${updateName}`);
+  it("stores metadata its member signed for that receipt, serves it, and takes the same bytes again", async () => {
+    const put = await send(server, "PUT", path, {}, Buffer.from(signed));
+    expect([put.status, put.body.toString()]).toEqual([201, `stored ${key}\n`]);
+    const got = await send(server, "GET", path);
     expect(got.status).toBe(200);
     expect(got.body.equals(Buffer.from(signed))).toBe(true);
-    const head = await send(server, "HEAD", `/metadata/${updateName}`);
+    const head = await send(server, "HEAD", path);
     expect([head.status, head.headers["content-length"], head.body.length]).toEqual([200, String(signed.length), 0]);
-    expect((await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed))).status).toBe(200);
+    expect((await send(server, "PUT", path, {}, Buffer.from(signed))).status).toBe(200);
   });
 
   it.each([
-    ["unsigned bytes (not metadata at all)", () => Buffer.from("hello"), 422, /not msgpack|array of 10/],
+    ["bytes that are no metadata", () => Buffer.from("hello"), 422, /not msgpack|array of 10/],
+    ["metadata changed after signing", forged, 422, /is not signed by that member/],
+    // the same bytes committed at another step (a stale re-send) or by a copier are other receipts, filed apart
     [
-      "metadata changed after signing",
-      () => Buffer.from(Buffer.from(signed).toString("latin1").replace("4.22.0", "4.22.1"), "latin1"),
+      "another step's metadata of the same update",
+      () => Buffer.from(encodeReceiptMetadata(record({ step: 5 }), member.secretKey)),
       422,
-      /is not signed by that member/,
+      /does not belong there: its key is [0-9a-f]{64}/,
     ],
     [
-      "another update's metadata",
-      () => Buffer.from(encodeReceiptMetadata(record({ updateHash: sha256(data) }), member.secretKey)),
+      "a copier's metadata of the same update",
+      () => {
+        const copier = Keypair.generate();
+        return Buffer.from(encodeReceiptMetadata(record({ member: copier.publicKey }), copier.secretKey));
+      },
       422,
-      /does not belong there: it describes update /,
+      /does not belong there/,
     ],
     ["more than the metadata limit", () => Buffer.alloc(1025), 413, /upload over 1024 bytes/],
   ])("refuses %s and stores nothing", async (_, body, status, why) => {
-    const r = await send(server, "PUT", `/metadata/${updateName}`, {}, body());
+    const r = await send(server, "PUT", path, {}, body());
     expect(r.status).toBe(status);
     expect(r.body.toString()).toMatch(why);
-    expect((await send(server, "GET", `/metadata/${updateName}`)).status).toBe(404);
+    expect((await send(server, "GET", path)).status).toBe(404);
   });
 
-  it("keeps the first of two its member signed for one update: the second is a 409", async () => {
-    expect((await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed))).status).toBe(201);
-    const other = encodeReceiptMetadata(record({ step: 5 }), member.secretKey);
-    const r = await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(other));
+  it("keeps the first of two its member signed for one receipt: the second is a 409", async () => {
+    expect((await send(server, "PUT", path, {}, Buffer.from(signed))).status).toBe(201);
+    const other = encodeReceiptMetadata(record({ loss: 3 }), member.secretKey);
+    const r = await send(server, "PUT", path, {}, Buffer.from(other));
     expect(r.status).toBe(409);
-    expect(r.body.toString()).toMatch(/other receipt metadata is already stored for update/);
-    expect((await send(server, "GET", `/metadata/${updateName}`)).body.equals(Buffer.from(signed))).toBe(true);
+    expect(r.body.toString()).toMatch(
+      /other receipt metadata is already filed as [0-9a-f]{64} \(its member signed two/,
+    );
+    expect((await send(server, "GET", path)).body.equals(Buffer.from(signed))).toBe(true);
   });
 
-  it("404 for an update it has none for, 400 for a name that is no hash, 403 with uploads off", async () => {
+  it("404 for a receipt it has none for, 400 for a name that is no hash, 403 with uploads off", async () => {
     expect((await send(server, "GET", `/metadata/${"3".repeat(64)}`)).status).toBe(404);
     expect((await send(server, "GET", "/metadata/..%2f..%2fetc")).status).toBe(400);
     expect((await send(server, "GET", "/metadata/../blob")).status).toBe(404);
     await server.close();
     server = await startBlobServer({ dir });
-    const r = await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed));
+    const r = await send(server, "PUT", path, {}, Buffer.from(signed));
     expect(r.status).toBe(403);
     expect(readdirSync(dir)).toEqual([hash]);
   });
 
   it("fetchMetadata skips a server whose copy its member did not sign and takes the next one's", async () => {
     // Given a second server whose folder holds a forged copy (written on its disk, as a dishonest operator would)
-    await send(server, "PUT", `/metadata/${updateName}`, {}, Buffer.from(signed));
+    await putMetadata(server.url, signed);
     const otherDir = mkdtempSync(join(tmpdir(), "concord-blobs-"));
     mkdirSync(join(otherDir, "metadata"));
-    writeFileSync(
-      join(otherDir, "metadata", updateName),
-      Buffer.from(Buffer.from(signed).toString("latin1").replace("4.22.0", "4.22.1"), "latin1"),
-    );
+    writeFileSync(join(otherDir, "metadata", key), forged());
     const liar = await startBlobServer({ dir: otherDir });
     try {
       // When a client asks the liar first
       const refused: string[] = [];
-      const bytes = await fetchMetadata([liar.url, server.url], sha256(update), (url, why) =>
-        refused.push(`${url}: ${why}`),
-      );
+      const bytes = await fetchMetadata([liar.url, server.url], receipt, (url, why) => refused.push(`${url}: ${why}`));
       // Then the liar's copy is refused, naming why, and the signed one is taken
       expect(Buffer.from(bytes).equals(Buffer.from(signed))).toBe(true);
       expect(refused).toEqual([expect.stringMatching(/is not signed by that member$/)]);
       // and with no honest server left, one error lists each failure
-      await expect(fetchMetadata([liar.url], sha256(update))).rejects.toThrow(
-        /no server gave receipt metadata for update [0-9a-f]{64}: http:.*is not signed by that member/,
+      await expect(fetchMetadata([liar.url], receipt)).rejects.toThrow(
+        new RegExp(
+          `no server gave the receipt metadata of ${member.publicKey.toBase58()} at step 4: http:.*is not signed by that member`,
+        ),
       );
     } finally {
       await liar.close();

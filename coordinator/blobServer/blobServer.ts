@@ -1,5 +1,5 @@
 // `concord serve`: content-addressed HTTP over a BlobStore (`/blob/<sha256>`), and the receipt metadata members
-// publish, filed by the update it describes (`/metadata/<update sha256>`, MetadataStore). None is trusted: clients
+// publish, filed by the receipt it describes (`/metadata/<metadataKey>`, MetadataStore). None is trusted: clients
 // check every byte against a hash from the chain and every metadata against its member's signature, so this server
 // only has to be correct about names and bounded in what it costs to run.
 import { createReadStream } from "node:fs";
@@ -92,10 +92,10 @@ function serveBlob(store: BlobStore, hash: string, req: IncomingMessage, res: Se
     .pipe(res);
 }
 
-/** The metadata filed under an update's hash: small, so always whole (a Range header is ignored, as RFC 9110 allows). */
-function serveMetadata(store: MetadataStore, hash: string, req: IncomingMessage, res: ServerResponse): void {
-  const bytes = store.get(hash);
-  if (!bytes) return fail(res, 404, `no receipt metadata for update ${hash}`);
+/** The metadata filed under a receipt's key: small, so always whole (a Range header is ignored, as RFC 9110 allows). */
+function serveMetadata(store: MetadataStore, key: string, req: IncomingMessage, res: ServerResponse): void {
+  const bytes = store.get(key);
+  if (!bytes) return fail(res, 404, `no receipt metadata filed as ${key}`);
   res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": bytes.length });
   res.end(req.method === "HEAD" ? undefined : bytes);
 }

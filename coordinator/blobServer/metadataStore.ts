@@ -1,8 +1,9 @@
-// The receipt metadata members publish beside their updates, kept by update hash: an auditor who has only the chain
-// knows an update's hash, not its metadata's, so the metadata is filed under the update it describes. That name
-// proves nothing by itself, so only metadata its member signed for exactly that update is stored, and the first
-// stored stays (a second, different one signed for the same update would be the member equivocating: refused).
-// Clients check the signature and the binding again; this store only keeps what is worth serving.
+// The receipt metadata members publish beside their updates, filed by the receipt it describes: an auditor who has
+// only the chain knows a receipt (run, member, step, update hash), not its metadata's hash, so the metadata is filed
+// under `metadataKey` of that receipt. The name proves nothing by itself, so only metadata its member signed for
+// exactly that receipt is stored, and the first stored stays (a second, different one the member signed for the same
+// receipt would be it equivocating: refused). Clients check the signature and the binding again; this store only
+// keeps what is worth serving.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,7 +14,7 @@ import {
   CONCORD_ERROR__PEER__METADATA_CONFLICT,
   CONCORD_ERROR__PEER__METADATA_MISMATCH,
 } from "../../sdk/errors/codes";
-import { decodeReceiptMetadata } from "../../sdk/receiptMetadata";
+import { decodeReceiptMetadata, metadataKey } from "../../sdk/receiptMetadata";
 import { isBlobHash } from "./blobStore";
 
 export class MetadataStore {
@@ -24,34 +25,31 @@ export class MetadataStore {
     this.dir = join(blobDir, "metadata");
   }
 
-  /** The file for the update `updateHash`; refuses anything but a hash, so no name reaches outside the folder. */
-  private pathOf(updateHash: string): string {
-    if (!isBlobHash(updateHash))
-      throw new ConcordError(CONCORD_ERROR__PEER__INVALID_BLOB_HASH, { name: JSON.stringify(updateHash) });
-    return join(this.dir, updateHash);
+  /** The file for the key (hex); refuses anything but a hash, so no name reaches outside the folder. */
+  private pathOf(key: string): string {
+    if (!isBlobHash(key)) throw new ConcordError(CONCORD_ERROR__PEER__INVALID_BLOB_HASH, { name: JSON.stringify(key) });
+    return join(this.dir, key);
   }
 
-  /** The metadata stored for the update `updateHash` (hex), or undefined. */
-  get(updateHash: string): Uint8Array | undefined {
-    const path = this.pathOf(updateHash);
+  /** The metadata filed under `key` (hex), or undefined. */
+  get(key: string): Uint8Array | undefined {
+    const path = this.pathOf(key);
     return existsSync(path) ? readFileSync(path) : undefined;
   }
 
   /**
-   * Stores `bytes` for the update `updateHash` if they are metadata its member signed for that update; false when
-   * the same bytes were there. Throws what was wrong otherwise (malformed, unsigned, another update's, a conflict).
+   * Stores `bytes` under `key` if they are metadata its member signed for the receipt the key names; false when the
+   * same bytes were there. Throws what was wrong otherwise (malformed, unsigned, another receipt's, a conflict).
    */
-  put(updateHash: string, bytes: Uint8Array): boolean {
-    const path = this.pathOf(updateHash);
+  put(key: string, bytes: Uint8Array): boolean {
+    const path = this.pathOf(key);
     const m = decodeReceiptMetadata(bytes);
-    if (bytesToHex(m.updateHash) !== updateHash)
-      throw new ConcordError(CONCORD_ERROR__PEER__METADATA_MISMATCH, {
-        name: updateHash,
-        reason: `it describes update ${bytesToHex(m.updateHash)}`,
-      });
+    const own = bytesToHex(metadataKey(m.run, m.member, m.step, m.updateHash));
+    if (own !== key)
+      throw new ConcordError(CONCORD_ERROR__PEER__METADATA_MISMATCH, { name: key, reason: `its key is ${own}` });
     if (existsSync(path)) {
       if (Buffer.from(readFileSync(path)).equals(Buffer.from(bytes))) return false;
-      throw new ConcordError(CONCORD_ERROR__PEER__METADATA_CONFLICT, { name: updateHash });
+      throw new ConcordError(CONCORD_ERROR__PEER__METADATA_CONFLICT, { name: key });
     }
     mkdirSync(this.dir, { recursive: true });
     const tmp = join(this.dir, `.tmp-${randomBytes(8).toString("hex")}`);

@@ -101,8 +101,9 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__PEER__BLOB_UNAVAILABLE]: "no server gave blob $hash: $failures",
   [codes.CONCORD_ERROR__PEER__METADATA_MISMATCH]: "receipt metadata filed as $name does not belong there: $reason",
   [codes.CONCORD_ERROR__PEER__METADATA_CONFLICT]:
-    "other receipt metadata is already stored for update $name (its member signed two: the first stays)",
-  [codes.CONCORD_ERROR__PEER__METADATA_UNAVAILABLE]: "no server gave receipt metadata for update $hash: $failures",
+    "other receipt metadata is already filed as $name (its member signed two for one receipt: the first stays)",
+  [codes.CONCORD_ERROR__PEER__METADATA_UNAVAILABLE]:
+    "no server gave the receipt metadata of $member at step $step: $failures",
   [codes.CONCORD_ERROR__PEER__RELAY_NOT_REGISTERED]: "$member is not registered at this relay for run $run",
   [codes.CONCORD_ERROR__PEER__RELAY_BAD_PATH]: "no relay route $path: $reason",
   [codes.CONCORD_ERROR__PEER__RELAY_REGISTRATION_REFUSED]: "relay registration of $member refused: $reason",

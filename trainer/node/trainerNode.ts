@@ -690,9 +690,9 @@ export class TrainerNode {
     const published = attacked ? attacked.published : update.bytes;
     await this.exchange.publish(Number(step), published, metadata);
     for (const url of this.o.servers ?? []) {
-      // The metadata too, filed by the update: an auditor with only the chain and the servers re-executes with it
+      // The metadata too, filed by the receipt: an auditor with only the chain and the servers re-executes with it
       const upload = putBlob(url, published)
-        .then(() => putMetadata(url, hash, metadata))
+        .then(() => putMetadata(url, metadata))
         .catch((e) =>
           this.emit({ kind: "warning", message: `update of step ${step} not uploaded: ${(e as Error).message}` }),
         )

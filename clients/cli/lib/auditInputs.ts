@@ -83,6 +83,7 @@ export async function auditInputs(args: AuditSourceArgs): Promise<AuditInputs> {
     return held.find((u) => Buffer.from(u.hash).equals(Buffer.from(hash))) ?? held[0];
   };
   const fetched = await fetchFromServers(
+    run,
     servers,
     committedUpdates(events).filter((c) => !sameHash(storedUpdate(c.member, c.step, c.hash)?.hash, c.hash)),
   );
@@ -112,6 +113,7 @@ const sameHash = (a: Uint8Array | undefined, b: Uint8Array) => a !== undefined &
  * receipt no server has bytes for is left out, as a store that lacks it would.
  */
 async function fetchFromServers(
+  run: PublicKey,
   servers: string[],
   receipts: readonly CommittedUpdate[],
 ): Promise<Map<string, PublishedUpdate>> {
@@ -128,7 +130,8 @@ async function fetchFromServers(
         if (!isConcordError(e)) throw e;
         continue;
       }
-      const metadata = await fetchMetadata(servers, c.hash).catch((e: unknown) => {
+      const receipt = { run, member: c.member, step: c.step, updateHash: c.hash };
+      const metadata = await fetchMetadata(servers, receipt).catch((e: unknown) => {
         if (!isConcordError(e)) throw e;
         return new Uint8Array(0);
       });
