@@ -1,3 +1,4 @@
+import type { PublicKey } from "@solana/web3.js";
 import { Keypair } from "@solana/web3.js";
 import { FLOAT32_OPTIONS, Packr } from "msgpackr";
 import {
@@ -11,6 +12,7 @@ import {
   decodeReceiptMetadata,
   encodeReceiptMetadata,
   MAX_RECEIPT_METADATA_BYTES,
+  metadataKey,
   sameCompute,
 } from "./receiptMetadata";
 import { expectConcordError } from "../tests/helpers/expectConcordError";
@@ -182,6 +184,24 @@ describe("receipt metadata", () => {
         expectConcordError(() => checkReceiptMetadata(META, e), CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH)
           .message,
       ).toMatch(message);
+  });
+
+  test("metadataKey names one receipt: it changes with the run, the member, the step and the update's hash", () => {
+    const key = (o: Partial<{ run: PublicKey; member: PublicKey; step: number; hash: Uint8Array }> = {}) =>
+      Buffer.from(metadataKey(o.run ?? run, o.member ?? member, o.step ?? 41, o.hash ?? META.updateHash)).toString(
+        "hex",
+      );
+    expect(key()).toMatch(/^[0-9a-f]{64}$/);
+    expect(key()).toBe(Buffer.from(metadataKey(run, member, 41n, META.updateHash)).toString("hex"));
+    const other = Keypair.generate().publicKey;
+    const keys = [
+      key(),
+      key({ run: other }),
+      key({ member: other }),
+      key({ step: 42 }),
+      key({ hash: new Uint8Array(32) }),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
   });
 
   test("sameCompute: every field of the descriptor, the kernel set's included", () => {
