@@ -1,7 +1,7 @@
 // A folder of immutable blobs, each named by the lowercase hex sha256 of its bytes: the name is the proof.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { ConcordError } from "../../sdk/errors/concordError";
@@ -47,13 +47,18 @@ export class BlobStore {
     const actual = bytesToHex(sha256(bytes));
     if (actual !== hash) throw new ConcordError(CONCORD_ERROR__PEER__BLOB_HASH_MISMATCH, { actual, expected: hash });
     if (existsSync(path)) return false;
-    const tmp = join(this.dir, `.tmp-${randomBytes(8).toString("hex")}`);
-    try {
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, path);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
+    writeAtomically(path, bytes);
     return true;
+  }
+}
+
+/** Writes `bytes` to a temporary name beside `path`, then renames it there: a reader never sees a partial file. */
+export function writeAtomically(path: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(path), `.tmp-${randomBytes(8).toString("hex")}`);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
   }
 }

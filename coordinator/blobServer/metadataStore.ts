@@ -4,8 +4,7 @@
 // exactly that receipt is stored, and the first stored stays (a second, different one the member signed for the same
 // receipt would be it equivocating: refused). Clients check the signature and the binding again; this store only
 // keeps what is worth serving.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bytesToHex } from "@noble/hashes/utils";
 import { ConcordError } from "../../sdk/errors/concordError";
@@ -15,7 +14,7 @@ import {
   CONCORD_ERROR__PEER__METADATA_MISMATCH,
 } from "../../sdk/errors/codes";
 import { decodeReceiptMetadata, metadataKey } from "../../sdk/receiptMetadata";
-import { isBlobHash } from "./blobStore";
+import { isBlobHash, writeAtomically } from "./blobStore";
 
 export class MetadataStore {
   private readonly dir: string;
@@ -52,13 +51,7 @@ export class MetadataStore {
       throw new ConcordError(CONCORD_ERROR__PEER__METADATA_CONFLICT, { name: key });
     }
     mkdirSync(this.dir, { recursive: true });
-    const tmp = join(this.dir, `.tmp-${randomBytes(8).toString("hex")}`);
-    try {
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, path);
-    } finally {
-      rmSync(tmp, { force: true });
-    }
+    writeAtomically(path, bytes);
     return true;
   }
 }
