@@ -14,11 +14,12 @@ import { computeDescriptor, selectBackend } from "../../../trainer/backend/selec
 import { attackNamed } from "../../../trainer/adversary/attacks";
 import { openDataset } from "../../../trainer/data/tokenShards";
 import { nodeMetrics } from "../../../trainer/node/nodeMetrics";
-import type { NodeEvent } from "../../../trainer/node/trainerNode";
+import type { Dataset } from "../../../trainer/data/tokenShards";
+import type { DatasetSource, NodeEvent } from "../../../trainer/node/trainerNode";
 import { TrainerNode } from "../../../trainer/node/trainerNode";
 import { lamportsOf } from "../../../sdk/runPlan";
 import * as codes from "../../../sdk/errors/codes";
-import { ConcordError } from "../../../sdk/errors/concordError";
+import { ConcordError, isConcordError } from "../../../sdk/errors/concordError";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { metricsEndpoint } from "./metricsEndpoint";
 import { progressWanted, stopBars } from "./progress";
@@ -142,14 +143,16 @@ export async function runTrain(args: {
     onRequest: metrics ? rpcMetrics(metrics.registry) : undefined,
   });
   const { programId, run: runAccount } = await readRun(connection, run);
-  const dataset =
-    local ??
-    (await downloadRunDataset({
-      hash: Buffer.from(runAccount.config.datasetHash).toString("hex"),
-      servers,
-      stateDir,
-      json: args.json,
-    }));
+  const download = { hash: Buffer.from(runAccount.config.datasetHash).toString("hex"), stateDir, json: args.json };
+  // Peers serve members only: when no data server gives the dataset, the node joins first and asks its peers then
+  let dataset: Dataset | DatasetSource | undefined = local;
+  try {
+    dataset ??= await downloadRunDataset({ ...download, servers });
+  } catch (e) {
+    if (!isConcordError(e, codes.CONCORD_ERROR__DATASET__DOWNLOAD_FAILED)) throw e;
+    print({ kind: "warning", message: `${e.message}; joining the run to fetch the dataset from its members` });
+    dataset = (peers) => downloadRunDataset({ ...download, servers: [], peers });
+  }
   const backend = await selectBackend();
   const observe =
     metrics &&
