@@ -124,7 +124,7 @@ test("with no server holding the recorded checkpoint, a peer's copy is taken onc
   const good = checkpointOf(run, 4);
   const state = await record(good, a.url);
   const shelf = new BlobShelf();
-  shelf.add(bytesToHex(sha256(good)), () => good);
+  shelf.add(bytesToHex(sha256(good)), good);
   const peers = await blobPeers(dir, shelf);
   const empty = await blobPeers(dir, new BlobShelf(), { blobWaitMs: 200 });
   try {

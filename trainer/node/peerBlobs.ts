@@ -5,7 +5,8 @@
 // chain gave (dataset hash → manifest → shard hashes; the Run's checkpoint hash), and bans a peer that served others.
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { join } from "node:path";
 import { manifestBytes } from "../../sdk/data/datasetManifest";
 import { ConcordError } from "../../sdk/errors/concordError";
 import {
@@ -19,48 +20,68 @@ import type { PeerSocket } from "../../sdk/net/peerSocket";
 import type { BlobMessage, NoBlobMessage, WantBlobMessage } from "../../sdk/peer/peerMessages";
 import { MAX_BLOB_CHUNK_BYTES, MAX_PEER_BLOB_BYTES } from "../../sdk/peer/peerMessages";
 import type { Dataset } from "../data/tokenShards";
-import { allShards, verifiedShardBytes } from "../data/tokenShards";
+import { allShards } from "../data/tokenShards";
 
-/** Blobs a node may serve, by sha256 hex: each read is checked against its name before it is served. */
+/** Where a blob offered is: bytes in memory, or a file (read by range once checked). */
+type Shelved = { bytes: Uint8Array; checked: boolean } | { path: string; size?: number };
+
+/**
+ * Blobs a node may serve, by sha256 hex. Each is checked against its name the first time it is asked for (a file is
+ * hashed whole once, then read by range), and never served when it does not hash to it.
+ */
 export class BlobShelf {
-  private readonly readers = new Map<string, () => Uint8Array>();
-  /** The blob served last: peers fetch chunk after chunk of one blob, which must not re-read and re-hash it each time. */
-  private last?: { hash: string; bytes: Uint8Array };
+  private readonly blobs = new Map<string, Shelved>();
 
   constructor(private readonly log: (line: string) => void = () => {}) {}
 
-  /** Offers the blob named `hash` (sha256 hex); `read` gives its bytes, served only if they hash to that name. */
-  add(hash: string, read: () => Uint8Array): void {
-    this.readers.set(hash, read);
+  /** Offers `bytes` under `hash` (sha256 hex). */
+  add(hash: string, bytes: Uint8Array): void {
+    this.blobs.set(hash, { bytes, checked: false });
   }
 
-  /** A file that holds the blob named `hash`. */
+  /** Offers the file at `path` under `hash`. */
   addFile(hash: string, path: string): void {
-    this.add(hash, () => readFileSync(path));
+    this.blobs.set(hash, { path });
   }
 
   /** A run's dataset: its manifest under the dataset hash (canonical JSON, as servers publish it) and each shard. */
   addDataset(dataset: Dataset): void {
-    this.add(dataset.hash, () => manifestBytes(dataset.manifest));
-    for (const shard of allShards(dataset.manifest))
-      this.add(shard.sha256, () => verifiedShardBytes(dataset.dir, dataset.manifest, shard));
+    this.add(dataset.hash, manifestBytes(dataset.manifest));
+    for (const shard of allShards(dataset.manifest)) this.addFile(shard.sha256, join(dataset.dir, shard.file));
   }
 
-  /** The blob's checked bytes, or null when this node does not hold it (or what it holds no longer checks out). */
-  get(hash: string): Uint8Array | null {
-    if (this.last?.hash === hash) return this.last.bytes;
-    const read = this.readers.get(hash);
-    if (!read) return null;
+  /** The blob's size, or null when this node does not hold it (or what it holds does not hash to its name). */
+  size(hash: string): number | null {
+    const blob = this.blobs.get(hash);
+    if (!blob) return null;
+    if ("bytes" in blob && blob.checked) return blob.bytes.length;
+    if ("path" in blob && blob.size !== undefined) return blob.size;
     try {
-      const bytes = read();
+      const bytes = "bytes" in blob ? blob.bytes : readFileSync(blob.path);
       const actual = bytesToHex(sha256(bytes));
       if (actual !== hash) throw new Error(`its bytes hash to ${actual}`);
-      this.last = { hash, bytes };
-      return bytes;
+      if ("bytes" in blob) blob.checked = true;
+      else blob.size = bytes.length;
+      return bytes.length;
     } catch (e) {
+      this.blobs.delete(hash);
       this.log(`not serving blob ${hash}: ${(e as Error).message}`);
       return null;
     }
+  }
+
+  /** Bytes [offset, offset + length) of a blob whose size() was given, fewer at its end. */
+  read(hash: string, offset: number, length: number): Uint8Array {
+    const blob = this.blobs.get(hash)!;
+    if ("bytes" in blob) return blob.bytes.subarray(offset, offset + length);
+    const out = Buffer.alloc(Math.max(0, Math.min(length, blob.size! - offset)));
+    const fd = openSync(blob.path, "r");
+    try {
+      readSync(fd, out, 0, out.length, offset);
+    } finally {
+      closeSync(fd);
+    }
+    return out;
   }
 }
 
@@ -107,15 +128,15 @@ export class BlobExchange {
   /** Answers a want-blob: the range asked of a blob held, else no-blob. A ConcordError thrown bans the asker. */
   serve(peer: PeerSocket, m: WantBlobMessage): void {
     const hash = bytesToHex(m.blobHash);
-    const bytes = this.shelf.get(hash);
-    if (!bytes) {
+    const total = this.shelf.size(hash);
+    if (total === null) {
       peer.send({ kind: "no-blob", blobHash: m.blobHash });
       return;
     }
-    if (m.offset > bytes.length)
-      throw new ConcordError(CONCORD_ERROR__PEER__BLOB_OUT_OF_RANGE, { hash, offset: m.offset, total: bytes.length });
-    const chunk = bytes.subarray(m.offset, Math.min(bytes.length, m.offset + m.length));
-    peer.send({ kind: "blob", blobHash: m.blobHash, offset: m.offset, total: bytes.length, bytes: chunk });
+    if (m.offset > total)
+      throw new ConcordError(CONCORD_ERROR__PEER__BLOB_OUT_OF_RANGE, { hash, offset: m.offset, total });
+    const bytes = this.shelf.read(hash, m.offset, m.length);
+    peer.send({ kind: "blob", blobHash: m.blobHash, offset: m.offset, total, bytes });
   }
 
   /** A blob or no-blob from `peer`: for the want waiting on it; a blob nobody asked for bans the peer. */
@@ -187,7 +208,8 @@ export class BlobExchange {
       const reply = await this.want(peer, blobHash, offset, length);
       if (!reply) return this.hooks.closed() ? "the exchange closed" : "no answer (gone, or timed out)";
       if (reply.kind === "no-blob") return offset === 0 ? "does not hold it" : `stopped holding it at byte ${offset}`;
-      if (total !== undefined && reply.total !== total) return wrong(`its size changed from ${total} to ${reply.total}`);
+      if (total !== undefined && reply.total !== total)
+        return wrong(`its size changed from ${total} to ${reply.total}`);
       if (reply.total > maxBytes) return wrong(`${reply.total} bytes, over the ${maxBytes} expected at most`);
       if (reply.bytes.length > length) return wrong(`${reply.bytes.length} bytes for ${length} asked`);
       if (reply.bytes.length === 0 && offset < reply.total) return wrong(`no bytes at offset ${offset}`);
