@@ -241,8 +241,10 @@ export class TrainerNode {
       });
       await this.join(state);
       await this.updatePeers(this.follower.latest);
-      const dataset = typeof o.dataset === "function" ? await this.datasetFromPeers(o.dataset) : o.dataset;
-      if (!local) this.setup = withDataset(state.config, base, dataset);
+      // a member now, so its peers admit it: they are where a dataset no data server gives comes from
+      const dataset =
+        local ?? (await (o.dataset as DatasetSource)((hash, opts) => this.exchange.fetchBlob(hash, opts)));
+      this.setup ??= withDataset(state.config, base, dataset);
       this.blobs.addDataset(dataset);
       await this.catchUp();
       follower.onChange(() => this.schedule());
@@ -258,11 +260,6 @@ export class TrainerNode {
       this.trainer?.dispose();
       this.model?.dispose();
     }
-  }
-
-  /** The dataset from its source, with this node's peers to fall back on (it is a member now: they admit it). */
-  private datasetFromPeers(source: DatasetSource): Promise<Dataset> {
-    return source((hash, options) => this.exchange.fetchBlob(hash, options));
   }
 
   /** Stops the node (Ctrl-C): run() resolves once the peer server and the chain subscription are closed. */

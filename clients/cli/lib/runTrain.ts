@@ -144,12 +144,16 @@ export async function runTrain(args: {
   });
   const { programId, run: runAccount } = await readRun(connection, run);
   const download = { hash: Buffer.from(runAccount.config.datasetHash).toString("hex"), stateDir, json: args.json };
-  // Peers serve members only: when no data server gives the dataset, the node joins first and asks its peers then
+  // Peers serve members only: when no data server gives the dataset, the node joins first and asks its peers then;
+  // with no other member to ask, the download's error stands and nothing is sent
+  const others = runAccount.members.filter(
+    (m) => !m.key.equals(keypair.publicKey) && ("active" in m.status || m.inEpoch),
+  );
   let dataset: Dataset | DatasetSource | undefined = local;
   try {
     dataset ??= await downloadRunDataset({ ...download, servers });
   } catch (e) {
-    if (!isConcordError(e, codes.CONCORD_ERROR__DATASET__DOWNLOAD_FAILED)) throw e;
+    if (!isConcordError(e, codes.CONCORD_ERROR__DATASET__DOWNLOAD_FAILED) || others.length === 0) throw e;
     print({ kind: "warning", message: `${e.message}; joining the run to fetch the dataset from its members` });
     dataset = (peers) => downloadRunDataset({ ...download, servers: [], peers });
   }
