@@ -143,6 +143,7 @@ export async function runTrain(args: {
     onRequest: metrics ? rpcMetrics(metrics.registry) : undefined,
   });
   const { programId, run: runAccount } = await readRun(connection, run);
+  const totalSteps = Number(toBigInt(runAccount.config.totalSteps));
   const download = { hash: Buffer.from(runAccount.config.datasetHash).toString("hex"), stateDir, json: args.json };
   // Peers serve members only: when no data server gives the dataset, the node joins first and asks its peers then;
   // with no other member to ask, the download's error stands and nothing is sent
@@ -155,7 +156,12 @@ export async function runTrain(args: {
   } catch (e) {
     if (!isConcordError(e, codes.CONCORD_ERROR__DATASET__DOWNLOAD_FAILED) || others.length === 0) throw e;
     print({ kind: "warning", message: `${e.message}; joining the run to fetch the dataset from its members` });
-    dataset = (peers) => downloadRunDataset({ ...download, servers: [], peers });
+    // the rounds' bar starts once the dataset's is done, as when the download comes first
+    dataset = async (peers) => {
+      const got = await downloadRunDataset({ ...download, servers: [], peers });
+      progress.start(totalSteps);
+      return got;
+    };
   }
   const backend = await selectBackend();
   const observe =
@@ -202,7 +208,7 @@ export async function runTrain(args: {
   const stop = () => node.stop();
   process.on("SIGINT", interrupt);
   process.once("SIGTERM", stop);
-  progress.start(Number(toBigInt(runAccount.config.totalSteps)));
+  if (typeof dataset !== "function") progress.start(totalSteps);
   try {
     await node.run();
   } finally {
