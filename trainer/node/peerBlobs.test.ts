@@ -15,7 +15,8 @@ import {
 } from "../../sdk/errors/codes";
 import { manifestBytes } from "../../sdk/data/datasetManifest";
 import type { BlobMessage, PeerMessage } from "../../sdk/peer/peerMessages";
-import { MAX_BLOB_CHUNK_BYTES, encodePeerMessage } from "../../sdk/peer/peerMessages";
+import { MAX_BLOB_CHUNK_BYTES, MAX_MESSAGE_BYTES, encodePeerMessage } from "../../sdk/peer/peerMessages";
+import { DEFAULT_PEER_LIMITS } from "../../sdk/net/peerSocket";
 import { generatedDataset } from "../../tests/helpers/generatedDataset";
 import { RawPeer } from "../../tests/helpers/rawPeer";
 import { eventually, within } from "../../tests/helpers/within";
@@ -43,7 +44,7 @@ describe("blobs between peers", () => {
   let nodes: UpdateExchange[];
   let raws: RawPeer[];
 
-  const start = async (keypair: Keypair, shelf = new BlobShelf()) => {
+  const start = async (keypair: Keypair, shelf = new BlobShelf(), peer = DEFAULT_PEER_LIMITS) => {
     const node = await UpdateExchange.start({
       run,
       keypair,
@@ -52,7 +53,7 @@ describe("blobs between peers", () => {
       blobs: shelf,
       chain,
       validate: () => {},
-      limits: LIMITS,
+      limits: { ...LIMITS, peer },
     });
     nodes.push(node);
     return node;
@@ -107,6 +108,20 @@ describe("blobs between peers", () => {
       expect(hashOf(await a.fetchBlob(shard.sha256, { maxBytes: shard.tokens * dataset.manifest.tokenBytes }))).toBe(
         shard.sha256,
       );
+  });
+
+  it("a blob larger than a connection's byte burst comes paced below the asker's byte limit: the holder is not banned", async () => {
+    // 1 MiB chunks against 8 MiB/s with a burst of one message: unpaced, loopback would overrun it within a few chunks
+    const peer = { ...DEFAULT_PEER_LIMITS, bytesPerSecond: 8 * 2 ** 20, byteBurst: MAX_MESSAGE_BYTES };
+    const big = pattern(12 * MAX_BLOB_CHUNK_BYTES, 9);
+    const shelf = new BlobShelf();
+    shelf.addFile(hashOf(big), fileOf(big));
+    const b = await start(bob, shelf, peer);
+    const a = await start(alice, new BlobShelf(), peer);
+    a.setPeers([b.url]);
+    const got = await within(a.fetchBlob(hashOf(big)), "the paced blob", 30_000);
+    expect(Buffer.from(got).equals(Buffer.from(big))).toBe(true);
+    expect(a.stats.peersBanned + b.stats.peersBanned).toBe(0);
   });
 
   it("answers no-blob for a hash it does not hold or whose file no longer hashes to it, and an empty chunk at a blob's end", async () => {

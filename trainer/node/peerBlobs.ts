@@ -109,6 +109,11 @@ export interface BlobExchangeHooks {
   readonly retryMs: number;
   /** How long a fetch goes on asking before it gives up: peers connect a few seconds after a member joins. */
   readonly waitMs: number;
+  /**
+   * The pace of the bytes asked of one peer: below this node's own byte limit per connection (PeerLimits), which
+   * would otherwise take an honest holder answering a large blob quickly for a flood and ban it.
+   */
+  readonly bytesPerSecond: number;
 }
 
 type Reply = BlobMessage | NoBlobMessage | null;
@@ -203,10 +208,14 @@ export class BlobExchange {
       peer.fail(e);
       return `refused, and banned: ${reason}`;
     };
+    let next = Date.now();
     while (total === undefined || offset < total) {
       const length = Math.min(MAX_BLOB_CHUNK_BYTES, (total ?? maxBytes) - offset) || 1;
+      if (next > Date.now()) await this.hooks.sleep(next - Date.now());
+      if (this.hooks.closed()) return "the exchange closed";
+      next = Math.max(next, Date.now()) + (length * 1000) / this.hooks.bytesPerSecond;
       const reply = await this.want(peer, blobHash, offset, length);
-      if (!reply) return this.hooks.closed() ? "the exchange closed" : "no answer (gone, or timed out)";
+      if (!reply) return "no answer (gone, or timed out)";
       if (reply.kind === "no-blob") return offset === 0 ? "does not hold it" : `stopped holding it at byte ${offset}`;
       if (total !== undefined && reply.total !== total)
         return wrong(`its size changed from ${total} to ${reply.total}`);

@@ -129,6 +129,8 @@ export class UpdateExchange {
       wantTimeoutMs: this.limits.wantTimeoutMs,
       retryMs: this.limits.fetchRetryMs,
       waitMs: this.limits.blobWaitMs,
+      // half the limit: updates share the connection
+      bytesPerSecond: this.limits.peer.bytesPerSecond / 2,
     });
     this.socketOptions = {
       run: options.run,
