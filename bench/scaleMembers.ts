@@ -17,7 +17,7 @@ import { openDataset } from "../trainer/data/tokenShards";
 import type { Transformer } from "../trainer/model/transformer";
 import type { Batch } from "../trainer/node/roundTraining";
 import { RoundTrainer } from "../trainer/node/roundTraining";
-import type { RunSetup } from "../trainer/node/runSetup";
+import type { ModelSetup } from "../trainer/node/runSetup";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { TrainerNode } from "../trainer/node/trainerNode";
 
@@ -54,7 +54,7 @@ class SyntheticRoundTrainer extends RoundTrainer {
 
   constructor(
     model: Transformer,
-    setup: RunSetup,
+    setup: ModelSetup,
     private readonly member: number,
   ) {
     super(model, setup.round, setup.schedule);

@@ -2,9 +2,10 @@
 // run creator's `concord serve --checkpoints` process publishes each epoch's checkpoint (its hash on-chain) and takes
 // the members' update uploads; two honest in-process nodes and one `concord train` child process train on the local
 // chain over websockets on 127.0.0.1. Every honest member's parameter hash must agree at the end, and the replay from
-// the chain's record must reach it (so nothing accepted was lost).
+// the chain's record must reach it (so nothing accepted was lost). With the server killed, a member joining late gets
+// the dataset and the checkpoint from its peers.
 import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex } from "@noble/hashes/utils";
@@ -16,7 +17,9 @@ import { TrainerProcess } from "../scripts/demo/trainerProcess";
 import { decodeCheckpoint } from "../sdk/codec/checkpointCodec";
 import { decodeMember, decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
 import { findMemberAddress } from "../sdk/coordinatorPdas";
+import type { DatasetEvent } from "../trainer/data/datasetDownload";
 import type { Dataset } from "../trainer/data/tokenShards";
+import { allShards } from "../trainer/data/tokenShards";
 import { parameterSpecs } from "../trainer/model/transformer";
 import type { NodeEvent } from "../trainer/node/trainerNode";
 import { generatedDataset } from "./helpers/generatedDataset";
@@ -255,4 +258,112 @@ test("a member that joins in epoch 2 with no local data downloads the dataset an
     dir: work,
   });
   expect([...finishedHashes(nodes.events), finishedHashes([events])[0]]).toEqual([replayed, replayed, replayed]);
+}, 700_000);
+
+test("with every data server down, a member joining late gets the dataset and the recorded checkpoint from its peers, catches up and trains with the others' parameter hash", async () => {
+  const work = mkdtempSync(join(dir, "peers-"));
+  // 5 epochs of 4 rounds; two members start it, C joins once epoch 0's checkpoint is recorded, D once the server died
+  const { authority, run, recipe, recipeFile, server, nodes, keypairFile } = await network(
+    work,
+    {
+      members: 2,
+      rounds: 20,
+      roundsPerEpoch: 4,
+      globalBatchSize: 6,
+      times: { maxRoundTrainTime: 25, roundWitnessTime: 25, cooldownTime: 8 },
+    },
+    ["--dataset", dataset.dir],
+  );
+  const d = await fundedKeypair(chain.connection, 2);
+  const dKeypairFile = join(work, "d.json");
+  writeKeypair(dKeypairFile, d);
+  const runState = async () => decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data);
+  const joiner = (name: string, keypair: string, onEvent: (e: NodeEvent) => void, downloads: DatasetEvent[]) => {
+    const t = new TrainerProcess({
+      name,
+      rpcUrl: chain.rpcUrl,
+      run: run.toBase58(),
+      keypairFile: keypair,
+      recipeFile,
+      stateDir: join(work, name),
+      listen: "127.0.0.1:0",
+      servers: [server.url],
+      onEvent,
+      onDatasetEvent: (e) => downloads.push(e),
+    });
+    cleanups.push(() => t.stop());
+    return t;
+  };
+
+  // When: C joins from the server once epoch 0's checkpoint is recorded; the server is SIGKILLed as soon as C caught
+  // up (holding the dataset and that checkpoint), so no later checkpoint is recorded; then D starts, its only server dead
+  const [cEvents, dEvents]: NodeEvent[][] = [[], []];
+  const [cDownloads, dDownloads]: DatasetEvent[][] = [[], []];
+  let recorded = "";
+  const both = (async () => {
+    await within(
+      (async () => {
+        while ((await runState()).checkpoint.uriLen === 0) await new Promise((r) => setTimeout(r, 200));
+      })(),
+      "the checkpoint of epoch 0",
+      120_000,
+    );
+    let caughtUp!: () => void;
+    const cCaughtUp = new Promise<void>((ok) => (caughtUp = ok));
+    const c = joiner(
+      "c",
+      keypairFile,
+      (e) => {
+        cEvents.push(e);
+        if (e.kind === "caughtUp") {
+          server.child.kill("SIGKILL");
+          caughtUp();
+        }
+      },
+      cDownloads,
+    );
+    await within(Promise.race([cCaughtUp, c.exited]), "C to catch up", 180_000);
+    if (!cEvents.some((e) => e.kind === "caughtUp")) throw new Error(`C exited:\n${c.tail.join("\n")}`);
+    await within(server.stop(), "the server to die");
+    recorded = bytesToHex(Uint8Array.from((await runState()).checkpoint.hash));
+    expect(readdirSync(join(work, "c", "checkpoints"))).toEqual([recorded]); // else a later one was recorded first
+    const dProcess = joiner("d", dKeypairFile, (e) => dEvents.push(e), dDownloads);
+    return Promise.all([c.exited, dProcess.exited]);
+  })();
+  await crankUntil(chain.connection, authority, run, Promise.all([...nodes.runs, both]), 600_000);
+
+  // Then: D found no server, joined, and took the dataset (checked against the run's hash) from its peers
+  const warnings = dEvents.filter((e) => e.kind === "warning").map((e) => (e as { message: string }).message);
+  expect(warnings).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^no server gave the manifest .*; joining the run to fetch the dataset from its members$/),
+      expect.stringMatching(`^checkpoint from ${server.url} refused: `),
+    ]),
+  );
+  expect(dDownloads.filter((e) => e.kind === "download-finished")).toEqual([
+    expect.objectContaining({ downloaded: allShards(dataset.manifest).length, cached: 0 }),
+  ]);
+  expect(readFileSync(join(work, "d", "datasets", dataset.hash, "manifest.json"))).toEqual(
+    readFileSync(join(work, "c", "datasets", dataset.hash, "manifest.json")),
+  );
+  // and the recorded checkpoint from C (every byte checked against the Run's hash), then caught up from the record
+  const cCaughtUp = cEvents.find((e) => e.kind === "caughtUp") as Extract<NodeEvent, { kind: "caughtUp" }>;
+  const dCaughtUp = dEvents.find((e) => e.kind === "caughtUp") as Extract<NodeEvent, { kind: "caughtUp" }>;
+  expect(dCaughtUp).toMatchObject({ checkpointRounds: cCaughtUp.checkpointRounds, roundState: "fresh" });
+  expect(readdirSync(join(work, "d", "checkpoints"))).toEqual([recorded]);
+  // D trained, its receipts accepted
+  const slot = (dEvents.find((e) => e.kind === "joined") as { slot: number }).slot;
+  const committed = dEvents.filter((e) => e.kind === "committed").map((e) => (e as { step: number }).step);
+  expect(committed.length).toBeGreaterThan(0);
+  const applied = (step: number) =>
+    (nodes.events[0].find((e) => e.kind === "applied" && e.step === step) as { slots: number[] }).slots;
+  expect(committed.some((s) => applied(s).includes(slot))).toBe(true);
+  // every member ends with the replay's parameter hash: nothing accepted was lost
+  const replayed = await replayHash(chain.connection, (await chain.connection.getAccountInfo(run))!.owner, {
+    run,
+    recipe,
+    dataset,
+    dir: work,
+  });
+  expect([...finishedHashes(nodes.events), ...finishedHashes([cEvents, dEvents])]).toEqual(new Array(4).fill(replayed));
 }, 700_000);

@@ -110,6 +110,9 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__PEER__RELAY_SESSION_FAILED]: "relay session to $member failed: $reason",
   [codes.CONCORD_ERROR__PEER__INVALID_RELAY_URL]: "relay URL $url: $reason",
   [codes.CONCORD_ERROR__PEER__NO_ENDPOINT]: "peers cannot reach this node: give it a listen address or a relay",
+  [codes.CONCORD_ERROR__PEER__BLOB_OUT_OF_RANGE]: "want-blob $hash at offset $offset: the blob has $total bytes",
+  [codes.CONCORD_ERROR__PEER__BLOB_ANSWER_MISMATCH]: "blob $hash from $peer: $reason",
+  [codes.CONCORD_ERROR__PEER__BLOB_NOT_HELD]: "no peer gave blob $hash: $failures",
   [codes.CONCORD_ERROR__TRAINER__INVALID_CONFIG]: "invalid $what configuration: $reason",
   [codes.CONCORD_ERROR__TRAINER__NON_FINITE]: "non-finite $what: $reason",
   [codes.CONCORD_ERROR__TRAINER__BACKEND_UNAVAILABLE]: "no tfjs backend could be started: $reason",
@@ -144,6 +147,10 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
   [codes.CONCORD_ERROR__TRAINER__INVALID_LISTEN]: "--listen $value: expected HOST:PORT, e.g. 127.0.0.1:7700",
   [codes.CONCORD_ERROR__TRAINER__INVALID_SERVER]:
     "--server $value: expected an http(s) URL of a concord serve, e.g. http://127.0.0.1:8900",
+  [codes.CONCORD_ERROR__TRAINER__DATASET_UNAVAILABLE]:
+    "no data server answered and no peer held $what of dataset $dataset: $failures",
+  [codes.CONCORD_ERROR__TRAINER__CHECKPOINT_UNAVAILABLE]:
+    "no data server answered and no peer held the recorded checkpoint $hash: $failures",
   [codes.CONCORD_ERROR__AUDIT__MALFORMED_EVIDENCE]: "challenge evidence $source is malformed: $reason",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_TOO_LARGE]: "challenge evidence $source is $size bytes (limit $limit)",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_HASH_MISMATCH]:

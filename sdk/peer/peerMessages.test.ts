@@ -9,7 +9,9 @@ import {
 import { expectConcordError } from "../../tests/helpers/expectConcordError";
 import type { PeerMessage, RelayMessage } from "./peerMessages";
 import {
+  MAX_BLOB_CHUNK_BYTES,
   MAX_MESSAGE_BYTES,
+  MAX_PEER_BLOB_BYTES,
   MAX_RELAY_MESSAGE_BYTES,
   MAX_UPDATE_BYTES,
   RELAY_SESSION_BYTES,
@@ -34,6 +36,9 @@ const MESSAGES: Record<PeerMessage["kind"], PeerMessage> = {
   want: { kind: "want", updateHash: hash },
   update: { kind: "update", updateHash: hash, bytes: bytes(5000, 5), metadata: bytes(300, 6) },
   missing: { kind: "missing", updateHash: hash },
+  "want-blob": { kind: "want-blob", blobHash: hash, offset: 2 ** 30, length: MAX_BLOB_CHUNK_BYTES },
+  blob: { kind: "blob", blobHash: hash, offset: 10, total: 5010, bytes: bytes(5000, 8) },
+  "no-blob": { kind: "no-blob", blobHash: hash },
 };
 
 describe("peer messages", () => {
@@ -52,6 +57,37 @@ describe("peer messages", () => {
       metadata: bytes(MAX_RECEIPT_METADATA_BYTES),
     };
     expect(decodePeerMessage(encodePeerMessage(m))).toEqual(m);
+  });
+
+  it("round-trips a blob chunk at the size limits, and an empty one at a blob's end", () => {
+    const full: PeerMessage = {
+      kind: "blob",
+      blobHash: hash,
+      offset: MAX_PEER_BLOB_BYTES - MAX_BLOB_CHUNK_BYTES,
+      total: MAX_PEER_BLOB_BYTES,
+      bytes: bytes(MAX_BLOB_CHUNK_BYTES),
+    };
+    expect(decodePeerMessage(encodePeerMessage(full))).toEqual(full);
+    const end: PeerMessage = { kind: "blob", blobHash: hash, offset: 0, total: 0, bytes: bytes(0) };
+    expect(decodePeerMessage(encodePeerMessage(end))).toEqual(end);
+  });
+
+  it.each([
+    ["a want-blob over the chunk limit", { ...MESSAGES["want-blob"], length: MAX_BLOB_CHUNK_BYTES + 1 }, "length"],
+    ["a want-blob of nothing", { ...MESSAGES["want-blob"], length: 0 }, "length"],
+    ["a want-blob past the largest blob", { ...MESSAGES["want-blob"], offset: MAX_PEER_BLOB_BYTES + 1 }, "offset"],
+    [
+      "a blob chunk over the limit",
+      { ...MESSAGES.blob, bytes: bytes(MAX_BLOB_CHUNK_BYTES + 1), total: 2 ** 21 },
+      "bytes",
+    ],
+    ["a blob chunk that runs past its total", { ...MESSAGES.blob, offset: 11 }, "bytes"],
+    ["a blob over the largest blob", { ...MESSAGES.blob, total: MAX_PEER_BLOB_BYTES + 1 }, "total"],
+  ] as [string, PeerMessage, string][])("refuses %s, encoding or decoding", (_, m, name) => {
+    const e = expectConcordError(() => encodePeerMessage(m), CONCORD_ERROR__PEER__INVALID_FIELD);
+    expect(e.context).toMatchObject({ kind: m.kind, field: name });
+    const wire = packr.pack([1, m.kind, ...Object.values(m).slice(1)]);
+    expectConcordError(() => decodePeerMessage(wire), CONCORD_ERROR__PEER__INVALID_FIELD);
   });
 
   it("refuses malformed msgpack and truncated bytes", () => {
@@ -105,6 +141,9 @@ describe("peer messages", () => {
     want: [hash],
     update: [hash, bytes(10), bytes(10)],
     missing: [hash],
+    "want-blob": [hash, 0, 10],
+    blob: [hash, 0, 10, bytes(10)],
+    "no-blob": [hash],
   };
   const BAD: Record<string, [string, unknown[]]> = {
     run: ["run", [bytes(31), bytes(33), "key", 5, null]],
@@ -117,6 +156,11 @@ describe("peer messages", () => {
     signature: ["signature", [bytes(63), bytes(65), "sig", null]],
     bytes: ["bytes", ["bytes", null, 5, [1, 2]]],
     metadata: ["metadata", [bytes(MAX_RECEIPT_METADATA_BYTES + 1), "m", null]],
+    blobHash: ["blobHash", [bytes(31), bytes(33), "h", null, 1]],
+    offset: ["offset", [-1, 1.5, "0", null, MAX_PEER_BLOB_BYTES + 1]],
+    length: ["length", [0, -1, 1.5, MAX_BLOB_CHUNK_BYTES + 1, "10", null]],
+    total: ["total", [-1, 1.5, "10", null, MAX_PEER_BLOB_BYTES + 1]],
+    blobBytes: ["bytes", ["bytes", null, 5, [1, 2], bytes(11)]],
   };
   const NAMES: Record<string, string[]> = {
     hello: ["run", "member", "timestamp", "nonce", "signature"],
@@ -124,9 +168,12 @@ describe("peer messages", () => {
     want: ["updateHash"],
     update: ["updateHash", "bytes", "metadata"],
     missing: ["updateHash"],
+    "want-blob": ["blobHash", "offset", "length"],
+    blob: ["blobHash", "offset", "total", "blobBytes"],
+    "no-blob": ["blobHash"],
   };
   const cases = Object.entries(NAMES).flatMap(([kind, names]) =>
-    names.flatMap((name, i) => BAD[name][1].map((value) => ({ kind, name, i, value }))),
+    names.flatMap((bad, i) => BAD[bad][1].map((value) => ({ kind, name: BAD[bad][0], i, value }))),
   );
   it.each(cases)("refuses $kind.$name = $value", ({ kind, name, i, value }) => {
     const fields = [...WIRE[kind]];

@@ -1,5 +1,6 @@
 // The messages peers exchange: who they are (hello), which update they hold (announce), requests for one (want) and
-// the answers (update, missing). Each is one msgpack array [version, kind, ...fields] (msgpackr, no records), and
+// the answers (update, missing); and byte ranges of content-addressed blobs (a run's dataset files, its recorded
+// checkpoint) asked by sha256 (want-blob) and answered (blob, no-blob). Each is one msgpack array [version, kind, ...fields] (msgpackr, no records), and
 // decode accepts only the canonical encoding, so a message has exactly one byte string and signatures over parts of
 // it are unambiguous. Decode checks the size before parsing and every field after: peers are untrusted.
 import { PublicKey } from "@solana/web3.js";
@@ -18,6 +19,10 @@ export const PEER_PROTOCOL_VERSION = 1;
 export const MAX_UPDATE_BYTES = 4 * 2 ** 20;
 /** An update message is its body plus metadata and a few dozen bytes of framing; 4 KiB of slack covers both. */
 export const MAX_MESSAGE_BYTES = MAX_UPDATE_BYTES + 4 * 2 ** 10;
+/** Largest range one want-blob asks for: a blob answer stays far below MAX_MESSAGE_BYTES. */
+export const MAX_BLOB_CHUNK_BYTES = 2 ** 20;
+/** Largest blob peers exchange (a checkpoint's limit, runCheckpoints.ts): offsets and totals stay below it. */
+export const MAX_PEER_BLOB_BYTES = 2 ** 31;
 // Domains keep a signature over one kind of message from being replayed as another.
 export const HELLO_DOMAIN = "concord-hello-v1";
 export const ANNOUNCE_DOMAIN = "concord-announce-v1";
@@ -72,7 +77,38 @@ export interface MissingMessage {
   readonly updateHash: Uint8Array;
 }
 
-export type PeerMessage = HelloMessage | AnnounceMessage | WantMessage | UpdateMessage | MissingMessage;
+/** Asks for bytes [offset, offset + length) of the blob whose sha256 is `blobHash`. */
+export interface WantBlobMessage {
+  readonly kind: "want-blob";
+  readonly blobHash: Uint8Array;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** Bytes of a blob from `offset` (fewer than asked at its end); `total` is the blob's size. */
+export interface BlobMessage {
+  readonly kind: "blob";
+  readonly blobHash: Uint8Array;
+  readonly offset: number;
+  readonly total: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The answer to a want-blob for a blob the peer does not hold (verified). */
+export interface NoBlobMessage {
+  readonly kind: "no-blob";
+  readonly blobHash: Uint8Array;
+}
+
+export type PeerMessage =
+  | HelloMessage
+  | AnnounceMessage
+  | WantMessage
+  | UpdateMessage
+  | MissingMessage
+  | WantBlobMessage
+  | BlobMessage
+  | NoBlobMessage;
 export type PeerMessageKind = PeerMessage["kind"];
 
 // int64AsType "number": timestamps and steps past 2^32 decode as numbers (validation then requires safe integers)
@@ -85,6 +121,9 @@ const FIELDS: { readonly [K in PeerMessageKind]: readonly string[] } = {
   want: ["updateHash"],
   update: ["updateHash", "bytes", "metadata"],
   missing: ["updateHash"],
+  "want-blob": ["blobHash", "offset", "length"],
+  blob: ["blobHash", "offset", "total", "bytes"],
+  "no-blob": ["blobHash"],
 };
 
 const malformed = (reason: string) => new ConcordError(CONCORD_ERROR__PEER__MALFORMED_MESSAGE, { reason });
@@ -126,6 +165,24 @@ function checkAnnounceFields(f: AnnounceFields): void {
   );
 }
 
+const isOffset = (v: unknown): v is number => isCount(v) && (v as number) <= MAX_PEER_BLOB_BYTES;
+
+function checkBlobFields(m: WantBlobMessage | BlobMessage | NoBlobMessage): void {
+  field(m.kind, "blobHash", isBytes(m.blobHash, 32), "must be 32 bytes");
+  if (m.kind === "no-blob") return;
+  field(m.kind, "offset", isOffset(m.offset), `must be an integer in 0..${MAX_PEER_BLOB_BYTES}`);
+  if (m.kind === "want-blob")
+    return field(
+      m.kind,
+      "length",
+      isCount(m.length) && m.length > 0 && m.length <= MAX_BLOB_CHUNK_BYTES,
+      `must be an integer in 1..${MAX_BLOB_CHUNK_BYTES}`,
+    );
+  field(m.kind, "total", isOffset(m.total), `must be an integer in 0..${MAX_PEER_BLOB_BYTES}`);
+  field(m.kind, "bytes", isBytesUpTo(m.bytes, MAX_BLOB_CHUNK_BYTES), `must be at most ${MAX_BLOB_CHUNK_BYTES} bytes`);
+  field(m.kind, "bytes", m.offset + m.bytes.length <= m.total, "must end within the blob's total");
+}
+
 const checkSignature = (kind: string, v: unknown) => field(kind, "signature", isBytes(v, 64), "must be 64 bytes");
 
 function validate(m: PeerMessage): void {
@@ -149,6 +206,10 @@ function validate(m: PeerMessage): void {
         `must be at most ${MAX_RECEIPT_METADATA_BYTES} bytes`,
       );
       return;
+    case "want-blob":
+    case "blob":
+    case "no-blob":
+      return checkBlobFields(m);
     default:
       throw malformed(`unknown kind ${String((m as { kind: unknown }).kind)}`);
   }
@@ -166,6 +227,12 @@ function wireFields(m: PeerMessage): unknown[] {
       return [m.updateHash];
     case "update":
       return [m.updateHash, m.bytes, m.metadata];
+    case "want-blob":
+      return [m.blobHash, m.offset, m.length];
+    case "blob":
+      return [m.blobHash, m.offset, m.total, m.bytes];
+    case "no-blob":
+      return [m.blobHash];
   }
 }
 
@@ -238,6 +305,12 @@ function fromWire(kind: PeerMessageKind, f: unknown[]): PeerMessage {
       return { kind, updateHash: copy(f[0]) };
     case "update":
       return { kind, updateHash: copy(f[0]), bytes: copy(f[1]), metadata: copy(f[2]) };
+    case "want-blob":
+      return { kind, blobHash: copy(f[0]), offset: f[1] as number, length: f[2] as number };
+    case "blob":
+      return { kind, blobHash: copy(f[0]), offset: f[1] as number, total: f[2] as number, bytes: copy(f[3]) };
+    case "no-blob":
+      return { kind, blobHash: copy(f[0]) };
   }
 }
 

@@ -1,6 +1,7 @@
 // Fetching the checkpoint a Run records, from real blob servers on 127.0.0.1 and a real Run on the local chain: only
 // bytes of the recorded hash count (a corrupted copy, or another checkpoint served under that name, is refused and
-// the next server tried), and bytes of that hash that are not this run's checkpoint are refused with a clear error.
+// the next server tried), and bytes of that hash that are not this run's checkpoint are refused with a clear error;
+// with no server holding it, a peer's copy (over a real connection).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +24,9 @@ import { TransactionSender } from "../../sdk/transactionSender";
 import { generatedDataset } from "../../tests/helpers/generatedDataset";
 import { useTestLocalnet } from "../../tests/helpers/testLocalnet";
 import type { Dataset } from "../data/tokenShards";
-import { fetchRunCheckpoint } from "./runCheckpoints";
+import { BlobShelf } from "../node/peerBlobs";
+import { blobPeers } from "../../tests/helpers/blobPeers";
+import { decodeRunCheckpoint, fetchRunCheckpoint, recordedCheckpointBytes } from "./runCheckpoints";
 
 const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-run-checkpoints-"));
@@ -113,4 +116,39 @@ test("a run that records no checkpoint has none to fetch", async () => {
   const { run } = await newRun();
   const state = decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data);
   expect(await fetchRunCheckpoint(state, run, SPECS, [servers[0].url])).toBeNull();
+});
+
+test("with no server holding the recorded checkpoint, a peer's copy is taken once it hashes right; none holding it is one error", async () => {
+  const [a, b] = servers;
+  const { run, record } = await newRun();
+  const good = checkpointOf(run, 4);
+  const state = await record(good, a.url);
+  const shelf = new BlobShelf();
+  shelf.add(bytesToHex(sha256(good)), good);
+  const peers = await blobPeers(dir, shelf);
+  const empty = await blobPeers(dir, new BlobShelf(), { blobWaitMs: 200 });
+  try {
+    const refused: string[] = [];
+    const bytes = await recordedCheckpointBytes(state, [b.url], {
+      onRefused: (source, reason) => refused.push(`${source}: ${reason}`),
+      peers: peers.fetch,
+    });
+    expect(Array.from(decodeRunCheckpoint(state, run, SPECS, bytes!).params[0])).toEqual(new Array(8).fill(4));
+    expect(refused).toEqual([
+      expect.stringMatching(`^${a.url}: HTTP 404`),
+      expect.stringMatching(`^${b.url}: HTTP 404`),
+    ]);
+
+    let error: unknown;
+    await recordedCheckpointBytes(state, [b.url], { peers: empty.fetch }).catch((e) => (error = e));
+    expect(isConcordError(error, codes.CONCORD_ERROR__TRAINER__CHECKPOINT_UNAVAILABLE)).toBe(true);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^no data server answered and no peer held the recorded checkpoint [0-9a-f]{64}: .*${b.url}: HTTP 404.*; ${empty.holderName}: does not hold it$`,
+      ),
+    );
+  } finally {
+    await peers.close();
+    await empty.close();
+  }
 });

@@ -1,12 +1,20 @@
 // The run's checkpoint as nodes use it: fetched by the hash the `checkpoint` instruction recorded, from the URI the
-// authority wrote there or any data server (none trusted: fetchBlob keeps only bytes of that hash), and read against
+// authority wrote there or any data server, then the node's peers (none trusted: only bytes of that hash count), and read against
 // the model; and written from the shared state the publisher rebuilt (checkpointPublisher.ts).
 import type { PublicKey } from "@solana/web3.js";
 import type { RunCheckpoint, TensorSpec } from "../../sdk/codec/checkpointCodec";
 import { decodeCheckpoint } from "../../sdk/codec/checkpointCodec";
 import type { RunAccount } from "../../sdk/coordinatorAccounts";
 import { checkpointUri, toBigInt } from "../../sdk/coordinatorAccounts";
+import { bytesToHex } from "@noble/hashes/utils";
+import { ConcordError, isConcordError } from "../../sdk/errors/concordError";
+import {
+  CONCORD_ERROR__PEER__BLOB_NOT_HELD,
+  CONCORD_ERROR__PEER__BLOB_UNAVAILABLE,
+  CONCORD_ERROR__TRAINER__CHECKPOINT_UNAVAILABLE,
+} from "../../sdk/errors/codes";
 import { fetchBlob } from "../../sdk/net/blobFetch";
+import type { BlobSource } from "../node/peerBlobs";
 
 /** Far above any checkpoint of a model the program's limits allow a run of here; a server may not stream forever. */
 export const MAX_CHECKPOINT_BYTES = 2 ** 31;
@@ -18,10 +26,47 @@ export function checkpointSources(state: RunAccount, servers: readonly string[])
 }
 
 /**
- * The checkpoint the Run records, null when it records none. Each source that fails is reported to `onRefused`
- * (wrong bytes, HTTP errors) before the next is tried; bytes of the right hash that are not a checkpoint of this run
- * and model throw: the authority recorded a bad one.
+ * The bytes of the checkpoint the Run records, null when it records none: from its sources (checkpointSources), then,
+ * when none gives them, from `peers`. Each source that fails is reported to `onRefused` (wrong bytes, HTTP errors, a
+ * peer without it) before the next is tried; none giving them throws one error listing each failure.
  */
+export async function recordedCheckpointBytes(
+  state: RunAccount,
+  servers: readonly string[],
+  options: { onRefused?: (source: string, reason: string) => void; peers?: BlobSource } = {},
+): Promise<Uint8Array | null> {
+  if (state.checkpoint.uriLen === 0) return null;
+  const hash = bytesToHex(Uint8Array.from(state.checkpoint.hash));
+  const fetchOptions = { maxBytes: MAX_CHECKPOINT_BYTES, onFailure: options.onRefused };
+  try {
+    return await fetchBlob(checkpointSources(state, servers), hash, fetchOptions);
+  } catch (e) {
+    if (!options.peers || !isConcordError(e, CONCORD_ERROR__PEER__BLOB_UNAVAILABLE)) throw e;
+    try {
+      return await options.peers(hash, fetchOptions);
+    } catch (p) {
+      if (!isConcordError(p, CONCORD_ERROR__PEER__BLOB_NOT_HELD)) throw p;
+      throw new ConcordError(
+        CONCORD_ERROR__TRAINER__CHECKPOINT_UNAVAILABLE,
+        { hash, failures: `${String(e.context.failures)}; ${String(p.context.failures)}` },
+        { cause: p },
+      );
+    }
+  }
+}
+
+/** The recorded checkpoint's bytes read against the run and model: bytes of the right hash that are not a checkpoint of them throw (the authority recorded a bad one). */
+export function decodeRunCheckpoint(
+  state: RunAccount,
+  run: PublicKey,
+  specs: readonly TensorSpec[],
+  bytes: Uint8Array,
+): RunCheckpoint {
+  // No more rounds than were decided when it was recorded (the publisher's hold one fewer: checkpointCodec.ts)
+  return decodeCheckpoint(bytes, specs, { run, maxRounds: Number(toBigInt(state.checkpoint.step)) });
+}
+
+/** The checkpoint the Run records, null when it records none, from its sources (recordedCheckpointBytes). */
 export async function fetchRunCheckpoint(
   state: RunAccount,
   run: PublicKey,
@@ -29,11 +74,6 @@ export async function fetchRunCheckpoint(
   servers: readonly string[],
   onRefused?: (url: string, reason: string) => void,
 ): Promise<RunCheckpoint | null> {
-  if (state.checkpoint.uriLen === 0) return null;
-  const bytes = await fetchBlob(checkpointSources(state, servers), Uint8Array.from(state.checkpoint.hash), {
-    maxBytes: MAX_CHECKPOINT_BYTES,
-    onFailure: onRefused,
-  });
-  // No more rounds than were decided when it was recorded (the publisher's hold one fewer: checkpointCodec.ts)
-  return decodeCheckpoint(bytes, specs, { run, maxRounds: Number(toBigInt(state.checkpoint.step)) });
+  const bytes = await recordedCheckpointBytes(state, servers, { onRefused });
+  return bytes && decodeRunCheckpoint(state, run, specs, bytes);
 }

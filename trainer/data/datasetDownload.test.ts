@@ -1,6 +1,6 @@
 // The run's dataset from real blob servers on 127.0.0.1 (published the way `concord serve --dataset` does): a
 // clean download, the cache, a corrupted shard on one server, a manifest that is not the run's, every server bad,
-// and downloads cut short resuming.
+// and downloads cut short resuming; and with every server down, the dataset from peers (real connections).
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,13 +11,18 @@ import { formatDatasetEvent } from "../../clients/cli/lib/runDataset";
 import { startBlobServer, type BlobServer } from "../../coordinator/blobServer/blobServer";
 import { manifestBytes } from "../../sdk/data/datasetManifest";
 import { isConcordError } from "../../sdk/errors/concordError";
-import { CONCORD_ERROR__DATASET__DOWNLOAD_FAILED } from "../../sdk/errors/codes";
+import {
+  CONCORD_ERROR__DATASET__DOWNLOAD_FAILED,
+  CONCORD_ERROR__TRAINER__DATASET_UNAVAILABLE,
+} from "../../sdk/errors/codes";
+import { blobPeers } from "../../tests/helpers/blobPeers";
 import { generatedDataset } from "../../tests/helpers/generatedDataset";
 import { within } from "../../tests/helpers/within";
 import type { DatasetEvent } from "./datasetDownload";
 import { downloadDataset } from "./datasetDownload";
 import type { Dataset } from "./tokenShards";
 import { allShards } from "./tokenShards";
+import { BlobShelf } from "../node/peerBlobs";
 
 const root = mkdtempSync(join(tmpdir(), "concord-dataset-download-"));
 let dataset: Dataset;
@@ -247,4 +252,55 @@ test.each([
 ])("%s is refused before any request", async (_, hash, urls, message) => {
   await expect(downloadDataset({ hash, servers: urls, cacheDir })).rejects.toThrow(message);
   expect(readdirSync(cacheDir)).toEqual([]);
+});
+
+test("when no server answers, the dataset comes from a peer that holds it, checked, with its bytes counted", async () => {
+  // Given: the only server is down; a member holds the dataset
+  const shelf = new BlobShelf();
+  shelf.addDataset(dataset);
+  const peers = await blobPeers(root, shelf);
+  try {
+    const bytes: number[] = [];
+    // When: a member downloads, falling back on its peers
+    const got = await within(
+      downloadDataset({
+        hash: dataset.hash,
+        servers: [DOWN],
+        peers: peers.fetch,
+        cacheDir,
+        onEvent: (e) => events.push(e),
+        onBytes: (received) => bytes.push(received),
+      }),
+      "the download from peers",
+      30_000,
+    );
+    // Then: the dataset is whole, the server's failure reported for each file, the progress at the total
+    expectSameDataset(got);
+    expect(events.filter((e) => e.kind === "blob-refused").map((e) => (e as { file: string }).file)).toEqual([
+      "manifest.json",
+      ...shards().map((s) => s.file),
+    ]);
+    expect(finished()).toMatchObject({ downloaded: shards().length, cached: 0 });
+    expect(bytes[bytes.length - 1]).toBe(shards().reduce((n, s) => n + s.tokens * dataset.manifest.tokenBytes, 0));
+  } finally {
+    await peers.close();
+  }
+});
+
+test("when no server answers and no peer holds the dataset, one error says both, naming each", async () => {
+  const peers = await blobPeers(root, new BlobShelf(), { blobWaitMs: 200 });
+  try {
+    const e = await downloadDataset({ hash: dataset.hash, servers: [DOWN], peers: peers.fetch, cacheDir }).catch(
+      (x: unknown) => x,
+    );
+    expect(isConcordError(e, CONCORD_ERROR__TRAINER__DATASET_UNAVAILABLE)).toBe(true);
+    expect((e as Error).message).toMatch(
+      new RegExp(
+        `^no data server answered and no peer held the manifest of dataset ${dataset.hash}: ${DOWN}: fetch failed.*; ${peers.holderName}: does not hold it$`,
+      ),
+    );
+    expect(existsSync(join(cacheDir, dataset.hash))).toBe(false);
+  } finally {
+    await peers.close();
+  }
 });

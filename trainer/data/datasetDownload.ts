@@ -2,6 +2,7 @@
 // and each shard to the sha256 the manifest gives it, before it is kept. Shards already cached and valid are not
 // fetched again, so a download cut short (a killed process, every server down) resumes where it stopped; a body cut
 // mid-shard is resumed by range, and a server that fails or serves wrong bytes is skipped for the next (blobFetch).
+// A member may also fall back on its peers (peerBlobs.ts) for any blob no server gave, checked the same way.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -11,9 +12,12 @@ import { ConcordError, isConcordError } from "../../sdk/errors/concordError";
 import {
   CONCORD_ERROR__DATASET__DOWNLOAD_FAILED,
   CONCORD_ERROR__DATASET__INVALID_SPEC,
+  CONCORD_ERROR__PEER__BLOB_NOT_HELD,
   CONCORD_ERROR__PEER__BLOB_UNAVAILABLE,
+  CONCORD_ERROR__TRAINER__DATASET_UNAVAILABLE,
 } from "../../sdk/errors/codes";
 import { fetchBlob } from "../../sdk/net/blobFetch";
+import type { BlobSource } from "../node/peerBlobs";
 import type { Dataset } from "./tokenShards";
 import { allShards, MANIFEST_FILE, openDataset, verifiedShardBytes } from "./tokenShards";
 
@@ -24,7 +28,7 @@ export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 export type DatasetEvent =
   | { kind: "download-started"; dataset: string; shards: number; cached: number; bytes: number }
   | { kind: "shard-downloaded"; shard: string; bytes: number }
-  /** A server failed, or served bytes that do not hash to the manifest's or shard's hash; the next is tried. */
+  /** A server (or `peer <key>`) failed, or served bytes that do not hash to the manifest's or shard's hash; the next is tried. */
   | { kind: "blob-refused"; file: string; server: string; reason: string }
   | { kind: "download-finished"; dataset: string; dir: string; downloaded: number; cached: number; bytes: number };
 
@@ -43,6 +47,8 @@ export interface DatasetDownloadOptions {
   readonly hash: string;
   /** Data server base URLs (`concord serve`), tried in order for each blob. */
   readonly servers: readonly string[];
+  /** The run's peers, asked for a blob no server gave (a node that is a member: peers serve members only). */
+  readonly peers?: BlobSource;
   /** The cache root: the dataset is kept in `<cacheDir>/<hash>/`. */
   readonly cacheDir: string;
   readonly onEvent?: (event: DatasetEvent) => void;
@@ -54,7 +60,7 @@ export interface DatasetDownloadOptions {
 export async function downloadDataset(o: DatasetDownloadOptions): Promise<Dataset> {
   if (!/^[0-9a-f]{64}$/.test(o.hash))
     throw new ConcordError(CONCORD_ERROR__DATASET__INVALID_SPEC, { reason: `dataset hash ${JSON.stringify(o.hash)}` });
-  if (o.servers.length === 0)
+  if (o.servers.length === 0 && !o.peers)
     throw new ConcordError(CONCORD_ERROR__DATASET__INVALID_SPEC, { reason: "no data server given" });
   const emit = o.onEvent ?? (() => {});
   const dir = join(o.cacheDir, o.hash);
@@ -66,10 +72,12 @@ export async function downloadDataset(o: DatasetDownloadOptions): Promise<Datase
   const servers = [...o.servers];
   const refused = (file: string) => (server: string, reason: string) => {
     emit({ kind: "blob-refused", file, server, reason });
-    servers.push(...servers.splice(servers.indexOf(server), 1));
+    const i = servers.indexOf(server); // a peer is not in the list
+    if (i >= 0) servers.push(...servers.splice(i, 1));
   };
+  const sources = { servers, peers: o.peers };
 
-  const manifest = cachedManifest(dir, o.hash) ?? (await fetchManifest(dir, o.hash, servers, refused(MANIFEST_FILE)));
+  const manifest = cachedManifest(dir, o.hash) ?? (await fetchManifest(dir, o.hash, sources, refused(MANIFEST_FILE)));
   const shards = allShards(manifest);
   const missing = shards.filter((s) => !isCached(dir, manifest, s));
   const sizeOf = (s: ShardEntry) => s.tokens * manifest.tokenBytes;
@@ -78,7 +86,7 @@ export async function downloadDataset(o: DatasetDownloadOptions): Promise<Datase
   emit({ kind: "download-started", dataset: o.hash, shards: shards.length, cached, bytes: total });
   let received = 0;
   for (const shard of missing) {
-    const bytes = await fetchOrFail(servers, o.hash, `shard ${shard.file}`, shard.sha256, {
+    const bytes = await fetchOrFail(sources, o.hash, `shard ${shard.file}`, shard.sha256, {
       maxBytes: sizeOf(shard),
       onProgress: (n) => o.onBytes?.(received + n, total),
       onFailure: refused(shard.file),
@@ -105,12 +113,12 @@ function cachedManifest(dir: string, hash: string): DatasetManifest | undefined 
 async function fetchManifest(
   dir: string,
   hash: string,
-  servers: readonly string[],
+  sources: Sources,
   onFailure: (server: string, reason: string) => void,
 ): Promise<DatasetManifest> {
   // fetchBlob keeps only bytes that hash to the run's dataset hash (sha256 of the canonical manifest JSON): another
   // dataset's manifest, or this one reformatted, is refused there
-  const bytes = await fetchOrFail(servers, hash, "the manifest", hash, {
+  const bytes = await fetchOrFail(sources, hash, "the manifest", hash, {
     maxBytes: MAX_MANIFEST_BYTES,
     onFailure,
   });
@@ -129,28 +137,51 @@ function isCached(dir: string, manifest: DatasetManifest, shard: ShardEntry): bo
   }
 }
 
-/** fetchBlob over every server; when none gives the blob, one error naming it and each server's failure. */
+interface Sources {
+  readonly servers: readonly string[];
+  readonly peers?: BlobSource;
+}
+
+/** fetchBlob over every server, then the peers; when none gives the blob, one error naming it and each failure. */
 async function fetchOrFail(
-  servers: readonly string[],
+  { servers, peers }: Sources,
   dataset: string,
   what: string,
   hash: string,
-  opts: Parameters<typeof fetchBlob>[2],
+  opts: {
+    maxBytes: number;
+    onProgress?: (received: number) => void;
+    onFailure: (from: string, reason: string) => void;
+  },
 ): Promise<Uint8Array> {
+  let failures = "no server given";
+  if (servers.length > 0)
+    try {
+      return await fetchBlob([...servers], hash, opts);
+    } catch (e) {
+      if (!isConcordError(e, CONCORD_ERROR__PEER__BLOB_UNAVAILABLE)) throw e;
+      if (!peers)
+        throw new ConcordError(
+          CONCORD_ERROR__DATASET__DOWNLOAD_FAILED,
+          { what, dataset, failures: String(e.context.failures) },
+          { cause: e },
+        );
+      failures = String(e.context.failures);
+    }
   try {
-    return await fetchBlob([...servers], hash, opts);
+    return await peers!(hash, opts);
   } catch (e) {
-    if (!isConcordError(e, CONCORD_ERROR__PEER__BLOB_UNAVAILABLE)) throw e;
+    if (!isConcordError(e, CONCORD_ERROR__PEER__BLOB_NOT_HELD)) throw e;
     throw new ConcordError(
-      CONCORD_ERROR__DATASET__DOWNLOAD_FAILED,
-      { what, dataset, failures: String(e.context.failures) },
+      CONCORD_ERROR__TRAINER__DATASET_UNAVAILABLE,
+      { what, dataset, failures: `${failures}; ${String(e.context.failures)}` },
       { cause: e },
     );
   }
 }
 
-/** Temporary name then rename: the cache never holds part of a blob under its real name. */
-function writeAtomically(dir: string, name: string, bytes: Uint8Array): void {
+/** Temporary name then rename: the folder never holds part of a blob under its real name. */
+export function writeAtomically(dir: string, name: string, bytes: Uint8Array): void {
   mkdirSync(dir, { recursive: true }); // only once there is something to keep: a refused manifest leaves no folder
   const tmp = join(dir, `.tmp-${randomBytes(8).toString("hex")}`);
   try {

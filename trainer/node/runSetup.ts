@@ -17,11 +17,15 @@ import { validateConfig } from "../model/transformer";
 import type { RoundConfig } from "../optim/roundConfig";
 import { validateRoundConfig } from "../optim/roundConfig";
 
-export interface RunSetup {
+/** What a run sets up before its dataset is at hand: a node joining with no data server builds its model first. */
+export interface ModelSetup {
   readonly model: TransformerConfig;
   readonly round: RoundConfig;
   /** The recipe's schedule at the run's learning rate. */
   readonly schedule: LrSchedule;
+}
+
+export interface RunSetup extends ModelSetup {
   readonly train: TokenSource;
   readonly val: TokenSource;
 }
@@ -41,21 +45,33 @@ export function runRoundConfig(config: RunConfig, recipe: TrainingRecipe): Round
 }
 
 export function runSetup(config: RunConfig, recipe: TrainingRecipe, dataset: Dataset): RunSetup {
+  return withDataset(config, runModelSetup(config, recipe), dataset);
+}
+
+/** The recipe checked against the chain, and what it sets up without the dataset. */
+export function runModelSetup(config: RunConfig, recipe: TrainingRecipe): ModelSetup {
   checkRecipeAgainstRun(recipe, config);
+  return {
+    model: validateConfig(recipe.model),
+    round: runRoundConfig(config, recipe),
+    schedule: { ...recipe.schedule, lr: config.learningRate },
+  };
+}
+
+/** `setup` with the run's dataset, refused unless it is the one the run names and fits the model. */
+export function withDataset(config: RunConfig, setup: ModelSetup, dataset: Dataset): RunSetup {
+  const { model } = setup;
   const datasetHash = Buffer.from(config.datasetHash).toString("hex");
   if (dataset.hash !== datasetHash)
     throw new ConcordError(CONCORD_ERROR__TRAINER__RECIPE_MISMATCH, {
       reason: `dataset ${dataset.dir} has hash ${dataset.hash}, the run's is ${datasetHash}`,
     });
-  const model = validateConfig(recipe.model);
   if (model.vocabSize !== vocabSize(dataset.manifest.tokenizer))
     throw new ConcordError(CONCORD_ERROR__TRAINER__RECIPE_MISMATCH, {
       reason: `model vocabSize ${model.vocabSize}, the dataset's tokenizer has ${vocabSize(dataset.manifest.tokenizer)}`,
     });
   return {
-    model,
-    round: runRoundConfig(config, recipe),
-    schedule: { ...recipe.schedule, lr: config.learningRate },
+    ...setup,
     train: dataset.split("train"),
     val: dataset.split("val"),
   };

@@ -12,6 +12,7 @@
 // yielding to the event loop between inner steps).
 import type { Connection, Keypair, PublicKey, TransactionInstruction } from "@solana/web3.js";
 import { existsSync } from "node:fs";
+import { bytesToHex } from "@noble/hashes/utils";
 import { join } from "node:path";
 import { witnessRefusals } from "../../sdk/audit/witnessChecks";
 import { decodeUpdate, encodeUpdate, updateHash } from "../../sdk/codec/updateCodec";
@@ -39,7 +40,8 @@ import { putMetadata } from "../../sdk/net/metadataFetch";
 import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
 import type { CommittedUpdate } from "../../sdk/roundHistory";
 import { acceptedSteps, committedUpdates, startedSteps } from "../../sdk/roundHistory";
-import { fetchRunCheckpoint } from "../checkpoint/runCheckpoints";
+import { decodeRunCheckpoint, recordedCheckpointBytes } from "../checkpoint/runCheckpoints";
+import { writeAtomically } from "../data/datasetDownload";
 import { ChainFollower } from "./chainFollower";
 import { loadRoundState, saveRoundState } from "./roundStateFile";
 import { runEvents } from "./runHistory";
@@ -48,13 +50,15 @@ import type { RoundRef } from "./roundDecisions";
 import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
 import type { TrainedUpdate } from "./roundTraining";
 import { assignedBatches, RoundTrainer, runYielding } from "./roundTraining";
-import { runSetup } from "./runSetup";
-import type { RunSetup } from "./runSetup";
+import { runModelSetup, withDataset } from "./runSetup";
+import type { ModelSetup, RunSetup } from "./runSetup";
 import { SharedParameters } from "./sharedParameters";
 import type { ExchangeChain, ReceiptView } from "./updateExchange";
 import { UpdateExchange } from "./updateExchange";
 import type { StoredUpdate } from "./updateStore";
 import { UpdateStore } from "./updateStore";
+import type { BlobSource } from "./peerBlobs";
+import { BlobShelf } from "./peerBlobs";
 import { claimRewards, planJoin } from "./membership";
 
 /** What a node reports as it goes: one event per thing that happened, for logs, the demo's live view and benches. */
@@ -92,6 +96,9 @@ export type NodeEvent =
   | { kind: "stopped"; lastCommitted: number; left: boolean; paramsHash: string }
   | { kind: "warning"; message: string };
 
+/** The run's dataset from data servers or, when none answers, from `peers` (blobs by hash, each checked). */
+export type DatasetSource = (peers: BlobSource) => Promise<Dataset>;
+
 export interface TrainerNodeOptions {
   readonly program: CoordinatorProgram;
   /** Sends as the member (its payer is `keypair`). */
@@ -99,7 +106,8 @@ export interface TrainerNodeOptions {
   readonly keypair: Keypair;
   readonly run: PublicKey;
   readonly recipe: TrainingRecipe;
-  readonly dataset: Dataset;
+  /** The run's dataset, or where to get it once the node is a member (from data servers, then its peers). */
+  readonly dataset: Dataset | DatasetSource;
   readonly compute: ComputeDescriptor;
   /** Where the peer server listens; port 0 picks a free one. Omitted: peers reach this node only through its relays. */
   readonly listen?: { host: string; port: number };
@@ -121,7 +129,7 @@ export interface TrainerNodeOptions {
   /** Red-team runs only: the member misbehaves this way (trainer/adversary/attacks.ts). */
   readonly attack?: Attack;
   /** Benchmarks only: the round trainer in place of the model's (bench/scale.ts: synthetic updates, no model compute). */
-  readonly roundTrainer?: (model: Transformer, setup: RunSetup) => RoundTrainer;
+  readonly roundTrainer?: (model: Transformer, setup: ModelSetup) => RoundTrainer;
 }
 
 /** A round's update trained ahead, with the inputs it was trained on (checked again when the round opens). */
@@ -189,6 +197,8 @@ export class TrainerNode {
   private pending = false;
   /** Set by stopAfterRound(): the node winds down, owing the run only `lastRound` (or, leaving, its epoch). */
   private stopping?: { leave: boolean; lastRound: bigint };
+  /** What this node serves to peers by hash: its dataset's files and the checkpoint it verified. */
+  private readonly blobs = new BlobShelf((message) => this.emit({ kind: "warning", message }));
   private readonly done = deferred();
   private readonly abort = new AbortController();
 
@@ -200,23 +210,25 @@ export class TrainerNode {
   /** Starts the node; resolves when the run is finished and this node has applied every round and claimed, or on stop(). */
   async run(): Promise<void> {
     const o = this.o;
-    // Everything the run's account can refuse is checked before the node listens, joins or stakes
+    // Everything the run's account can refuse is checked before the node listens, joins or stakes; only a dataset
+    // that comes from peers is had after joining (peers serve members only)
     const follower = new ChainFollower(this.connection, o.run);
     const state = await follower.start();
     try {
-      this.setup = runSetup(state.config, o.recipe, o.dataset);
+      const base = runModelSetup(state.config, o.recipe);
+      const local = typeof o.dataset === "function" ? undefined : o.dataset;
+      if (local) this.setup = withDataset(state.config, base, local);
       this.follower = follower;
-      this.model = new Transformer(this.setup.model, { seed: o.recipe.initSeed });
-      this.trainer =
-        o.roundTrainer?.(this.model, this.setup) ?? new RoundTrainer(this.model, this.setup.round, this.setup.schedule);
+      this.model = new Transformer(base.model, { seed: o.recipe.initSeed });
+      this.trainer = o.roundTrainer?.(this.model, base) ?? new RoundTrainer(this.model, base.round, base.schedule);
       const initial = this.model.getWeights();
       this.previous = initial.map((w) => Float32Array.from(w));
       this.shared = new SharedParameters(
         initial,
         this.model.specs,
-        this.setup.round,
+        base.round,
         this.trainer.compressor.layout,
-        this.setup.schedule,
+        base.schedule,
       );
       this.exchange = await UpdateExchange.start({
         run: o.run,
@@ -224,10 +236,17 @@ export class TrainerNode {
         listen: o.listen,
         relays: o.relays,
         store: (this.store = UpdateStore.open(join(o.stateDir, "updates"))),
+        blobs: this.blobs,
         chain: this.exchangeChain(),
         validate: (u, r) => this.validateUpdate(u, r),
       });
       await this.join(state);
+      await this.updatePeers(this.follower.latest);
+      // a member now, so its peers admit it: they are where a dataset no data server gives comes from
+      const dataset =
+        local ?? (await (o.dataset as DatasetSource)((hash, opts) => this.exchange.fetchBlob(hash, opts)));
+      this.setup ??= withDataset(state.config, base, dataset);
+      this.blobs.addDataset(dataset);
       await this.catchUp();
       follower.onChange(() => this.schedule());
       this.schedule();
@@ -318,14 +337,15 @@ export class TrainerNode {
     // Nothing decided and no round state of an earlier start: a member starting with the run
     if (decidedEnd(this.follower.latest) === 0n && !existsSync(this.roundStatePath)) return;
     const t0 = performance.now();
-    const checkpoint = await fetchRunCheckpoint(
-      this.follower.latest,
-      this.o.run,
-      this.model.specs,
-      this.o.servers ?? [],
-      (url, reason) => this.emit({ kind: "warning", message: `checkpoint from ${url} refused: ${reason}` }),
-    );
-    if (checkpoint) {
+    const state = this.follower.latest;
+    const bytes = await recordedCheckpointBytes(state, this.o.servers ?? [], {
+      onRefused: (source, reason) =>
+        this.emit({ kind: "warning", message: `checkpoint from ${source} refused: ${reason}` }),
+      peers: (hash, options) => this.exchange.fetchBlob(hash, options),
+    });
+    const checkpoint = bytes && decodeRunCheckpoint(state, this.o.run, this.model.specs, bytes);
+    if (bytes && checkpoint) {
+      this.keepCheckpoint(bytesToHex(Uint8Array.from(state.checkpoint.hash)), bytes);
       this.shared.restore(checkpoint.params, checkpoint.velocity);
       this.nextApply = BigInt(checkpoint.rounds);
       this.previousKnown = false;
@@ -340,6 +360,13 @@ export class TrainerNode {
       ms: performance.now() - t0,
       roundState: await this.restoreRoundState(),
     });
+  }
+
+  /** Keeps a verified checkpoint in the state dir (`checkpoints/<sha256>`), served to peers that catch up after this node. */
+  private keepCheckpoint(hash: string, bytes: Uint8Array): void {
+    const dir = join(this.o.stateDir, "checkpoints");
+    writeAtomically(dir, hash, bytes);
+    this.blobs.addFile(hash, join(dir, hash));
   }
 
   private get roundStatePath(): string {

@@ -4,7 +4,7 @@
 // validate them, and only then stores, serves and reports them. A peer that sends what it should not (a forged or
 // stale announce, bytes that do not match the receipt, an update nobody asked for) is banned; nothing it sent stays,
 // and every other peer's updates go on. Nothing that is not verified against the on-chain receipt is stored, served
-// or reported.
+// or reported. Blobs of the run's public data (dataset files, checkpoints) travel the same connections (peerBlobs.ts).
 import type { Keypair, PublicKey } from "@solana/web3.js";
 import { updateHash } from "../../sdk/codec/updateCodec";
 import { ConcordError, isConcordError } from "../../sdk/errors/concordError";
@@ -29,6 +29,8 @@ import { RelayLink } from "../../sdk/net/relayLink";
 import { isRelayDialUrl, parseRelayEndpoint } from "../../sdk/net/relayUrls";
 import type { AnnounceMessage, UpdateMessage } from "../../sdk/peer/peerMessages";
 import { requireValidSignature, signAnnounce } from "../../sdk/peer/peerSignatures";
+import type { BlobFetchOptions } from "./peerBlobs";
+import { BlobExchange, BlobShelf } from "./peerBlobs";
 import type { StoredUpdate, UpdateStore } from "./updateStore";
 
 export type { StoredUpdate } from "./updateStore";
@@ -56,6 +58,8 @@ export interface ExchangeLimits {
   readonly wantTimeoutMs: number;
   /** The pause before asking every peer again when none had the update. */
   readonly fetchRetryMs: number;
+  /** How long a blob fetch keeps asking peers (they connect a few seconds after a member joins) before giving up. */
+  readonly blobWaitMs: number;
   readonly peer: PeerLimits;
   readonly backoff: Backoff;
 }
@@ -65,6 +69,7 @@ export const DEFAULT_EXCHANGE_LIMITS: ExchangeLimits = {
   receiptRetryMs: [250, 500, 1_000, 2_000],
   wantTimeoutMs: 15_000,
   fetchRetryMs: 1_000,
+  blobWaitMs: 60_000,
   peer: DEFAULT_PEER_LIMITS,
   backoff: DEFAULT_BACKOFF,
 };
@@ -78,6 +83,8 @@ export interface ExchangeOptions {
   /** Relay endpoints (ws://HOST:PORT/relay) this member registers with; the first is the one it advertises. */
   relays?: readonly string[];
   store: UpdateStore;
+  /** The verified blobs (dataset files, checkpoints) this node serves to peers that ask for them by hash. */
+  blobs?: BlobShelf;
   chain: ExchangeChain;
   /** Checks beyond the hash (the node decodes with the run's update layout and checks the receipt metadata); throws on bad input. */
   validate(update: StoredUpdate, receipt: ReceiptView): void;
@@ -111,9 +118,20 @@ export class UpdateExchange {
   private readonly invalid = new Map<string, unknown>();
   private readonly listeners = new Set<(update: StoredUpdate) => void>();
   private readonly wakers = new Set<() => void>();
+  private readonly blobs: BlobExchange;
 
   private constructor(private readonly options: ExchangeOptions) {
     this.limits = { ...DEFAULT_EXCHANGE_LIMITS, ...options.limits };
+    this.blobs = new BlobExchange(options.blobs ?? new BlobShelf(options.log), {
+      candidates: () => this.candidates(),
+      sleep: (ms) => this.sleep(ms),
+      closed: () => this.closed,
+      wantTimeoutMs: this.limits.wantTimeoutMs,
+      retryMs: this.limits.fetchRetryMs,
+      waitMs: this.limits.blobWaitMs,
+      // half the limit: updates share the connection
+      bytesPerSecond: this.limits.peer.bytesPerSecond / 2,
+    });
     this.socketOptions = {
       run: options.run,
       keypair: options.keypair,
@@ -214,6 +232,12 @@ export class UpdateExchange {
     );
   }
 
+  /** A blob by sha256 hex from the peers (BlobExchange.fetch): for a dataset or checkpoint no data server gave. */
+  fetchBlob(hash: string, options?: BlobFetchOptions): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(this.closedError());
+    return this.blobs.fetch(hash, options);
+  }
+
   /** The verified updates held for `step` (own included), keyed by member base58. */
   verified(step: number): Map<string, StoredUpdate> {
     return new Map(this.options.store.step(step).map((u) => [u.member.toBase58(), u]));
@@ -245,6 +269,7 @@ export class UpdateExchange {
     this.peers.delete(peer);
     for (const waiters of this.wants.get(peer)?.values() ?? []) for (const done of waiters) done(null);
     this.wants.delete(peer);
+    this.blobs.dropped(peer);
   }
 
   /** A ConcordError thrown here bans the peer (PeerSocket does it). */
@@ -258,6 +283,11 @@ export class UpdateExchange {
         case "update":
         case "missing":
           return this.answered(peer, m.kind, m.updateHash, m.kind === "update" ? m : null);
+        case "want-blob":
+          return this.blobs.serve(peer, m);
+        case "blob":
+        case "no-blob":
+          return this.blobs.answered(peer, m);
       }
     } catch (e) {
       this.rejected++;

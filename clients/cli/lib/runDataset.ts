@@ -1,5 +1,6 @@
-// `concord train --server` without --data: the run's dataset from data servers into the state folder's cache, with a progress
-// bar on a terminal, one line per step otherwise, and one JSON event per line with --json.
+// `concord train --server` without --data: the run's dataset from data servers (or, when none answers, the run's
+// members) into the state folder's cache, with a progress bar on a terminal, one line per step otherwise, and one
+// JSON event per line with --json.
 import { MultiBar } from "cli-progress";
 import { join } from "node:path";
 import * as codes from "../../../sdk/errors/codes";
@@ -7,6 +8,7 @@ import { ConcordError } from "../../../sdk/errors/concordError";
 import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
 import { downloadDataset } from "../../../trainer/data/datasetDownload";
 import type { Dataset } from "../../../trainer/data/tokenShards";
+import type { BlobSource } from "../../../trainer/node/peerBlobs";
 import { MANIFEST_FILE } from "../../../trainer/data/tokenShards";
 import { progressWanted, stopBars } from "./progress";
 
@@ -45,6 +47,7 @@ export async function downloadRunDataset(o: {
   servers: string[];
   stateDir: string;
   json: boolean;
+  peers?: BlobSource;
 }): Promise<Dataset> {
   // Lines print above the bar (MultiBar.log), so the two do not overwrite each other.
   const bars = progressWanted(o.json) ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
@@ -54,6 +57,7 @@ export async function downloadRunDataset(o: {
     return await downloadDataset({
       hash: o.hash,
       servers: o.servers,
+      peers: o.peers,
       cacheDir: join(o.stateDir, "datasets"),
       onEvent: (e) => {
         const line = o.json ? JSON.stringify(e) : formatDatasetEvent(e);

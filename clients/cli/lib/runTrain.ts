@@ -14,11 +14,12 @@ import { computeDescriptor, selectBackend } from "../../../trainer/backend/selec
 import { attackNamed } from "../../../trainer/adversary/attacks";
 import { openDataset } from "../../../trainer/data/tokenShards";
 import { nodeMetrics } from "../../../trainer/node/nodeMetrics";
-import type { NodeEvent } from "../../../trainer/node/trainerNode";
+import type { Dataset } from "../../../trainer/data/tokenShards";
+import type { DatasetSource, NodeEvent } from "../../../trainer/node/trainerNode";
 import { TrainerNode } from "../../../trainer/node/trainerNode";
 import { lamportsOf } from "../../../sdk/runPlan";
 import * as codes from "../../../sdk/errors/codes";
-import { ConcordError } from "../../../sdk/errors/concordError";
+import { ConcordError, isConcordError } from "../../../sdk/errors/concordError";
 import { rpcUrlOf, walletOf } from "./clusterArgs";
 import { metricsEndpoint } from "./metricsEndpoint";
 import { progressWanted, stopBars } from "./progress";
@@ -142,14 +143,26 @@ export async function runTrain(args: {
     onRequest: metrics ? rpcMetrics(metrics.registry) : undefined,
   });
   const { programId, run: runAccount } = await readRun(connection, run);
-  const dataset =
-    local ??
-    (await downloadRunDataset({
-      hash: Buffer.from(runAccount.config.datasetHash).toString("hex"),
-      servers,
-      stateDir,
-      json: args.json,
-    }));
+  const totalSteps = Number(toBigInt(runAccount.config.totalSteps));
+  const download = { hash: Buffer.from(runAccount.config.datasetHash).toString("hex"), stateDir, json: args.json };
+  // Peers serve members only: when no data server gives the dataset, the node joins first and asks its peers then;
+  // with no other member to ask, the download's error stands and nothing is sent
+  const others = runAccount.members.filter(
+    (m) => !m.key.equals(keypair.publicKey) && ("active" in m.status || m.inEpoch),
+  );
+  let dataset: Dataset | DatasetSource | undefined = local;
+  try {
+    dataset ??= await downloadRunDataset({ ...download, servers });
+  } catch (e) {
+    if (!isConcordError(e, codes.CONCORD_ERROR__DATASET__DOWNLOAD_FAILED) || others.length === 0) throw e;
+    print({ kind: "warning", message: `${e.message}; joining the run to fetch the dataset from its members` });
+    // the rounds' bar starts once the dataset's is done, as when the download comes first
+    dataset = async (peers) => {
+      const got = await downloadRunDataset({ ...download, servers: [], peers });
+      progress.start(totalSteps);
+      return got;
+    };
+  }
   const backend = await selectBackend();
   const observe =
     metrics &&
@@ -195,7 +208,7 @@ export async function runTrain(args: {
   const stop = () => node.stop();
   process.on("SIGINT", interrupt);
   process.once("SIGTERM", stop);
-  progress.start(Number(toBigInt(runAccount.config.totalSteps)));
+  if (typeof dataset !== "function") progress.start(totalSteps);
   try {
     await node.run();
   } finally {
