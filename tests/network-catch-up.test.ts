@@ -5,7 +5,7 @@
 // the chain's record must reach it (so nothing accepted was lost). With the server killed, a member joining late gets
 // the dataset and the checkpoint from its peers.
 import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex } from "@noble/hashes/utils";
@@ -262,7 +262,7 @@ test("a member that joins in epoch 2 with no local data downloads the dataset an
 
 test("with every data server down, a member joining late gets the dataset and the recorded checkpoint from its peers, catches up and trains with the others' parameter hash", async () => {
   const work = mkdtempSync(join(dir, "peers-"));
-  // 5 epochs of 4 rounds; two members start it, C joins once epoch 0's checkpoint is recorded, D once the server died
+  // 5 epochs of 4 rounds; two members start it, C joins once epoch 0's checkpoint is recorded, D once every server died
   const { authority, run, recipe, recipeFile, server, nodes, keypairFile } = await network(
     work,
     {
@@ -278,7 +278,13 @@ test("with every data server down, a member joining late gets the dataset and th
   const dKeypairFile = join(work, "d.json");
   writeKeypair(dKeypairFile, d);
   const runState = async () => decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data);
-  const joiner = (name: string, keypair: string, onEvent: (e: NodeEvent) => void, downloads: DatasetEvent[]) => {
+  const joiner = (
+    name: string,
+    keypair: string,
+    servers: string[],
+    onEvent: (e: NodeEvent) => void,
+    downloads: DatasetEvent[],
+  ) => {
     const t = new TrainerProcess({
       name,
       rpcUrl: chain.rpcUrl,
@@ -287,7 +293,7 @@ test("with every data server down, a member joining late gets the dataset and th
       recipeFile,
       stateDir: join(work, name),
       listen: "127.0.0.1:0",
-      servers: [server.url],
+      servers,
       onEvent,
       onDatasetEvent: (e) => downloads.push(e),
     });
@@ -295,8 +301,9 @@ test("with every data server down, a member joining late gets the dataset and th
     return t;
   };
 
-  // When: C joins from the server once epoch 0's checkpoint is recorded; the server is SIGKILLed as soon as C caught
-  // up (holding the dataset and that checkpoint), so no later checkpoint is recorded; then D starts, its only server dead
+  // When: once epoch 0's checkpoint is recorded the publishing server is SIGKILLed, so no later one can be recorded;
+  // C joins from a plain server holding a copy of its folder, which is SIGKILLed as soon as C caught up (holding the
+  // dataset and that checkpoint); then D starts, every server it knows dead
   const [cEvents, dEvents]: NodeEvent[][] = [[], []];
   const [cDownloads, dDownloads]: DatasetEvent[][] = [[], []];
   let recorded = "";
@@ -308,15 +315,22 @@ test("with every data server down, a member joining late gets the dataset and th
       "the checkpoint of epoch 0",
       120_000,
     );
+    server.child.kill("SIGKILL");
+    await within(server.stop(), "the server to die");
+    recorded = bytesToHex(Uint8Array.from((await runState()).checkpoint.hash));
+    cpSync(join(work, "blobs"), join(work, "mirror"), { recursive: true });
+    const mirror = await startServeProcess(["--dir", join(work, "mirror")]);
+    cleanups.push(() => mirror.stop());
     let caughtUp!: () => void;
     const cCaughtUp = new Promise<void>((ok) => (caughtUp = ok));
     const c = joiner(
       "c",
       keypairFile,
+      [mirror.url],
       (e) => {
         cEvents.push(e);
         if (e.kind === "caughtUp") {
-          server.child.kill("SIGKILL");
+          mirror.child.kill("SIGKILL");
           caughtUp();
         }
       },
@@ -324,10 +338,9 @@ test("with every data server down, a member joining late gets the dataset and th
     );
     await within(Promise.race([cCaughtUp, c.exited]), "C to catch up", 180_000);
     if (!cEvents.some((e) => e.kind === "caughtUp")) throw new Error(`C exited:\n${c.tail.join("\n")}`);
-    await within(server.stop(), "the server to die");
-    recorded = bytesToHex(Uint8Array.from((await runState()).checkpoint.hash));
-    expect(readdirSync(join(work, "c", "checkpoints"))).toEqual([recorded]); // else a later one was recorded first
-    const dProcess = joiner("d", dKeypairFile, (e) => dEvents.push(e), dDownloads);
+    await within(mirror.stop(), "the mirror to die");
+    expect(readdirSync(join(work, "c", "checkpoints"))).toEqual([recorded]);
+    const dProcess = joiner("d", dKeypairFile, [server.url, mirror.url], (e) => dEvents.push(e), dDownloads);
     return Promise.all([c.exited, dProcess.exited]);
   })();
   await crankUntil(chain.connection, authority, run, Promise.all([...nodes.runs, both]), 600_000);
