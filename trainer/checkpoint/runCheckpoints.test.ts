@@ -1,8 +1,8 @@
 // Fetching the checkpoint a Run records, from real blob servers on 127.0.0.1 and a real Run on the local chain: only
 // bytes of the recorded hash count (a corrupted copy, or another checkpoint served under that name, is refused and
 // the next server tried), and bytes of that hash that are not this run's checkpoint are refused with a clear error;
-// with no server holding it, a peer's copy (over a real connection).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// with no server holding it, a peer's copy (over a real connection); a node's own kept copy comes first.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha256";
@@ -151,4 +151,28 @@ test("with no server holding the recorded checkpoint, a peer's copy is taken onc
     await peers.close();
     await empty.close();
   }
+});
+
+test("a node's own kept copy is read first when it still hashes right; a copy changed on disk is passed over", async () => {
+  const [a] = servers;
+  const { run, record } = await newRun();
+  const good = checkpointOf(run, 5);
+  const hash = bytesToHex(sha256(good));
+  const state = await record(good, a.url); // the recorded URL holds nothing: only the kept copy can give it
+  const kept = join(dir, "kept");
+  mkdirSync(kept, { recursive: true });
+  writeFileSync(join(kept, hash), good);
+  const refused: string[] = [];
+  const onRefused = (source: string, reason: string) => refused.push(`${source}: ${reason}`);
+  const bytes = await recordedCheckpointBytes(state, [], { onRefused, keptIn: kept });
+  expect(Buffer.from(bytes!).equals(Buffer.from(good))).toBe(true);
+  expect(refused).toEqual([]);
+
+  const changed = Uint8Array.from(good);
+  changed[changed.length - 1] ^= 1;
+  writeFileSync(join(kept, hash), changed);
+  let error: unknown;
+  await recordedCheckpointBytes(state, [], { onRefused, keptIn: kept }).catch((e) => (error = e));
+  expect(isConcordError(error, codes.CONCORD_ERROR__PEER__BLOB_UNAVAILABLE)).toBe(true);
+  expect(refused).toEqual([expect.stringMatching(`^${a.url}: HTTP 404`)]);
 });

@@ -1,12 +1,15 @@
-// The run's checkpoint as nodes use it: fetched by the hash the `checkpoint` instruction recorded, from the URI the
-// authority wrote there or any data server, then the node's peers (none trusted: only bytes of that hash count), and read against
+// The run's checkpoint as nodes use it: fetched by the hash the `checkpoint` instruction recorded, from the node's own
+// kept copy, the URI the authority wrote there or any data server, then the node's peers (none trusted: only bytes of that hash count), and read against
 // the model; and written from the shared state the publisher rebuilt (checkpointPublisher.ts).
 import type { PublicKey } from "@solana/web3.js";
 import type { RunCheckpoint, TensorSpec } from "../../sdk/codec/checkpointCodec";
 import { decodeCheckpoint } from "../../sdk/codec/checkpointCodec";
 import type { RunAccount } from "../../sdk/coordinatorAccounts";
 import { checkpointUri, toBigInt } from "../../sdk/coordinatorAccounts";
+import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConcordError, isConcordError } from "../../sdk/errors/concordError";
 import {
   CONCORD_ERROR__PEER__BLOB_NOT_HELD,
@@ -33,10 +36,17 @@ export function checkpointSources(state: RunAccount, servers: readonly string[])
 export async function recordedCheckpointBytes(
   state: RunAccount,
   servers: readonly string[],
-  options: { onRefused?: (source: string, reason: string) => void; peers?: BlobSource } = {},
+  options: {
+    onRefused?: (source: string, reason: string) => void;
+    peers?: BlobSource;
+    /** A folder of checkpoints this node verified before (`<sha256>` files): a restart reads its own copy first. */
+    keptIn?: string;
+  } = {},
 ): Promise<Uint8Array | null> {
   if (state.checkpoint.uriLen === 0) return null;
   const hash = bytesToHex(Uint8Array.from(state.checkpoint.hash));
+  const kept = options.keptIn && keptCheckpoint(options.keptIn, hash);
+  if (kept) return kept;
   const fetchOptions = { maxBytes: MAX_CHECKPOINT_BYTES, onFailure: options.onRefused };
   try {
     return await fetchBlob(checkpointSources(state, servers), hash, fetchOptions);
@@ -53,6 +63,14 @@ export async function recordedCheckpointBytes(
       );
     }
   }
+}
+
+/** The file `<dir>/<hash>` when it still hashes to its name; null otherwise (missing, or changed on disk). */
+function keptCheckpoint(dir: string, hash: string): Uint8Array | null {
+  const path = join(dir, hash);
+  if (!existsSync(path)) return null;
+  const bytes = readFileSync(path);
+  return bytesToHex(sha256(bytes)) === hash ? bytes : null;
 }
 
 /** The recorded checkpoint's bytes read against the run and model: bytes of the right hash that are not a checkpoint of them throw (the authority recorded a bad one). */

@@ -342,6 +342,7 @@ export class TrainerNode {
       onRefused: (source, reason) =>
         this.emit({ kind: "warning", message: `checkpoint from ${source} refused: ${reason}` }),
       peers: (hash, options) => this.exchange.fetchBlob(hash, options),
+      keptIn: this.checkpointsDir,
     });
     const checkpoint = bytes && decodeRunCheckpoint(state, this.o.run, this.model.specs, bytes);
     if (bytes && checkpoint) {
@@ -364,9 +365,13 @@ export class TrainerNode {
 
   /** Keeps a verified checkpoint in the state dir (`checkpoints/<sha256>`), served to peers that catch up after this node. */
   private keepCheckpoint(hash: string, bytes: Uint8Array): void {
-    const dir = join(this.o.stateDir, "checkpoints");
+    const dir = this.checkpointsDir;
     writeAtomically(dir, hash, bytes);
     this.blobs.addFile(hash, join(dir, hash));
+  }
+
+  private get checkpointsDir(): string {
+    return join(this.o.stateDir, "checkpoints");
   }
 
   private get roundStatePath(): string {
