@@ -15,8 +15,6 @@ import * as ix from "../../sdk/coordinatorInstructions";
 import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__CODEC__CHECKPOINT_MISMATCH } from "../../sdk/errors/codes";
-import { fetchBlob } from "../../sdk/net/blobFetch";
-import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
 import { acceptedSteps, reportedParamsHashes } from "../../sdk/roundHistory";
 import { RunState, runStateOf } from "../../sdk/runState";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
@@ -25,7 +23,7 @@ import type { Dataset } from "../data/tokenShards";
 import type { ParameterSpec } from "../model/transformer";
 import { ChainFollower } from "../node/chainFollower";
 import { runEvents } from "../node/runHistory";
-import { applyRecordedRounds, runStart } from "../node/runReplay";
+import { applyRecordedRounds, runStart, serverBytes } from "../node/runReplay";
 import type { SharedParameters } from "../node/sharedParameters";
 import { fetchRunCheckpoint } from "./runCheckpoints";
 
@@ -93,9 +91,7 @@ export class CheckpointPublisher {
     this.started = true;
     const events = await runEvents(this.o.program.provider.connection, this.o.program.programId, this.o.run);
     const due = acceptedSteps(events).filter(({ step }) => step >= this.applied && step < rounds);
-    await applyRecordedRounds(this.shared, due, (u) =>
-      fetchBlob([...this.o.servers], u.hash, { maxBytes: MAX_UPDATE_BYTES }),
-    );
+    await applyRecordedRounds(this.shared, due, (u) => serverBytes(this.o.servers, u));
     this.applied = rounds;
     const ours = bytesToHex(this.shared.hash());
     const reported = reportedParamsHashes(events, rounds).map(bytesToHex);

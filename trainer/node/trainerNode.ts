@@ -34,15 +34,14 @@ import { unbondingEpoch } from "../../sdk/unbonding";
 import type { Attack } from "../adversary/attacks";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
-import { fetchBlob, putBlob } from "../../sdk/net/blobFetch";
-import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
+import { putBlob } from "../../sdk/net/blobFetch";
 import type { CommittedUpdate } from "../../sdk/roundHistory";
 import { acceptedSteps, committedUpdates, startedSteps } from "../../sdk/roundHistory";
 import { fetchRunCheckpoint } from "../checkpoint/runCheckpoints";
 import { ChainFollower } from "./chainFollower";
 import { loadRoundState, saveRoundState } from "./roundStateFile";
 import { runEvents } from "./runHistory";
-import { receiptBytes } from "./runReplay";
+import { serverBytes } from "./runReplay";
 import type { RoundRef } from "./roundDecisions";
 import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
 import type { TrainedUpdate } from "./roundTraining";
@@ -386,7 +385,7 @@ export class TrainerNode {
     const servers = this.o.servers ?? [];
     if (servers.length)
       try {
-        return receiptBytes(u, await fetchBlob([...servers], u.hash, { maxBytes: MAX_UPDATE_BYTES }));
+        return await serverBytes(servers, u);
       } catch (e) {
         this.emit({
           kind: "warning",
