@@ -22,7 +22,7 @@ import type { TransactionSender } from "../../sdk/transactionSender";
 import type { Dataset } from "../data/tokenShards";
 import type { ParameterSpec } from "../model/transformer";
 import { ChainFollower } from "../node/chainFollower";
-import { runEvents } from "../node/runHistory";
+import { RunRecord } from "../node/runHistory";
 import { applyRecordedRounds, runStart, serverBytes } from "../node/runReplay";
 import type { SharedParameters } from "../node/sharedParameters";
 import { fetchRunCheckpoint } from "./runCheckpoints";
@@ -60,6 +60,8 @@ export class CheckpointPublisher {
   private started = false;
   /** The last epoch this publisher recorded a checkpoint of (states may lag behind its own transaction). */
   private publishedEpoch = -1n;
+  /** The run's transactions, read on at each Cooldown from where the last read ended. */
+  private readonly record: RunRecord;
 
   constructor(
     private readonly o: CheckpointPublisherOptions,
@@ -68,6 +70,7 @@ export class CheckpointPublisher {
     const { model, shared } = runStart(state.config, o.recipe, o.dataset);
     this.specs = model.specs;
     this.shared = shared;
+    this.record = new RunRecord(o.program.provider.connection, o.program.programId, o.run);
     model.dispose(); // the state lives in `shared`: the model only gave the initial weights
   }
 
@@ -89,7 +92,7 @@ export class CheckpointPublisher {
       this.applied = BigInt(previous!.rounds);
     }
     this.started = true;
-    const events = await runEvents(this.o.program.provider.connection, this.o.program.programId, this.o.run);
+    const events = await this.record.read();
     const due = acceptedSteps(events).filter(({ step }) => step >= this.applied && step < rounds);
     await applyRecordedRounds(this.shared, due, (u) => serverBytes(this.o.servers, u));
     this.applied = rounds;

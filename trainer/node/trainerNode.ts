@@ -40,7 +40,7 @@ import { acceptedSteps, committedUpdates, startedSteps } from "../../sdk/roundHi
 import { fetchRunCheckpoint } from "../checkpoint/runCheckpoints";
 import { ChainFollower } from "./chainFollower";
 import { loadRoundState, saveRoundState } from "./roundStateFile";
-import { runEvents } from "./runHistory";
+import { RunRecord } from "./runHistory";
 import { serverBytes } from "./runReplay";
 import type { RoundRef } from "./roundDecisions";
 import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
@@ -157,7 +157,9 @@ export class TrainerNode {
   private previous!: Float32Array[];
   /** False from a checkpoint's restore until a round is applied: the parameters before it are not known. */
   private previousKnown = true;
-  /** The chain's record of the run, read when a round this node did not follow must be applied: steps below `end`. */
+  /** The run's transactions, read (incrementally) when a round this node did not follow must be applied. */
+  private readonly record: RunRecord;
+  /** What `record` says of steps below `end`. */
   private recorded?: {
     end: bigint;
     started: Set<bigint>;
@@ -193,6 +195,7 @@ export class TrainerNode {
   constructor(private readonly o: TrainerNodeOptions) {
     this.connection = o.program.provider.connection;
     this.emit = o.onEvent ?? (() => {});
+    this.record = new RunRecord(this.connection, o.program.programId, o.run);
   }
 
   /** Starts the node; resolves when the run is finished and this node has applied every round and claimed, or on stop(). */
@@ -362,12 +365,12 @@ export class TrainerNode {
     return "zeroed";
   }
 
-  /** The chain's record, read again unless it already covers `step`. */
+  /** The chain's record, read on (the transactions since the last read) unless it already covers `step`. */
   private async recordedRounds(step: bigint): Promise<NonNullable<TrainerNode["recorded"]>> {
     if (this.recorded && this.recorded.end > step) return this.recorded;
     // Decided before the record is read, so every step below `end` is in it; `step` itself is decided (callers say)
     const latest = decidedEnd(this.follower.latest);
-    const events = await runEvents(this.connection, this.o.program.programId, this.o.run);
+    const events = await this.record.read();
     this.recorded = {
       end: latest > step ? latest : step + 1n,
       started: startedSteps(events),
