@@ -513,14 +513,17 @@ export class TrainerNode {
         this.rounds.delete(step);
       } else {
         // A round this node did not follow (it started later, or missed the round's states): the chain's record
-        // says what was accepted. A step no round ran in (where a run that reached its last step ended) has none.
-        const recorded = step < toBigInt(state.config.totalSteps) ? await this.recordedRounds(step) : null;
-        if (!recorded?.started.has(step)) {
+        // says what was accepted. A step no round ran in (where a run that reached its last step ended, or where its
+        // authority finished it between rounds) has no RoundStarted: the one exact rule, since step < totalSteps
+        // misses the second case. It costs a node that followed every round one read at the run's end, of the
+        // transactions since its last read (RunRecord), or of the whole record if it never read it.
+        const recorded = await this.recordedRounds(step);
+        if (!recorded.started.has(step)) {
           this.keepPrevious();
           this.nextApply = step + 1n;
           continue;
         }
-        const accepted = recorded!.accepted.get(step) ?? [];
+        const accepted = recorded.accepted.get(step) ?? [];
         for (const u of accepted) bytes.push(await this.recordedBytes(u));
         slots = accepted.map((u) => u.slot);
       }
