@@ -116,6 +116,12 @@ export interface TrainerNodeOptions {
   readonly onEvent?: (event: NodeEvent) => void;
   /** Longest wait, in ms, for a committed update's bytes before a witness vouches for what it has. */
   readonly witnessWaitMs?: number;
+  /**
+   * Rounds of updates the state dir keeps back from the run's current step (default: the challenge window, the
+   * receipt's epoch and the next, at rounds_per_epoch rounds each). Older ones go, except those of rounds from the
+   * latest recorded checkpoint's on (a member catching up replays them) and any this node has not applied yet.
+   */
+  readonly keepRounds?: number;
   /** Red-team runs only: the member misbehaves this way (trainer/adversary/attacks.ts). */
   readonly attack?: Attack;
   /** Benchmarks only: the round trainer in place of the model's (bench/scale.ts: synthetic updates, no model compute). */
@@ -166,6 +172,8 @@ export class TrainerNode {
     accepted: Map<bigint, CommittedUpdate[]>;
     mine: CommittedUpdate[];
   };
+  /** Stored updates of steps below this are pruned (pruneStore). */
+  private prunedBelow = 0n;
   private readonly uploads = new Set<Promise<void>>();
   /** Steps below this are applied. */
   private nextApply = 0n;
@@ -461,6 +469,7 @@ export class TrainerNode {
       this.dataSeeds.set(inRound ? step + 1n : step, Uint8Array.from(state.seed));
     await this.updatePeers(state);
     await this.applyDecided(state);
+    this.pruneStore(state);
     if (this.stopping && !this.finished && !this.owes(state, this.stopping)) {
       this.emit({
         kind: "stopped",
@@ -540,6 +549,20 @@ export class TrainerNode {
         paramsHash: Buffer.from(this.parametersHash).toString("hex"),
       });
     }
+  }
+
+  /**
+   * Drops the stored updates of rounds below the latest checkpoint's, the last `keepRounds` and the next to apply.
+   * The publisher's checkpoint recorded at step s holds rounds 0..s-2 (checkpointCodec.ts): members replay s-1 on.
+   * With no checkpoint recorded, a member catching up replays every round: nothing goes.
+   */
+  private pruneStore(state: RunAccount): void {
+    if (state.checkpoint.uriLen === 0) return;
+    const keep = BigInt(this.o.keepRounds ?? (CHALLENGE_WINDOW_EPOCHS + 1) * state.config.roundsPerEpoch);
+    const below = minBig(minBig(toBigInt(state.checkpoint.step) - 1n, toBigInt(state.step) - keep), this.nextApply);
+    if (below <= this.prunedBelow) return;
+    this.store.prune(Number(below));
+    this.prunedBelow = below;
   }
 
   /** The shared parameters as they are, kept as the previous ones before the next round changes them. */
@@ -896,6 +919,9 @@ export class TrainerNode {
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/** An epoch's receipts can be challenged until the run's epoch passes theirs by this (programs/.../limits.h). */
+const CHALLENGE_WINDOW_EPOCHS = 1;
 
 /** Steps below this are decided. A run finished by its authority mid-round keeps that round's step: finish closed it. */
 const decidedEnd = (state: RunAccount) =>
