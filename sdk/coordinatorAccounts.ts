@@ -91,13 +91,14 @@ function decode<T>(name: CoordinatorAccountName, data: Uint8Array, address: stri
 
 const utf8 = new TextDecoder();
 
+/** Text an account stores as a fixed byte array and the length of what was written into it. */
+const storedText = (bytes: readonly number[], len: number): string => utf8.decode(Uint8Array.from(bytes.slice(0, len)));
+
 /** A Member account's endpoint as the text it joined with. */
-export const memberEndpoint = (m: MemberAccount): string =>
-  utf8.decode(Uint8Array.from(m.endpoint.slice(0, m.endpointLen)));
+export const memberEndpoint = (m: MemberAccount): string => storedText(m.endpoint, m.endpointLen);
 
 /** Where the Run's recorded checkpoint can be fetched (by its hash), as the authority wrote it; "" when none. */
-export const checkpointUri = (run: RunAccount): string =>
-  utf8.decode(Uint8Array.from(run.checkpoint.uri.slice(0, run.checkpoint.uriLen)));
+export const checkpointUri = (run: RunAccount): string => storedText(run.checkpoint.uri, run.checkpoint.uriLen);
 
 export const decodeRun = (data: Uint8Array, address = "?") => decode<RunAccount>("run", data, address);
 export const decodeMember = (data: Uint8Array, address = "?") => decode<MemberAccount>("member", data, address);

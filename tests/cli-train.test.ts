@@ -64,7 +64,7 @@ const args = (over: Record<string, string | undefined>) => {
   return [...base, ...Object.entries(o).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, v]))];
 };
 
-test.each([
+test.each<[string, Record<string, string>, RegExp]>([
   [
     "a run address that is not base58",
     { run: "not-an-address" },
@@ -78,6 +78,11 @@ test.each([
   ["a listen address without a port", { listen: "127.0.0.1" }, /--listen 127.0.0.1: expected HOST:PORT/],
   ["a relay that is not a relay endpoint", { relay: "ws://127.0.0.1:1" }, /relay URL ws:\/\/127.0.0.1:1: its path/],
   ["a keypair file that is missing", { keypair: join(dir, "nobody.json") }, /keypair .*nobody.json not found/],
+  ...["0", "-2", "1.5", "many"].map((value): [string, Record<string, string>, RegExp] => [
+    `--keep-rounds ${value}`,
+    { "keep-rounds": value },
+    new RegExp(`--keep-rounds = ${value} is out of range: a whole number of rounds, at least 1$`),
+  ]),
 ])("%s: one line, exit 1, nothing sent", async (_, over, message) => {
   expect(await main(args(over))).toBe(1);
   const errors = logged.filter((l) => /^error( \d+)?: /.test(l));

@@ -1,12 +1,12 @@
 // Follows one run from the browser: the Run account by subscription (accountSubscribe through web3.js, which
 // resubscribes by itself when its websocket comes back) and the run's coordinator events from its transaction
-// history, fetched incrementally (only what is newer than the last signature seen). A slow poll covers what a
+// history, read incrementally (RunRecord: only what is newer than the last signature seen). A slow poll covers what a
 // subscription misses while the chain is down or restarting; every failure is reported and retried, never fatal.
 import type { Connection, PublicKey } from "@solana/web3.js";
 import type { RunAccount } from "../../sdk/coordinatorAccounts";
 import { decodeRun } from "../../sdk/coordinatorAccounts";
 import type { CoordinatorEvent } from "../../sdk/roundHistory";
-import { runEventsSince } from "../../trainer/node/runHistory";
+import { RunRecord } from "../../trainer/node/runHistory";
 
 export interface FollowerHandlers {
   onUpdate(run: RunAccount, events: readonly CoordinatorEvent[]): void;
@@ -15,8 +15,8 @@ export interface FollowerHandlers {
 }
 
 export class RunFollower {
-  private readonly events: CoordinatorEvent[] = [];
-  private newest: string | undefined;
+  /** Made at the first refresh: the program id is the Run account's owner. */
+  private record: RunRecord | undefined;
   private running: Promise<void> | null = null;
   private again = false;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -64,9 +64,7 @@ export class RunFollower {
     const info = await this.connection.getAccountInfo(this.run, "confirmed");
     if (!info) throw new Error(`run ${this.run.toBase58()} not found`);
     const run = decodeRun(info.data, this.run.toBase58());
-    const { events, newest } = await runEventsSince(this.connection, info.owner, this.run, this.newest);
-    this.events.push(...events);
-    this.newest = newest;
-    this.handlers.onUpdate(run, this.events);
+    this.record ??= new RunRecord(this.connection, info.owner, this.run);
+    this.handlers.onUpdate(run, await this.record.read());
   }
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Crank } from "../../coordinator/crank/crank";
 import { fundedKeypair, providerFor } from "../../coordinator/localnet/localnetClient";
 import { coordinatorProgram } from "../../sdk/coordinatorProgram";
+import { fetchBlob } from "../../sdk/net/blobFetch";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import { TransactionSender } from "../../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../../trainer/backend/selectBackend";
@@ -73,14 +74,17 @@ export async function startNodes(
   };
 }
 
-/** The parameter hash of the replay from the chain's records and the bytes node 0 stored. */
+/**
+ * The parameter hash of the replay from the chain's records and the bytes node 0 stored, or, for rounds it pruned,
+ * the data servers hold.
+ */
 export async function replayHash(
   connection: Connection,
   programId: PublicKey,
-  o: { run: PublicKey; recipe: TrainingRecipe; dataset: Dataset; dir: string },
+  o: { run: PublicKey; recipe: TrainingRecipe; dataset: Dataset; dir: string; servers?: string[] },
 ): Promise<string> {
   const store = UpdateStore.open(join(o.dir, "node-0", "updates"));
-  const fetch = async (hash: Uint8Array) => store.getByHash(hash)!.bytes;
+  const fetch = async (hash: Uint8Array) => store.getByHash(hash)?.bytes ?? fetchBlob(o.servers ?? [], hash);
   const model = await replayRun(connection, programId, o.run, o.recipe, o.dataset, fetch);
   const hash = Buffer.from(parameterHash(model.getWeights())).toString("hex");
   model.dispose();

@@ -15,8 +15,6 @@ import * as ix from "../../sdk/coordinatorInstructions";
 import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__CODEC__CHECKPOINT_MISMATCH } from "../../sdk/errors/codes";
-import { fetchBlob } from "../../sdk/net/blobFetch";
-import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
 import { acceptedSteps, reportedParamsHashes } from "../../sdk/roundHistory";
 import { RunState, runStateOf } from "../../sdk/runState";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
@@ -24,8 +22,8 @@ import type { TransactionSender } from "../../sdk/transactionSender";
 import type { Dataset } from "../data/tokenShards";
 import type { ParameterSpec } from "../model/transformer";
 import { ChainFollower } from "../node/chainFollower";
-import { runEvents } from "../node/runHistory";
-import { applyRecordedRounds, runStart } from "../node/runReplay";
+import { RunRecord } from "../node/runHistory";
+import { applyRecordedRounds, runStart, serverBytes } from "../node/runReplay";
 import type { SharedParameters } from "../node/sharedParameters";
 import { fetchRunCheckpoint } from "./runCheckpoints";
 
@@ -62,6 +60,8 @@ export class CheckpointPublisher {
   private started = false;
   /** The last epoch this publisher recorded a checkpoint of (states may lag behind its own transaction). */
   private publishedEpoch = -1n;
+  /** The run's transactions, read on at each Cooldown from where the last read ended. */
+  private readonly record: RunRecord;
 
   constructor(
     private readonly o: CheckpointPublisherOptions,
@@ -70,6 +70,7 @@ export class CheckpointPublisher {
     const { model, shared } = runStart(state.config, o.recipe, o.dataset);
     this.specs = model.specs;
     this.shared = shared;
+    this.record = new RunRecord(o.program.provider.connection, o.program.programId, o.run);
     model.dispose(); // the state lives in `shared`: the model only gave the initial weights
   }
 
@@ -91,11 +92,9 @@ export class CheckpointPublisher {
       this.applied = BigInt(previous!.rounds);
     }
     this.started = true;
-    const events = await runEvents(this.o.program.provider.connection, this.o.program.programId, this.o.run);
+    const events = await this.record.read();
     const due = acceptedSteps(events).filter(({ step }) => step >= this.applied && step < rounds);
-    await applyRecordedRounds(this.shared, due, (u) =>
-      fetchBlob([...this.o.servers], u.hash, { maxBytes: MAX_UPDATE_BYTES }),
-    );
+    await applyRecordedRounds(this.shared, due, (u) => serverBytes(this.o.servers, u));
     this.applied = rounds;
     const ours = bytesToHex(this.shared.hash());
     const reported = reportedParamsHashes(events, rounds).map(bytesToHex);

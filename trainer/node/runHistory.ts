@@ -61,6 +61,41 @@ export async function runEvents(
   return (await runEventsSince(connection, programId, run)).events;
 }
 
+/**
+ * A run's record read as it grows: every read asks only for the transactions after the newest one the reader has
+ * seen, so a follower of a long run (a node catching up on a round it missed, the checkpoint publisher at each
+ * Cooldown, the dashboard) pays for each transaction once. Reads run one at a time: two at once would each add the
+ * same new transactions.
+ */
+export class RunRecord {
+  private readonly events: CoordinatorEvent[] = [];
+  private newest: string | undefined;
+  private reading: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly programId: PublicKey,
+    private readonly run: PublicKey,
+  ) {}
+
+  /** The coordinator events of every successful transaction naming the run so far, oldest first. */
+  read(): Promise<readonly CoordinatorEvent[]> {
+    const next = this.reading.then(
+      () => this.readNew(),
+      () => this.readNew(),
+    );
+    this.reading = next;
+    return next;
+  }
+
+  private async readNew(): Promise<readonly CoordinatorEvent[]> {
+    const { events, newest } = await runEventsSince(this.connection, this.programId, this.run, this.newest);
+    this.events.push(...events);
+    this.newest = newest;
+    return this.events;
+  }
+}
+
 export interface ReplayStep extends AcceptedStep {
   /** The epoch members the step's rows were drawn among: with its data seed, each member's rows. */
   readonly epochSlots: number[];

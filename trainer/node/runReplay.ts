@@ -18,6 +18,8 @@ import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
 import { planUpdateLayout } from "../../sdk/demo/compress";
+import { fetchBlob } from "../../sdk/net/blobFetch";
+import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
 import { runHistory } from "./runHistory";
 import type { RunSetup } from "./runSetup";
 import { runSetup } from "./runSetup";
@@ -30,6 +32,11 @@ export function receiptBytes(u: CommittedUpdate, bytes: Uint8Array): Uint8Array 
       reason: `bytes fetched for step ${u.step} of ${u.member.toBase58()} do not match its receipt`,
     });
   return bytes;
+}
+
+/** `u`'s bytes from the data servers (each tried in turn), checked against its receipt. */
+export async function serverBytes(servers: readonly string[], u: CommittedUpdate): Promise<Uint8Array> {
+  return receiptBytes(u, await fetchBlob([...servers], u.hash, { maxBytes: MAX_UPDATE_BYTES }));
 }
 
 /**
@@ -77,7 +84,7 @@ export async function replayRun(
   await applyRecordedRounds(
     shared,
     await runHistory(connection, programId, run),
-    (u) => fetchBytes(u.hash),
+    async (u) => receiptBytes(u, await fetchBytes(u.hash)),
     (step) => {
       if (!onStep) return;
       model.setWeights(shared.params);
@@ -89,8 +96,9 @@ export async function replayRun(
 }
 
 /**
- * Applies recorded rounds to `shared` in order, each accepted update's bytes from `bytesOf` checked against its
- * receipt: the one way a replay (this file's, the checkpoint publisher's) turns the chain's record into parameters.
+ * Applies recorded rounds to `shared` in order, each accepted update's bytes from `bytesOf`, which checks them against
+ * the receipt (receiptBytes, serverBytes): the one way a replay (this file's, the checkpoint publisher's) turns the
+ * chain's record into parameters.
  */
 export async function applyRecordedRounds(
   shared: SharedParameters,
@@ -100,7 +108,7 @@ export async function applyRecordedRounds(
 ): Promise<void> {
   for (const { step, updates } of steps) {
     const bytes: Uint8Array[] = [];
-    for (const u of updates) bytes.push(receiptBytes(u, await bytesOf(u)));
+    for (const u of updates) bytes.push(await bytesOf(u));
     shared.applyRound(Number(step), bytes);
     onStep?.(step);
   }

@@ -35,17 +35,16 @@ import { unbondingEpoch } from "../../sdk/unbonding";
 import type { Attack } from "../adversary/attacks";
 import type { Dataset } from "../data/tokenShards";
 import { Transformer } from "../model/transformer";
-import { fetchBlob, putBlob } from "../../sdk/net/blobFetch";
+import { putBlob } from "../../sdk/net/blobFetch";
 import { putMetadata } from "../../sdk/net/metadataFetch";
-import { MAX_UPDATE_BYTES } from "../../sdk/peer/peerMessages";
 import type { CommittedUpdate } from "../../sdk/roundHistory";
 import { acceptedSteps, committedUpdates, startedSteps } from "../../sdk/roundHistory";
 import { decodeRunCheckpoint, recordedCheckpointBytes } from "../checkpoint/runCheckpoints";
 import { writeAtomically } from "../data/datasetDownload";
 import { ChainFollower } from "./chainFollower";
 import { loadRoundState, saveRoundState } from "./roundStateFile";
-import { runEvents } from "./runHistory";
-import { receiptBytes } from "./runReplay";
+import { RunRecord } from "./runHistory";
+import { serverBytes } from "./runReplay";
 import type { RoundRef } from "./roundDecisions";
 import { fetchEpochReceipts, roundDecision } from "./roundDecisions";
 import type { TrainedUpdate } from "./roundTraining";
@@ -126,6 +125,12 @@ export interface TrainerNodeOptions {
   readonly onEvent?: (event: NodeEvent) => void;
   /** Longest wait, in ms, for a committed update's bytes before a witness vouches for what it has. */
   readonly witnessWaitMs?: number;
+  /**
+   * Rounds of updates the state dir keeps back from the run's current step (default: the challenge window, the
+   * receipt's epoch and the next, at rounds_per_epoch rounds each). Older ones go, except those of rounds from the
+   * latest recorded checkpoint's on (a member catching up replays them) and any this node has not applied yet.
+   */
+  readonly keepRounds?: number;
   /** Red-team runs only: the member misbehaves this way (trainer/adversary/attacks.ts). */
   readonly attack?: Attack;
   /** Benchmarks only: the round trainer in place of the model's (bench/scale.ts: synthetic updates, no model compute). */
@@ -167,13 +172,17 @@ export class TrainerNode {
   private previous!: Float32Array[];
   /** False from a checkpoint's restore until a round is applied: the parameters before it are not known. */
   private previousKnown = true;
-  /** The chain's record of the run, read when a round this node did not follow must be applied: steps below `end`. */
+  /** The run's transactions, read (incrementally) when a round this node did not follow must be applied. */
+  private readonly record: RunRecord;
+  /** What `record` says of steps below `end`. */
   private recorded?: {
     end: bigint;
     started: Set<bigint>;
     accepted: Map<bigint, CommittedUpdate[]>;
     mine: CommittedUpdate[];
   };
+  /** Stored updates of steps below this are pruned (pruneStore). */
+  private prunedBelow = 0n;
   private readonly uploads = new Set<Promise<void>>();
   /** Steps below this are applied. */
   private nextApply = 0n;
@@ -205,6 +214,7 @@ export class TrainerNode {
   constructor(private readonly o: TrainerNodeOptions) {
     this.connection = o.program.provider.connection;
     this.emit = o.onEvent ?? (() => {});
+    this.record = new RunRecord(this.connection, o.program.programId, o.run);
   }
 
   /** Starts the node; resolves when the run is finished and this node has applied every round and claimed, or on stop(). */
@@ -396,12 +406,12 @@ export class TrainerNode {
     return "zeroed";
   }
 
-  /** The chain's record, read again unless it already covers `step`. */
+  /** The chain's record, read on (the transactions since the last read) unless it already covers `step`. */
   private async recordedRounds(step: bigint): Promise<NonNullable<TrainerNode["recorded"]>> {
     if (this.recorded && this.recorded.end > step) return this.recorded;
     // Decided before the record is read, so every step below `end` is in it; `step` itself is decided (callers say)
     const latest = decidedEnd(this.follower.latest);
-    const events = await runEvents(this.connection, this.o.program.programId, this.o.run);
+    const events = await this.record.read();
     this.recorded = {
       end: latest > step ? latest : step + 1n,
       started: startedSteps(events),
@@ -419,7 +429,7 @@ export class TrainerNode {
     const servers = this.o.servers ?? [];
     if (servers.length)
       try {
-        return receiptBytes(u, await fetchBlob([...servers], u.hash, { maxBytes: MAX_UPDATE_BYTES }));
+        return await serverBytes(servers, u);
       } catch (e) {
         this.emit({
           kind: "warning",
@@ -492,6 +502,7 @@ export class TrainerNode {
       this.dataSeeds.set(inRound ? step + 1n : step, Uint8Array.from(state.seed));
     await this.updatePeers(state);
     await this.applyDecided(state);
+    this.pruneStore(state);
     if (this.stopping && !this.finished && !this.owes(state, this.stopping)) {
       this.emit({
         kind: "stopped",
@@ -544,14 +555,17 @@ export class TrainerNode {
         this.rounds.delete(step);
       } else {
         // A round this node did not follow (it started later, or missed the round's states): the chain's record
-        // says what was accepted. A step no round ran in (where a run that reached its last step ended) has none.
-        const recorded = step < toBigInt(state.config.totalSteps) ? await this.recordedRounds(step) : null;
-        if (!recorded?.started.has(step)) {
+        // says what was accepted. A step no round ran in (where a run that reached its last step ended, or where its
+        // authority finished it between rounds) has no RoundStarted: the one exact rule, since step < totalSteps
+        // misses the second case. It costs a node that followed every round one read at the run's end, of the
+        // transactions since its last read (RunRecord), or of the whole record if it never read it.
+        const recorded = await this.recordedRounds(step);
+        if (!recorded.started.has(step)) {
           this.keepPrevious();
           this.nextApply = step + 1n;
           continue;
         }
-        const accepted = recorded!.accepted.get(step) ?? [];
+        const accepted = recorded.accepted.get(step) ?? [];
         for (const u of accepted) bytes.push(await this.recordedBytes(u));
         slots = accepted.map((u) => u.slot);
       }
@@ -568,6 +582,20 @@ export class TrainerNode {
         paramsHash: Buffer.from(this.parametersHash).toString("hex"),
       });
     }
+  }
+
+  /**
+   * Drops the stored updates of rounds below the latest checkpoint's, the last `keepRounds` and the next to apply.
+   * The publisher's checkpoint recorded at step s holds rounds 0..s-2 (checkpointCodec.ts): members replay s-1 on.
+   * With no checkpoint recorded, a member catching up replays every round: nothing goes.
+   */
+  private pruneStore(state: RunAccount): void {
+    if (state.checkpoint.uriLen === 0) return;
+    const keep = BigInt(this.o.keepRounds ?? (CHALLENGE_WINDOW_EPOCHS + 1) * state.config.roundsPerEpoch);
+    const below = minBig(minBig(toBigInt(state.checkpoint.step) - 1n, toBigInt(state.step) - keep), this.nextApply);
+    if (below <= this.prunedBelow) return;
+    this.store.prune(Number(below));
+    this.prunedBelow = below;
   }
 
   /** The shared parameters as they are, kept as the previous ones before the next round changes them. */
@@ -929,6 +957,9 @@ export class TrainerNode {
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/** An epoch's receipts can be challenged until the run's epoch passes theirs by this (programs/.../limits.h). */
+const CHALLENGE_WINDOW_EPOCHS = 1;
 
 /** Steps below this are decided. A run finished by its authority mid-round keeps that round's step: finish closed it. */
 const decidedEnd = (state: RunAccount) =>

@@ -2,9 +2,10 @@
 // sha256 of them) and <hash>.<step>.<member>.meta the metadata a member published with them: two members, or two
 // steps, may hold the same bytes (a copied update is an audit matter, not a storage one). Files are written to a
 // temp name and renamed, so a crash leaves a whole file or none; every read re-hashes the bytes, so a damaged disk
-// never hands out bytes that differ from their name. Memory holds only the index (step, member -> hash); bytes are
-// read on demand. The I/O is synchronous: an update is at most 4 MiB on local disk, and UpdateExchange.verified() is
-// synchronous by contract.
+// never hands out bytes that differ from their name. Pruning removes a step's .meta files before any bytes, then the
+// bytes no remaining .meta names (those a crash left too), so a crash mid-prune leaves every indexed update readable.
+// Memory holds only the index (step, member -> hash); bytes are read on demand. The I/O is synchronous: an update is
+// at most 4 MiB on local disk, and UpdateExchange.verified() is synchronous by contract.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -76,19 +77,21 @@ export class UpdateStore {
     return [...(this.index.get(step) ?? [])].map(([member, name]) => this.read(name, step, member));
   }
 
-  /** Deletes every step below `oldestStep`, and the bytes no remaining step refers to. */
+  /**
+   * Deletes every step below `oldestStep`, then the bytes no remaining step refers to: those steps' and any an
+   * interrupted prune or put left (the directory is read, so the node that owns the store sweeps them; open() does
+   * not, since an auditor may open a live member's store while it writes).
+   */
   prune(oldestStep: number): void {
-    const dropped = new Set<string>();
     for (const [step, members] of this.index) {
       if (step >= oldestStep) continue;
-      for (const [member, name] of members) {
-        rmSync(join(this.dir, this.metaName(name, step, member)), { force: true });
-        dropped.add(name);
-      }
+      for (const [member, name] of members) rmSync(join(this.dir, this.metaName(name, step, member)), { force: true });
       this.index.delete(step);
     }
-    for (const members of this.index.values()) for (const name of members.values()) dropped.delete(name);
-    for (const name of dropped) rmSync(join(this.dir, `${name}.update`), { force: true });
+    const named = new Set([...this.index.values()].flatMap((members) => [...members.values()]));
+    for (const file of readdirSync(this.dir))
+      if (file.endsWith(".update") && !named.has(file.slice(0, -".update".length)))
+        rmSync(join(this.dir, file), { force: true });
   }
 
   private read(name: string, step: number, member: string): StoredUpdate {

@@ -31,6 +31,11 @@ const options = {
       "a data server (concord serve): the dataset (without --data), checkpoints and past updates come from it, committed updates go to it; repeatable",
   },
   "state-dir": { type: "string", default: ".concord/trainer", describe: "where updates are kept for the epoch" },
+  "keep-rounds": {
+    type: "string",
+    describe:
+      "rounds of updates the state dir keeps back from the current one (default: two epochs', the challenge window); those since the latest checkpoint always stay",
+  },
   json: { type: "boolean", default: false, describe: "print one JSON event per line instead of text" },
   leave: {
     type: "boolean",

@@ -100,6 +100,7 @@ export async function runTrain(args: {
   advertise?: string;
   stake?: number;
   stateDir: string;
+  keepRounds?: string;
   server?: string[];
   json: boolean;
   attack?: string;
@@ -127,6 +128,13 @@ export async function runTrain(args: {
       name: "--stake",
       value: args.stake,
       range: "a positive SOL amount",
+    });
+  // read as text: the refusal names what was typed ("many", not NaN)
+  if (args.keepRounds !== undefined && !/^[1-9]\d{0,14}$/.test(args.keepRounds))
+    throw new ConcordError(codes.CONCORD_ERROR__CLIENT__VALUE_OUT_OF_RANGE, {
+      name: "--keep-rounds",
+      value: args.keepRounds,
+      range: "a whole number of rounds, at least 1",
     });
   const recipePath = resolve(args.recipe);
   if (!existsSync(recipePath))
@@ -180,6 +188,7 @@ export async function runTrain(args: {
     advertise: args.advertise,
     stake: args.stake === undefined ? undefined : lamportsOf(args.stake),
     stateDir,
+    keepRounds: args.keepRounds === undefined ? undefined : Number(args.keepRounds),
     servers,
     onEvent: (e) => {
       print(e);
