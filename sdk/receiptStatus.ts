@@ -9,6 +9,12 @@ import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "./errors/codes";
 
 export type ReceiptStatus = "pending" | "accepted" | "rejected";
 
+/**
+ * An epoch's receipts can be challenged until the run's epoch counter passes theirs by more than this
+ * (programs/coordinator/src/state/limits.h; tests/coordinator-challenges.test.ts checks the program against it).
+ */
+export const CHALLENGE_WINDOW_EPOCHS = 1;
+
 /** Whether round `round` of `epoch` can still gain witness confirmations. */
 export function roundOpen(run: RunAccount, epoch: bigint, round: number): boolean {
   const current = toBigInt(run.epoch);

@@ -2,6 +2,7 @@
 // or a stake-weighted quorum of auditors (the run's members), confirms it (slash, reward the challenger) or rejects
 // it (the bond goes to the reward pool).
 import { coordinatorErrorName } from "../sdk/coordinatorErrors";
+import { CHALLENGE_WINDOW_EPOCHS } from "../sdk/receiptStatus";
 import { RunState } from "../sdk/runState";
 import { CoordinatorHarness, parseEvents, SOL } from "./helpers/coordinatorHarness";
 import type { TxResult } from "./helpers/testChain";
@@ -250,16 +251,16 @@ describe("coordinator challenges", () => {
     h.expectOk(await h.challenge(b, a.publicKey, 0, 0));
   });
 
-  test("the window closes two epochs after the receipt's", async () => {
+  test("the window closes CHALLENGE_WINDOW_EPOCHS + 1 epochs after the receipt's (the SDK's mirror of limits.h)", async () => {
     const h = await CoordinatorHarness.create({ members: 2, config: { roundsPerEpoch: 1 } });
     const [a, b] = h.members;
-    for (let epoch = 0; epoch < 2; epoch++) {
+    for (let epoch = 0; epoch <= CHALLENGE_WINDOW_EPOCHS; epoch++) {
       await h.tickFrom(RunState.WaitingForMembers);
       await h.tickFrom(RunState.Warmup);
       expect(await h.playRound()).toBe(RunState.Cooldown);
       await h.tickFrom(RunState.Cooldown);
     }
-    expect(toBigInt(h.runAccount().epoch)).toBe(2n);
+    expect(toBigInt(h.runAccount().epoch)).toBe(BigInt(CHALLENGE_WINDOW_EPOCHS + 1));
     expect(errorName(await h.challenge(b, a.publicKey, 0, 0))).toBe("challengeWindowClosed");
     h.expectOk(await h.challenge(b, a.publicKey, 1, 1));
   });

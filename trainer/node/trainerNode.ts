@@ -26,6 +26,7 @@ import { peerDialUrl } from "../../sdk/net/relayUrls";
 import { CONCORD_ERROR__TRAINER__NOT_A_MEMBER } from "../../sdk/errors/codes";
 import type { ComputeDescriptor } from "../../sdk/receiptMetadata";
 import { checkReceiptMetadata, decodeReceiptMetadata, encodeReceiptMetadata } from "../../sdk/receiptMetadata";
+import { CHALLENGE_WINDOW_EPOCHS } from "../../sdk/receiptStatus";
 import { RunState, runStateOf } from "../../sdk/runState";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { TransactionSender } from "../../sdk/transactionSender";
@@ -957,9 +958,6 @@ export class TrainerNode {
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
-
-/** An epoch's receipts can be challenged until the run's epoch passes theirs by this (programs/.../limits.h). */
-const CHALLENGE_WINDOW_EPOCHS = 1;
 
 /** Steps below this are decided. A run finished by its authority mid-round keeps that round's step: finish closed it. */
 const decidedEnd = (state: RunAccount) =>
