@@ -13,7 +13,7 @@ import {
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_BAD_SIGNATURE,
   CONCORD_ERROR__CODEC__RECEIPT_METADATA_MISMATCH,
 } from "./errors/codes";
-import { memberSeed, signAsMember, verifyMemberSignature } from "./memberSignature";
+import { memberSeed, signAsMember, verifyMemberSignature } from "./peer/memberSignature";
 import { sha256 } from "@noble/hashes/sha256";
 
 export const RECEIPT_METADATA_VERSION = 2;

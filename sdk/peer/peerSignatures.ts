@@ -12,7 +12,7 @@ import type {
   RegisterMessage,
 } from "./peerMessages";
 import { announceSignedBytes, helloSignedBytes, registerSignedBytes } from "./peerMessages";
-import { memberSeed, signAsMember, verifyMemberSignature } from "../memberSignature";
+import { memberSeed, signAsMember, verifyMemberSignature } from "./memberSignature";
 
 /** The ed25519 seed of a 64-byte Solana secret key, after checking that it belongs to `member`. */
 const seedOf = (kind: string, secretKey64: Uint8Array, member: Uint8Array): Uint8Array =>
