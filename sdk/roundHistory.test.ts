@@ -4,7 +4,7 @@ import { expectConcordError } from "../tests/helpers/expectConcordError";
 import { memberBitmap } from "./coordinatorInstructions";
 import { CONCORD_ERROR__TRAINER__ROUND_UNDECIDABLE } from "./errors/codes";
 import type { CoordinatorEvent } from "./roundHistory";
-import { acceptedSteps, bitmapSlots, dataSeedAt, epochSlotsAt } from "./roundHistory";
+import { acceptedSteps, bitmapSlots, dataSeedAt, epochSlotsAt, epochStartStep } from "./roundHistory";
 
 const members = [Keypair.generate().publicKey, Keypair.generate().publicKey, Keypair.generate().publicKey];
 const commit = (slot: number, step: number, epoch = 0): CoordinatorEvent => ({
@@ -86,6 +86,13 @@ test("epoch slots: the last epoch started at or before the step, less the member
   expect(epochSlotsAt(events, 3n)).toEqual([0, 5]);
   expect(epochSlotsAt(events, 4n)).toEqual([0, 5, 9]);
   expect(epochSlotsAt(events, 100n)).toEqual([0, 5, 9]);
+});
+
+test("an epoch's first step: its last EpochStarted (an aborted warmup's replaced); null before it started", () => {
+  const events = [epochStarted(0, 0, [0]), epochStarted(1, 4, [0, 1]), epochStarted(1, 5, [0, 1])];
+  expect(epochStartStep(events, 0n)).toBe(0n);
+  expect(epochStartStep(events, 1n)).toBe(5n);
+  expect(epochStartStep(events, 2n)).toBeNull();
 });
 
 test("epoch slots of a step before any epoch started are undecidable", () => {

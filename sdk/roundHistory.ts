@@ -135,6 +135,17 @@ export function epochSlotsAt(events: readonly CoordinatorEvent[], step: bigint):
   return [...slots].sort((a, b) => a - b);
 }
 
+/** The first step of `epoch` (its last EpochStarted: an aborted warmup's is replaced), null while it has not started. */
+export function epochStartStep(events: readonly CoordinatorEvent[], epoch: bigint): bigint | null {
+  let step: bigint | null = null;
+  for (const e of events) {
+    if (e.name !== "epochStarted") continue;
+    const d = e.data as { epoch: object; step: object };
+    if (toBigInt(d.epoch) === epoch) step = toBigInt(d.step);
+  }
+  return step;
+}
+
 /**
  * The data seed of round `step` (the Run's data_seed while it trains; sdk/batchAssignment.ts): the program's
  * start_round moves the Run's seed to data_seed as it draws the round's own, so it is the seed of the last

@@ -1,6 +1,6 @@
 // Who publishes checkpoints: the run's authority (only it may call `checkpoint`), through a service it runs beside a
-// data server (`concord serve --checkpoints`). It trains nothing and trusts no member: at each epoch's Cooldown it
-// rebuilds the shared state from public data, as any replay does (the previous checkpoint or the initial weights,
+// data server (`concord serve --checkpoints`). It trains nothing and trusts no member: at each epoch's Cooldown (or,
+// when it missed one, as soon as it sees the next epoch train) it rebuilds the shared state from public data, as any replay does (the previous checkpoint or the initial weights,
 // then the accepted updates of every round since, by hash from the data servers, each checked against its receipt),
 // checks it against the parameter hash the witnesses of the epoch's last round reported on-chain, and only then
 // stores it and records its hash. The checkpoint holds the state one round before the epoch's end
@@ -15,7 +15,7 @@ import * as ix from "../../sdk/coordinatorInstructions";
 import type { CoordinatorProgram } from "../../sdk/coordinatorProgram";
 import { ConcordError } from "../../sdk/errors/concordError";
 import { CONCORD_ERROR__CODEC__CHECKPOINT_MISMATCH } from "../../sdk/errors/codes";
-import { acceptedSteps, reportedParamsHashes } from "../../sdk/roundHistory";
+import { acceptedSteps, epochStartStep, reportedParamsHashes } from "../../sdk/roundHistory";
 import { RunState, runStateOf } from "../../sdk/runState";
 import type { TrainingRecipe } from "../../sdk/trainingRecipe";
 import type { TransactionSender } from "../../sdk/transactionSender";
@@ -75,16 +75,24 @@ export class CheckpointPublisher {
   }
 
   /**
-   * Publishes the checkpoint of the epoch `state` is in Cooldown of, unless one is recorded; null when none is due.
-   * Throws CHECKPOINT_MISMATCH, publishing nothing, when the rebuilt state is not the one the witnesses reported.
+   * Publishes the checkpoint of the epoch `state` is in Cooldown of, or, when that Cooldown passed without one (the
+   * publisher was down or behind), of the epoch before the one training now; null when none is due or one is
+   * recorded. Throws CHECKPOINT_MISMATCH, publishing nothing, when the rebuilt state is not the one the witnesses
+   * reported.
    */
   async publishDue(state: RunAccount): Promise<PublishedCheckpoint | null> {
-    const epoch = toBigInt(state.epoch);
+    const runState = runStateOf(state.state);
+    const inCooldown = runState === RunState.Cooldown;
+    const late = [RunState.Warmup, RunState.RoundTrain, RunState.RoundWitness].includes(runState);
+    const epoch = toBigInt(state.epoch) - (inCooldown ? 0n : 1n);
     const recorded = state.checkpoint.uriLen > 0;
-    if (runStateOf(state.state) !== RunState.Cooldown || epoch <= this.publishedEpoch) return null;
+    if (!(inCooldown || late) || epoch < 0n || epoch <= this.publishedEpoch) return null;
     if (recorded && toBigInt(state.checkpoint.epoch) >= epoch) return null;
-    const rounds = toBigInt(state.step) - 1n;
-    if (rounds < 0n) return null;
+    const events = await this.record.read();
+    // One round before the epoch's end: its Cooldown's step, the next epoch's first, less one
+    const end = inCooldown ? toBigInt(state.step) : epochStartStep(events, epoch + 1n);
+    if (end === null || end < 1n) return null;
+    const rounds = end - 1n;
     if (!this.started && recorded) {
       // A publisher that starts late begins from the last checkpoint recorded (this run's, checked by decoding)
       const previous = await fetchRunCheckpoint(state, this.o.run, this.specs, this.o.servers);
@@ -92,7 +100,6 @@ export class CheckpointPublisher {
       this.applied = BigInt(previous!.rounds);
     }
     this.started = true;
-    const events = await this.record.read();
     const due = acceptedSteps(events).filter(({ step }) => step >= this.applied && step < rounds);
     await applyRecordedRounds(this.shared, due, (u) => serverBytes(this.o.servers, u));
     this.applied = rounds;
