@@ -9,18 +9,15 @@ import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import type { BlobServer } from "../coordinator/blobServer/blobServer";
 import { startBlobServer } from "../coordinator/blobServer/blobServer";
-import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { decodeCheckpoint } from "../sdk/codec/checkpointCodec";
 import type { RunAccount } from "../sdk/coordinatorAccounts";
 import { decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
-import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { RunState, runStateOf } from "../sdk/runState";
-import { TransactionSender } from "../sdk/transactionSender";
-import type { PublishedCheckpoint } from "../trainer/checkpoint/checkpointPublisher";
-import { CheckpointPublisher } from "../trainer/checkpoint/checkpointPublisher";
 import { parameterSpecs } from "../trainer/model/transformer";
 import { generatedDataset } from "./helpers/generatedDataset";
+import { followCheckpoints } from "./helpers/checkpointPublishing";
 import { crankUntil, finishedHashes, startNodes } from "./helpers/inProcessNodes";
 import { useTestLocalnet } from "./helpers/testLocalnet";
 import { within } from "./helpers/within";
@@ -59,11 +56,7 @@ test("a publisher that missed epoch 0's Cooldown records its checkpoint as soon 
   });
   const runState = async (): Promise<RunAccount> =>
     decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data, run.toBase58());
-  const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const published: PublishedCheckpoint[] = [];
-  const failures: string[] = [];
-  const stop = new AbortController();
-  let publishing: Promise<void> = Promise.resolve();
+  let publisher: Awaited<ReturnType<typeof followCheckpoints>> | undefined;
 
   // When the publisher starts only once epoch 1 trains (epoch 0's Cooldown passed without it)
   const startLate = (async () => {
@@ -78,32 +71,15 @@ test("a publisher that missed epoch 0's Cooldown records its checkpoint as soon 
       "epoch 1 to train",
       120_000,
     );
-    const publisher = new CheckpointPublisher(
-      {
-        program,
-        sender: new TransactionSender(chain.connection, authority),
-        authority: authority.publicKey,
-        run,
-        recipe,
-        dataset,
-        store: (bytes) => void blobs.store.put(bytesToHex(sha256(bytes)), bytes),
-        uri: blobs.url,
-        servers: [blobs.url],
-      },
-      await runState(),
-    );
-    publishing = publisher.follow(stop.signal, {
-      onPublished: (checkpoint) => published.push(checkpoint),
-      onError: (e) => failures.push(e.message),
-    });
+    publisher = await followCheckpoints(chain.connection, { authority, run, recipe, dataset, blobs });
   })();
   try {
     await crankUntil(chain.connection, authority, run, Promise.all([...nodes.runs, startLate]), 240_000);
   } finally {
     nodes.stop();
-    stop.abort();
-    await publishing;
+    await publisher?.stop();
   }
+  const { published, failures } = publisher!;
 
   // Then epoch 0's checkpoint was recorded first, necessarily late (the publisher started in epoch 1): the state
   // after its rounds 0..2, one round before its end, which its last witnesses had reported; epoch 1's followed at

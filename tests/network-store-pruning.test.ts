@@ -6,21 +6,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sha256 } from "@noble/hashes/sha256";
-import { bytesToHex } from "@noble/hashes/utils";
 import type { BlobServer } from "../coordinator/blobServer/blobServer";
 import { startBlobServer } from "../coordinator/blobServer/blobServer";
-import { fundedKeypair, providerFor } from "../coordinator/localnet/localnetClient";
+import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { decodeRun, toBigInt } from "../sdk/coordinatorAccounts";
-import { coordinatorProgram } from "../sdk/coordinatorProgram";
 import { acceptedSteps } from "../sdk/roundHistory";
 import { RunState, runStateOf } from "../sdk/runState";
-import { TransactionSender } from "../sdk/transactionSender";
-import { CheckpointPublisher } from "../trainer/checkpoint/checkpointPublisher";
 import { runEvents } from "../trainer/node/runHistory";
 import { UpdateStore } from "../trainer/node/updateStore";
 import { generatedDataset } from "./helpers/generatedDataset";
+import { followCheckpoints } from "./helpers/checkpointPublishing";
 import { crankUntil, finishedHashes, replayHash, startNodes } from "./helpers/inProcessNodes";
 import { useTestLocalnet } from "./helpers/testLocalnet";
 
@@ -63,57 +59,37 @@ test("each node's store keeps exactly the rounds from the latest checkpoint's an
     nodeOptions: (i) => ({ keepRounds: KEEP[i] }),
   });
   // (the publisher builds the initial weights on the backend the nodes selected)
-  const program = coordinatorProgram(providerFor(chain.connection, authority));
-  const info = await chain.connection.getAccountInfo(run, "confirmed");
-  const publisher = new CheckpointPublisher(
-    {
-      program,
-      sender: new TransactionSender(chain.connection, authority),
-      authority: authority.publicKey,
-      run,
-      recipe,
-      dataset,
-      store: (bytes) => void blobs.store.put(bytesToHex(sha256(bytes)), bytes),
-      uri: blobs.url,
-      servers: [blobs.url],
-    },
-    decodeRun(info!.data, run.toBase58()),
-  );
-  const published: number[] = [];
-  const failures: string[] = [];
-  const stopPublisher = new AbortController();
-  const publishing = publisher.follow(stopPublisher.signal, {
-    onPublished: (c) => {
-      published.push(c.epoch);
-      // none for the last epoch: its rounds are then kept for the checkpoint's sake, not --keep-rounds'
-      if (c.epoch === LAST_CHECKPOINTED) stopPublisher.abort();
-    },
-    onError: (e) => failures.push(e.message),
+  const publisher = await followCheckpoints(chain.connection, {
+    authority,
+    run,
+    recipe,
+    dataset,
+    blobs,
+    // none for the last epoch: its rounds are then kept for the checkpoint's sake, not --keep-rounds'
+    stopAfter: (c) => c.epoch === LAST_CHECKPOINTED,
   });
   try {
     // When the run is played to its end
     await crankUntil(chain.connection, authority, run, Promise.all(nodes.runs), 200_000);
   } finally {
     nodes.stop();
-    stopPublisher.abort();
-    await publishing;
+    await publisher.stop();
   }
+  const { published, failures, programId } = publisher;
 
   // Then the checkpoints were recorded (without one nothing is pruned) and the nodes agree
   expect(failures).toEqual([]);
-  expect(published).toEqual([0, 1, 2]);
+  expect(published.map((c) => c.epoch)).toEqual([0, 1, 2]);
   // (and with the replay from the chain's record, node 0's store and, for the rounds it pruned, the data server)
   const [a, b] = finishedHashes(nodes.events);
   expect(a).toBeDefined();
   expect(b).toBe(a);
-  expect(
-    await replayHash(chain.connection, program.programId, { run, recipe, dataset, dir, servers: [blobs.url] }),
-  ).toBe(a);
+  expect(await replayHash(chain.connection, programId, { run, recipe, dataset, dir, servers: [blobs.url] })).toBe(a);
   const final = decodeRun((await chain.connection.getAccountInfo(run, "confirmed"))!.data, run.toBase58());
   expect(runStateOf(final.state)).toBe(RunState.Finished);
   const step = Number(toBigInt(final.step));
   const firstReplayed = Number(toBigInt(final.checkpoint.step)) - 1;
-  const accepted = acceptedSteps(await runEvents(chain.connection, program.programId, run));
+  const accepted = acceptedSteps(await runEvents(chain.connection, programId, run));
   expect(accepted.map((s) => Number(s.step))).toEqual([...Array(ROUNDS).keys()]);
   // and each store holds every accepted update of the rounds the rule keeps, and nothing of the rounds before
   // (node 0 by the checkpoint: rounds 5 on; node 1 by --keep-rounds: the run's step 8 less 4)
