@@ -1,9 +1,12 @@
 // Bad requests against the running local chain get standard JSON-RPC errors, and the server keeps serving.
 import { Keypair, LAMPORTS_PER_SOL, SystemProgram, Transaction } from "@solana/web3.js";
 import WebSocket from "ws";
+import type { AddressInfo, Server } from "node:net";
+import { createServer } from "node:net";
 import { MAX_REQUEST_BYTES } from "../coordinator/localnet/httpServer";
 import type { Localnet } from "../coordinator/localnet/localnet";
 import { startLocalnet } from "../coordinator/localnet/localnet";
+import { within } from "./helpers/within";
 
 let net: Localnet;
 beforeAll(async () => {
@@ -164,5 +167,28 @@ describe("localnet error handling", () => {
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: 5, method: "logsSubscribe", params: [{ mentions: ["a", "b"] }] }));
     expect(await reply).toMatchObject({ id: 5, error: { code: -32602 } });
     ws.close();
+  });
+});
+
+describe("binding", () => {
+  /** A server holding a free port on 127.0.0.1 (the OS picks it). */
+  const holdPort = () =>
+    new Promise<Server>((resolve) => {
+      const s = createServer();
+      s.listen(0, "127.0.0.1", () => resolve(s));
+    });
+
+  test("a websocket port (port + 1) in use: the start is refused with the error, the process does not crash", async () => {
+    // Given a port p whose p + 1 another process holds (p itself found free just before)
+    const held = await holdPort();
+    const wsPort = (held.address() as AddressInfo).port;
+    try {
+      // When the local chain is asked for p = wsPort - 1 (if p is taken too, the start is refused all the same)
+      const start = startLocalnet({ port: wsPort - 1 });
+      // Then it rejects with EADDRINUSE (an unhandled 'error' on the websocket server would crash the process instead)
+      await expect(within(start, "the start to be refused", 10_000)).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await new Promise((resolve) => held.close(resolve));
+    }
   });
 });

@@ -63,8 +63,16 @@ export async function startLocalnet(options: LocalnetOptions = {}): Promise<Loca
   const host = options.host ?? "127.0.0.1";
   const http = createRpcHttpServer(createRpcMethods(chain), () => chain.syncClock());
   const wsHttp = createServer((_, res) => res.writeHead(426).end("websocket only"));
+  let port: number;
+  try {
+    port = await bindPair(http, wsHttp, options.port ?? DEFAULT_RPC_PORT, host);
+  } catch (e) {
+    chain.close();
+    throw e;
+  }
+  // Attached once bound: a WebSocketServer re-emits its server's errors, and a port in use would then be an
+  // unhandled 'error' (a crash) rather than bindPair's rejection or retry
   const wss = attachSubscriptions(wsHttp, chain);
-  const port = await bindPair(http, wsHttp, options.port ?? DEFAULT_RPC_PORT, host);
   // Slots and the Clock sysvar follow wall time even when nobody calls; woken just after each slot boundary (timers
   // may fire a millisecond short), since under cluster latency this is what lands and confirms transactions.
   let clock: NodeJS.Timeout;
