@@ -10,6 +10,7 @@ import type { MemberAudit } from "../sdk/audit/runAudit";
 import { putBlob } from "../sdk/net/blobFetch";
 import { putMetadata } from "../sdk/net/metadataFetch";
 import { metadataKey } from "../sdk/receiptMetadata";
+import { parseRecipe, recipeBytes } from "../sdk/trainingRecipe";
 import { PublicKey } from "@solana/web3.js";
 import { UpdateStore } from "../trainer/node/updateStore";
 import { captureConsole } from "./helpers/capturedConsole";
@@ -55,7 +56,7 @@ test("verify: a row per member; the honest ones ok, the one re-sending its updat
   expect(table.find((l) => l.startsWith(rogue))).toMatch(/ 2 +0 +0 +ok +flagged$/);
 });
 
-test("verify from a data server alone: what members uploaded gives the same verdicts; unsigned metadata is refused", async () => {
+test("verify from a data server alone (no store, no recipe file): what members uploaded gives the same verdicts; unsigned metadata is refused", async () => {
   // Given a data server holding every update of the run, uploaded as trainers do (the bytes, then signed metadata)
   const blobs = join(dir, "blobs");
   const server = await startBlobServer({ dir: blobs, acceptUploads: true });
@@ -66,11 +67,13 @@ test("verify from a data server alone: what members uploaded gives the same verd
       await putBlob(server.url, u.bytes);
       await putMetadata(server.url, u.metadata);
     }
-    // When an auditor with no store asks it
-    const args = ["audit", "verify", "--url", chain.rpcUrl, "--run", run, "--recipe", recipeFile, "--json"];
+    // and the run's recipe, as `concord serve --recipe` publishes it
+    await putBlob(server.url, recipeBytes(parseRecipe(readFileSync(recipeFile, "utf8"))));
+    // When an auditor with no store and no recipe file asks it
+    const args = ["audit", "verify", "--url", chain.rpcUrl, "--run", run, "--json"];
     expect(await main([...args, "--server", server.url])).toBe(0);
     const fromServer = JSON.parse(logged[logged.length - 1]) as MemberAudit[];
-    expect(await main([...args, "--store", join(dir, "node-0")])).toBe(0);
+    expect(await main([...args, "--recipe", recipeFile, "--store", join(dir, "node-0")])).toBe(0);
     const fromStore = JSON.parse(logged[logged.length - 1]) as MemberAudit[];
     // Then its verdicts are the store's, every update intact
     expect(fromServer).toEqual(fromStore);
@@ -96,6 +99,11 @@ test.each([
   ["a run that is no address", { run: "not-a-key" }, /--run/],
   ["a store that does not exist", { store: "/nonexistent/store" }, /store .* not found/],
   ["a recipe that does not exist", { recipe: "/nonexistent/recipe.json" }, /recipe .* not found/],
+  [
+    "neither a recipe nor a server",
+    { recipe: undefined },
+    /^error 11030: pass --recipe FILE \(the run's recipe\) or --server URL \(a data server that holds it\)/,
+  ],
   [
     "neither a store nor a server",
     { store: undefined },

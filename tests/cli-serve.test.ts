@@ -9,6 +9,8 @@ import { bytesToHex } from "@noble/hashes/utils";
 import { main } from "../clients/cli/index";
 import { manifestBytes } from "../sdk/data/datasetManifest";
 import { fetchBlob } from "../sdk/net/blobFetch";
+import type { TrainingRecipe } from "../sdk/trainingRecipe";
+import { DEMO_ROUND, recipeBytes, recipeHash, RECIPE_VERSION } from "../sdk/trainingRecipe";
 import type { Dataset } from "../trainer/data/tokenShards";
 import { allShards } from "../trainer/data/tokenShards";
 import { captureConsole } from "./helpers/capturedConsole";
@@ -39,6 +41,15 @@ test.each([
   [["serve", "--dir", dir, "--port", "70000"], /--port must be an integer/],
   [["serve", "--dir", dir, "--port", "x"], /--port must be an integer/],
   [["serve", "--dir", dir, "--max-upload-mib", "0"], /--max-upload-mib must be positive/],
+  [
+    ["serve", "--dir", join(dir, "r"), "--recipe", join(dir, "absent.json")],
+    /^error 16037: recipe .*absent.json not found/,
+  ],
+  [
+    ["serve", "--dir", join(dir, "r"), "--recipe", join(dir, "file")],
+    /^error 16000: invalid recipe configuration: not JSON/,
+  ],
+  [["serve", "--dir", join(dir, "r"), "--data", dir], /--data needs --checkpoints RUN/],
 ])("%j: one line and exit 1", async (argv, why) => {
   writeFileSync(join(dir, "file"), "not a folder");
   expect(await main(argv)).toBe(1);
@@ -46,6 +57,7 @@ test.each([
   expect(errors).toHaveLength(1);
   expect(errors[0]).not.toContain("\n");
   expect(errors[0]).toMatch(why);
+  expect(existsSync(join(dir, "r"))).toBe(false); // nothing stored
 });
 
 /** `concord serve ARGS` as a child process; resolves once it prints its URL. */
@@ -120,3 +132,25 @@ test.each([
   expect(errors[0]).toMatch(why);
   expect(existsSync(store)).toBe(false);
 });
+
+test("--recipe publishes the run's recipe: its canonical JSON under its sha256, the run's model_hash", async () => {
+  // Given: a recipe file as `run create` writes it (indented, keys in any order)
+  const recipe: TrainingRecipe = {
+    version: RECIPE_VERSION,
+    model: { vocabSize: 65, contextLength: 64, layers: 1, heads: 2, width: 32 },
+    initSeed: 5,
+    schedule: { kind: "constant", lr: 1e-3, warmupSteps: 0 },
+    round: DEMO_ROUND,
+  };
+  const file = join(dir, "run.recipe.json");
+  writeFileSync(file, JSON.stringify(recipe, null, 2));
+  const hash = bytesToHex(recipeHash(recipe));
+  // When: a server starts with it
+  const { child, base, exited, out } = await serveChild(["--dir", join(dir, "with-recipe"), "--recipe", file]);
+  // Then: it says so, and serves the canonical bytes under the model hash (what `train` and `audit` fetch)
+  expect(out()).toContain(`recipe ${hash} (the run's model_hash): from ${file}`);
+  const bytes = await within(fetchBlob([base], hash), "the recipe");
+  expect(Buffer.from(bytes).equals(Buffer.from(recipeBytes(recipe)))).toBe(true);
+  child.kill("SIGINT");
+  expect(await within(exited, "exit after SIGINT", 10_000)).toBe(0);
+}, 40_000);

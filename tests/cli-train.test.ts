@@ -11,6 +11,10 @@ import { main } from "../clients/cli/index";
 import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import type { TrainingRecipe } from "../sdk/trainingRecipe";
+import { recipeBytes, recipeHash } from "../sdk/trainingRecipe";
+import type { BlobServer } from "../coordinator/blobServer/blobServer";
+import { startBlobServer } from "../coordinator/blobServer/blobServer";
+import { bytesToHex } from "@noble/hashes/utils";
 import { captureConsole } from "./helpers/capturedConsole";
 import { generatedDataset } from "./helpers/generatedDataset";
 import { useTestLocalnet } from "./helpers/testLocalnet";
@@ -25,6 +29,8 @@ let memberBalance: number;
 let memberKey: string;
 /** A data server that is down: a port that was free a moment ago, with nothing listening on it. */
 let downServer: string;
+/** A data server holding other bytes under the run's model_hash. */
+let altered: BlobServer;
 
 beforeAll(async () => {
   const dataset = generatedDataset(join(dir, "data"), 20_000, 1);
@@ -48,8 +54,11 @@ beforeAll(async () => {
   await new Promise<void>((ok) => probe.listen(0, "127.0.0.1", ok));
   downServer = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
   await new Promise<void>((ok) => probe.close(() => ok()));
+  altered = await startBlobServer({ dir: join(dir, "altered-store") });
+  writeFileSync(altered.store.pathOf(bytesToHex(recipeHash(recipe))), recipeBytes({ ...recipe, initSeed: 99 }));
 });
 afterAll(async () => {
+  await altered.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -63,6 +72,17 @@ const args = (over: Record<string, string | undefined>) => {
   };
   return [...base, ...Object.entries(o).flatMap(([k, v]) => (v === undefined ? [] : [`--${k}`, v]))];
 };
+
+/** `concord train ARGV` refused: exit 1, one error line naming its code and matching `message`, no lamport moved. */
+async function refused(argv: string[], message: RegExp) {
+  expect(await main(argv)).toBe(1);
+  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).not.toContain("\n");
+  expect(errors[0]).toMatch(/^error \d+: /); // every refusal names its code
+  expect(errors[0]).toMatch(message);
+  expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
+}
 
 test.each<[string, Record<string, string>, RegExp]>([
   [
@@ -83,14 +103,7 @@ test.each<[string, Record<string, string>, RegExp]>([
     { "keep-rounds": value },
     new RegExp(`--keep-rounds = ${value} is out of range: a whole number of rounds, at least 1$`),
   ]),
-])("%s: one line, exit 1, nothing sent", async (_, over, message) => {
-  expect(await main(args(over))).toBe(1);
-  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(/^error \d+: /); // every refusal names its code
-  expect(errors[0]).toMatch(message);
-  expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
-});
+])("%s: one line, exit 1, nothing sent", (_, over, message) => refused(args(over), message));
 
 const NO_DATASET =
   /pass --data DIR \(a local copy of the run's dataset\) or --server URL \(a data server to download it from\)/;
@@ -108,12 +121,24 @@ test.each<[string, () => string[], () => RegExp]>([
     () => ["--server", downServer],
     () => new RegExp(`no server gave the manifest of dataset [0-9a-f]{64}: ${downServer}: fetch failed`),
   ],
-])("%s: one line, exit 1, nothing sent", async (_, extra, message) => {
-  expect(await main([...args({ data: undefined }), ...extra()])).toBe(1);
-  const errors = logged.filter((l) => /^error( \d+)?: /.test(l));
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).not.toContain("\n");
-  expect(errors[0]).toMatch(/^error \d+: /);
-  expect(errors[0]).toMatch(message());
-  expect(await chain.connection.getBalance(new PublicKey(memberKey))).toBe(memberBalance);
-});
+])("%s: one line, exit 1, nothing sent", (_, extra, message) =>
+  refused([...args({ data: undefined }), ...extra()], message()),
+);
+
+// without --recipe, the recipe comes from the data servers by the run's model_hash
+test.each<[string, () => string[], () => RegExp]>([
+  ["neither --recipe nor --server", () => [], () => /pass --recipe FILE \(the run's recipe\) or --server URL/],
+  [
+    "no --recipe and a data server that is down",
+    () => ["--server", downServer],
+    () =>
+      new RegExp(`no data server gave the run's recipe \\(its model_hash [0-9a-f]{64}\\): ${downServer}: fetch failed`),
+  ],
+  [
+    "no --recipe and a data server holding other bytes under its model_hash",
+    () => ["--server", altered.url],
+    () => new RegExp(`no data server gave the run's recipe .*: ${altered.url}: wrong bytes \\(sha256 [0-9a-f]{64}\\)`),
+  ],
+])("%s: one line, exit 1, nothing sent", (_, extra, message) =>
+  refused([...args({ recipe: undefined }), ...extra()], message()),
+);

@@ -1,15 +1,17 @@
-// A new member with no local copy of the dataset: a `concord train --server A --server B` process (no --data) downloads
-// the run's dataset from two data servers (A's copy of one shard is damaged on disk, so that shard comes from B),
-// joins a short run with two in-process nodes on the real local chain, and finishes with their parameters.
+// A new member with no local copy of the recipe or the dataset: a `concord train --server A --server B` process (no
+// --recipe, no --data) downloads the run's recipe (only B holds it) and dataset from two data servers (A's copy of one
+// shard is damaged on disk, so that shard comes from B), joins a short run with two in-process nodes on the real local chain, and finishes with their parameters.
 import { writeKeypair } from "../coordinator/localnet/coordinatorProgram";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bytesToHex } from "@noble/hashes/utils";
 import { addDatasets } from "../clients/cli/lib/runServe";
 import { startBlobServer } from "../coordinator/blobServer/blobServer";
 import { fundedKeypair } from "../coordinator/localnet/localnetClient";
 import { createDemoRun } from "../scripts/demo/demoRun";
 import { TrainerProcess } from "../scripts/demo/trainerProcess";
+import { recipeBytes, recipeHash } from "../sdk/trainingRecipe";
 import type { DatasetEvent } from "../trainer/data/datasetDownload";
 import { allShards } from "../trainer/data/tokenShards";
 import type { NodeEvent } from "../trainer/node/trainerNode";
@@ -21,7 +23,7 @@ const chain = useTestLocalnet();
 const dir = mkdtempSync(join(tmpdir(), "concord-data-server-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("a member downloads the run's dataset from data servers, refusing a corrupted shard, and trains the run to its end", async () => {
+test("a member downloads the run's recipe and dataset from data servers, refusing a corrupted shard, and trains the run to its end", async () => {
   // Given: a run over a dataset that two data servers publish; server A's copy of one shard is damaged on disk
   const dataset = generatedDataset(join(dir, "data"), 20_000, 7);
   const [a, b] = await Promise.all(["a", "b"].map((n) => startBlobServer({ dir: join(dir, `store-${n}`) })));
@@ -33,8 +35,9 @@ test("a member downloads the run's dataset from data servers, refusing a corrupt
   writeFileSync(a.store.pathOf(damaged.sha256), onA);
   const authority = await fundedKeypair(chain.connection, 20);
   const { run, recipe } = await createDemoRun(chain.connection, authority, { dataset, members: 3, rounds: 3 });
-  const recipeFile = join(dir, "recipe.json");
-  writeFileSync(recipeFile, JSON.stringify(recipe));
+  // only server B holds the run's recipe (under its model_hash)
+  const modelHash = bytesToHex(recipeHash(recipe));
+  b.store.put(modelHash, recipeBytes(recipe));
   const member = await fundedKeypair(chain.connection, 2);
   const keypairFile = join(dir, "member.json");
   writeKeypair(keypairFile, member);
@@ -48,7 +51,6 @@ test("a member downloads the run's dataset from data servers, refusing a corrupt
     rpcUrl: chain.rpcUrl,
     run: run.toBase58(),
     keypairFile,
-    recipeFile,
     servers: [a.url, b.url],
     stateDir,
     listen: "127.0.0.1:0",
@@ -67,7 +69,12 @@ test("a member downloads the run's dataset from data servers, refusing a corrupt
     await Promise.all([child.stop(), a.close(), b.close()]);
   }
 
-  // Then: it downloaded every shard from the servers (none from a local copy), refusing A's damaged one ...
+  // Then: it took the recipe from B after A said it had none, and keeps it in its state dir ...
+  expect(events.filter((e) => e.kind === "warning" && e.message.includes("recipe"))).toEqual([
+    { kind: "warning", message: expect.stringMatching(new RegExp(`^the recipe from ${a.url} refused: HTTP 404`)) },
+  ]);
+  expect(readFileSync(join(stateDir, "recipes", modelHash))).toEqual(Buffer.from(recipeBytes(recipe)));
+  // ... downloaded every shard from the servers (none from a local copy), refusing A's damaged one ...
   expect(await child.exited).toBe(0);
   const shards = allShards(dataset.manifest);
   expect(downloadEvents.filter((e) => e.kind === "blob-refused")).toEqual([

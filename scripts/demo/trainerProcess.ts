@@ -16,10 +16,11 @@ export interface TrainerProcessOptions {
   readonly rpcUrl: string;
   readonly run: string;
   readonly keypairFile: string;
-  readonly recipeFile: string;
+  /** The run's recipe (`--recipe`); without it, the recipe is downloaded from `servers` by the run's model_hash. */
+  readonly recipeFile?: string;
   /** The run's dataset folder (`--data`); without it, the dataset is downloaded from `servers`. */
   readonly dataDir?: string;
-  /** Data servers (`--server`): the dataset without `dataDir`, checkpoints and past updates. */
+  /** Data servers (`--server`): the recipe and dataset without their files, checkpoints and past updates. */
   readonly servers?: readonly string[];
   readonly stateDir: string;
   readonly listen: string;
@@ -43,9 +44,10 @@ export class TrainerProcess {
       CLI,
       "train",
       ...["--url", o.rpcUrl, "--run", o.run, "--keypair", o.keypairFile],
+      ...(o.recipeFile === undefined ? [] : ["--recipe", o.recipeFile]),
       ...(o.dataDir === undefined ? [] : ["--data", o.dataDir]),
       ...(o.servers ?? []).flatMap((url) => ["--server", url]),
-      ...["--recipe", o.recipeFile, "--state-dir", o.stateDir, "--listen", o.listen, "--json"],
+      ...["--state-dir", o.stateDir, "--listen", o.listen, "--json"],
       ...(o.extraArgs ?? []),
     ];
     this.child = spawn(process.execPath, args, { env: o.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });

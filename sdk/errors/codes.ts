@@ -151,9 +151,10 @@ export const CONCORD_ERROR__TRAINER__CLAIM_CHALLENGED = 16036;
 export const CONCORD_ERROR__TRAINER__FILE_NOT_FOUND = 16037;
 export const CONCORD_ERROR__TRAINER__INVALID_LISTEN = 16038;
 export const CONCORD_ERROR__TRAINER__INVALID_SERVER = 16039;
-// 16040-16049: a run's dataset and checkpoint from servers, then peers
+// 16040-16049: a run's dataset, checkpoint and recipe from servers, then peers
 export const CONCORD_ERROR__TRAINER__DATASET_UNAVAILABLE = 16040;
 export const CONCORD_ERROR__TRAINER__CHECKPOINT_UNAVAILABLE = 16041;
+export const CONCORD_ERROR__TRAINER__RECIPE_UNAVAILABLE = 16042;
 
 // 17000-17999 audit
 export const CONCORD_ERROR__AUDIT__MALFORMED_EVIDENCE = 17000;

@@ -151,6 +151,8 @@ export const CONCORD_ERROR_MESSAGES: Record<ConcordErrorCode, string> = {
     "no data server answered and no peer held $what of dataset $dataset: $failures",
   [codes.CONCORD_ERROR__TRAINER__CHECKPOINT_UNAVAILABLE]:
     "no data server answered and no peer held the recorded checkpoint $hash: $failures",
+  [codes.CONCORD_ERROR__TRAINER__RECIPE_UNAVAILABLE]:
+    "no data server gave the run's recipe (its model_hash $hash): $failures; pass --recipe FILE, or a --server that holds it (concord serve --recipe)",
   [codes.CONCORD_ERROR__AUDIT__MALFORMED_EVIDENCE]: "challenge evidence $source is malformed: $reason",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_TOO_LARGE]: "challenge evidence $source is $size bytes (limit $limit)",
   [codes.CONCORD_ERROR__AUDIT__EVIDENCE_HASH_MISMATCH]:

@@ -6,10 +6,7 @@ import type { RunCheckpoint, TensorSpec } from "../../sdk/codec/checkpointCodec"
 import { decodeCheckpoint } from "../../sdk/codec/checkpointCodec";
 import type { RunAccount } from "../../sdk/coordinatorAccounts";
 import { checkpointUri, toBigInt } from "../../sdk/coordinatorAccounts";
-import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ConcordError, isConcordError } from "../../sdk/errors/concordError";
 import {
   CONCORD_ERROR__PEER__BLOB_NOT_HELD,
@@ -17,6 +14,7 @@ import {
   CONCORD_ERROR__TRAINER__CHECKPOINT_UNAVAILABLE,
 } from "../../sdk/errors/codes";
 import { fetchBlob } from "../../sdk/net/blobFetch";
+import { keptBlob } from "../node/keptBlobs";
 import type { BlobSource } from "../node/peerBlobs";
 
 /** Far above any checkpoint of a model the program's limits allow a run of here; a server may not stream forever. */
@@ -45,7 +43,7 @@ export async function recordedCheckpointBytes(
 ): Promise<Uint8Array | null> {
   if (state.checkpoint.uriLen === 0) return null;
   const hash = bytesToHex(Uint8Array.from(state.checkpoint.hash));
-  const kept = options.keptIn && keptCheckpoint(options.keptIn, hash);
+  const kept = options.keptIn && keptBlob(options.keptIn, hash);
   if (kept) return kept;
   const fetchOptions = { maxBytes: MAX_CHECKPOINT_BYTES, onFailure: options.onRefused };
   try {
@@ -63,14 +61,6 @@ export async function recordedCheckpointBytes(
       );
     }
   }
-}
-
-/** The file `<dir>/<hash>` when it still hashes to its name; null otherwise (missing, or changed on disk). */
-function keptCheckpoint(dir: string, hash: string): Uint8Array | null {
-  const path = join(dir, hash);
-  if (!existsSync(path)) return null;
-  const bytes = readFileSync(path);
-  return bytesToHex(sha256(bytes)) === hash ? bytes : null;
 }
 
 /** The recorded checkpoint's bytes read against the run and model: bytes of the right hash that are not a checkpoint of them throw (the authority recorded a bad one). */

@@ -27,7 +27,11 @@ const options = {
     type: "string",
     describe: "as the run's authority (--keypair), publish this run's checkpoint at each epoch's Cooldown",
   },
-  recipe: { type: "string", describe: "with --checkpoints: the run's training recipe (JSON)" },
+  recipe: {
+    type: "string",
+    describe:
+      "the run's training recipe (JSON): served under its sha256, the run's model_hash, so trainers and auditors need no copy; the publisher's with --checkpoints",
+  },
   data: { type: "string", describe: "with --checkpoints: the run's prepared dataset folder" },
   "public-url": {
     type: "string",

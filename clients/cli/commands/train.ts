@@ -5,7 +5,10 @@ import { METRICS_OPTIONS } from "./metricsOptions";
 
 const options = {
   run: { type: "string", demandOption: true, describe: "the Run account's address" },
-  recipe: { type: "string", demandOption: true, describe: "the run's training recipe (JSON; its sha256 is on-chain)" },
+  recipe: {
+    type: "string",
+    describe: "the run's training recipe (JSON; its sha256 is on-chain); without it, the recipe comes from --server",
+  },
   data: {
     type: "string",
     describe: "the run's prepared dataset folder (its hash is on-chain); without it, the dataset comes from --server",
@@ -28,7 +31,7 @@ const options = {
     type: "string",
     array: true,
     describe:
-      "a data server (concord serve): the dataset (without --data), checkpoints and past updates come from it, committed updates go to it; repeatable",
+      "a data server (concord serve): the recipe (without --recipe), the dataset (without --data), checkpoints and past updates come from it, committed updates go to it; repeatable",
   },
   "state-dir": { type: "string", default: ".concord/trainer", describe: "where updates are kept for the epoch" },
   "keep-rounds": {

@@ -4,7 +4,7 @@
 // and data servers (what members uploaded: bytes by the receipt's hash, metadata signed by the member).
 import type { PublicKey } from "@solana/web3.js";
 import { Connection } from "@solana/web3.js";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { PublishedUpdate } from "../../../sdk/audit/runAudit";
 import type { RunAccount } from "../../../sdk/coordinatorAccounts";
@@ -17,17 +17,18 @@ import { MAX_UPDATE_BYTES } from "../../../sdk/peer/peerMessages";
 import type { CommittedUpdate, CoordinatorEvent } from "../../../sdk/roundHistory";
 import { committedUpdates } from "../../../sdk/roundHistory";
 import type { TrainingRecipe } from "../../../sdk/trainingRecipe";
-import { checkRecipeAgainstRun, parseRecipe } from "../../../sdk/trainingRecipe";
 import { runEvents } from "../../../trainer/node/runHistory";
 import { UpdateStore } from "../../../trainer/node/updateStore";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 import { parseServers } from "./runDataset";
+import { runRecipe } from "./runRecipe";
 
 export interface AuditSourceArgs extends ClusterArgs {
   run: string;
-  recipe: string;
+  /** Without it, the recipe comes from the servers, by the run's model_hash. */
+  recipe?: string;
   /** Stores, searched in order. */
   store?: string | string[];
   /** Data servers, asked for what no store holds. */
@@ -54,9 +55,6 @@ export interface AuditInputs {
 export async function auditInputs(args: AuditSourceArgs): Promise<AuditInputs> {
   const run = runAddress(args.run);
   const url = await rpcUrlOf(args);
-  const recipePath = resolve(args.recipe);
-  if (!existsSync(recipePath)) throw new Error(`recipe ${recipePath} not found`);
-  const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
   const servers = parseServers(args.server ?? []);
   const storeDirs = [args.store ?? []].flat();
   if (storeDirs.length === 0 && servers.length === 0)
@@ -76,7 +74,7 @@ export async function auditInputs(args: AuditSourceArgs): Promise<AuditInputs> {
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
   const state = decodeRun(info.data, run.toBase58());
-  checkRecipeAgainstRun(recipe, state.config);
+  const recipe = await runRecipe({ file: args.recipe, servers, config: state.config, command: "concord audit" });
   const events = await runEvents(connection, info.owner, run);
   const storedUpdate = (member: PublicKey, step: bigint, hash: Uint8Array) => {
     const held = stores.map((s) => s.get(member, Number(step))).filter((u) => u !== null);

@@ -1,10 +1,10 @@
-// `concord serve`: serves a blob folder over HTTP until interrupted, after adding the datasets it is given
-// (--dataset); with --checkpoints, also publishes the run's checkpoints into it as the run's authority
+// `concord serve`: serves a blob folder over HTTP until interrupted, after adding the datasets (--dataset) and the
+// recipe (--recipe, under the run's model_hash) it is given; with --checkpoints, also publishes the run's checkpoints into it as the run's authority
 // (trainer/checkpoint/checkpointPublisher.ts).
 import { Connection } from "@solana/web3.js";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { BlobServer } from "../../../coordinator/blobServer/blobServer";
 import { startBlobServer } from "../../../coordinator/blobServer/blobServer";
@@ -13,7 +13,8 @@ import { blobServerMetrics } from "../../../coordinator/metrics/serviceMetrics";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
-import { parseRecipe } from "../../../sdk/trainingRecipe";
+import type { TrainingRecipe } from "../../../sdk/trainingRecipe";
+import { recipeBytes, recipeHash } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { selectBackend } from "../../../trainer/backend/selectBackend";
 import { CheckpointPublisher } from "../../../trainer/checkpoint/checkpointPublisher";
@@ -23,6 +24,7 @@ import { rpcUrlOf, walletOf } from "./clusterArgs";
 import type { MetricsArgs } from "./metricsEndpoint";
 import { metricsEndpoint } from "./metricsEndpoint";
 import { runAddress } from "./runAddress";
+import { readRecipeFile } from "./runRecipe";
 
 /**
  * Publishes prepared dataset folders into the blob store in `storeDir`: what `concord train --server`
@@ -51,18 +53,15 @@ interface CheckpointArgs extends ClusterArgs {
 }
 
 /** The checkpoint publisher --checkpoints asks for, checked before the server starts; null without the flag. */
-async function checkpointPublisher(args: CheckpointArgs) {
+async function checkpointPublisher(args: CheckpointArgs, recipe: TrainingRecipe | undefined) {
   if (args.checkpoints === undefined) {
-    for (const flag of ["recipe", "data", "publicUrl"] as const)
+    for (const flag of ["data", "publicUrl"] as const)
       if (args[flag] !== undefined)
         throw new Error(`--${flag === "publicUrl" ? "public-url" : flag} needs --checkpoints RUN`);
     return null;
   }
   const run = runAddress(args.checkpoints);
-  if (!args.recipe || !args.data)
-    throw new Error("--checkpoints needs --recipe and --data (the run's recipe and dataset)");
-  if (!existsSync(resolve(args.recipe))) throw new Error(`recipe ${resolve(args.recipe)} not found`);
-  const recipe = parseRecipe(readFileSync(resolve(args.recipe), "utf8"));
+  if (!recipe || !args.data) throw new Error("--checkpoints needs --recipe and --data (the run's recipe and dataset)");
   const dataset = openDataset(resolve(args.data));
   const url = await rpcUrlOf(args);
   const authority = await walletOf(args);
@@ -110,9 +109,18 @@ export async function runServe(
     throw new Error(`--port must be an integer from 0 to 65535, got ${args.port}`);
   }
   if (!(args.maxUploadMib > 0)) throw new Error(`--max-upload-mib must be positive, got ${args.maxUploadMib}`);
-  const publisherFor = await checkpointPublisher(args);
+  // read before anything is stored: a bad recipe file adds nothing
+  const recipe = args.recipe === undefined ? undefined : readRecipeFile(args.recipe);
+  const publisherFor = await checkpointPublisher(args, recipe);
   for (const d of addDatasets(dir, args.dataset ?? []))
     console.log(`dataset ${d.hash}: ${d.blobs} blobs from ${d.dir} (${d.added} new)`);
+  if (recipe) {
+    const hash = bytesToHex(recipeHash(recipe));
+    const added = new BlobStore(dir).put(hash, recipeBytes(recipe));
+    console.log(
+      `recipe ${hash} (the run's model_hash): from ${resolve(args.recipe!)}${added ? "" : " (already held)"}`,
+    );
+  }
   const server = await startBlobServer({
     dir,
     host: args.host,

@@ -1,6 +1,6 @@
 // `concord train`: a trainer node for one member of one run, until the run finishes (or Ctrl-C).
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { MultiBar } from "cli-progress";
 import { rpcMetrics } from "../../../coordinator/metrics/rpcMetrics";
@@ -8,7 +8,6 @@ import { toBigInt } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
 import { parseRelayEndpoint } from "../../../sdk/net/relayUrls";
 import { rpcConnection } from "../../../sdk/rpcConnection";
-import { parseRecipe } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
 import { attackNamed } from "../../../trainer/adversary/attacks";
@@ -26,6 +25,7 @@ import { progressWanted, stopBars } from "./progress";
 import { readRun } from "./memberStanding";
 import { runAddress } from "./runAddress";
 import { downloadRunDataset, parseServers } from "./runDataset";
+import { runRecipe } from "./runRecipe";
 
 /** "HOST:PORT" as a listen address. */
 export function parseListen(value: string): { host: string; port: number } {
@@ -93,7 +93,7 @@ export async function runTrain(args: {
   url?: string;
   keypair?: string;
   run: string;
-  recipe: string;
+  recipe?: string;
   data?: string;
   listen?: string;
   relay?: string[];
@@ -136,10 +136,6 @@ export async function runTrain(args: {
       value: args.keepRounds,
       range: "a whole number of rounds, at least 1",
     });
-  const recipePath = resolve(args.recipe);
-  if (!existsSync(recipePath))
-    throw new ConcordError(codes.CONCORD_ERROR__TRAINER__FILE_NOT_FOUND, { what: "recipe", path: recipePath });
-  const recipe = parseRecipe(readFileSync(recipePath, "utf8"));
   const local = args.data === undefined ? undefined : openDataset(resolve(args.data));
   const stateDir = resolve(args.stateDir);
   mkdirSync(stateDir, { recursive: true });
@@ -151,6 +147,14 @@ export async function runTrain(args: {
     onRequest: metrics ? rpcMetrics(metrics.registry) : undefined,
   });
   const { programId, run: runAccount } = await readRun(connection, run);
+  const recipe = await runRecipe({
+    file: args.recipe,
+    servers,
+    config: runAccount.config,
+    keptIn: join(stateDir, "recipes"),
+    command: "concord train",
+    onRefused: (server, reason) => print({ kind: "warning", message: `the recipe from ${server} refused: ${reason}` }),
+  });
   const totalSteps = Number(toBigInt(runAccount.config.totalSteps));
   const download = { hash: Buffer.from(runAccount.config.datasetHash).toString("hex"), stateDir, json: args.json };
   // Peers serve members only: when no data server gives the dataset, the node joins first and asks its peers then;
