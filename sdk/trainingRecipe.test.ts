@@ -1,20 +1,9 @@
-import { BN } from "@coral-xyz/anchor";
-import { runConfig } from "../tests/helpers/coordinatorHarness";
 import { expectConcordError } from "../tests/helpers/expectConcordError";
+import { runConfigFor, TEST_RECIPE } from "../tests/helpers/testRecipe";
 import { CONCORD_ERROR__TRAINER__INVALID_CONFIG, CONCORD_ERROR__TRAINER__RECIPE_MISMATCH } from "./errors/codes";
-import type { TrainingRecipe } from "./trainingRecipe";
-import { checkRecipeAgainstRun, DEMO_ROUND, parseRecipe, recipeHash, RECIPE_VERSION } from "./trainingRecipe";
+import { checkRecipeAgainstRun, parseRecipe, recipeHash } from "./trainingRecipe";
 
-const recipe: TrainingRecipe = {
-  version: RECIPE_VERSION,
-  model: { vocabSize: 65, contextLength: 128, layers: 2, heads: 4, width: 64 },
-  initSeed: 1,
-  schedule: { kind: "cosine", lr: 3e-4, minLr: 3e-5, warmupSteps: 2, totalSteps: 1000 },
-  round: DEMO_ROUND,
-};
-// As the chain stores it: learning_rate is an f32.
-const runFor = (r: TrainingRecipe) =>
-  runConfig({ modelHash: Array.from(recipeHash(r)), learningRate: Math.fround(3e-4), totalSteps: new BN(1000) });
+const recipe = TEST_RECIPE;
 
 test("the recipe hash is over canonical JSON: key order in the file does not change it", () => {
   const reordered = parseRecipe(
@@ -25,11 +14,11 @@ test("the recipe hash is over canonical JSON: key order in the file does not cha
 });
 
 test("a recipe that matches the run's model_hash, learning rate, steps and sequence length is accepted", () => {
-  expect(() => checkRecipeAgainstRun(recipe, runFor(recipe))).not.toThrow();
+  expect(() => checkRecipeAgainstRun(recipe, runConfigFor(recipe))).not.toThrow();
 });
 
 test.each([
-  ["another recipe's hash", { ...recipe, initSeed: 7 }, runFor(recipe), /model_hash/],
+  ["another recipe's hash", { ...recipe, initSeed: 7 }, runConfigFor(recipe), /model_hash/],
   [
     "a different learning rate",
     { ...recipe, schedule: { ...recipe.schedule, lr: 1e-3 } },
@@ -49,8 +38,11 @@ test.each([
     /contextLength 64, run sequence_length 128/,
   ],
 ])("a recipe with %s is refused", (_, r, config, message) => {
-  expectConcordError(() => checkRecipeAgainstRun(r, config ?? runFor(r)), CONCORD_ERROR__TRAINER__RECIPE_MISMATCH);
-  expect(() => checkRecipeAgainstRun(r, config ?? runFor(r))).toThrow(message);
+  expectConcordError(
+    () => checkRecipeAgainstRun(r, config ?? runConfigFor(r)),
+    CONCORD_ERROR__TRAINER__RECIPE_MISMATCH,
+  );
+  expect(() => checkRecipeAgainstRun(r, config ?? runConfigFor(r))).toThrow(message);
 });
 
 test.each([

@@ -9,13 +9,13 @@ import { bytesToHex } from "@noble/hashes/utils";
 import { main } from "../clients/cli/index";
 import { manifestBytes } from "../sdk/data/datasetManifest";
 import { fetchBlob } from "../sdk/net/blobFetch";
-import type { TrainingRecipe } from "../sdk/trainingRecipe";
-import { DEMO_ROUND, recipeBytes, recipeHash, RECIPE_VERSION } from "../sdk/trainingRecipe";
+import { recipeBytes, recipeHash } from "../sdk/trainingRecipe";
 import type { Dataset } from "../trainer/data/tokenShards";
 import { allShards } from "../trainer/data/tokenShards";
 import { captureConsole } from "./helpers/capturedConsole";
 import { generatedDataset } from "./helpers/generatedDataset";
 import { startServeProcess } from "./helpers/serveProcess";
+import { TEST_RECIPE } from "./helpers/testRecipe";
 import { within } from "./helpers/within";
 
 const dir = mkdtempSync(join(tmpdir(), "concord-cli-serve-"));
@@ -135,13 +135,7 @@ test.each([
 
 test("--recipe publishes the run's recipe: its canonical JSON under its sha256, the run's model_hash", async () => {
   // Given: a recipe file as `run create` writes it (indented, keys in any order)
-  const recipe: TrainingRecipe = {
-    version: RECIPE_VERSION,
-    model: { vocabSize: 65, contextLength: 64, layers: 1, heads: 2, width: 32 },
-    initSeed: 5,
-    schedule: { kind: "constant", lr: 1e-3, warmupSteps: 0 },
-    round: DEMO_ROUND,
-  };
+  const recipe = TEST_RECIPE;
   const file = join(dir, "run.recipe.json");
   writeFileSync(file, JSON.stringify(recipe, null, 2));
   const hash = bytesToHex(recipeHash(recipe));

@@ -1,5 +1,4 @@
 // The run's recipe by its model_hash, from real data servers on loopback (none trusted), and the copy a trainer keeps.
-import { BN } from "@coral-xyz/anchor";
 import { bytesToHex } from "@noble/hashes/utils";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,24 +7,13 @@ import type { BlobServer } from "../../../coordinator/blobServer/blobServer";
 import { startBlobServer } from "../../../coordinator/blobServer/blobServer";
 import * as codes from "../../../sdk/errors/codes";
 import { isConcordError } from "../../../sdk/errors/concordError";
-import type { TrainingRecipe } from "../../../sdk/trainingRecipe";
-import { DEMO_ROUND, recipeBytes, recipeHash, RECIPE_VERSION } from "../../../sdk/trainingRecipe";
-import { runConfig } from "../../../tests/helpers/coordinatorHarness";
+import { recipeBytes, recipeHash } from "../../../sdk/trainingRecipe";
+import { runConfigFor, TEST_RECIPE } from "../../../tests/helpers/testRecipe";
 import { MAX_RECIPE_BYTES, runRecipe } from "./runRecipe";
 
-const recipe: TrainingRecipe = {
-  version: RECIPE_VERSION,
-  model: { vocabSize: 65, contextLength: 128, layers: 2, heads: 4, width: 64 },
-  initSeed: 1,
-  schedule: { kind: "cosine", lr: 3e-4, minLr: 3e-5, warmupSteps: 2, totalSteps: 1000 },
-  round: DEMO_ROUND,
-};
+const recipe = TEST_RECIPE;
 const hash = bytesToHex(recipeHash(recipe));
-const config = runConfig({
-  modelHash: Array.from(recipeHash(recipe)),
-  learningRate: Math.fround(3e-4),
-  totalSteps: new BN(1000),
-});
+const config = runConfigFor(recipe);
 
 const dir = mkdtempSync(join(tmpdir(), "concord-run-recipe-"));
 const servers: BlobServer[] = [];
