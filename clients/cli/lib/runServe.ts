@@ -1,7 +1,6 @@
 // `concord serve`: serves a blob folder over HTTP until interrupted, after adding the datasets (--dataset) and the
 // recipe (--recipe, under the run's model_hash) it is given; with --checkpoints, also publishes the run's checkpoints into it as the run's authority
 // (trainer/checkpoint/checkpointPublisher.ts).
-import { Connection } from "@solana/web3.js";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { existsSync, statSync } from "node:fs";
@@ -9,10 +8,13 @@ import { resolve } from "node:path";
 import type { BlobServer } from "../../../coordinator/blobServer/blobServer";
 import { startBlobServer } from "../../../coordinator/blobServer/blobServer";
 import { BlobStore } from "../../../coordinator/blobServer/blobStore";
+import { rpcMetrics } from "../../../coordinator/metrics/rpcMetrics";
 import { blobServerMetrics } from "../../../coordinator/metrics/serviceMetrics";
 import { providerFor } from "../../../coordinator/localnet/localnetClient";
 import { decodeRun } from "../../../sdk/coordinatorAccounts";
 import { coordinatorProgram } from "../../../sdk/coordinatorProgram";
+import type { RpcConnectionOptions } from "../../../sdk/rpcConnection";
+import { rpcConnection } from "../../../sdk/rpcConnection";
 import type { TrainingRecipe } from "../../../sdk/trainingRecipe";
 import { recipeBytes, recipeHash } from "../../../sdk/trainingRecipe";
 import { TransactionSender } from "../../../sdk/transactionSender";
@@ -53,7 +55,11 @@ interface CheckpointArgs extends ClusterArgs {
 }
 
 /** The checkpoint publisher --checkpoints asks for, checked before the server starts; null without the flag. */
-async function checkpointPublisher(args: CheckpointArgs, recipe: TrainingRecipe | undefined) {
+async function checkpointPublisher(
+  args: CheckpointArgs,
+  recipe: TrainingRecipe | undefined,
+  onRequest: RpcConnectionOptions["onRequest"],
+) {
   if (args.checkpoints === undefined) {
     for (const flag of ["data", "publicUrl"] as const)
       if (args[flag] !== undefined)
@@ -65,7 +71,11 @@ async function checkpointPublisher(args: CheckpointArgs, recipe: TrainingRecipe 
   const dataset = openDataset(resolve(args.data));
   const url = await rpcUrlOf(args);
   const authority = await walletOf(args);
-  const connection = new Connection(url, "confirmed");
+  // rides out an RPC outage (a restarted chain) like trainers and cranks, saying so
+  const connection = rpcConnection(url, {
+    onOutage: (message) => console.error(`${new Date().toISOString()} ${message}`),
+    onRequest,
+  });
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new Error(`run ${run.toBase58()} does not exist on ${url}`);
   const state = decodeRun(info.data, run.toBase58());
@@ -111,7 +121,7 @@ export async function runServe(
   if (!(args.maxUploadMib > 0)) throw new Error(`--max-upload-mib must be positive, got ${args.maxUploadMib}`);
   // read before anything is stored: a bad recipe file adds nothing
   const recipe = args.recipe === undefined ? undefined : readRecipeFile(args.recipe);
-  const publisherFor = await checkpointPublisher(args, recipe);
+  const publisherFor = await checkpointPublisher(args, recipe, metrics ? rpcMetrics(metrics.registry) : undefined);
   for (const d of addDatasets(dir, args.dataset ?? []))
     console.log(`dataset ${d.hash}: ${d.blobs} blobs from ${d.dir} (${d.added} new)`);
   if (recipe) {
