@@ -1,10 +1,12 @@
 // `concord audit score` in-process through main(), on a run played by three honest trainer nodes and a member that
 // re-sends one fixed update every round, on the real local chain: every receipt is scored from the chain's record,
 // the honest members come out useful; bad input gets one line and exit 1.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../clients/cli/index";
+import { addDatasets } from "../clients/cli/lib/runServe";
+import { startBlobServer } from "../coordinator/blobServer/blobServer";
 import type { MemberUsefulnessRow } from "../trainer/audit/runUsefulness";
 import { USEFULNESS_THRESHOLD } from "../trainer/audit/usefulness";
 import { captureConsole } from "./helpers/capturedConsole";
@@ -55,6 +57,37 @@ test("score: every receipt scored, a row per member; the honest members useful",
   // one row per member, each the JSON's verdict (the rogue's first update is honest: its pooled score may pass)
   for (const r of rows) expect(table.find((l) => l.startsWith(r.member))).toMatch(new RegExp(` ${r.verdict}$`));
   expect(table.filter((l) => / 3 +3 .* useful$/.test(l)).length).toBeGreaterThanOrEqual(3);
+}, 150_000);
+
+test("score with the dataset from a data server (no local copy): the same rows; the download is kept and read again", async () => {
+  // Given the scores from the prepared folder, and a data server that publishes that dataset
+  expect(await within(main([...argv(options()), "--json"]), "the scores", 60_000)).toBe(0);
+  const local = logged[logged.length - 1];
+  const server = await startBlobServer({ dir: join(dir, "blobs") });
+  const [published] = addDatasets(server.store.dir, [dataDir]);
+  const downloads = join(dir, "auditor-data");
+  try {
+    // When an auditor with no copy names a folder to download it into and the server
+    const o = { ...options(), data: downloads, server: server.url };
+    expect(await within(main([...argv(o), "--json"]), "the scores", 60_000)).toBe(0);
+    // Then the scores are the prepared folder's, the download said so on stderr, and the folder holds the dataset
+    expect(logged[logged.length - 1]).toBe(local);
+    expect(logged).toContainEqual(
+      expect.stringMatching(new RegExp(`^dataset ${published.hash}: \\d+ shards, 0 cached`)),
+    );
+    expect(readdirSync(join(downloads, published.hash))).toContain("manifest.json");
+  } finally {
+    await server.close();
+  }
+  // and with the server gone, the kept download scores the same
+  expect(
+    await within(
+      main([...argv({ ...options(), data: downloads, server: server.url }), "--json"]),
+      "the scores",
+      60_000,
+    ),
+  ).toBe(0);
+  expect(logged[logged.length - 1]).toBe(local);
 }, 150_000);
 
 test.each([

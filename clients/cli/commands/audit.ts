@@ -9,7 +9,11 @@ import { auditScoreCommand } from "./auditScore";
 
 const verifyOptions = {
   ...AUDIT_SOURCE_OPTIONS,
-  data: { type: "string", describe: "the run's prepared dataset: also score usefulness and re-execute every update" },
+  data: {
+    type: "string",
+    describe:
+      "the run's prepared dataset (or a folder to download it into from --server): also score usefulness and re-execute every update",
+  },
   json: { type: "boolean", default: false, describe: "print the verdicts as JSON" },
 } satisfies Record<string, Options>;
 

@@ -8,7 +8,11 @@ export const receiptOptions = {
   ...AUDIT_SOURCE_OPTIONS,
   member: { type: "string", demandOption: true, describe: "the member whose receipt is disputed" },
   step: { type: "number", demandOption: true, describe: "the step of the disputed receipt" },
-  data: { type: "string", describe: "the run's prepared dataset: re-execute the member's updates too" },
+  data: {
+    type: "string",
+    describe:
+      "the run's prepared dataset (or a folder to download it into from --server): re-execute the member's updates too",
+  },
   "evidence-dir": {
     type: "string",
     demandOption: true,

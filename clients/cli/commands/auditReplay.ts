@@ -5,7 +5,11 @@ import { AUDIT_SOURCE_OPTIONS } from "./auditSourceOptions";
 
 const options = {
   ...AUDIT_SOURCE_OPTIONS,
-  data: { type: "string", demandOption: true, describe: "the run's prepared dataset folder (its hash is on-chain)" },
+  data: {
+    type: "string",
+    demandOption: true,
+    describe: "the run's prepared dataset folder (its hash is on-chain), or a folder to download it into from --server",
+  },
   member: { type: "string", describe: "re-execute only this member's updates (its address)" },
   json: { type: "boolean", default: false, describe: "print the results, step by step, as JSON" },
 } satisfies Record<string, Options>;

@@ -5,7 +5,11 @@ import { AUDIT_SOURCE_OPTIONS } from "./auditSourceOptions";
 
 const scoreOptions = {
   ...AUDIT_SOURCE_OPTIONS,
-  data: { type: "string", demandOption: true, describe: "the run's prepared dataset (its hash is on-chain)" },
+  data: {
+    type: "string",
+    demandOption: true,
+    describe: "the run's prepared dataset (its hash is on-chain), or a folder to download it into from --server",
+  },
   json: { type: "boolean", default: false, describe: "print the scores as JSON" },
 } satisfies Record<string, Options>;
 

@@ -26,7 +26,6 @@ import type { ComputeDescriptor } from "../../../sdk/receiptMetadata";
 import { TransactionSender } from "../../../sdk/transactionSender";
 import { reexecuteRun } from "../../../trainer/audit/reexecution";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
-import { openDataset } from "../../../trainer/data/tokenShards";
 import type { AuditContext } from "./auditContext";
 import type { AuditSourceArgs } from "./auditInputs";
 import { acceptedReceipt, auditContext, challengeAt, challengeStatus } from "./auditContext";
@@ -55,7 +54,7 @@ export async function reexecutionFinding(
   data: string | undefined,
 ): Promise<{ finding: EvidenceFinding | null; compute: ComputeDescriptor | null }> {
   if (data === undefined) return { finding: null, compute: null };
-  const dataset = openDataset(resolve(data));
+  const dataset = await ctx.dataset(data);
   const compute = computeDescriptor(await selectBackend({ log: () => {} }));
   const [row] = await reexecuteRun({
     run: ctx.run,

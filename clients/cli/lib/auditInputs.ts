@@ -2,6 +2,7 @@
 // from the cluster (an archival RPC node on a public one), the recipe the run committed to (checked against it), and
 // the update bytes and metadata members published, from stores (trainers' state dirs, or any folder of their layout)
 // and data servers (what members uploaded: bytes by the receipt's hash, metadata signed by the member).
+import { bytesToHex } from "@noble/hashes/utils";
 import type { PublicKey } from "@solana/web3.js";
 import { Connection } from "@solana/web3.js";
 import { existsSync } from "node:fs";
@@ -19,10 +20,12 @@ import { committedUpdates } from "../../../sdk/roundHistory";
 import type { TrainingRecipe } from "../../../sdk/trainingRecipe";
 import { runEvents } from "../../../trainer/node/runHistory";
 import { UpdateStore } from "../../../trainer/node/updateStore";
+import type { Dataset } from "../../../trainer/data/tokenShards";
+import { MANIFEST_FILE, openDataset } from "../../../trainer/data/tokenShards";
 import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
-import { parseServers } from "./runDataset";
+import { downloadRunDataset, parseServers } from "./runDataset";
 import { runRecipe } from "./runRecipe";
 
 export interface AuditSourceArgs extends ClusterArgs {
@@ -49,6 +52,11 @@ export interface AuditInputs {
    * else the first holding any (whose integrity check then fails); null when no store has it.
    */
   readonly published: (member: PublicKey, step: bigint, hash: Uint8Array) => PublishedUpdate | null;
+  /**
+   * The run's dataset, to re-score and re-execute updates on: the prepared folder `dir` when it holds one, else (given
+   * data servers) the run's dataset downloaded into `dir/<dataset hash>/`, every blob checked against the hash on-chain.
+   */
+  readonly dataset: (dir: string) => Promise<Dataset>;
 }
 
 /** Reads and checks an audit's inputs; bad input throws an error that says which option is wrong. */
@@ -99,6 +107,17 @@ export async function auditInputs(args: AuditSourceArgs): Promise<AuditInputs> {
         fetched.get(`${member.toBase58()}/${step}`) ??
         (stored ? { bytes: stored.bytes, metadata: stored.metadata } : null)
       );
+    },
+    dataset: async (dir) => {
+      const path = resolve(dir);
+      if (servers.length === 0 || existsSync(join(path, MANIFEST_FILE))) return openDataset(path);
+      return downloadRunDataset({
+        hash: bytesToHex(Uint8Array.from(state.config.datasetHash)),
+        servers,
+        cacheDir: path,
+        json: false,
+        log: (line) => console.error(line), // stdout is the audit's table (or its JSON)
+      });
     },
   };
 }

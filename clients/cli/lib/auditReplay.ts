@@ -4,7 +4,6 @@
 import type { MemberReexecution } from "../../../trainer/audit/reexecution";
 import { reexecuteRun } from "../../../trainer/audit/reexecution";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
-import { openDataset } from "../../../trainer/data/tokenShards";
 import type { AuditSourceArgs } from "./auditInputs";
 import { auditInputs, formatTable } from "./auditInputs";
 import { runAddress } from "./runAddress";
@@ -26,8 +25,9 @@ export async function runAuditReplay(
   args: AuditSourceArgs & { data: string; member?: string; json: boolean },
 ): Promise<void> {
   const member = args.member === undefined ? undefined : runAddress(args.member, "--member").toBase58();
-  const dataset = openDataset(args.data);
-  const { run, state, recipe, events, published } = await auditInputs(args);
+  const inputs = await auditInputs(args);
+  const { run, state, recipe, events, published } = inputs;
+  const dataset = await inputs.dataset(args.data);
   // the backend's line goes to stderr, so --json output stays one JSON document
   const compute = computeDescriptor(await selectBackend({ log: (line) => process.stderr.write(`${line}\n`) }));
   const rows = await reexecuteRun({

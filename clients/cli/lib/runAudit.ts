@@ -7,7 +7,6 @@ import { reexecuteRun } from "../../../trainer/audit/reexecution";
 import type { MemberUsefulnessRow } from "../../../trainer/audit/runUsefulness";
 import { runUsefulness } from "../../../trainer/audit/runUsefulness";
 import { computeDescriptor, selectBackend } from "../../../trainer/backend/selectBackend";
-import { openDataset } from "../../../trainer/data/tokenShards";
 import { auditContext } from "./auditContext";
 import type { AuditSourceArgs } from "./auditInputs";
 import { formatTable } from "./auditInputs";
@@ -51,8 +50,8 @@ export function auditTable(rows: readonly MemberVerdict[]): string {
 }
 
 export async function runAuditVerify(args: AuditSourceArgs & { data?: string; json: boolean }): Promise<void> {
-  const dataset = args.data === undefined ? null : openDataset(args.data);
   const ctx = await auditContext(args);
+  const dataset = args.data === undefined ? null : await ctx.dataset(args.data);
   let scores: MemberUsefulnessRow[] = [];
   let replays: MemberReexecution[] = [];
   if (dataset) {

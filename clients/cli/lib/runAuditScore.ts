@@ -1,11 +1,9 @@
 // `concord audit score`: every receipt of a run scored for usefulness (trainer/audit/runUsefulness.ts) from public
 // data — the chain's events, the recipe, update bytes from a store (auditInputs.ts) and the run's dataset, checked
 // against its on-chain hash — with a row per member or --json.
-import { resolve } from "node:path";
 import type { MemberUsefulnessRow } from "../../../trainer/audit/runUsefulness";
 import { runUsefulness } from "../../../trainer/audit/runUsefulness";
 import { selectBackend } from "../../../trainer/backend/selectBackend";
-import { openDataset } from "../../../trainer/data/tokenShards";
 import type { AuditSourceArgs } from "./auditInputs";
 import { auditInputs, formatTable } from "./auditInputs";
 
@@ -26,8 +24,9 @@ export function usefulnessTable(rows: readonly MemberUsefulnessRow[]): string {
 }
 
 export async function runAuditScore(args: AuditSourceArgs & { data: string; json: boolean }): Promise<void> {
-  const dataset = openDataset(resolve(args.data));
-  const { state, recipe, events, published } = await auditInputs(args);
+  const inputs = await auditInputs(args);
+  const { state, recipe, events, published } = inputs;
+  const dataset = await inputs.dataset(args.data);
   await selectBackend({ log: () => {} });
   const rows = await runUsefulness({
     config: state.config,

@@ -2,7 +2,6 @@
 // members) into the state folder's cache, with a progress bar on a terminal, one line per step otherwise, and one
 // JSON event per line with --json.
 import { MultiBar } from "cli-progress";
-import { join } from "node:path";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
 import type { DatasetEvent } from "../../../trainer/data/datasetDownload";
@@ -41,24 +40,27 @@ export function formatDatasetEvent(e: DatasetEvent): string | undefined {
   }
 }
 
-/** Downloads the run's dataset into `<stateDir>/datasets/<hash>/` (or finds it there) and opens it. */
+/** Downloads the run's dataset into `<cacheDir>/<hash>/` (or finds it there) and opens it. */
 export async function downloadRunDataset(o: {
   hash: string;
   servers: string[];
-  stateDir: string;
+  cacheDir: string;
   json: boolean;
   peers?: BlobSource;
+  /** Where the lines go without a bar (default stdout; an audit keeps its stdout for its table). */
+  log?: (line: string) => void;
 }): Promise<Dataset> {
   // Lines print above the bar (MultiBar.log), so the two do not overwrite each other.
   const bars = progressWanted(o.json) ? new MultiBar({ format: "dataset {bar} {value}/{total} bytes" }) : null;
   let bar: ReturnType<MultiBar["create"]> | undefined; // from the first shard's bytes: a cached dataset shows none
-  const say = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
+  const log = o.log ?? ((line: string) => console.log(line));
+  const say = (line: string) => (bars ? bars.log(`${line}\n`) : log(line));
   try {
     return await downloadDataset({
       hash: o.hash,
       servers: o.servers,
       peers: o.peers,
-      cacheDir: join(o.stateDir, "datasets"),
+      cacheDir: o.cacheDir,
       onEvent: (e) => {
         const line = o.json ? JSON.stringify(e) : formatDatasetEvent(e);
         if (line !== undefined) say(line);

@@ -156,7 +156,11 @@ export async function runTrain(args: {
     onRefused: (server, reason) => print({ kind: "warning", message: `the recipe from ${server} refused: ${reason}` }),
   });
   const totalSteps = Number(toBigInt(runAccount.config.totalSteps));
-  const download = { hash: Buffer.from(runAccount.config.datasetHash).toString("hex"), stateDir, json: args.json };
+  const download = {
+    hash: Buffer.from(runAccount.config.datasetHash).toString("hex"),
+    cacheDir: join(stateDir, "datasets"),
+    json: args.json,
+  };
   // Peers serve members only: when no data server gives the dataset, the node joins first and asks its peers then;
   // with no other member to ask, the download's error stands and nothing is sent
   const others = runAccount.members.filter(
