@@ -13,6 +13,6 @@ export const TEST_RECIPE: TrainingRecipe = {
   round: DEMO_ROUND,
 };
 
-/** The config of a run that committed to `recipe` (a variant of TEST_RECIPE), as the chain stores it: learning_rate is an f32. */
+/** The config of a run that committed to `recipe` (a variant of TEST_RECIPE) as the chain stores it (an f32 lr). */
 export const runConfigFor = (recipe: TrainingRecipe): RunConfig =>
   runConfig({ modelHash: Array.from(recipeHash(recipe)), learningRate: Math.fround(3e-4), totalSteps: new BN(1000) });

@@ -53,8 +53,8 @@ export interface AuditInputs {
    */
   readonly published: (member: PublicKey, step: bigint, hash: Uint8Array) => PublishedUpdate | null;
   /**
-   * The run's dataset, to re-score and re-execute updates on: the prepared folder `dir` when it holds one, else (given
-   * data servers) the run's dataset downloaded into `dir/<dataset hash>/`, every blob checked against the hash on-chain.
+   * The run's dataset, to re-score and re-execute updates on: the prepared folder `dir` when it holds one, else
+   * (given data servers) the run's dataset downloaded into `dir/<dataset hash>/`, each blob checked against the chain.
    */
   readonly dataset: (dir: string) => Promise<Dataset>;
 }

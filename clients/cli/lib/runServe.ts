@@ -1,6 +1,6 @@
 // `concord serve`: serves a blob folder over HTTP until interrupted, after adding the datasets (--dataset) and the
-// recipe (--recipe, under the run's model_hash) it is given; with --checkpoints, also publishes the run's checkpoints into it as the run's authority
-// (trainer/checkpoint/checkpointPublisher.ts).
+// recipe (--recipe, under the run's model_hash) it is given; with --checkpoints, also publishes the run's checkpoints
+// into it as the run's authority (trainer/checkpoint/checkpointPublisher.ts).
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { existsSync, statSync } from "node:fs";
