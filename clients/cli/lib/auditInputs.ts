@@ -26,7 +26,7 @@ import type { ClusterArgs } from "./clusterArgs";
 import { rpcUrlOf } from "./clusterArgs";
 import { runAddress } from "./runAddress";
 import { downloadRunDataset, parseServers } from "./runDataset";
-import { runRecipe } from "./runRecipe";
+import { readRecipeFile, runRecipe } from "./runRecipe";
 
 export interface AuditSourceArgs extends ClusterArgs {
   run: string;
@@ -63,6 +63,7 @@ export interface AuditInputs {
 export async function auditInputs(args: AuditSourceArgs): Promise<AuditInputs> {
   const run = runAddress(args.run);
   const url = await rpcUrlOf(args);
+  const given = args.recipe === undefined ? undefined : readRecipeFile(args.recipe);
   const servers = parseServers(args.server ?? []);
   const storeDirs = [args.store ?? []].flat();
   if (storeDirs.length === 0 && servers.length === 0)
@@ -82,7 +83,7 @@ export async function auditInputs(args: AuditSourceArgs): Promise<AuditInputs> {
   const info = await connection.getAccountInfo(run, "confirmed");
   if (!info) throw new ConcordError(codes.CONCORD_ERROR__CLIENT__ACCOUNT_NOT_FOUND, { address: run.toBase58() });
   const state = decodeRun(info.data, run.toBase58());
-  const recipe = await runRecipe({ file: args.recipe, servers, config: state.config, command: "concord audit" });
+  const recipe = await runRecipe({ given, servers, config: state.config, command: "concord audit" });
   const events = await runEvents(connection, info.owner, run);
   const storedUpdate = (member: PublicKey, step: bigint, hash: Uint8Array) => {
     const held = stores.map((s) => s.get(member, Number(step))).filter((u) => u !== null);

@@ -25,11 +25,12 @@ export function readRecipeFile(file: string): TrainingRecipe {
 }
 
 /**
- * The recipe run `config` committed to: from `file` when given, else from `keptIn` (a folder of `<sha256>` files) when
- * it holds it, else from `servers` (then kept there). Checked against the run either way.
+ * The recipe run `config` committed to: `given` (read from --recipe before anything was asked of the cluster), else
+ * from `keptIn` (a folder of `<sha256>` files) when it holds it, else from `servers` (then kept there). Checked
+ * against the run either way.
  */
 export async function runRecipe(o: {
-  file?: string;
+  given?: TrainingRecipe;
   servers: readonly string[];
   config: RunConfig;
   keptIn?: string;
@@ -38,7 +39,7 @@ export async function runRecipe(o: {
 }): Promise<TrainingRecipe> {
   const hash = bytesToHex(Uint8Array.from(o.config.modelHash));
   let recipe: TrainingRecipe;
-  if (o.file !== undefined) recipe = readRecipeFile(o.file);
+  if (o.given) recipe = o.given;
   else {
     const kept = o.keptIn === undefined ? null : keptBlob(o.keptIn, hash);
     const bytes = kept ?? (await fetchRecipe(hash, o.servers, o.command, o.onRefused));

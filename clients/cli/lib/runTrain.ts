@@ -25,7 +25,7 @@ import { progressWanted, stopBars } from "./progress";
 import { readRun } from "./memberStanding";
 import { runAddress } from "./runAddress";
 import { downloadRunDataset, parseServers } from "./runDataset";
-import { runRecipe } from "./runRecipe";
+import { readRecipeFile, runRecipe } from "./runRecipe";
 
 /** "HOST:PORT" as a listen address. */
 export function parseListen(value: string): { host: string; port: number } {
@@ -136,6 +136,7 @@ export async function runTrain(args: {
       value: args.keepRounds,
       range: "a whole number of rounds, at least 1",
     });
+  const given = args.recipe === undefined ? undefined : readRecipeFile(args.recipe);
   const local = args.data === undefined ? undefined : openDataset(resolve(args.data));
   const stateDir = resolve(args.stateDir);
   mkdirSync(stateDir, { recursive: true });
@@ -148,7 +149,7 @@ export async function runTrain(args: {
   });
   const { programId, run: runAccount } = await readRun(connection, run);
   const recipe = await runRecipe({
-    file: args.recipe,
+    given,
     servers,
     config: runAccount.config,
     keptIn: join(stateDir, "recipes"),
