@@ -1,6 +1,6 @@
-// `concord train --server` without --data: the run's dataset from data servers (or, when none answers, the run's
-// members) into the state folder's cache, with a progress bar on a terminal, one line per step otherwise, and one
-// JSON event per line with --json.
+// The run's dataset from data servers when no prepared folder holds it (`concord train --server` without --data,
+// whose members are also asked when no server answers; the audit commands' --data folder): into a cache folder, with
+// a progress bar on a terminal, one line per step otherwise, and one JSON event per line with --json.
 import { MultiBar } from "cli-progress";
 import * as codes from "../../../sdk/errors/codes";
 import { ConcordError } from "../../../sdk/errors/concordError";
